@@ -1,0 +1,102 @@
+// Environment variables a launch URL may set (`FOO=bar,X=1/https://…`), sanitised by the rules users of Gitpod
+// rely on. Never lets a name that changes how shells, interpreters or git behave, or an unsafe value, through.
+
+import type { EnvVar, RejectedEnvVar } from './launch-request.ts';
+import { decodeLenient } from './url-encoding.ts';
+
+const BLOCKED_NAMES = new Set([
+  'BASH_ENV',
+  'ENV',
+  'PROMPT_COMMAND',
+  'PS0',
+  'PS1',
+  'PS2',
+  'PS3',
+  'PS4',
+  'ZDOTDIR',
+  'PYTHONSTARTUP',
+  'PYTHONPATH',
+  'PERL5LIB',
+  'PERL5OPT',
+  'NODE_OPTIONS',
+  'PATH',
+  'CDPATH',
+  'SHELL',
+  'IFS',
+  'SUPERVISOR_DOTFILE_REPO',
+]);
+
+// `LD_PRELOAD`, `PYTHONHOME`, `JAVA_TOOL_OPTIONS`, `GIT_SSH_COMMAND`, `GITPOD_HOST`, `MAVEN_CONFIG`, `XDG_INIT`…
+const BLOCKED_PATTERN =
+  /^(LD_|PYTHON|PERL|JAVA_|NODE_|GIT_|GITPOD_|SUPERVISOR_)|(_PATH|_HOME|_CONFIG|_OPTIONS|_STARTUP|_INIT)$/;
+
+const NAME = /^[\w-]+$/;
+const SAFE_VALUE = /^[A-Za-z0-9_\-.?=]*$/;
+
+/** Why a name is refused, or undefined when it may be set. Compared upper-cased: `ld_preload` is refused too,
+ * which costs nothing and spares us reasoning about case-insensitive consumers. */
+export function blockedNameReason(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  if (BLOCKED_NAMES.has(upper))
+    return `${name} changes how the workspace's shell or tools start, so it cannot be set from a link.`;
+  if (BLOCKED_PATTERN.test(upper)) {
+    return `${name} looks like a variable that changes how programs load code or configuration (LD_*, PYTHON*, GIT_*, *_PATH, *_HOME…), so it cannot be set from a link.`;
+  }
+  return undefined;
+}
+
+export const isSafeValue = (value: string): boolean => SAFE_VALUE.test(value);
+
+function wellFormed(item: string): { name: string; rawValue: string } | undefined {
+  const eq = item.indexOf('=');
+  if (eq <= 0 || eq === item.length - 1 || item.indexOf('=', eq + 1) !== -1) return undefined;
+  const name = item.slice(0, eq);
+  return NAME.test(name) ? { name, rawValue: item.slice(eq + 1) } : undefined;
+}
+
+/**
+ * Reads `A=1,B=two/` items into `into` (a repeated name: the last wins) and reports each refused item with the
+ * reason, so the start page can say what was dropped. Returns how many items were well-formed `NAME=value`: a
+ * segment with none is not an environment prefix at all.
+ */
+export function readEnvSegment(
+  segment: string,
+  into: Map<string, string>,
+  rejected: RejectedEnvVar[],
+): number {
+  let wellFormedItems = 0;
+  for (const item of segment.split(',')) {
+    if (item === '') continue;
+    const parsed = wellFormed(item);
+    if (parsed !== undefined) wellFormedItems++;
+    if (parsed === undefined) {
+      rejected.push({
+        item: decodeLenient(item),
+        reason: 'malformed',
+        message: `'${decodeLenient(item)}' is not NAME=value (one '=', a name of letters, digits, '_' or '-', and a value).`,
+      });
+      continue;
+    }
+    const value = decodeLenient(parsed.rawValue);
+    const shown = `${parsed.name}=${value}`;
+    const blocked = blockedNameReason(parsed.name);
+    if (blocked !== undefined) {
+      rejected.push({ item: shown, reason: 'blocked-name', message: blocked });
+    } else if (!isSafeValue(value)) {
+      rejected.push({
+        item: shown,
+        reason: 'unsafe-value',
+        message: `The value of ${parsed.name} may only hold letters, digits and _ - . ? = — set it in the workspace instead.`,
+      });
+    } else {
+      into.delete(parsed.name);
+      into.set(parsed.name, value);
+    }
+  }
+  return wellFormedItems;
+}
+
+/** `[{A,1},{B,x}]` → `A=1,B=x` — the prefix form, for building launch URLs. Values are already safe. */
+export function envSegment(env: readonly EnvVar[]): string {
+  return env.map((v) => `${v.name}=${v.value}`).join(',');
+}

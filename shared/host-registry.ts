@@ -1,0 +1,141 @@
+// Which hosts the launcher knows, as data: the built-ins plus the self-hosted instances a deployer configures.
+// Never infers a family from a hostname's look ("gitlab.corp" is not GitLab until someone says so).
+
+import { bitbucketCloud } from './hosts/bitbucket-cloud.ts';
+import { bitbucketServer } from './hosts/bitbucket-server.ts';
+import { github } from './hosts/github.ts';
+import { gitlab } from './hosts/gitlab.ts';
+import type { HostEntry, HostFamily } from './hosts/host-family.ts';
+import type { HostFamilyId } from './launch-request.ts';
+import { err, ok, type Result } from './result.ts';
+
+export const hostFamilies: Readonly<Record<HostFamilyId, HostFamily>> = {
+  github,
+  gitlab,
+  'bitbucket-cloud': bitbucketCloud,
+  'bitbucket-server': bitbucketServer,
+};
+
+/** A self-hosted instance as a deployer writes it in configuration. */
+export interface HostConfig {
+  /** `git.corp.example`, `git.corp.example:8443`. */
+  readonly hostname: string;
+  readonly family: HostFamilyId;
+  /** Defaults to the family's convention (`/api/v3` for GitHub Enterprise, `/api/v4` for GitLab, `/rest/api/1.0`). */
+  readonly apiBaseUrl?: string;
+  /** Path the instance lives under, e.g. `/bitbucket`. */
+  readonly basePath?: string;
+  /** Only for local fakes and labs: allow `http://`. Default false. */
+  readonly allowHttp?: boolean;
+}
+
+const BUILTINS: readonly HostEntry[] = [
+  builtin('github.com', 'github', 'https://api.github.com'),
+  builtin('gitlab.com', 'gitlab', 'https://gitlab.com/api/v4'),
+  builtin('bitbucket.org', 'bitbucket-cloud', 'https://api.bitbucket.org/2.0'),
+];
+
+/** Other names people paste for a built-in host. */
+const ALIASES: ReadonlyMap<string, string> = new Map([
+  ['www.github.com', 'github.com'],
+  ['github.dev', 'github.com'],
+  ['www.gitlab.com', 'gitlab.com'],
+  ['www.bitbucket.org', 'bitbucket.org'],
+]);
+
+function builtin(hostname: string, family: HostFamilyId, apiBaseUrl: string): HostEntry {
+  return {
+    hostname,
+    family,
+    origin: `https://${hostname}`,
+    basePath: '',
+    apiBaseUrl,
+    httpsOnly: true,
+    builtin: true,
+  };
+}
+
+export interface HostRegistry {
+  readonly entries: readonly HostEntry[];
+  /** The entry serving `hostname` (lower case, `:port` included when not default) and `path`, if any. */
+  lookup(hostname: string, path?: string): HostEntry | undefined;
+  /** ssh URLs carry the ssh port, not the web one, and no base path: match on the bare host name. */
+  lookupSsh(hostname: string): HostEntry | undefined;
+  family(entry: HostEntry): HostFamily;
+}
+
+// `git.corp.example`, `git.corp.example:8443`, `127.0.0.1:3000`
+const HOSTNAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+const BASE_PATH = /^(\/[A-Za-z0-9._~-]+)*$/;
+
+/** Validates a deployer's host list; a mistake names the entry and what to write instead. */
+export function createHostRegistry(configs: readonly HostConfig[] = []): Result<HostRegistry, string> {
+  const entries: HostEntry[] = [...BUILTINS];
+  for (const [index, config] of configs.entries()) {
+    const hostname = String(config.hostname ?? '').toLowerCase();
+    if (!HOSTNAME.test(hostname)) {
+      return err(
+        `hosts[${index}].hostname: expected a host name like git.example.com or git.example.com:8443, got '${config.hostname}'.`,
+      );
+    }
+    const family = hostFamilies[config.family];
+    if (family === undefined) {
+      return err(
+        `hosts[${index}].family: expected one of ${Object.keys(hostFamilies).join(', ')}, got '${config.family}'.`,
+      );
+    }
+    const basePath = (config.basePath ?? '').replace(/\/+$/, '');
+    if (!BASE_PATH.test(basePath)) {
+      return err(`hosts[${index}].basePath: expected a path like /gitlab, got '${config.basePath}'.`);
+    }
+    if (entries.some((e) => e.hostname === hostname && e.basePath === basePath)) {
+      return err(`hosts[${index}]: ${hostname}${basePath} is listed twice; keep one entry.`);
+    }
+    const scheme = config.allowHttp === true ? 'http' : 'https';
+    const origin = `${scheme}://${hostname}`;
+    const apiBaseUrl = (config.apiBaseUrl ?? family.defaultApiBaseUrl(origin + basePath)).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(apiBaseUrl)) {
+      return err(`hosts[${index}].apiBaseUrl: expected an absolute http(s) URL, got '${config.apiBaseUrl}'.`);
+    }
+    entries.push({
+      hostname,
+      family: config.family,
+      origin,
+      basePath,
+      apiBaseUrl,
+      httpsOnly: config.allowHttp !== true,
+      builtin: false,
+    });
+  }
+  return ok(registryOf(entries));
+}
+
+function registryOf(entries: readonly HostEntry[]): HostRegistry {
+  const byHost = new Map<string, HostEntry[]>();
+  for (const entry of entries) {
+    const list = byHost.get(entry.hostname) ?? [];
+    list.push(entry);
+    // Longest base path first, so `/gitlab` wins over the root for `/gitlab/g/p`.
+    list.sort((a, b) => b.basePath.length - a.basePath.length);
+    byHost.set(entry.hostname, list);
+  }
+  const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
+    const list = byHost.get(ALIASES.get(hostname) ?? hostname);
+    if (list === undefined) return undefined;
+    for (const e of list) {
+      if (e.basePath === '' || path === e.basePath || path.startsWith(`${e.basePath}/`)) return e;
+    }
+    return undefined;
+  };
+  return {
+    entries,
+    lookup,
+    // ssh paths never carry the web base path, and the port is ssh's own: match the bare host name.
+    lookupSsh: (hostname) =>
+      entries.find((e) => e.hostname === hostname || e.hostname.split(':')[0] === hostname),
+    family: (entry) => hostFamilies[entry.family],
+  };
+}
+
+/** The built-in hosts only; what tests and the extension use when nothing is configured. */
+export const defaultHostRegistry: HostRegistry = registryOf(BUILTINS);

@@ -1,0 +1,176 @@
+// Bitbucket Cloud's URL grammar (bitbucket.org): source, branch, commits, pull request and issue pages, with the
+// branch named in `?at=` when `src/` holds a commit id.
+
+import type { GitContext, ParseError, PathTarget, RepoRef, Revision } from '../launch-request.ts';
+import { err, ok, type Result } from '../result.ts';
+import { encodePath, encodeQueryValue, encodeSegment } from '../url-encoding.ts';
+import {
+  type HostFamily,
+  type HostUrl,
+  lineFragment,
+  type ParsedContext,
+  type RepoContext,
+  repositoryContext,
+} from './host-family.ts';
+import {
+  isSha,
+  parseLines,
+  parseNumber,
+  refAndPath,
+  refAndPathText,
+  shaOrError,
+  stripGitSuffix,
+} from './path-grammar.ts';
+
+const RESERVED_WORKSPACES = new Set([
+  'account',
+  'api',
+  'blog',
+  'dashboard',
+  'product',
+  'repo',
+  'site',
+  'snippets',
+  'socialauth',
+  'support',
+]);
+const SLUG = /^[A-Za-z0-9_.-]{1,128}$/;
+const PR_TABS = new Set(['diff', 'commits', 'activity']);
+
+export const bitbucketCloud: HostFamily = {
+  id: 'bitbucket-cloud',
+  displayName: 'Bitbucket',
+
+  parse(url: HostUrl): Result<ParsedContext, ParseError> {
+    const [workspace, rawSlug, keyword, ...rest] = url.segments;
+    const site = url.entry.origin + url.entry.basePath;
+    if (workspace === undefined || RESERVED_WORKSPACES.has(workspace.toLowerCase())) {
+      return err({
+        code: 'unsupported-page',
+        message: `That is a Bitbucket page, not a repository. Open a repository (${site}/workspace/repo) and try again.`,
+      });
+    }
+    if (rawSlug === undefined) {
+      return err({
+        code: 'not-a-repository',
+        message: `${site}/${workspace} is a Bitbucket workspace, not a repository. Open one of its repositories and try again.`,
+      });
+    }
+    const name = stripGitSuffix(rawSlug);
+    if (!SLUG.test(workspace) || !SLUG.test(name)) {
+      return err({
+        code: 'not-a-repository',
+        message: `'${workspace}/${rawSlug}' is not a valid Bitbucket repository path.`,
+      });
+    }
+    const repo: RepoRef = { host: url.entry.hostname, family: 'bitbucket-cloud', owner: workspace, name };
+    const atDefault: RepoContext = { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' };
+    const one = (context: GitContext): Result<ParsedContext, ParseError> => ok({ context, alternatives: [] });
+    const repoUrl = `${site}/${workspace}/${name}`;
+    if (url.via === 'ssh') return one(atDefault);
+
+    switch (keyword) {
+      case 'src': {
+        if (rest.length === 0) return one(atDefault);
+        const kind: PathTarget['kind'] = url.trailingSlash ? 'folder' : 'unknown';
+        const at = url.query.get('at');
+        const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
+        const first = rest[0] ?? '';
+        const pathFrom = (n: number): PathTarget | undefined =>
+          rest.length > n ? { path: rest.slice(n).join('/'), kind } : undefined;
+        if (isSha(first)) {
+          const sha = first.toLowerCase();
+          const revision: Revision =
+            at === undefined || at === '' ? { type: 'commit', sha } : { type: 'commit', sha, branch: at };
+          return one(repositoryContext(repo, revision, 'tree', pathFrom(1), lines));
+        }
+        // `src/feature/x/app.py?at=feature/x`: the branch in `at` says where the ref ends.
+        const atDepth = at === undefined ? 0 : at.split('/').length;
+        if (at !== undefined && at !== '' && rest.slice(0, atDepth).join('/') === at) {
+          return one(
+            repositoryContext(
+              repo,
+              { type: 'ref', name: at, refType: 'branch' },
+              'tree',
+              pathFrom(atDepth),
+              lines,
+            ),
+          );
+        }
+        const { revision, path } = refAndPath(rest, kind, 0);
+        return one(repositoryContext(repo, revision, 'tree', path, lines));
+      }
+      case 'branch': {
+        if (rest.length === 0) return one(atDefault);
+        return one({
+          kind: 'repository',
+          repo,
+          revision: { type: 'ref', name: rest.join('/'), refType: 'branch' },
+          page: 'branch',
+        });
+      }
+      case 'commits': {
+        const [what, ...name] = rest;
+        if (what === undefined || what === 'all') return one({ ...atDefault, page: 'commits' });
+        if ((what === 'branch' || what === 'tag') && name.length > 0) {
+          const revision = { type: 'ref' as const, name: name.join('/'), refType: what as 'branch' | 'tag' };
+          return one({ kind: 'repository', repo, revision, page: 'commits' });
+        }
+        const sha = shaOrError(what, `${repoUrl}/commits/1a2b3c4`);
+        return sha.ok
+          ? one({ kind: 'repository', repo, revision: { type: 'commit', sha: sha.value }, page: 'commit' })
+          : sha;
+      }
+      case 'pull-requests': {
+        if (rest.length === 0) return one(atDefault);
+        const number = parseNumber(rest[0], 'pull request', 'pull-requests', `${repoUrl}/pull-requests/12`);
+        if (!number.ok) return number;
+        const tab = rest[1];
+        return one({
+          kind: 'pull-request',
+          repo,
+          number: number.value,
+          ...(tab && PR_TABS.has(tab) && { tab }),
+        });
+      }
+      case 'issues': {
+        if (rest.length === 0) return one(atDefault);
+        const number = parseNumber(rest[0], 'issue', 'issues', `${repoUrl}/issues/7`);
+        return number.ok ? one({ kind: 'issue', repo, number: number.value }) : number;
+      }
+      default:
+        return one(atDefault);
+    }
+  },
+
+  webUrl(context, entry) {
+    const base = `${entry.origin}${entry.basePath}/${encodeSegment(context.repo.owner)}/${encodeSegment(context.repo.name)}`;
+    switch (context.kind) {
+      case 'pull-request':
+        return `${base}/pull-requests/${context.number}${context.tab ? `/${context.tab}` : ''}`;
+      case 'issue':
+        return `${base}/issues/${context.number}`;
+      case 'repository': {
+        const { revision, page, path } = context;
+        if (revision.type === 'default') return page === 'commits' ? `${base}/commits` : base;
+        if (revision.type === 'commit' && page === 'commit') return `${base}/commits/${revision.sha}`;
+        if (revision.type === 'ref' && page === 'branch')
+          return `${base}/branch/${encodePath(revision.name)}`;
+        if (revision.type === 'ref' && page === 'commits') {
+          return `${base}/commits/${revision.refType === 'tag' ? 'tag' : 'branch'}/${encodePath(revision.name)}`;
+        }
+        const slash = path?.kind === 'folder' ? '/' : '';
+        let at = '';
+        if (revision.type === 'commit' && revision.branch !== undefined)
+          at = `?at=${encodeQueryValue(revision.branch)}`;
+        if (revision.type === 'ref' && revision.refType === 'branch')
+          at = `?at=${encodeQueryValue(revision.name)}`;
+        return `${base}/src/${refAndPathText(context)}${slash}${at}${lineFragment(context.lines, 'bitbucket-cloud')}`;
+      }
+    }
+  },
+
+  cloneUrl: (repo, entry) => `${entry.origin}${entry.basePath}/${repo.owner}/${repo.name}.git`,
+
+  defaultApiBaseUrl: () => 'https://api.bitbucket.org/2.0',
+};

@@ -1,0 +1,176 @@
+// Bitbucket Server / Data Center's URL grammar (self-hosted only): project and personal repositories, `scm/` clone
+// URLs, the ref in `?at=`, commits and pull requests. The ref is in the query, so paths are never ambiguous.
+
+import type { GitContext, ParseError, PathTarget, RepoRef, Revision } from '../launch-request.ts';
+import { err, ok, type Result } from '../result.ts';
+import { encodePath, encodeQueryValue, encodeSegment } from '../url-encoding.ts';
+import {
+  type HostFamily,
+  type HostUrl,
+  lineFragment,
+  type ParsedContext,
+  repositoryContext,
+} from './host-family.ts';
+import { isFullSha, parseLines, parseNumber, shaOrError, stripGitSuffix } from './path-grammar.ts';
+
+const KEY = /^~?[A-Za-z0-9_.-]{1,128}$/;
+const SLUG = /^[A-Za-z0-9_.-]{1,128}$/;
+const PR_TABS = new Set(['overview', 'diff', 'commits']);
+
+export const bitbucketServer: HostFamily = {
+  id: 'bitbucket-server',
+  displayName: 'Bitbucket Server',
+
+  parse(url: HostUrl): Result<ParsedContext, ParseError> {
+    const site = url.entry.origin + url.entry.basePath;
+    const located = locateRepo(url.segments, url.via);
+    if (located === undefined) {
+      return err({
+        code: 'not-a-repository',
+        message: `That Bitbucket Server page is not a repository. Open a repository (${site}/projects/KEY/repos/name/browse) and try again.`,
+      });
+    }
+    const { owner, rawSlug, route } = located;
+    const name = stripGitSuffix(rawSlug);
+    if (!KEY.test(owner) || !SLUG.test(name)) {
+      return err({
+        code: 'not-a-repository',
+        message: `'${owner}/${rawSlug}' is not a valid Bitbucket Server repository.`,
+      });
+    }
+    // Project keys are upper case (`scm/proj/r.git` is project PROJ); personal repositories are `~user`.
+    const repo: RepoRef = {
+      host: url.entry.hostname,
+      family: 'bitbucket-server',
+      owner: owner.startsWith('~') ? owner.toLowerCase() : owner.toUpperCase(),
+      name,
+    };
+    const one = (context: GitContext): Result<ParsedContext, ParseError> => ok({ context, alternatives: [] });
+    const [keyword, ...rest] = route;
+    const at = revisionFromAt(url.query.get('at'));
+    switch (keyword) {
+      case undefined:
+      case 'browse': {
+        const kind: PathTarget['kind'] = url.trailingSlash ? 'folder' : 'unknown';
+        const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
+        const path = rest.length > 0 ? { path: rest.join('/'), kind } : undefined;
+        const page = keyword === undefined && rest.length === 0 && at.type === 'default' ? 'repo' : 'browse';
+        return one(repositoryContext(repo, at, page, path, lines));
+      }
+      case 'commits': {
+        if (rest.length === 0) {
+          return one({
+            kind: 'repository',
+            repo,
+            revision: revisionFromAt(url.query.get('until')),
+            page: 'commits',
+          });
+        }
+        const sha = shaOrError(rest[0], `${site}/projects/KEY/repos/${name}/commits/1a2b3c4`);
+        return sha.ok
+          ? one({ kind: 'repository', repo, revision: { type: 'commit', sha: sha.value }, page: 'commit' })
+          : sha;
+      }
+      case 'pull-requests': {
+        if (rest.length === 0)
+          return one({ kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' });
+        const number = parseNumber(
+          rest[0],
+          'pull request',
+          'pull-requests',
+          `${site}/projects/KEY/repos/${name}/pull-requests/12`,
+        );
+        if (!number.ok) return number;
+        const tab = rest[1];
+        return one({
+          kind: 'pull-request',
+          repo,
+          number: number.value,
+          ...(tab && PR_TABS.has(tab) && { tab }),
+        });
+      }
+      default:
+        return one({ kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' });
+    }
+  },
+
+  webUrl(context, entry) {
+    const { owner, name } = context.repo;
+    const repoPath = owner.startsWith('~')
+      ? `users/${encodeSegment(owner.slice(1))}/repos/${encodeSegment(name)}`
+      : `projects/${encodeSegment(owner)}/repos/${encodeSegment(name)}`;
+    const base = `${entry.origin}${entry.basePath}/${repoPath}`;
+    switch (context.kind) {
+      case 'pull-request':
+        return `${base}/pull-requests/${context.number}${context.tab ? `/${context.tab}` : ''}`;
+      case 'issue':
+        // Bitbucket Server has no issues of its own (they live in Jira); keep the number visible all the same.
+        return `${base}/browse#issue-${context.number}`;
+      case 'repository': {
+        const { revision, page, path } = context;
+        if (revision.type === 'commit' && page === 'commit') return `${base}/commits/${revision.sha}`;
+        if (page === 'commits') {
+          const until = atValue(revision);
+          return `${base}/commits${until === '' ? '' : `?until=${encodeQueryValue(until)}`}`;
+        }
+        if (page === 'repo') return base;
+        const at = atValue(revision);
+        const pathText =
+          path === undefined ? '' : `/${encodePath(path.path)}${path.kind === 'folder' ? '/' : ''}`;
+        return `${base}/browse${pathText}${at === '' ? '' : `?at=${encodeQueryValue(at)}`}${lineFragment(context.lines, 'bitbucket-server')}`;
+      }
+    }
+  },
+
+  cloneUrl(repo, entry) {
+    const owner = repo.owner.startsWith('~') ? repo.owner : repo.owner.toLowerCase();
+    return `${entry.origin}${entry.basePath}/scm/${owner}/${repo.name}.git`;
+  },
+
+  defaultApiBaseUrl: (webBase) => `${webBase}/rest/api/1.0`,
+};
+
+function locateRepo(
+  segments: readonly string[],
+  via: HostUrl['via'],
+): { owner: string; rawSlug: string; route: readonly string[] } | undefined {
+  const [a, b, c, d, ...route] = segments;
+  if (a === 'projects' && b !== undefined && c === 'repos' && d !== undefined)
+    return { owner: b, rawSlug: d, route };
+  if (a === 'users' && b !== undefined && c === 'repos' && d !== undefined)
+    return { owner: `~${b}`, rawSlug: d, route };
+  // Clone URLs: `https://host/scm/key/repo.git`, `ssh://git@host:7999/key/repo.git`.
+  if (a === 'scm' && b !== undefined && c !== undefined && d === undefined)
+    return { owner: b, rawSlug: c, route: [] };
+  if (via === 'ssh' && a !== undefined && b !== undefined && c === undefined)
+    return { owner: a, rawSlug: b, route: [] };
+  return undefined;
+}
+
+/** `refs/heads/feature/x` → branch, `refs/tags/v1` → tag, 40 hex → commit, a bare name → ask the host. */
+function revisionFromAt(at: string | undefined): Revision {
+  if (at === undefined || at === '') return { type: 'default' };
+  if (at.startsWith('refs/heads/') && at.length > 11)
+    return { type: 'ref', name: at.slice(11), refType: 'branch' };
+  if (at.startsWith('refs/tags/') && at.length > 10)
+    return { type: 'ref', name: at.slice(10), refType: 'tag' };
+  if (isFullSha(at)) return { type: 'commit', sha: at.toLowerCase() };
+  return { type: 'ref', name: at, refType: 'any' };
+}
+
+function atValue(revision: Revision): string {
+  switch (revision.type) {
+    case 'default':
+      return '';
+    case 'commit':
+      return revision.sha;
+    case 'ref':
+      return revision.refType === 'branch'
+        ? `refs/heads/${revision.name}`
+        : revision.refType === 'tag'
+          ? `refs/tags/${revision.name}`
+          : revision.name;
+    case 'ambiguous':
+      return revision.candidates[0]?.ref ?? '';
+  }
+}

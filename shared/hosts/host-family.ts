@@ -1,0 +1,104 @@
+// What every host family provides: its URL grammar (page URL → context), the way back (context → canonical page
+// URL, clone URL) and its API base URL convention. One object per family; nothing here may special-case a host.
+
+import type {
+  GitContext,
+  HostFamilyId,
+  LineRange,
+  PageKind,
+  ParseError,
+  PathTarget,
+  RepoRef,
+  Revision,
+} from '../launch-request.ts';
+import type { Result } from '../result.ts';
+
+/** A registered host: a built-in (github.com…) or one the deployer configured. */
+export interface HostEntry {
+  /** Lower-case host name, with `:port` when not the default one: `github.com`, `git.corp.example:8443`. */
+  readonly hostname: string;
+  readonly family: HostFamilyId;
+  /** `https://git.corp.example:8443` — where web pages live. */
+  readonly origin: string;
+  /** Path the instance is served under (`/gitlab`), or `''`. */
+  readonly basePath: string;
+  readonly apiBaseUrl: string;
+  /** `http://` URLs for this host are refused rather than silently upgraded. */
+  readonly httpsOnly: boolean;
+  readonly builtin: boolean;
+}
+
+/** A page URL taken apart: what a family's grammar reads. Segments are percent-decoded, empty ones dropped. */
+export interface HostUrl {
+  readonly entry: HostEntry;
+  readonly segments: readonly string[];
+  readonly trailingSlash: boolean;
+  readonly query: ReadonlyMap<string, string>;
+  readonly fragment: string;
+  /** `ssh` for `git@host:o/r.git` and `ssh://` clone URLs, whose paths differ from web paths on some hosts. */
+  readonly via: 'web' | 'ssh';
+}
+
+export interface ParsedContext {
+  readonly context: GitContext;
+  readonly alternatives: readonly GitContext[];
+}
+
+export type RepoContext = Exclude<GitContext, { kind: 'snapshot' }>;
+
+export interface WebUrlOptions {
+  /** GitLab: write the legacy route (no `/-/`) the URL came in with, so its alternatives survive a round trip. */
+  readonly legacyRoute?: boolean;
+}
+
+export interface HostFamily {
+  readonly id: HostFamilyId;
+  /** "GitHub", "GitLab"… as people say it, for messages. */
+  readonly displayName: string;
+  parse(url: HostUrl): Result<ParsedContext, ParseError>;
+  /** The canonical page URL of a context; parsing it gives the same context back. */
+  webUrl(context: RepoContext, entry: HostEntry, options?: WebUrlOptions): string;
+  cloneUrl(repo: RepoRef, entry: HostEntry): string;
+  /** The API base URL of an instance at `origin + basePath` when the deployer does not name one. */
+  defaultApiBaseUrl(webBase: string): string;
+}
+
+export function lineFragment(
+  lines: LineRange | undefined,
+  style: 'github' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server',
+): string {
+  if (lines === undefined) return '';
+  const single = lines.start === lines.end;
+  switch (style) {
+    case 'github':
+      return single ? `#L${lines.start}` : `#L${lines.start}-L${lines.end}`;
+    case 'gitlab':
+      return single ? `#L${lines.start}` : `#L${lines.start}-${lines.end}`;
+    case 'bitbucket-cloud':
+      return single ? `#lines-${lines.start}` : `#lines-${lines.start}:${lines.end}`;
+    case 'bitbucket-server':
+      return single ? `#${lines.start}` : `#${lines.start}-${lines.end}`;
+  }
+}
+
+/** A repository context with only the fields that are set (no `path: undefined`), built without spreads. */
+export function repositoryContext(
+  repo: RepoRef,
+  revision: Revision,
+  page: PageKind,
+  path?: PathTarget,
+  lines?: LineRange,
+): RepoContext {
+  const context: { -readonly [K in keyof RepositoryContext]: RepositoryContext[K] } = {
+    kind: 'repository',
+    repo,
+    revision,
+    page,
+  };
+  if (path !== undefined) context.path = path;
+  // Lines belong to a file: a known path, or each candidate's path of an ambiguous ref.
+  if (lines !== undefined && (path !== undefined || revision.type === 'ambiguous')) context.lines = lines;
+  return context;
+}
+
+type RepositoryContext = Extract<GitContext, { kind: 'repository' }>;

@@ -1,0 +1,125 @@
+// Pieces of URL grammar that several host families share: shas, numbers, ref/path splits, line anchors.
+// Pure string work; never guesses which split of `a/b/c` is the ref — that is the resolver's question.
+
+import type {
+  GitContext,
+  LineRange,
+  ParseError,
+  PathTarget,
+  RefPathSplit,
+  Revision,
+} from '../launch-request.ts';
+import { err, ok, type Result } from '../result.ts';
+import { encodePath } from '../url-encoding.ts';
+
+const SHA = /^[0-9a-fA-F]{7,40}$/;
+const FULL_SHA = /^[0-9a-fA-F]{40}$/;
+
+/** `0a1b2c3` (abbreviated, ≥ 7) … 40 hex digits. */
+export const isSha = (text: string): boolean => SHA.test(text);
+export const isFullSha = (text: string): boolean => FULL_SHA.test(text);
+
+/** Refs deeper than this are not looked for: no real branch has 32 slashes, and it bounds the resolver's work. */
+export const MAX_REF_DEPTH = 32;
+
+/** `pull/12` → 12. Refuses `0`, `-1`, `12abc` and anything past 2^31 (no host numbers that high). */
+export function parseNumber(
+  text: string | undefined,
+  what: string,
+  keyword: string,
+  example: string,
+): Result<number, ParseError> {
+  if (text !== undefined && /^[1-9][0-9]{0,9}$/.test(text)) {
+    const n = Number(text);
+    if (n <= 2147483647) return ok(n);
+  }
+  const found = text === undefined ? 'nothing' : `'${text}'`;
+  return err({
+    code: 'invalid-number',
+    message: `Expected ${article(what)} ${what} number after '${keyword}/' but found ${found}. ${capitalised(article(what))} ${what} link looks like ${example}.`,
+  });
+}
+
+const article = (noun: string): string => (/^[aeiou]/.test(noun) ? 'an' : 'a');
+const capitalised = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
+
+export function shaOrError(text: string | undefined, example: string): Result<string, ParseError> {
+  if (text !== undefined && isSha(text)) return ok(text.toLowerCase());
+  const found = text === undefined ? 'nothing' : `'${text}'`;
+  return err({
+    code: 'invalid-sha',
+    message: `Expected a commit id (7 to 40 hexadecimal digits) but found ${found}. A commit link looks like ${example}.`,
+  });
+}
+
+export interface RevisionAndPath {
+  readonly revision: Revision;
+  readonly path?: PathTarget;
+}
+
+/**
+ * Reads `<ref>[/<path>]` where the ref may itself contain slashes: `feature/x/src/a.ts`.
+ * A full sha first is a commit (`<sha>/src/a.ts`); one segment is a ref; otherwise every split is a candidate,
+ * shortest ref first. `minPath` is 1 for blob pages, whose path is never empty.
+ */
+export function refAndPath(
+  rest: readonly string[],
+  kind: PathTarget['kind'],
+  minPath: 0 | 1,
+): RevisionAndPath {
+  const first = rest[0];
+  if (first === undefined) return { revision: { type: 'default' } };
+  const pathOf = (from: number): PathTarget | undefined =>
+    from < rest.length ? { path: rest.slice(from).join('/'), kind } : undefined;
+  if (isFullSha(first)) return withPath({ type: 'commit', sha: first.toLowerCase() }, pathOf(1));
+  const lastRefEnd = Math.min(rest.length - minPath, MAX_REF_DEPTH);
+  if (lastRefEnd <= 1) return withPath({ type: 'ref', name: first, refType: 'any' }, pathOf(1));
+  // Slices of one joined string, split after each segment (segment lengths, since a decoded `%2F` is a `/` too).
+  const joined = rest.join('/');
+  const candidates: RefPathSplit[] = [];
+  let cut = -1;
+  for (let end = 1; end <= lastRefEnd; end++) {
+    cut += (rest[end - 1] ?? '').length + 1;
+    candidates.push({ ref: joined.slice(0, cut), path: joined.slice(cut + 1) });
+  }
+  return { revision: { type: 'ambiguous', candidates } };
+}
+
+function withPath(revision: Revision, path: PathTarget | undefined): RevisionAndPath {
+  return path === undefined ? { revision } : { revision, path };
+}
+
+// `L10`, `L10-L20`, `L10C3-L20C8` (GitHub), `L10-20` (GitLab), `lines-10:20` (Bitbucket Cloud), `10-20` (Server).
+const LINES = /^(?:L|lines-)?([0-9]{1,7})(?:C[0-9]+)?(?:[-:]L?([0-9]{1,7})(?:C[0-9]+)?)?(?:[,].*)?$/;
+
+/** A line anchor in any host's style → a range; anything else → undefined (fragments are only a hint). */
+export function parseLines(fragment: string): LineRange | undefined {
+  const match = LINES.exec(fragment);
+  if (match === null) return undefined;
+  const a = Number(match[1]);
+  const b = match[2] === undefined ? a : Number(match[2]);
+  if (a === 0 || b === 0) return undefined;
+  return a <= b ? { start: a, end: b } : { start: b, end: a };
+}
+
+/** `repo.git` → `repo`. */
+export const stripGitSuffix = (name: string): string => (name.endsWith('.git') ? name.slice(0, -4) : name);
+
+/** `ref/path` (encoded) of a repository context, whatever form its revision takes. */
+export function refAndPathText(context: Extract<GitContext, { kind: 'repository' }>): string {
+  const { revision, path } = context;
+  const suffix = path === undefined ? '' : `/${encodePath(path.path)}`;
+  switch (revision.type) {
+    case 'ambiguous': {
+      const first = revision.candidates[0];
+      if (first === undefined) return '';
+      return encodePath(first.path === '' ? first.ref : `${first.ref}/${first.path}`);
+    }
+    case 'commit':
+      return revision.sha + suffix;
+    case 'ref':
+      return encodePath(revision.name) + suffix;
+    case 'default':
+      return suffix.slice(1);
+  }
+}

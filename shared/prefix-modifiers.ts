@@ -1,0 +1,121 @@
+// The modifiers a launch context may start with, any combination in any order, each ending in `/`:
+// `K=V,K2=V2/`, `referrer:<name>[:<ide>]/`, `imagebuild/`, `open-prebuild/<id>/`, and `snapshot/<id>` as a
+// context of its own. Never drops an environment item without saying which and why.
+
+import { readEnvSegment } from './env-vars.ts';
+import type { ParseError, ParseWarning, Referrer, RejectedEnvVar } from './launch-request.ts';
+import { decodeLenient } from './url-encoding.ts';
+
+// `jetbrains-gateway`, `intellij`, `vscode.insiders`
+const MODIFIER_NAME = /^[\w.-]{1,64}$/;
+// Prebuild and snapshot ids: uuids and similar.
+const OPAQUE_ID = /^[\w-]{1,128}$/;
+
+export interface PrefixModifiers {
+  readonly env: Map<string, string>;
+  readonly rejectedEnv: RejectedEnvVar[];
+  readonly warnings: ParseWarning[];
+  referrer: Referrer | undefined;
+  imageBuild: boolean;
+  openPrebuild: string | undefined;
+  /** Set when the context is `snapshot/<id>`; then `rest` is empty. */
+  snapshotId: string | undefined;
+}
+
+/** Reads the modifiers off the front of `text`; `rest` is what follows them (the repository URL). */
+export function readPrefixModifiers(
+  text: string,
+): { ok: true; modifiers: PrefixModifiers; rest: string } | { ok: false; error: ParseError } {
+  const modifiers: PrefixModifiers = {
+    env: new Map(),
+    rejectedEnv: [],
+    warnings: [],
+    referrer: undefined,
+    imageBuild: false,
+    openPrebuild: undefined,
+    snapshotId: undefined,
+  };
+  let rest = text;
+  for (;;) {
+    const slash = rest.indexOf('/');
+    const segment = slash === -1 ? rest : rest.slice(0, slash);
+    // Fast exit for the common case: the text already is a URL (`https:`, `github.com`).
+    if (!mayBeModifier(segment)) return { ok: true, modifiers, rest };
+    let after = slash === -1 ? '' : rest.slice(slash + 1);
+    if (segment.startsWith('referrer:')) {
+      const [name = '', ide, ...extra] = segment.slice(9).split(':');
+      if (!MODIFIER_NAME.test(name) || (ide !== undefined && !MODIFIER_NAME.test(ide)) || extra.length > 0) {
+        return invalid(
+          `'${segment}/' is not a valid referrer: write referrer:<name>/ or referrer:<name>:<editor>/, letters, digits, '.', '_' and '-' only.`,
+        );
+      }
+      if (modifiers.referrer !== undefined) {
+        modifiers.warnings.push({
+          code: 'duplicate-modifier',
+          message: 'The referrer was given twice; the last one is used.',
+        });
+      }
+      modifiers.referrer = ide === undefined ? { name } : { name, ide };
+    } else if (segment === 'imagebuild') {
+      modifiers.imageBuild = true;
+    } else if (segment === 'open-prebuild') {
+      const idEnd = after.indexOf('/');
+      const id = idEnd === -1 ? after : after.slice(0, idEnd);
+      if (!OPAQUE_ID.test(id) || idEnd === -1) {
+        return invalid(
+          `'open-prebuild/${id}' needs a prebuild id and then the repository URL: open-prebuild/<id>/https://github.com/owner/repo.`,
+        );
+      }
+      if (modifiers.openPrebuild !== undefined) {
+        modifiers.warnings.push({
+          code: 'duplicate-modifier',
+          message: 'open-prebuild was given twice; the last one is used.',
+        });
+      }
+      modifiers.openPrebuild = id;
+      after = after.slice(idEnd + 1);
+    } else if (segment === 'snapshot') {
+      const id = after.replace(/\/+$/, '');
+      if (!OPAQUE_ID.test(id)) {
+        return invalid(
+          `'snapshot/${after}' is not a snapshot link: it is snapshot/<id> with nothing after the id.`,
+        );
+      }
+      modifiers.snapshotId = id;
+      return { ok: true, modifiers, rest: '' };
+    } else {
+      if (readEnvSegment(segment, modifiers.env, modifiers.rejectedEnv) === 0) {
+        return invalid(
+          `'${decodeLenient(segment)}/' looks like environment variables, but none is NAME=value. Write them as NAME=value,OTHER=value/ before the repository URL.`,
+        );
+      }
+    }
+    rest = after;
+    if (rest === '') {
+      return {
+        ok: false,
+        error: {
+          code: 'empty',
+          message:
+            'The modifiers are not followed by a repository URL. Add one after the last /, like FOO=bar/https://github.com/owner/repo.',
+        },
+      };
+    }
+  }
+}
+
+/** `referrer:x`, `imagebuild`, `open-prebuild`, `snapshot`, or `K=V` items (an env segment has no `:`). */
+function mayBeModifier(segment: string): boolean {
+  return (
+    segment.startsWith('referrer:') ||
+    segment === 'imagebuild' ||
+    segment === 'open-prebuild' ||
+    segment === 'snapshot' ||
+    (segment.includes('=') && !segment.includes(':'))
+  );
+}
+
+const invalid = (message: string): { ok: false; error: ParseError } => ({
+  ok: false,
+  error: { code: 'invalid-modifier', message },
+});

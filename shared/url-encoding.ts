@@ -1,0 +1,54 @@
+// Percent-encoding as people and hosts actually write it. Decoding is lenient (a stray `%` stays literal, never
+// throws); encoding always produces something that decodes back to the same text.
+
+const ENCODED_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/** Decodes every valid `%XX` run; an invalid or non-UTF-8 run is kept as written ("50%off" stays "50%off"). */
+export function decodeLenient(text: string): string {
+  if (text.indexOf('%') === -1) return text;
+  return text.replace(ENCODED_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+/** Query values follow the form encoding: `+` is a space. */
+export function decodeQueryComponent(text: string): string {
+  return decodeLenient(text.indexOf('+') === -1 ? text : text.replaceAll('+', ' '));
+}
+
+// Characters RFC 3986 allows raw in a path segment; decoded back after encodeURIComponent so URLs stay readable.
+const READABLE_IN_SEGMENT = /%(21|24|27|28|29|2A|2C|3B|3D|3A|40)/g;
+
+/** Encodes one path segment: `feature#1` → `feature%231`, `a b` → `a%20b`, `ü` → `%C3%BC`, `v1.0@x` stays. */
+export function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(READABLE_IN_SEGMENT, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
+/** Encodes a slash-separated path, each segment on its own: `a b/c#d` → `a%20b/c%23d`. */
+export function encodePath(path: string): string {
+  return path.split('/').map(encodeSegment).join('/');
+}
+
+/** Encodes a query value so `&`, `#`, `+` and `=` survive; keeps `/` readable (`at=refs/heads/x`). */
+export function encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replaceAll('%2F', '/');
+}
+
+/** `a=1&b=two+words&a=3` → Map { a → '3', b → 'two words' } (the last of a repeated name wins, as hosts do). */
+export function parseQuery(query: string): Map<string, string> {
+  const params = new Map<string, string>();
+  if (query === '') return params;
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeQueryComponent(eq === -1 ? pair : pair.slice(0, eq));
+    params.set(name, eq === -1 ? '' : decodeQueryComponent(pair.slice(eq + 1)));
+  }
+  return params;
+}
