@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit and property tests of the pure modules. Worker tests (workerd) and browser tests get their own projects
-// as those parts arrive.
+// Two projects: the pure modules under Node, and the launcher inside workerd (worker/vitest.config.ts).
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts'],
-    environment: 'node',
+    projects: [
+      { test: { name: 'shared', include: ['shared/**/*.test.ts'], environment: 'node' } },
+      './worker/vitest.config.ts',
+    ],
   },
 });

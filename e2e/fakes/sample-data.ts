@@ -1,0 +1,203 @@
+// The sample repositories every fake host serves: branches with slashes at depths 1–5, tags, a pull request from
+// the same repository, one from a fork, one whose head was deleted, issues, a private repository, one without and
+// one with an invalid `.gitpod.yml`. Commit ids are sha1 of their content, so they are stable across runs.
+
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { FakeCommit, FakeHostData, FakeIssue, FakePull, FakeRepo } from './model.ts';
+
+export const GITPOD_YML = `image: node:20
+tasks:
+  - name: dependencies
+    init: sleep 5 && echo "dependencies installed" > .deps-ready
+    command: echo "ready to code"
+ports:
+  - port: 3000
+    onOpen: open-preview
+`;
+
+/** Line 5 has a port that is not a number or a range: the error page must name that line. */
+export const INVALID_GITPOD_YML = `image: node:20
+tasks:
+  - init: npm ci
+ports:
+  - port: http
+`;
+
+interface Line {
+  readonly message: string;
+  readonly files: Readonly<Record<string, string | null>>;
+}
+
+/** Builds a first-parent chain of commits from `parent`, each applying its file changes (null deletes). */
+function chain(
+  seed: string,
+  parent: FakeCommit | undefined,
+  lines: readonly Line[],
+  commits: Record<string, FakeCommit>,
+): FakeCommit {
+  let previous = parent;
+  let day = 1;
+  for (const line of lines) {
+    const files: Record<string, string> = { ...(previous?.files ?? {}) };
+    for (const [path, text] of Object.entries(line.files)) {
+      if (text === null) delete files[path];
+      else files[path] = text;
+    }
+    const date = new Date(Date.UTC(2026, 9, day++, 12)).toISOString();
+    const sha = bytesToHex(
+      sha1(utf8ToBytes(`${seed}\n${previous?.sha ?? ''}\n${line.message}\n${JSON.stringify(files)}`)),
+    );
+    const commit: FakeCommit = {
+      sha,
+      parents: previous === undefined ? [] : [previous.sha],
+      message: line.message,
+      author: 'sample-bot',
+      date,
+      files,
+    };
+    commits[sha] = commit;
+    previous = commit;
+  }
+  if (previous === undefined) throw new Error('chain needs at least one line');
+  return previous;
+}
+
+export interface SampleRepoOptions {
+  readonly id: number;
+  readonly private?: boolean;
+  readonly config?: string | null;
+  readonly forkOf?: string;
+  readonly pulls?: (branches: Record<string, string>) => FakePull[];
+  readonly issues?: readonly FakeIssue[];
+}
+
+/**
+ * One sample repository: `main` with three commits, branches `feature/x/y`, `deep/1/2/3/4`, `release/1.0`,
+ * `d1`, `fix/typo`, and tag `v1.0.0` on the second commit of main.
+ */
+export function sampleRepo(owner: string, name: string, options: SampleRepoOptions): FakeRepo {
+  const commits: Record<string, FakeCommit> = {};
+  const seed = `${owner}/${name}`;
+  const config = options.config === undefined ? GITPOD_YML : options.config;
+  const first = chain(
+    seed,
+    undefined,
+    [
+      {
+        message: 'Initial commit',
+        files: {
+          'README.md': `# ${name}\n\nA sample repository for Launchpod.\n`,
+          'src/index.js': "console.log('hello');\n",
+          'src/lib/util.js': 'export const add = (a, b) => a + b;\n',
+          ...(config === null ? {} : { '.gitpod.yml': config }),
+        },
+      },
+    ],
+    commits,
+  );
+  const second = chain(
+    seed,
+    first,
+    [{ message: 'Add greeting', files: { 'src/index.js': "console.log('hello, world');\n" } }],
+    commits,
+  );
+  const main = chain(
+    seed,
+    second,
+    [{ message: 'Document usage', files: { 'docs/usage.md': 'Run `npm start`.\n' } }],
+    commits,
+  );
+  const feature = chain(
+    seed,
+    second,
+    [{ message: 'Feature x/y', files: { 'src/feature.js': 'export const x = 1;\n' } }],
+    commits,
+  );
+  const deep = chain(seed, main, [{ message: 'Deep branch', files: { 'deep.txt': 'deep\n' } }], commits);
+  const release = chain(seed, second, [{ message: 'Release 1.0', files: { VERSION: '1.0\n' } }], commits);
+  const fix = chain(
+    seed,
+    main,
+    [{ message: 'Fix a typo', files: { 'README.md': `# ${name}\n\nA sample repository for Launchpod!\n` } }],
+    commits,
+  );
+  const branches: Record<string, string> = {
+    main: main.sha,
+    'feature/x/y': feature.sha,
+    'deep/1/2/3/4': deep.sha,
+    d1: deep.sha,
+    'release/1.0': release.sha,
+    'fix/typo': fix.sha,
+  };
+  return {
+    owner,
+    name,
+    id: options.id,
+    private: options.private ?? false,
+    defaultBranch: 'main',
+    branches,
+    tags: { 'v1.0.0': second.sha },
+    commits,
+    pulls: options.pulls?.(branches) ?? [],
+    issues: options.issues ?? [],
+    ...(options.forkOf !== undefined && { forkOf: options.forkOf }),
+  };
+}
+
+/**
+ * The repositories of one host. `owner` is the sample owner there (`launchpod-samples`, a GitLab subgroup path, a
+ * Bitbucket Server project key).
+ */
+export function sampleHost(hostname: string, owner: string, forkOwner: string): FakeHostData {
+  const fork = sampleRepo(forkOwner, 'node-app', { id: 2, forkOf: `${owner}/node-app` });
+  const app = sampleRepo(owner, 'node-app', {
+    id: 1,
+    pulls: (branches) => [
+      pull(1, 'Feature x/y', `${owner}/node-app`, 'feature/x/y', branches['feature/x/y']),
+      pull(2, 'Fix a typo', `${forkOwner}/node-app`, 'fix/typo', fork.branches['fix/typo']),
+      {
+        ...pull(3, 'Abandoned work', `${forkOwner}/node-app`, 'gone', '0'.repeat(40)),
+        headDeleted: true,
+        state: 'closed',
+      },
+    ],
+    issues: [
+      { number: 4, title: 'Add dark mode support', author: 'octo-reporter', state: 'open' },
+      { number: 5, title: '', author: 'octo-reporter', state: 'open' },
+    ],
+  });
+  return {
+    hostname,
+    repos: [
+      app,
+      fork,
+      sampleRepo(owner, 'private-app', { id: 3, private: true }),
+      sampleRepo(owner, 'no-config', { id: 4, config: null }),
+      sampleRepo(owner, 'invalid-config', { id: 5, config: INVALID_GITPOD_YML }),
+    ],
+    tokens: {
+      'user-token-alice': { login: 'alice', id: 1001, canRead: [`${owner}/private-app`] },
+      'server-token': { login: 'launchpod-bot', id: 1002, canRead: [] },
+    },
+  };
+}
+
+function pull(
+  number: number,
+  title: string,
+  headRepo: string,
+  headRef: string,
+  headSha: string | undefined,
+): FakePull {
+  if (headSha === undefined) throw new Error(`no head for PR ${number}`);
+  return { number, title, state: 'open', author: 'contributor', headRepo, headRef, headSha, baseRef: 'main' };
+}
+
+/** The four sample hosts the tests, the benchmarks and the offline demo use. */
+export const samples = {
+  github: sampleHost('github.com', 'launchpod-samples', 'contributor'),
+  gitlab: sampleHost('gitlab.com', 'launchpod-samples/platform/backend', 'contributor'),
+  bitbucketCloud: sampleHost('bitbucket.org', 'launchpod-samples', 'contributor'),
+  bitbucketServer: sampleHost('bitbucket.launchpod.test', 'PLAT', '~contributor'),
+} as const;

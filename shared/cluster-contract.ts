@@ -1,0 +1,146 @@
+// The versioned contract between the launcher and workspace clusters: JSON messages, paths, and the HMAC signature
+// on cluster → launcher events. Any cluster implementation (cluster/ is the reference) speaks exactly this.
+// Credentials never travel in a start request: the cluster redeems a one-time URL from the launcher.
+
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { ImageConfig, Port, Task } from './gitpod-config.ts';
+import type { EnvVar } from './launch-request.ts';
+import type { ResolvedContext } from './resolved-context.ts';
+
+export const CLUSTER_CONTRACT_VERSION = 1;
+
+/** Paths under a cluster's base URL. Every request carries `Authorization: Bearer <cluster secret>`. */
+export const clusterPaths = {
+  describe: '/v1/cluster',
+  workspaces: '/v1/workspaces',
+  workspace: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}`,
+  stop: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}/stop`,
+} as const;
+
+export type ClusterState = 'available' | 'cordoned' | 'draining';
+
+export interface WorkspaceClass {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description?: string;
+}
+
+/** `GET /v1/cluster`. `score` falls as capacity fills; 0 means "send nothing here". */
+export interface ClusterDescription {
+  readonly contractVersion: number;
+  readonly name: string;
+  readonly region: string;
+  readonly state: ClusterState;
+  readonly score: number;
+  readonly maxScore: number;
+  readonly classes: readonly WorkspaceClass[];
+}
+
+export type WorkspacePhase =
+  | 'pending'
+  | 'creating'
+  | 'initializing'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'failed';
+
+export const TERMINAL_PHASES: readonly WorkspacePhase[] = ['stopped', 'failed'];
+
+/**
+ * How the workspace's content is made: a fresh clone, or a prebuild's snapshot (falling back to a clone when the
+ * snapshot is missing or corrupt), then the requested commit checked out on top.
+ */
+export type Initializer =
+  | { readonly kind: 'git' }
+  | {
+      readonly kind: 'prebuild-snapshot-with-git-fallback';
+      readonly prebuildId: string;
+      /** The commit the snapshot was taken at; the cluster fetches and checks out `context.sha` if newer. */
+      readonly snapshotSha: string;
+    };
+
+/** `POST /v1/workspaces`. Idempotent on `id`: a repeated request answers the existing workspace. */
+export interface StartWorkspaceRequest {
+  readonly contractVersion: number;
+  /** Chosen by the launcher. */
+  readonly id: string;
+  readonly type: 'regular' | 'prebuild';
+  readonly owner: { readonly id: string; readonly name?: string };
+  readonly context: Omit<ResolvedContext, 'configText'>;
+  readonly initializer: Initializer;
+  /** One-time URL the cluster redeems (once, before it expires) for a clone credential; absent for public repos. */
+  readonly credentialUrl?: string;
+  readonly image: ImageConfig;
+  readonly tasks: readonly Task[];
+  readonly ports: readonly Port[];
+  readonly env: readonly EnvVar[];
+  readonly editor?: string;
+  readonly workspaceClass?: string;
+  /** Where the cluster posts signed events (phase changes) for this workspace. */
+  readonly eventsUrl: string;
+}
+
+export interface WorkspaceStatus {
+  readonly id: string;
+  readonly phase: WorkspacePhase;
+  /** The workspace page; its origin is the cluster's registered one. */
+  readonly url: string;
+  /** Why it failed, for a person. */
+  readonly failure?: string;
+  /** Set once known: whether content came from a prebuild snapshot, and if a fallback clone was needed. */
+  readonly startedFrom?: 'git' | 'prebuild' | 'prebuild-fallback-git';
+  readonly updatedAt: string;
+}
+
+/** Cluster → launcher event, `POST <eventsUrl>`, signed (see `signEvent`). */
+export interface ClusterEvent {
+  readonly cluster: string;
+  readonly workspace: WorkspaceStatus;
+  /** Monotonic per workspace, so replays and stale events can be told apart. */
+  readonly sequence: number;
+}
+
+export const EVENT_HEADERS = {
+  cluster: 'x-launchpod-cluster',
+  timestamp: 'x-launchpod-timestamp',
+  signature: 'x-launchpod-signature',
+} as const;
+
+/** How far an event's timestamp may be from the receiver's clock. */
+export const EVENT_TOLERANCE_SECONDS = 300;
+
+/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` — the timestamp is signed too, so it cannot be replayed later. */
+export function signEvent(secret: string, timestampSeconds: number, body: string): string {
+  const mac = hmac(sha256, utf8ToBytes(secret), utf8ToBytes(`${timestampSeconds}.${body}`));
+  return `v1=${bytesToHex(mac)}`;
+}
+
+export type EventCheck = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'bad-signature' };
+
+/** Checks an event's signature and freshness in constant time over the signature bytes. */
+export function verifyEvent(
+  secret: string,
+  timestampHeader: string | null,
+  signatureHeader: string | null,
+  body: string,
+  nowSeconds: number,
+): EventCheck {
+  if (timestampHeader === null || signatureHeader === null || !/^[0-9]{1,12}$/.test(timestampHeader)) {
+    return { ok: false, reason: 'missing' };
+  }
+  const timestamp = Number(timestampHeader);
+  if (Math.abs(nowSeconds - timestamp) > EVENT_TOLERANCE_SECONDS) return { ok: false, reason: 'stale' };
+  const expected = signEvent(secret, timestamp, body);
+  return constantTimeEqual(expected, signatureHeader) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+}
+
+export function constantTimeEqual(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    difference |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
+  }
+  return difference === 0;
+}

@@ -1,0 +1,429 @@
+// The launcher's HTTP surface. Routes are thin: read input, call one service (launch.ts), render. One onError turns
+// every typed error into an HTML page or a problem+json body. Secure headers and a strict CSP on every response.
+
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
+import { parseLaunchInput } from '../../shared/context-url.ts';
+import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
+import type { UserLocation } from './cluster-choice.ts';
+import { isWorkspaceStatus } from './cluster-client.ts';
+import { type LauncherConfig, launcherConfig } from './config.ts';
+import { LaunchError } from './errors.ts';
+import { resolvers } from './hosts/resolvers.ts';
+import {
+  checkedWorkspaceUrl,
+  currentWorkspace,
+  type LaunchDeps,
+  type Resolution,
+  resolveLaunch,
+  startLaunch,
+} from './launch.ts';
+import { ErrorPage } from './pages/error-page.tsx';
+import { LandingPage } from './pages/landing.tsx';
+import { renderPage } from './pages/layout.tsx';
+import { landingScript, startScript } from './pages/page-scripts.generated.ts';
+import { StartPage } from './pages/start.tsx';
+import { stylesheet } from './pages/styles.ts';
+import { getWorkspace, updateWorkspace, type WorkspaceRecord } from './workspaces.ts';
+
+type AppEnv = { Bindings: Env; Variables: { config: LauncherConfig; owner: string } };
+
+/** What tests may replace: the clock, randomness, retry waits and cluster timeouts. */
+export interface AppOptions {
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly backoffMs?: readonly number[];
+  readonly clusterTimeoutMs?: number;
+}
+
+const OWNER_COOKIE = 'lp_owner';
+const MAX_API_BODY = 16 * 1024;
+
+export function createApp(options: AppOptions = {}) {
+  const app = new Hono<AppEnv>();
+  const now = options.now ?? Date.now;
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      crossOriginResourcePolicy: false,
+    }),
+  );
+
+  app.use('*', async (c, next) => {
+    const config = launcherConfig(c.env);
+    if (!config.ok) {
+      // An operator's mistake: say which setting, never a stack trace.
+      console.error(`launcher configuration: ${config.error}`);
+      return c.html(
+        renderPage(
+          ErrorPage({
+            brand: c.env.BRAND_NAME || 'Launchpod',
+            error: new LaunchError('host-unavailable', {
+              title: 'This launcher is not configured correctly',
+              detail: `The operator needs to fix a setting: ${config.error}`,
+            }),
+          }),
+        ),
+        500,
+      );
+    }
+    c.set('config', config.value);
+    await next();
+  });
+
+  // An anonymous, per-browser owner until sign-in exists: enough for idempotency and `quickstart`.
+  app.use('*', async (c, next) => {
+    let owner = getCookie(c, OWNER_COOKIE);
+    if (owner === undefined || !/^anon-[0-9a-f-]{36}$/.test(owner)) {
+      owner = `anon-${crypto.randomUUID()}`;
+      setCookie(c, OWNER_COOKIE, owner, {
+        httpOnly: true,
+        secure: c.get('config').origin.startsWith('https:'),
+        sameSite: 'Lax',
+        path: '/',
+        maxAge: 60 * 60 * 24 * 365,
+      });
+    }
+    c.set('owner', owner);
+    await next();
+  });
+
+  const deps = (c: {
+    env: Env;
+    req: { raw: Request };
+    get: (k: 'config') => LauncherConfig;
+  }): LaunchDeps => ({
+    config: c.get('config'),
+    db: c.env.DB,
+    cache: c.env.CACHE,
+    resolvers,
+    location: locationOf(c.req.raw),
+    now,
+    ...(options.random !== undefined && { random: options.random }),
+    ...(options.backoffMs !== undefined && { http: { backoffMs: options.backoffMs } }),
+    ...(options.clusterTimeoutMs !== undefined && { clusterTimeoutMs: options.clusterTimeoutMs }),
+  });
+
+  // ---- API -------------------------------------------------------------------------------------------------
+  const api = new Hono<AppEnv>();
+  api.use(
+    '*',
+    cors({
+      origin: (origin, c) => (allowedOrigin(origin, c.get('config')) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['content-type', 'idempotency-key'],
+      credentials: true,
+      maxAge: 600,
+    }),
+  );
+  api.use('*', async (c, next) => {
+    // Browsers send Origin on cross-site POSTs: only the launcher and the extension may change state.
+    const origin = c.req.header('origin');
+    if (
+      c.req.method === 'POST' &&
+      origin !== undefined &&
+      !allowedOrigin(origin, c.get('config')) &&
+      !c.req.path.endsWith('/cluster-events')
+    ) {
+      throw new LaunchError('bad-request', {
+        title: 'Cross-site request refused',
+        detail: `Requests from ${origin} may not start workspaces.`,
+      });
+    }
+    await next();
+  });
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_API_BODY,
+      onError: () => {
+        throw new LaunchError('payload-too-large', {
+          title: 'Request too large',
+          detail: `Request bodies are limited to ${MAX_API_BODY / 1024} KiB; send just the URL and options.`,
+        });
+      },
+    }),
+  );
+
+  api.post('/resolve', async (c) => {
+    const { url, options: launchOptions } = await launchBody(c.req.raw);
+    const resolution = await resolveLaunch(url, launchOptions, deps(c));
+    if (!resolution.ok) throw resolution.error;
+    return c.json(resolutionJson(resolution.value));
+  });
+
+  api.post('/workspaces', async (c) => {
+    const { url, options: launchOptions } = await launchBody(c.req.raw);
+    const key = c.req.header('idempotency-key') ?? null;
+    if (key !== null && !/^[\w.:-]{8,128}$/.test(key)) {
+      throw new LaunchError('bad-request', {
+        title: 'Bad Idempotency-Key',
+        detail: 'Idempotency-Key must be 8–128 letters, digits, or . _ : -.',
+      });
+    }
+    const d = deps(c);
+    const resolution = await resolveLaunch(url, launchOptions, d);
+    if (!resolution.ok) throw resolution.error;
+    const started = await startLaunch(
+      {
+        resolution: resolution.value,
+        owner: c.get('owner'),
+        idempotencyKey: key,
+        eventsUrl: `${d.config.origin}/api/v1/cluster-events`,
+      },
+      d,
+    );
+    if (!started.ok) throw started.error;
+    return c.json(workspaceJson(started.value.workspace), started.value.started ? 201 : 200);
+  });
+
+  api.get('/workspaces/:id', async (c) => {
+    const found = await currentWorkspace(c.req.param('id'), deps(c));
+    if (!found.ok) throw found.error;
+    if (found.value.owner !== c.get('owner')) throw notFound(c.req.param('id'));
+    return c.json(workspaceJson(found.value));
+  });
+
+  api.get('/status', (c) => {
+    const url = c.req.query('url') ?? '';
+    const parsed = parseLaunchInput(url, c.get('config').registry);
+    c.header('cache-control', 'private, max-age=60');
+    if (!parsed.ok)
+      return c.json({ launchable: false, reason: parsed.error.message, code: parsed.error.code });
+    // The prebuild issue fills this with the context's prebuild state; until then there is none to report.
+    return c.json({ launchable: true, prebuild: { state: 'none' } });
+  });
+
+  api.post('/cluster-events', async (c) => {
+    const config = c.get('config');
+    const name = c.req.header(EVENT_HEADERS.cluster);
+    const cluster = config.clusters.find((k) => k.name === name);
+    const body = await c.req.text();
+    const check =
+      cluster === undefined
+        ? ({ ok: false, reason: 'missing' } as const)
+        : verifyEvent(
+            cluster.secret,
+            c.req.header(EVENT_HEADERS.timestamp) ?? null,
+            c.req.header(EVENT_HEADERS.signature) ?? null,
+            body,
+            Math.floor(now() / 1000),
+          );
+    if (!check.ok || cluster === undefined)
+      return c.json({ error: `event refused: ${check.ok ? 'unknown cluster' : check.reason}` }, 401);
+    let event: ClusterEvent;
+    try {
+      event = JSON.parse(body) as ClusterEvent;
+    } catch {
+      return c.json({ error: 'event body is not JSON' }, 400);
+    }
+    if (!isWorkspaceStatus(event.workspace)) return c.json({ error: 'event has no workspace status' }, 400);
+    const record = await getWorkspace(c.env.DB, event.workspace.id);
+    if (record === undefined || record.cluster !== cluster.name)
+      return c.json({ error: 'unknown workspace' }, 404);
+    const url = checkedWorkspaceUrl(event.workspace.url, cluster);
+    await updateWorkspace(c.env.DB, record.id, {
+      phase: event.workspace.phase,
+      ...(url !== undefined && { url }),
+      ...(event.workspace.failure !== undefined && { failure: event.workspace.failure }),
+      now: now(),
+    });
+    return c.json({ ok: true });
+  });
+
+  app.route('/api/v1', api);
+
+  // ---- Assets ----------------------------------------------------------------------------------------------
+  const asset = (type: string, body: string) => () =>
+    new Response(body, { headers: { 'content-type': type, 'cache-control': 'public, max-age=300' } });
+  app.get('/assets/launchpod.css', asset('text/css; charset=utf-8', stylesheet));
+  app.get('/assets/landing.js', asset('text/javascript; charset=utf-8', landingScript));
+  app.get('/assets/start.js', asset('text/javascript; charset=utf-8', startScript));
+  app.get('/favicon.ico', (c) => c.body(null, 404));
+  app.get('/robots.txt', (c) => c.text('User-agent: *\nDisallow: /\n'));
+
+  // ---- Pages -----------------------------------------------------------------------------------------------
+  app.get('/', (c) =>
+    c.html(renderPage(LandingPage({ brand: c.get('config').brand, origin: c.get('config').origin }))),
+  );
+
+  app.get('/start', async (c) => {
+    const query = new URL(c.req.url).search.slice(1);
+    const withoutUrl = query
+      .split('&')
+      .filter((p) => !p.startsWith('url='))
+      .join('&');
+    return startPage(c, c.req.query('url') ?? '', withoutUrl, false);
+  });
+
+  // Path form: `/https://github.com/o/r`, `/github.com/o/r/pull/3?autostart=false`.
+  app.get('/*', async (c) => {
+    const url = new URL(c.req.url);
+    return startPage(c, url.pathname.slice(1), url.search.slice(1), true);
+  });
+
+  async function startPage(c: Context<AppEnv>, context: string, query: string, pathForm: boolean) {
+    const { options: launchOptions, ignored, contextQuery } = readOptions(query, pathForm);
+    const input = pathForm && contextQuery !== '' ? `${context}?${contextQuery}` : context;
+    const resolution = await resolveLaunch(input, launchOptions, deps(c));
+    if (!resolution.ok) throw withInput(resolution.error, input);
+    const autostart = launchOptions.autostart !== false;
+    const page = StartPage({
+      brand: c.get('config').brand,
+      resolution: resolution.value,
+      ignoredOptions: ignored,
+      data: { url: input, options: launchOptions, idempotencyKey: `page-${crypto.randomUUID()}`, autostart },
+    });
+    c.header('cache-control', 'no-store');
+    return c.html(renderPage(page));
+  }
+
+  app.onError((error, c) => {
+    const launchError =
+      error instanceof LaunchError
+        ? error
+        : new LaunchError('host-unavailable', {
+            title: 'Something went wrong on our side',
+            detail:
+              'The launcher hit an unexpected error. Try again; if it keeps happening, tell the operator.',
+            wayOut: { label: 'Back to the start', href: '/' },
+          });
+    if (!(error instanceof LaunchError)) console.error(`unexpected error: ${error.name}: ${error.message}`);
+    if (launchError.retryAfterSeconds !== undefined)
+      c.header('retry-after', String(launchError.retryAfterSeconds));
+    const status = (error instanceof LaunchError ? launchError.status : 500) as 400;
+    if (c.req.path.startsWith('/api/')) {
+      return c.body(JSON.stringify(launchError.toProblem(c.req.path)), status, {
+        'content-type': 'application/problem+json',
+      });
+    }
+    const brand = c.get('config')?.brand ?? 'Launchpod';
+    const input = inputs.get(launchError);
+    return c.html(
+      renderPage(ErrorPage({ brand, error: launchError, ...(input !== undefined && { input }) })),
+      status,
+    );
+  });
+
+  app.notFound((c) => {
+    throw notFound(c.req.path);
+  });
+
+  return app;
+}
+
+const inputs = new WeakMap<LaunchError, string>();
+function withInput(error: LaunchError, input: string): LaunchError {
+  inputs.set(error, input);
+  return error;
+}
+
+function notFound(what: string): LaunchError {
+  return new LaunchError('not-found', {
+    title: 'Not found',
+    detail: `There is nothing at ${what}.`,
+    wayOut: { label: 'Back to the start', href: '/' },
+  });
+}
+
+/** The launcher itself, or an origin matching API_ALLOWED_ORIGINS (`chrome-extension://*`). */
+function allowedOrigin(origin: string, config: LauncherConfig): boolean {
+  if (origin === config.origin) return true;
+  return config.apiOrigins.some((pattern) =>
+    pattern.endsWith('*')
+      ? origin.startsWith(pattern.slice(0, -1)) && /^[a-z-]+:\/\/[\w.-]+$/.test(origin)
+      : origin === pattern,
+  );
+}
+
+async function launchBody(request: Request): Promise<{ url: string; options: LaunchOptions }> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new LaunchError('bad-request', {
+      title: 'Body is not JSON',
+      detail: 'Send a JSON body like {"url": "https://github.com/owner/repo"}.',
+    });
+  }
+  const record = (typeof body === 'object' && body !== null ? body : {}) as {
+    url?: unknown;
+    options?: unknown;
+  };
+  if (typeof record.url !== 'string') {
+    throw new LaunchError('bad-request', {
+      title: 'Missing url',
+      detail: 'Send a JSON body like {"url": "https://github.com/owner/repo"}.',
+    });
+  }
+  const raw = (typeof record.options === 'object' && record.options !== null ? record.options : {}) as Record<
+    string,
+    unknown
+  >;
+  const pairs = Object.entries(raw)
+    .filter(([, v]) => typeof v === 'string' || typeof v === 'boolean')
+    .map(
+      ([k, v]) =>
+        `${encodeURIComponent(k === 'workspaceClass' ? 'class' : k)}=${encodeURIComponent(String(v))}`,
+    );
+  return { url: record.url, options: readOptions(pairs.join('&')).options };
+}
+
+function locationOf(request: Request): UserLocation {
+  const cf = (request as Request & { cf?: Record<string, unknown> }).cf;
+  if (cf === undefined) return {};
+  const latitude = Number(cf.latitude);
+  const longitude = Number(cf.longitude);
+  return {
+    ...(Number.isFinite(latitude) && cf.latitude !== undefined && { latitude }),
+    ...(Number.isFinite(longitude) && cf.longitude !== undefined && { longitude }),
+    ...(typeof cf.continent === 'string' && { continent: cf.continent }),
+  };
+}
+
+function resolutionJson(r: Resolution) {
+  return {
+    context: r.resolved,
+    contextKey: r.contextKey,
+    env: r.request.env,
+    rejectedEnv: r.request.rejectedEnv,
+    warnings: r.request.warnings,
+    options: r.options,
+    config: { source: r.configSource, image: r.config.image, tasks: r.config.tasks, ports: r.config.ports },
+    prebuild: r.prebuild,
+    clusters: r.clusters.map((c) => ({
+      name: c.cluster.name,
+      region: c.cluster.region,
+      score: c.score,
+      distanceKm: c.distanceKm,
+    })),
+  };
+}
+
+function workspaceJson(w: WorkspaceRecord) {
+  return {
+    id: w.id,
+    phase: w.phase,
+    cluster: w.cluster,
+    context: JSON.parse(w.contextJson) as unknown,
+    ...(w.url !== null && { url: w.url }),
+    ...(w.failure !== null && { failure: w.failure }),
+    createdAt: new Date(w.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,139 @@
+// The launcher's configuration, read once per isolate from vars and secrets: its public origin, brand, the host
+// registry, per-host server tokens and the registered workspace clusters. A mistake names the variable and the fix.
+// Tokens and cluster secrets stay inside this object: never logged, never rendered.
+
+import { createHostRegistry, type HostConfig, type HostRegistry } from '../../shared/host-registry.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+
+export interface ClusterConfig {
+  readonly name: string;
+  readonly baseUrl: string;
+  /** Origin of `baseUrl`: the only origin besides the launcher's own that users are ever redirected to. */
+  readonly origin: string;
+  readonly region: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly secret: string;
+}
+
+export interface LauncherConfig {
+  readonly origin: string;
+  readonly brand: string;
+  readonly registry: HostRegistry;
+  /** Server tokens by registry hostname (`github.com`), for public repositories and rate limits. */
+  readonly hostTokens: ReadonlyMap<string, string>;
+  readonly clusters: readonly ClusterConfig[];
+  /** Browser origins allowed to call /api/v1 (`chrome-extension://*` patterns), beside the launcher's own. */
+  readonly apiOrigins: readonly string[];
+}
+
+export type ConfigEnv = Pick<
+  Env,
+  | 'LAUNCHER_ORIGIN'
+  | 'BRAND_NAME'
+  | 'HOSTS'
+  | 'CLUSTERS'
+  | 'API_ALLOWED_ORIGINS'
+  | 'HOST_TOKENS'
+  | 'CLUSTER_SECRETS'
+>;
+
+const cache = new WeakMap<object, Result<LauncherConfig, string>>();
+
+/** Parsed once per `env` object (one per isolate), so a request pays no JSON parsing. */
+export function launcherConfig(env: ConfigEnv): Result<LauncherConfig, string> {
+  const cached = cache.get(env);
+  if (cached !== undefined) return cached;
+  const result = readConfig(env);
+  cache.set(env, result);
+  return result;
+}
+
+export function readConfig(env: ConfigEnv): Result<LauncherConfig, string> {
+  const origin = (env.LAUNCHER_ORIGIN ?? '').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) {
+    return err(
+      `LAUNCHER_ORIGIN must be the launcher's public origin, like https://launchpod.example.com (got '${origin}').`,
+    );
+  }
+  const hosts = json<HostConfig[]>(env.HOSTS, 'HOSTS', []);
+  if (!hosts.ok) return hosts;
+  if (!Array.isArray(hosts.value))
+    return err('HOSTS must be a JSON list of {hostname, family, apiBaseUrl?, basePath?}.');
+  const registry = createHostRegistry(hosts.value);
+  if (!registry.ok) return err(`HOSTS: ${registry.error}`);
+
+  const tokens = json<Record<string, unknown>>(env.HOST_TOKENS, 'HOST_TOKENS', {});
+  if (!tokens.ok) return tokens;
+  const hostTokens = new Map<string, string>();
+  for (const [hostname, token] of Object.entries(tokens.value ?? {})) {
+    if (typeof token !== 'string' || token === '')
+      return err(`HOST_TOKENS["${hostname}"] must be a non-empty string.`);
+    hostTokens.set(hostname.toLowerCase(), token);
+  }
+
+  const secrets = json<Record<string, unknown>>(env.CLUSTER_SECRETS, 'CLUSTER_SECRETS', {});
+  if (!secrets.ok) return secrets;
+  const listed = json<unknown[]>(env.CLUSTERS, 'CLUSTERS', []);
+  if (!listed.ok) return listed;
+  if (!Array.isArray(listed.value))
+    return err('CLUSTERS must be a JSON list of {name, baseUrl, region, latitude, longitude}.');
+  const clusters: ClusterConfig[] = [];
+  for (const [index, raw] of listed.value.entries()) {
+    const c = (raw ?? {}) as Record<string, unknown>;
+    const where = `CLUSTERS[${index}]`;
+    if (typeof c.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(c.name)) {
+      return err(`${where}.name must be a short lower-case name like eu-1.`);
+    }
+    if (typeof c.baseUrl !== 'string' || !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(c.baseUrl)) {
+      return err(`${where}.baseUrl must be an absolute http(s) URL.`);
+    }
+    if (typeof c.region !== 'string' || c.region === '')
+      return err(`${where}.region must be a region name like europe.`);
+    const latitude = Number(c.latitude);
+    const longitude = Number(c.longitude);
+    if (!(Math.abs(latitude) <= 90) || !(Math.abs(longitude) <= 180)) {
+      return err(`${where}: latitude (−90…90) and longitude (−180…180) are required, as numbers.`);
+    }
+    const secret = secrets.value?.[c.name];
+    if (typeof secret !== 'string' || secret.length < 16) {
+      return err(
+        `CLUSTER_SECRETS["${c.name}"] must hold the cluster's shared secret (16 characters or more).`,
+      );
+    }
+    if (clusters.some((other) => other.name === c.name))
+      return err(`${where}.name '${c.name}' is listed twice.`);
+    const baseUrl = c.baseUrl.replace(/\/+$/, '');
+    clusters.push({
+      name: c.name,
+      baseUrl,
+      origin: new URL(baseUrl).origin,
+      region: c.region,
+      latitude,
+      longitude,
+      secret,
+    });
+  }
+
+  const apiOrigins = (env.API_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  return ok({
+    origin,
+    brand: env.BRAND_NAME || 'Launchpod',
+    registry: registry.value,
+    hostTokens,
+    clusters,
+    apiOrigins,
+  });
+}
+
+function json<T>(text: string | undefined, name: string, fallback: T): Result<T, string> {
+  if (text === undefined || text.trim() === '') return ok(fallback);
+  try {
+    return ok(JSON.parse(text) as T);
+  } catch {
+    return err(`${name} is not valid JSON.`);
+  }
+}

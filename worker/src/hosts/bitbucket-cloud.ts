@@ -1,0 +1,681 @@
+// Bitbucket Cloud's API client for the launcher (api.bitbucket.org/2.0): which repository, commit, branch, file or
+// folder, pull request or issue a context means. Any number of ref candidates is settled by ONE `refs?q=` query, so
+// a branch with slashes costs no extra requests. Never puts a token anywhere but the Authorization header.
+
+import { hostFamilies } from '../../../shared/host-registry.ts';
+import type { HostEntry } from '../../../shared/hosts/host-family.ts';
+import { issueBranchName } from '../../../shared/issue-branch.ts';
+import type { GitContext, PathTarget, RepoRef } from '../../../shared/launch-request.ts';
+import type { ResolvedContext, ResolvedPullRequest } from '../../../shared/resolved-context.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import { encodePath, encodeSegment } from '../../../shared/url-encoding.ts';
+import { LaunchError } from '../errors.ts';
+import { hostFetch } from './host-http.ts';
+import type {
+  HostCredentials,
+  HostResolver,
+  HttpTuning,
+  RepoContext,
+  ResolveInput,
+} from './host-resolver.ts';
+
+type RepositoryContext = Extract<GitContext, { kind: 'repository' }>;
+type Found<T> = Result<T, LaunchError>;
+
+const HOST_LABEL = 'Bitbucket';
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+// A name the commit endpoint may read as an abbreviated hash: `1a2b3c4`.
+const HEX_PREFIX = /^[0-9a-f]{7,40}$/i;
+const CONFIG_FILE = '.gitpod.yml';
+
+/** One answer from the API: status and body text (JSON, or a raw file from `src/`). */
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+}
+
+interface CloudApi {
+  get(path: string): Promise<Found<Answer>>;
+}
+
+/** The few fields of a repository the launcher reads. */
+interface CloudRepository {
+  readonly mainbranch?: { readonly name?: string } | null;
+}
+
+interface RefHeads {
+  branch?: string;
+  tag?: string;
+}
+
+/** What a path is at a commit, after asking `src/<commit>/<path>?format=meta`; `missing` paths are dropped. */
+type PathKind = 'file' | 'folder' | 'missing';
+
+export const bitbucketCloudResolver: HostResolver = {
+  async resolve(input) {
+    const api = cloudApi(input.entry, input.credentials, input.http);
+    const { context } = input;
+    switch (context.kind) {
+      case 'repository':
+        return resolveRepository(api, input, context);
+      case 'pull-request':
+        return resolvePullRequest(api, input, context);
+      case 'issue':
+        return resolveIssue(api, input, context);
+    }
+  },
+
+  async readFile(repo, sha, path, entry, credentials, http) {
+    const api = cloudApi(entry, credentials, http);
+    const answer = await api.get(`${repoPath(repo)}/src/${encodeSegment(sha)}/${encodePath(path)}`);
+    if (!answer.ok) return answer;
+    const { status, text } = answer.value;
+    if (status === 200) return ok(isDirectoryListing(text) ? null : text);
+    if (status === 404 && !errorMessage(text).startsWith('Repository ')) return ok(null);
+    return err(repositoryError(status, text, repo, entry, credentials));
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Repository pages: default branch, a named ref, a commit, or `src/a/b/c` candidates.
+
+async function resolveRepository(
+  api: CloudApi,
+  input: ResolveInput,
+  context: RepositoryContext,
+): Promise<Found<ResolvedContext>> {
+  const { repo, revision } = context;
+  const base = repoPath(repo);
+  const entry = input.entry;
+
+  if (revision.type === 'default') {
+    const repository = await fetchRepository(api, input, repo);
+    if (!repository.ok) return repository;
+    const main = repository.value;
+    const [heads, config] = await Promise.all([
+      fetchRefs(api, base, [main], 'branch'),
+      main.includes('/') ? Promise.resolve(undefined) : fetchConfigAt(api, base, main),
+    ]);
+    if (!heads.ok) return heads;
+    const sha = heads.value.get(main)?.branch;
+    if (sha === undefined) return err(emptyRepository(repo, entry));
+    return finish(
+      api,
+      input,
+      context,
+      { defaultBranch: main, sha, ref: { name: main, type: 'branch' } },
+      config,
+    );
+  }
+
+  if (revision.type === 'commit') {
+    const [repository, commit, hint, config, meta] = await Promise.all([
+      fetchRepository(api, input, repo),
+      fetchCommit(api, base, revision.sha),
+      revision.branch === undefined
+        ? Promise.resolve(ok(new Map<string, RefHeads>()))
+        : fetchRefs(api, base, [revision.branch], 'branch'),
+      fetchConfigAt(api, base, revision.sha),
+      context.path?.kind === 'unknown'
+        ? fetchPathKind(api, base, revision.sha, context.path.path)
+        : Promise.resolve(undefined),
+    ]);
+    if (!repository.ok) return repository;
+    if (!commit.ok) return commit;
+    if (!hint.ok) return hint;
+    const sha = commit.value;
+    if (sha === undefined) return err(refNotFound(repo, entry, `commit ${revision.sha}`));
+    const hinted = revision.branch === undefined ? undefined : hint.value.get(revision.branch)?.branch;
+    const settled: Settled = { defaultBranch: repository.value, sha };
+    if (revision.branch !== undefined && hinted === sha)
+      settled.ref = { name: revision.branch, type: 'branch' };
+    return finish(api, input, context, settled, config, meta);
+  }
+
+  // A named ref, or `src/a/b/c`: every candidate in one `refs?q=` query (branches and tags, whatever the URL
+  // said, so a name both kinds share is noticed), next to the repository and, for a name the commit endpoint may
+  // read as a hash, the commit lookup.
+  const candidates =
+    revision.type === 'ref'
+      ? [{ ref: revision.name, path: '' }]
+      : revision.candidates.filter((c) => c.ref !== '');
+  const first = candidates[0];
+  if (first === undefined) return err(refNotFound(repo, entry, 'an empty ref'));
+  const kinds = revision.type === 'ref' ? revision.refType : 'any';
+  const asCommit = kinds === 'any' && HEX_PREFIX.test(first.ref);
+  // `src/<name>/…` reads a ref by name only when it has no slash; a slashed name waits for its commit.
+  const simpleName = revision.type === 'ref' && !first.ref.includes('/') ? first.ref : undefined;
+  const [repository, refs, commit, config, meta] = await Promise.all([
+    fetchRepository(api, input, repo),
+    fetchRefs(
+      api,
+      base,
+      candidates.map((c) => c.ref),
+      'any',
+    ),
+    asCommit ? fetchCommit(api, base, first.ref) : Promise.resolve(ok(undefined)),
+    simpleName === undefined ? Promise.resolve(undefined) : fetchConfigAt(api, base, simpleName),
+    simpleName !== undefined && context.path?.kind === 'unknown'
+      ? fetchPathKind(api, base, simpleName, context.path.path)
+      : Promise.resolve(undefined),
+  ]);
+  if (!repository.ok) return repository;
+  if (!refs.ok) return refs;
+  if (!commit.ok) return commit;
+  const defaultBranch = repository.value;
+  const heads = refs.value;
+
+  // Shortest candidate that is a branch, else the shortest that is a tag, else the first as a commit.
+  const branch = kinds === 'tag' ? undefined : candidates.find((c) => heads.get(c.ref)?.branch !== undefined);
+  const tag =
+    branch !== undefined || kinds === 'branch'
+      ? undefined
+      : candidates.find((c) => heads.get(c.ref)?.tag !== undefined);
+  const winner = branch ?? tag;
+  let settled: Settled;
+  let chosen = first;
+  if (winner !== undefined) {
+    const found = heads.get(winner.ref) ?? {};
+    const type = branch !== undefined ? 'branch' : 'tag';
+    const sha = (type === 'branch' ? found.branch : found.tag) ?? '';
+    settled = { defaultBranch, sha, ref: { name: winner.ref, type } };
+    chosen = winner;
+  } else if (commit.value !== undefined) {
+    settled = { defaultBranch, sha: commit.value };
+  } else {
+    const wanted = revision.type === 'ref' ? revision.name : joinCandidate(candidates[candidates.length - 1]);
+    return err(refNotFound(repo, entry, describeRef(wanted, kinds)));
+  }
+  // `src/<name>/` answers by git's own order for a bare name; when a branch and a tag share it, trust neither.
+  const unsure = branchAndTag(heads.get(first.ref));
+  const ownConfig = simpleName !== undefined && chosen === first && !unsure ? config : undefined;
+  const ownMeta = simpleName !== undefined && chosen === first && !unsure ? meta : undefined;
+  if (revision.type === 'ambiguous') {
+    const target = chosen.path === '' ? undefined : { path: chosen.path, kind: 'unknown' as const };
+    return finish(api, input, withPath(context, target), settled, ownConfig, ownMeta);
+  }
+  return finish(api, input, context, settled, ownConfig, ownMeta);
+}
+
+const branchAndTag = (heads: RefHeads | undefined): boolean =>
+  heads?.branch !== undefined && heads.tag !== undefined;
+
+const joinCandidate = (c: { ref: string; path: string } | undefined): string =>
+  c === undefined ? '' : c.path === '' ? c.ref : `${c.ref}/${c.path}`;
+
+function describeRef(name: string, kinds: 'branch' | 'tag' | 'any'): string {
+  if (kinds === 'branch') return `branch '${name}'`;
+  if (kinds === 'tag') return `tag '${name}'`;
+  return `branch, tag or commit '${name}'`;
+}
+
+/** The context with the path the winning candidate names, so `finish` asks what it is. */
+function withPath(context: RepositoryContext, path: PathTarget | undefined): RepositoryContext {
+  const { path: _ignored, ...rest } = context;
+  return path === undefined ? rest : { ...rest, path };
+}
+
+interface Settled {
+  readonly defaultBranch: string;
+  readonly sha: string;
+  ref?: { readonly name: string; readonly type: 'branch' | 'tag' };
+}
+
+/**
+ * Completes a repository resolution: when the path's kind is still unknown, asks the host at the commit (one more
+ * round trip, which also reads `.gitpod.yml` if it was not read yet); drops a path that does not exist.
+ */
+async function finish(
+  api: CloudApi,
+  input: ResolveInput,
+  context: RepositoryContext,
+  settled: Settled,
+  config: ConfigAnswer | undefined,
+  meta?: Found<PathKind>,
+): Promise<Found<ResolvedContext>> {
+  const base = repoPath(context.repo);
+  let configAnswer = config;
+  let kind: PathKind | undefined;
+  const path = context.path;
+  if (path !== undefined && path.kind !== 'unknown') kind = path.kind;
+  else if (path !== undefined && meta?.ok === true) kind = meta.value;
+  else if (path !== undefined) {
+    const [asked, late] = await Promise.all([
+      fetchPathKind(api, base, settled.sha, path.path),
+      configAnswer === undefined ? fetchConfigAt(api, base, settled.sha) : Promise.resolve(configAnswer),
+    ]);
+    if (!asked.ok) return asked;
+    kind = asked.value;
+    configAnswer = late;
+  }
+
+  const resolved: { -readonly [K in keyof ResolvedContext]: ResolvedContext[K] } = {
+    repo: context.repo,
+    cloneUrl: hostFamilies['bitbucket-cloud'].cloneUrl(context.repo, input.entry),
+    webUrl: hostFamilies['bitbucket-cloud'].webUrl(input.context, input.entry),
+    defaultBranch: settled.defaultBranch,
+    sha: settled.sha,
+  };
+  if (settled.ref !== undefined) resolved.ref = settled.ref;
+  if (path !== undefined && kind !== undefined && kind !== 'missing') {
+    resolved.path = { path: path.path, kind };
+    if (kind === 'file' && context.lines !== undefined) resolved.lines = context.lines;
+  }
+  if (configAnswer?.ok === true) resolved.configText = configAnswer.value;
+  return ok(resolved);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pull requests: the PR and its repository, then the head repository, branch and full commit in parallel.
+
+interface CloudPullSide {
+  readonly branch?: { readonly name?: string } | null;
+  readonly commit?: { readonly hash?: string } | null;
+  readonly repository?: { readonly full_name?: string } | null;
+}
+
+interface CloudPull {
+  readonly title?: string;
+  readonly state?: string;
+  readonly source?: CloudPullSide | null;
+  readonly destination?: CloudPullSide | null;
+}
+
+async function resolvePullRequest(
+  api: CloudApi,
+  input: ResolveInput,
+  context: Extract<RepoContext, { kind: 'pull-request' }>,
+): Promise<Found<ResolvedContext>> {
+  const { entry } = input;
+  const baseRepo = context.repo;
+  const [repository, pullAnswer] = await Promise.all([
+    fetchRepository(api, input, baseRepo),
+    api.get(`${repoPath(baseRepo)}/pullrequests/${context.number}`),
+  ]);
+  if (!repository.ok) return repository;
+  if (!pullAnswer.ok) return pullAnswer;
+  if (pullAnswer.value.status === 404) {
+    return err(
+      new LaunchError('pr-not-found', {
+        title: `Pull request #${context.number} was not found`,
+        detail: `${baseRepo.owner}/${baseRepo.name} has no pull request #${context.number} on Bitbucket. Check the number in the link.`,
+        wayOut: { label: 'See its pull requests', href: `${webBase(baseRepo, entry)}/pull-requests/` },
+      }),
+    );
+  }
+  if (pullAnswer.value.status !== 200) {
+    return err(
+      repositoryError(pullAnswer.value.status, pullAnswer.value.text, baseRepo, entry, input.credentials),
+    );
+  }
+  const pull = parseJson<CloudPull>(pullAnswer.value.text);
+  const headFullName = pull?.source?.repository?.full_name;
+  const headRef = pull?.source?.branch?.name;
+  const shortHead = pull?.source?.commit?.hash;
+  const baseRef = pull?.destination?.branch?.name ?? repository.value;
+  const title = pull?.title ?? '';
+  const headDeleted = () => prHeadDeleted(context.number, headRef, baseRepo, entry);
+  const headRepo = repoFromFullName(headFullName, entry);
+  if (
+    headRepo === undefined ||
+    headRef === undefined ||
+    shortHead === undefined ||
+    !HEX_PREFIX.test(shortHead)
+  ) {
+    return err(headDeleted());
+  }
+  const fromFork = !sameRepo(headRepo, baseRepo);
+  const headBase = repoPath(headRepo);
+  // The API gives the head commit as a 12-digit hash; the commit endpoint expands it, the branch lookup says the
+  // head branch still exists, and `.gitpod.yml` comes along in the same round trip.
+  const [headRepository, commit, branch, config] = await Promise.all([
+    fromFork ? fetchRepository(api, input, headRepo) : Promise.resolve(ok(repository.value)),
+    fetchCommit(api, headBase, shortHead),
+    fetchRefs(api, headBase, [headRef], 'branch'),
+    fetchConfigAt(api, headBase, shortHead),
+  ]);
+  if (!headRepository.ok) {
+    return headRepository.error.code === 'repo-not-found' ? err(headDeleted()) : headRepository;
+  }
+  if (!commit.ok) return commit;
+  if (!branch.ok) return branch;
+  const branchHead = branch.value.get(headRef)?.branch;
+  const sha = commit.value ?? (branchHead?.startsWith(shortHead.toLowerCase()) ? branchHead : undefined);
+  if (branchHead === undefined || sha === undefined) return err(headDeleted());
+
+  const pullRequest: ResolvedPullRequest = {
+    number: context.number,
+    title,
+    state: pullState(pull?.state),
+    headRepo,
+    headRef,
+    headSha: sha,
+    baseRepo,
+    baseRef,
+    fromFork,
+  };
+  const resolved: { -readonly [K in keyof ResolvedContext]: ResolvedContext[K] } = {
+    repo: headRepo,
+    cloneUrl: hostFamilies['bitbucket-cloud'].cloneUrl(headRepo, entry),
+    webUrl: hostFamilies['bitbucket-cloud'].webUrl(context, entry),
+    defaultBranch: headRepository.value,
+    ref: { name: headRef, type: 'branch' },
+    sha,
+    pullRequest,
+  };
+  if (config.ok) resolved.configText = config.value;
+  return ok(resolved);
+}
+
+function pullState(state: string | undefined): ResolvedPullRequest['state'] {
+  if (state === 'OPEN') return 'open';
+  if (state === 'MERGED') return 'merged';
+  return 'closed'; // DECLINED, SUPERSEDED
+}
+
+function prHeadDeleted(
+  number: number,
+  headRef: string | undefined,
+  baseRepo: RepoRef,
+  entry: HostEntry,
+): LaunchError {
+  const branch = headRef === undefined ? 'Its source branch' : `Its source branch '${headRef}'`;
+  return new LaunchError('pr-head-deleted', {
+    title: `Pull request #${number} has no source branch any more`,
+    detail: `${branch} was deleted, or the fork that held it is gone or private to you, so there is nothing to open. Open the repository it targeted instead.`,
+    wayOut: { label: `Open ${baseRepo.owner}/${baseRepo.name}`, href: webBase(baseRepo, entry) },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issues: the issue and its repository, then the main branch head; the workspace starts a new branch there.
+
+interface CloudIssue {
+  readonly title?: string;
+  readonly reporter?: { readonly nickname?: string; readonly display_name?: string } | null;
+}
+
+async function resolveIssue(
+  api: CloudApi,
+  input: ResolveInput,
+  context: Extract<RepoContext, { kind: 'issue' }>,
+): Promise<Found<ResolvedContext>> {
+  const { entry } = input;
+  const repo = context.repo;
+  const base = repoPath(repo);
+  const [repository, issueAnswer] = await Promise.all([
+    fetchRepository(api, input, repo),
+    api.get(`${base}/issues/${context.number}`),
+  ]);
+  if (!repository.ok) return repository;
+  if (!issueAnswer.ok) return issueAnswer;
+  if (issueAnswer.value.status === 404) {
+    const noTracker = /issue tracker/i.test(errorMessage(issueAnswer.value.text));
+    return err(
+      new LaunchError('issue-not-found', {
+        title: `Issue #${context.number} was not found`,
+        detail: noTracker
+          ? `${repo.owner}/${repo.name} has no issue tracker on Bitbucket. Open a branch or a pull request instead.`
+          : `${repo.owner}/${repo.name} has no issue #${context.number} on Bitbucket. Check the number in the link.`,
+        wayOut: { label: `Open ${repo.owner}/${repo.name}`, href: webBase(repo, entry) },
+      }),
+    );
+  }
+  if (issueAnswer.value.status !== 200) {
+    return err(
+      repositoryError(issueAnswer.value.status, issueAnswer.value.text, repo, entry, input.credentials),
+    );
+  }
+  const issue = parseJson<CloudIssue>(issueAnswer.value.text);
+  const title = issue?.title ?? '';
+  const main = repository.value;
+  const [heads, config] = await Promise.all([
+    fetchRefs(api, base, [main], 'branch'),
+    main.includes('/') ? Promise.resolve(undefined) : fetchConfigAt(api, base, main),
+  ]);
+  if (!heads.ok) return heads;
+  const sha = heads.value.get(main)?.branch;
+  if (sha === undefined) return err(emptyRepository(repo, entry));
+  const author = issue?.reporter?.nickname ?? issue?.reporter?.display_name ?? repo.owner;
+  const branch = issueBranchName(input.userName ?? author, context.number, title);
+  const resolved: { -readonly [K in keyof ResolvedContext]: ResolvedContext[K] } = {
+    repo,
+    cloneUrl: hostFamilies['bitbucket-cloud'].cloneUrl(repo, entry),
+    webUrl: hostFamilies['bitbucket-cloud'].webUrl(context, entry),
+    defaultBranch: main,
+    ref: { name: branch, type: 'branch' },
+    sha,
+    issue: { number: context.number, title, branch },
+  };
+  if (config?.ok === true) resolved.configText = config.value;
+  return ok(resolved);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests.
+
+function cloudApi(entry: HostEntry, credentials: HostCredentials, http: HttpTuning | undefined): CloudApi {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (credentials.kind !== 'anonymous' && credentials.token !== undefined) {
+    headers.Authorization = `Bearer ${credentials.token}`;
+  }
+  const options = {
+    hostLabel: HOST_LABEL,
+    hostWebUrl: entry.origin + entry.basePath,
+    ...(http?.backoffMs !== undefined && { backoffMs: http.backoffMs }),
+    ...(http?.now !== undefined && { now: http.now }),
+  };
+  return {
+    async get(path) {
+      const response = await hostFetch(`${entry.apiBaseUrl}${path}`, { headers }, options);
+      if (!response.ok) return response;
+      const text = await response.value.text();
+      return ok({ status: response.value.status, text });
+    },
+  };
+}
+
+const repoPath = (repo: RepoRef): string =>
+  `/repositories/${encodeSegment(repo.owner)}/${encodeSegment(repo.name)}`;
+
+/** The repository's main branch name, or the error a person can act on (missing, private, token refused). */
+async function fetchRepository(api: CloudApi, input: ResolveInput, repo: RepoRef): Promise<Found<string>> {
+  const answer = await api.get(repoPath(repo));
+  if (!answer.ok) return answer;
+  const { status, text } = answer.value;
+  if (status !== 200) return err(repositoryError(status, text, repo, input.entry, input.credentials));
+  const main = parseJson<CloudRepository>(text)?.mainbranch?.name;
+  if (typeof main !== 'string' || main === '') return err(emptyRepository(repo, input.entry));
+  return ok(main);
+}
+
+/**
+ * Branch and tag heads for several names in ONE request: `refs?q=name = "a" OR name = "a/b"` (BBQL). Names that do
+ * not exist are absent from the map.
+ */
+async function fetchRefs(
+  api: CloudApi,
+  base: string,
+  names: readonly string[],
+  kinds: 'branch' | 'tag' | 'any',
+): Promise<Found<Map<string, RefHeads>>> {
+  const heads = new Map<string, RefHeads>();
+  if (names.length === 0) return ok(heads);
+  const query = names.map((name) => `name = ${bbqlString(name)}`).join(' OR ');
+  const collection = kinds === 'branch' ? 'refs/branches' : kinds === 'tag' ? 'refs/tags' : 'refs';
+  const answer = await api.get(`${base}/${collection}?q=${encodeURIComponent(query)}&pagelen=100`);
+  if (!answer.ok) return answer;
+  if (answer.value.status === 404) return ok(heads);
+  if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'list branches and tags'));
+  const page = parseJson<{ values?: { type?: string; name?: string; target?: { hash?: string } }[] }>(
+    answer.value.text,
+  );
+  const wanted = new Set(names);
+  for (const value of page?.values ?? []) {
+    const hash = value.target?.hash;
+    if (value.name === undefined || !wanted.has(value.name) || hash === undefined || !FULL_SHA.test(hash))
+      continue;
+    const type = value.type ?? (kinds === 'any' ? undefined : kinds);
+    const item = heads.get(value.name) ?? {};
+    if (type === 'branch') item.branch = hash.toLowerCase();
+    if (type === 'tag') item.tag = hash.toLowerCase();
+    heads.set(value.name, item);
+  }
+  return ok(heads);
+}
+
+/** `"feature/\"x\""`: BBQL strings escape quotes and backslashes. */
+const bbqlString = (text: string): string => `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+
+/** The full hash of a commit-ish (abbreviated hash, branch or tag name); undefined when the host knows none. */
+async function fetchCommit(
+  api: CloudApi,
+  base: string,
+  commitish: string,
+): Promise<Found<string | undefined>> {
+  const answer = await api.get(`${base}/commit/${encodeSegment(commitish)}`);
+  if (!answer.ok) return answer;
+  if (answer.value.status === 404 || answer.value.status === 400) return ok(undefined);
+  if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'look up a commit'));
+  const hash = parseJson<{ hash?: string }>(answer.value.text)?.hash;
+  return ok(typeof hash === 'string' && FULL_SHA.test(hash) ? hash.toLowerCase() : undefined);
+}
+
+type ConfigAnswer = Found<string | null>;
+
+/** `.gitpod.yml` at a commit or a slash-free ref name: its text, `null` when absent. Never fails a launch. */
+async function fetchConfigAt(api: CloudApi, base: string, revision: string): Promise<ConfigAnswer> {
+  const answer = await api.get(`${base}/src/${encodeSegment(revision)}/${CONFIG_FILE}`);
+  if (!answer.ok) return answer;
+  if (answer.value.status === 200)
+    return ok(isDirectoryListing(answer.value.text) ? null : answer.value.text);
+  if (answer.value.status === 404) return ok(null);
+  return err(unexpected(answer.value.status, `read ${CONFIG_FILE}`));
+}
+
+/** `src/<commit>/<path>?format=meta` → `commit_file` or `commit_directory`; a 404 means the path is not there. */
+async function fetchPathKind(
+  api: CloudApi,
+  base: string,
+  revision: string,
+  path: string,
+): Promise<Found<PathKind>> {
+  const answer = await api.get(`${base}/src/${encodeSegment(revision)}/${encodePath(path)}?format=meta`);
+  if (!answer.ok) return answer;
+  if (answer.value.status === 404) return ok('missing');
+  if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'look up a path'));
+  const type = parseJson<{ type?: string }>(answer.value.text)?.type;
+  if (type === 'commit_directory') return ok('folder');
+  if (type === 'commit_file') return ok('file');
+  return ok('missing');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors a person can act on.
+
+function repositoryError(
+  status: number,
+  text: string,
+  repo: RepoRef,
+  entry: HostEntry,
+  credentials: HostCredentials,
+): LaunchError {
+  const name = `${repo.owner}/${repo.name}`;
+  const signedIn = credentials.kind === 'user';
+  if (status === 403) {
+    return new LaunchError('private-repo', {
+      title: `You cannot open ${name}`,
+      detail: `Bitbucket says your account may not read ${name}. Ask its owner for access, then try again.`,
+      wayOut: { label: `Open ${name} on Bitbucket`, href: webBase(repo, entry) },
+    });
+  }
+  if (status === 401 && signedIn) {
+    return new LaunchError('private-repo', {
+      title: 'Bitbucket did not accept your sign-in',
+      detail: `Bitbucket refused the sign-in this launcher holds for you (it may have expired or been revoked). Sign in with Bitbucket again, then retry ${name}.`,
+      wayOut: { label: `Open ${name} on Bitbucket`, href: webBase(repo, entry) },
+    });
+  }
+  if (status === 404 || status === 401) {
+    if (signedIn) {
+      return new LaunchError('repo-not-found', {
+        title: `${name} was not found`,
+        detail: `There is no repository ${name} on Bitbucket that your account can see. Check the link for typos.`,
+      });
+    }
+    return new LaunchError('repo-not-found', {
+      title: `${name} was not found`,
+      detail: `There is no public repository ${name} on Bitbucket. It may be private: signing in with Bitbucket lets you open private repositories you can read.`,
+      facts: { maybePrivate: true },
+    });
+  }
+  return unexpected(status, `read ${name}`, errorMessage(text));
+}
+
+/** `what` names the ref as a person would: "branch 'feature/x'", "commit 1a2b3c4". */
+function refNotFound(repo: RepoRef, entry: HostEntry, what: string): LaunchError {
+  return new LaunchError('ref-not-found', {
+    title: `No ${what} in ${repo.owner}/${repo.name}`,
+    detail: `${repo.owner}/${repo.name} on Bitbucket has no ${what}. It may have been renamed or deleted; pick one from its branches.`,
+    wayOut: { label: 'See its branches', href: `${webBase(repo, entry)}/branches/` },
+  });
+}
+
+function emptyRepository(repo: RepoRef, entry: HostEntry): LaunchError {
+  return new LaunchError('ref-not-found', {
+    title: `${repo.owner}/${repo.name} has no commits yet`,
+    detail: `${repo.owner}/${repo.name} has no main branch to open. Push a first commit, then try again.`,
+    wayOut: { label: `Open ${repo.owner}/${repo.name}`, href: webBase(repo, entry) },
+  });
+}
+
+function unexpected(status: number, what: string, message = ''): LaunchError {
+  return new LaunchError('host-unavailable', {
+    title: 'Bitbucket gave an answer we did not expect',
+    detail: `Bitbucket answered HTTP ${status} when asked to ${what}${message === '' ? '' : ` ("${message.slice(0, 200)}")`}. Try again in a minute.`,
+    retryAfterSeconds: 60,
+    wayOut: { label: 'Check Bitbucket status', href: 'https://bitbucket.status.atlassian.com/' },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small readers.
+
+const webBase = (repo: RepoRef, entry: HostEntry): string =>
+  `${entry.origin}${entry.basePath}/${encodeSegment(repo.owner)}/${encodeSegment(repo.name)}`;
+
+function repoFromFullName(fullName: string | undefined, entry: HostEntry): RepoRef | undefined {
+  const parts = fullName?.split('/');
+  if (parts?.length !== 2 || parts[0] === '' || parts[1] === '') return undefined;
+  const [owner = '', name = ''] = parts;
+  return { host: entry.hostname, family: 'bitbucket-cloud', owner, name };
+}
+
+const sameRepo = (a: RepoRef, b: RepoRef): boolean =>
+  a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `{"type":"error","error":{"message":"Repository … not found"}}` → its message. */
+function errorMessage(text: string): string {
+  const message = parseJson<{ error?: { message?: unknown } }>(text)?.error?.message;
+  return typeof message === 'string' ? message : '';
+}
+
+/** A directory under `src/` answers a page of `commit_file` / `commit_directory` entries instead of file text. */
+function isDirectoryListing(text: string): boolean {
+  const page = parseJson<{ pagelen?: unknown; values?: { type?: unknown }[] }>(text);
+  return (
+    page !== undefined &&
+    typeof page.pagelen === 'number' &&
+    Array.isArray(page.values) &&
+    page.values.every((v) => v?.type === 'commit_file' || v?.type === 'commit_directory')
+  );
+}

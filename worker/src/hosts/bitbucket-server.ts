@@ -1,0 +1,664 @@
+// Bitbucket Server / Data Center's API client for the launcher (REST 1.0 at the instance's `apiBaseUrl`): which
+// repository, commit, branch, file or folder, or pull request a context means. Lookups that do not depend on each
+// other go out together. Bitbucket Server has no issues (Jira holds them). Never puts a token anywhere but the
+// Authorization header.
+
+import { hostFamilies } from '../../../shared/host-registry.ts';
+import type { HostEntry } from '../../../shared/hosts/host-family.ts';
+import type { GitContext, PathTarget, RefPathSplit, RepoRef } from '../../../shared/launch-request.ts';
+import type { ResolvedContext, ResolvedPullRequest } from '../../../shared/resolved-context.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import { encodePath, encodeQueryValue, encodeSegment } from '../../../shared/url-encoding.ts';
+import { LaunchError } from '../errors.ts';
+import { hostFetch } from './host-http.ts';
+import type {
+  HostCredentials,
+  HostResolver,
+  HttpTuning,
+  RepoContext,
+  ResolveInput,
+} from './host-resolver.ts';
+
+type RepositoryContext = Extract<GitContext, { kind: 'repository' }>;
+type Found<T> = Result<T, LaunchError>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+// A name the commits resource may read as an abbreviated commit id: `1a2b3c4`.
+const HEX_PREFIX = /^[0-9a-f]{7,40}$/i;
+const CONFIG_FILE = '.gitpod.yml';
+
+/** One answer from the API: status and body text (JSON, or a raw file from `raw/`). */
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+}
+
+interface ServerApi {
+  readonly entry: HostEntry;
+  readonly credentials: HostCredentials;
+  get(path: string): Promise<Found<Answer>>;
+}
+
+/** A ref as the REST API writes it (`RestBranch`, `RestTag`, a pull request's `fromRef`). */
+interface ServerRef {
+  readonly id?: string;
+  readonly displayId?: string;
+  readonly latestCommit?: string;
+}
+
+interface ServerRepository {
+  readonly slug?: string;
+  readonly project?: {
+    readonly key?: string;
+    readonly type?: string;
+    readonly owner?: { readonly slug?: string; readonly name?: string };
+  };
+}
+
+/** What a path is at a revision, after asking `browse/<path>?at=`; `missing` paths are dropped. */
+type PathKind = 'file' | 'folder' | 'missing';
+type ConfigAnswer = Found<string | null>;
+
+export const bitbucketServerResolver: HostResolver = {
+  async resolve(input) {
+    const { context } = input;
+    if (context.kind === 'issue') return err(noIssues(context.repo, context.number, input.entry));
+    const api = serverApi(input.entry, input.credentials, input.http);
+    if (context.kind === 'pull-request') return resolvePullRequest(api, input, context);
+    return resolveRepository(api, input, context);
+  },
+
+  async readFile(repo, sha, path, entry, credentials, http) {
+    const api = serverApi(entry, credentials, http);
+    const answer = await api.get(`${repoPath(repo)}/raw/${encodePath(path)}?at=${encodeQueryValue(sha)}`);
+    if (!answer.ok) return answer;
+    const { status, text } = answer.value;
+    if (status === 200) return ok(text);
+    if (status === 404 && !isMissingRepository(text)) return ok(null);
+    return err(repositoryError(status, text, repo, api));
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Repository pages: default branch, `?at=` a branch, tag, commit or bare name.
+
+/**
+ * The `at` value that names a revision exactly, so `.gitpod.yml` and the path's kind can be asked in the same
+ * round trip as the revision itself; undefined for a bare name (branch, tag or commit: not known yet).
+ */
+function exactAt(context: RepositoryContext): string | undefined {
+  const { revision } = context;
+  switch (revision.type) {
+    case 'default':
+      return '';
+    case 'commit':
+      return revision.sha;
+    case 'ref':
+      if (revision.refType === 'branch') return `refs/heads/${revision.name}`;
+      if (revision.refType === 'tag') return `refs/tags/${revision.name}`;
+      return undefined;
+    case 'ambiguous':
+      return undefined;
+  }
+}
+
+async function resolveRepository(
+  api: ServerApi,
+  input: ResolveInput,
+  context: RepositoryContext,
+): Promise<Found<ResolvedContext>> {
+  const { repo, revision } = context;
+  const base = repoPath(repo);
+  const at = exactAt(context);
+  const unknownPath = context.path?.kind === 'unknown' ? context.path.path : undefined;
+
+  // Round trip 1: the repository, its default branch, the revision's lookups and, when `at` is exact, the config
+  // and the path's kind.
+  const [repository, defaultBranch, revisionAnswer, config, meta] = await Promise.all([
+    fetchRepository(api, repo),
+    fetchDefaultBranchName(api, base),
+    settleRevision(api, base, context),
+    at === undefined ? Promise.resolve(undefined) : fetchConfig(api, base, at),
+    at === undefined || unknownPath === undefined
+      ? Promise.resolve(undefined)
+      : fetchPathKind(api, base, at, unknownPath),
+  ]);
+  if (!repository.ok) return repository;
+  if (!defaultBranch.ok) return defaultBranch;
+  if (!revisionAnswer.ok) return revisionAnswer;
+  const settled = revisionAnswer.value;
+  if (settled === undefined) return err(refNotFound(repo, input.entry, describeRevision(context)));
+
+  // A bare name or an ambiguous split resolved to a candidate with its own path.
+  const target: PathTarget | undefined =
+    revision.type === 'ambiguous'
+      ? settled.path === undefined || settled.path === ''
+        ? undefined
+        : { path: settled.path, kind: 'unknown' }
+      : context.path;
+
+  let configAnswer = config;
+  let kind: PathKind | undefined;
+  if (target !== undefined && target.kind !== 'unknown') kind = target.kind;
+  else if (target !== undefined && meta?.ok === true) kind = meta.value;
+  else if (target !== undefined) {
+    // Round trip 2, only for a path whose kind the page did not say and the revision was not exact.
+    const [asked, late] = await Promise.all([
+      fetchPathKind(api, base, settled.sha, target.path),
+      configAnswer === undefined ? fetchConfig(api, base, settled.sha) : Promise.resolve(configAnswer),
+    ]);
+    if (!asked.ok) return asked;
+    kind = asked.value;
+    configAnswer = late;
+  }
+
+  const resolved: Mutable<ResolvedContext> = {
+    repo,
+    cloneUrl: hostFamilies['bitbucket-server'].cloneUrl(repo, input.entry),
+    webUrl: hostFamilies['bitbucket-server'].webUrl(input.context, input.entry),
+    defaultBranch: defaultBranch.value,
+    sha: settled.sha,
+  };
+  const ref =
+    settled.ref ?? (revision.type === 'default' ? { name: defaultBranch.value, type: 'branch' } : undefined);
+  if (ref !== undefined) resolved.ref = ref;
+  if (target !== undefined && kind !== undefined && kind !== 'missing') {
+    resolved.path = { path: target.path, kind };
+    if (kind === 'file' && context.lines !== undefined) resolved.lines = context.lines;
+  }
+  if (configAnswer?.ok === true) resolved.configText = configAnswer.value;
+  return ok(resolved);
+}
+
+interface Settled {
+  readonly sha: string;
+  readonly ref?: { readonly name: string; readonly type: 'branch' | 'tag' };
+  /** For ambiguous revisions: the winning candidate's path. */
+  readonly path?: string;
+}
+
+/** The commit a revision names (and the ref it checks out); undefined when the host knows no such revision. */
+async function settleRevision(
+  api: ServerApi,
+  base: string,
+  context: RepositoryContext,
+): Promise<Found<Settled | undefined>> {
+  const { revision } = context;
+  switch (revision.type) {
+    case 'default': {
+      // Without `until`, the commits resource starts at the default branch's tip.
+      const head = await fetchCommit(api, base, undefined);
+      if (!head.ok) return head;
+      return ok(head.value === undefined ? undefined : { sha: head.value });
+    }
+    case 'commit': {
+      const [commit, hint] = await Promise.all([
+        fetchCommit(api, base, revision.sha),
+        revision.branch === undefined
+          ? Promise.resolve(ok(undefined))
+          : fetchBranch(api, base, revision.branch),
+      ]);
+      if (!commit.ok) return commit;
+      if (!hint.ok) return hint;
+      if (commit.value === undefined) return ok(undefined);
+      const tracking = revision.branch !== undefined && hint.value === commit.value;
+      return ok(
+        tracking && revision.branch !== undefined
+          ? { sha: commit.value, ref: { name: revision.branch, type: 'branch' } }
+          : { sha: commit.value },
+      );
+    }
+    case 'ref':
+      return settleCandidates(api, base, [{ ref: revision.name, path: '' }], revision.refType);
+    case 'ambiguous':
+      return settleCandidates(
+        api,
+        base,
+        revision.candidates.filter((c) => c.ref !== ''),
+        'any',
+      );
+  }
+}
+
+/**
+ * Every candidate's branch and tag lookups (and, for the first, a commit lookup) at once: the shortest candidate
+ * that is a branch wins, else the shortest that is a tag, else the first as a commit.
+ */
+async function settleCandidates(
+  api: ServerApi,
+  base: string,
+  candidates: readonly RefPathSplit[],
+  kinds: 'branch' | 'tag' | 'any',
+): Promise<Found<Settled | undefined>> {
+  const first = candidates[0];
+  if (first === undefined) return ok(undefined);
+  const [branches, tags, commit] = await Promise.all([
+    kinds === 'tag' ? [] : Promise.all(candidates.map((c) => fetchBranch(api, base, c.ref))),
+    kinds === 'branch' ? [] : Promise.all(candidates.map((c) => fetchTag(api, base, c.ref))),
+    kinds === 'any' && HEX_PREFIX.test(first.ref) ? fetchCommit(api, base, first.ref) : ok(undefined),
+  ]);
+  for (const answer of [...branches, ...tags, commit]) if (!answer.ok) return answer;
+  const heads = (answers: readonly Found<string | undefined>[]) =>
+    answers.map((a) => (a.ok ? a.value : undefined));
+  const branchHeads = heads(branches);
+  const tagHeads = heads(tags);
+  for (const [index, candidate] of candidates.entries()) {
+    const sha = branchHeads[index];
+    if (sha !== undefined)
+      return ok({ sha, ref: { name: candidate.ref, type: 'branch' }, path: candidate.path });
+  }
+  for (const [index, candidate] of candidates.entries()) {
+    const sha = tagHeads[index];
+    if (sha !== undefined)
+      return ok({ sha, ref: { name: candidate.ref, type: 'tag' }, path: candidate.path });
+  }
+  if (commit.ok && commit.value !== undefined) return ok({ sha: commit.value, path: first.path });
+  return ok(undefined);
+}
+
+function describeRevision(context: RepositoryContext): string {
+  const { revision } = context;
+  switch (revision.type) {
+    case 'default':
+      return 'commit on its default branch';
+    case 'commit':
+      return `commit ${revision.sha}`;
+    case 'ref':
+      if (revision.refType === 'branch') return `branch '${revision.name}'`;
+      if (revision.refType === 'tag') return `tag '${revision.name}'`;
+      return `branch, tag or commit '${revision.name}'`;
+    case 'ambiguous': {
+      const last = revision.candidates[revision.candidates.length - 1];
+      const text = last === undefined ? '' : last.path === '' ? last.ref : `${last.ref}/${last.path}`;
+      return `branch or tag at the start of '${text}'`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pull requests: the PR with its repository and default branch, then the head branch, config and (for a fork) the
+// fork's default branch.
+
+interface ServerPullRef extends ServerRef {
+  readonly repository?: ServerRepository | null;
+}
+
+interface ServerPull {
+  readonly title?: string;
+  readonly state?: string;
+  readonly fromRef?: ServerPullRef;
+  readonly toRef?: ServerPullRef;
+}
+
+async function resolvePullRequest(
+  api: ServerApi,
+  input: ResolveInput,
+  context: Extract<RepoContext, { kind: 'pull-request' }>,
+): Promise<Found<ResolvedContext>> {
+  const { entry } = input;
+  const baseRepo = context.repo;
+  const base = repoPath(baseRepo);
+  const [repository, baseDefault, pullAnswer] = await Promise.all([
+    fetchRepository(api, baseRepo),
+    fetchDefaultBranchName(api, base),
+    api.get(`${base}/pull-requests/${context.number}`),
+  ]);
+  if (!repository.ok) return repository;
+  if (!pullAnswer.ok) return pullAnswer;
+  if (pullAnswer.value.status === 404) {
+    return err(
+      new LaunchError('pr-not-found', {
+        title: `Pull request #${context.number} was not found`,
+        detail: `${baseRepo.owner}/${baseRepo.name} on ${entry.hostname} has no pull request #${context.number}. Check the number in the link.`,
+        wayOut: { label: 'See its pull requests', href: `${repoWebUrl(baseRepo, entry)}/pull-requests` },
+      }),
+    );
+  }
+  if (pullAnswer.value.status !== 200) {
+    return err(repositoryError(pullAnswer.value.status, pullAnswer.value.text, baseRepo, api));
+  }
+  if (!baseDefault.ok) return baseDefault;
+  const pull = parseJson<ServerPull>(pullAnswer.value.text);
+  const headRef = pull?.fromRef?.displayId ?? branchName(pull?.fromRef?.id);
+  const headCommit = pull?.fromRef?.latestCommit;
+  const headRepo = repoFromServer(pull?.fromRef?.repository, entry);
+  const baseRef = pull?.toRef?.displayId ?? branchName(pull?.toRef?.id) ?? baseDefault.value;
+  const headDeleted = () => prHeadDeleted(context.number, headRef, baseRepo, entry);
+  if (
+    headRepo === undefined ||
+    headRef === undefined ||
+    headCommit === undefined ||
+    !FULL_SHA.test(headCommit)
+  ) {
+    return err(headDeleted());
+  }
+  const fromFork = !sameRepo(headRepo, baseRepo);
+  const headBase = repoPath(headRepo);
+  const sha = headCommit.toLowerCase();
+  const [headDefault, branch, config] = await Promise.all([
+    fromFork ? fetchDefaultBranchName(api, headBase) : Promise.resolve(baseDefault),
+    fetchBranch(api, headBase, headRef),
+    fetchConfig(api, headBase, sha),
+  ]);
+  if (!headDefault.ok) return headDefault.error.code === 'repo-not-found' ? err(headDeleted()) : headDefault;
+  if (!branch.ok) return branch.error.code === 'repo-not-found' ? err(headDeleted()) : branch;
+  if (branch.value === undefined) return err(headDeleted());
+
+  const pullRequest: ResolvedPullRequest = {
+    number: context.number,
+    title: pull?.title ?? '',
+    state: pull?.state === 'OPEN' ? 'open' : pull?.state === 'MERGED' ? 'merged' : 'closed',
+    headRepo,
+    headRef,
+    headSha: sha,
+    baseRepo,
+    baseRef,
+    fromFork,
+  };
+  const resolved: Mutable<ResolvedContext> = {
+    repo: headRepo,
+    cloneUrl: hostFamilies['bitbucket-server'].cloneUrl(headRepo, entry),
+    webUrl: hostFamilies['bitbucket-server'].webUrl(context, entry),
+    defaultBranch: headDefault.value,
+    ref: { name: headRef, type: 'branch' },
+    sha,
+    pullRequest,
+  };
+  if (config.ok) resolved.configText = config.value;
+  return ok(resolved);
+}
+
+function prHeadDeleted(
+  number: number,
+  headRef: string | undefined,
+  baseRepo: RepoRef,
+  entry: HostEntry,
+): LaunchError {
+  const branch = headRef === undefined ? 'Its source branch' : `Its source branch '${headRef}'`;
+  return new LaunchError('pr-head-deleted', {
+    title: `Pull request #${number} has no source branch any more`,
+    detail: `${branch} was deleted, or the fork that held it is gone or private to you, so there is nothing to open. Open the repository it targeted instead.`,
+    wayOut: { label: `Open ${baseRepo.owner}/${baseRepo.name}`, href: repoWebUrl(baseRepo, entry) },
+  });
+}
+
+/** `refs/heads/feature/x` → `feature/x`. */
+function branchName(id: string | undefined): string | undefined {
+  return id?.startsWith('refs/heads/') === true ? id.slice('refs/heads/'.length) : undefined;
+}
+
+/** A ref's repository as a RepoRef: project key upper case, a personal project as `~user` (lower case). */
+function repoFromServer(
+  repository: ServerRepository | null | undefined,
+  entry: HostEntry,
+): RepoRef | undefined {
+  const slug = repository?.slug;
+  const project = repository?.project;
+  if (slug === undefined || project === undefined) return undefined;
+  const personal = project.type === 'PERSONAL' || project.key?.startsWith('~') === true;
+  const user = project.owner?.slug ?? project.owner?.name ?? project.key?.replace(/^~/, '');
+  const owner = personal
+    ? user === undefined
+      ? undefined
+      : `~${user.toLowerCase()}`
+    : project.key?.toUpperCase();
+  if (owner === undefined || owner === '' || owner === '~') return undefined;
+  return { host: entry.hostname, family: 'bitbucket-server', owner, name: slug };
+}
+
+const sameRepo = (a: RepoRef, b: RepoRef): boolean =>
+  a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
+
+function noIssues(repo: RepoRef, number: number, entry: HostEntry): LaunchError {
+  return new LaunchError('invalid-input', {
+    title: 'Bitbucket Server has no issues',
+    detail: `Bitbucket Server keeps no issues of its own (they live in Jira), so there is no issue #${number} to open. Open the branch or the pull request for that work instead.`,
+    wayOut: { label: `Open ${repo.owner}/${repo.name}`, href: repoWebUrl(repo, entry) },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests.
+
+function serverApi(entry: HostEntry, credentials: HostCredentials, http: HttpTuning | undefined): ServerApi {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (credentials.kind !== 'anonymous' && credentials.token !== undefined) {
+    headers.Authorization = `Bearer ${credentials.token}`;
+  }
+  const options = {
+    hostLabel: entry.hostname,
+    hostWebUrl: entry.origin + entry.basePath,
+    ...(http?.backoffMs !== undefined && { backoffMs: http.backoffMs }),
+    ...(http?.now !== undefined && { now: http.now }),
+  };
+  return {
+    entry,
+    credentials,
+    async get(path) {
+      const response = await hostFetch(`${entry.apiBaseUrl}${path}`, { headers }, options);
+      if (!response.ok) return response;
+      const text = await response.value.text();
+      return ok({ status: response.value.status, text });
+    },
+  };
+}
+
+/** `/projects/PLAT/repos/app`, `/projects/~jdoe/repos/dotfiles` (personal repositories live in `~user` projects). */
+const repoPath = (repo: RepoRef): string =>
+  `/projects/${encodeSegment(repo.owner)}/repos/${encodeSegment(repo.name)}`;
+
+async function fetchRepository(api: ServerApi, repo: RepoRef): Promise<Found<ServerRepository>> {
+  const answer = await api.get(repoPath(repo));
+  if (!answer.ok) return answer;
+  const { status, text } = answer.value;
+  if (status !== 200) return err(repositoryError(status, text, repo, api));
+  return ok(parseJson<ServerRepository>(text) ?? {});
+}
+
+/** `GET default-branch` → `{id: 'refs/heads/main', displayId: 'main'}`: the configured name, even before a push. */
+async function fetchDefaultBranchName(api: ServerApi, base: string): Promise<Found<string>> {
+  const answer = await api.get(`${base}/default-branch`);
+  if (!answer.ok) return answer;
+  const { status, text } = answer.value;
+  if (status === 200) {
+    const ref = parseJson<ServerRef>(text);
+    const name = ref?.displayId ?? branchName(ref?.id);
+    if (name !== undefined && name !== '') return ok(name);
+  }
+  if (status === 404 && isMissingRepository(text)) return err(repositoryError(status, text, undefined, api));
+  if (status === 401 || status === 403) return err(repositoryError(status, text, undefined, api));
+  return err(unexpected(api.entry, status, 'read the default branch', errorMessage(text)));
+}
+
+/** A branch's head commit, by exact name (`filterText` matches substrings; `boostMatches` puts the exact one first). */
+async function fetchBranch(api: ServerApi, base: string, name: string): Promise<Found<string | undefined>> {
+  const query = `filterText=${encodeURIComponent(name)}&boostMatches=true&details=false&limit=25`;
+  const answer = await api.get(`${base}/branches?${query}`);
+  if (!answer.ok) return answer;
+  const { status, text } = answer.value;
+  if (status === 404)
+    return isMissingRepository(text) ? err(repositoryError(404, text, undefined, api)) : ok(undefined);
+  if (status !== 200) return err(unexpected(api.entry, status, 'list branches', errorMessage(text)));
+  const page = parseJson<{ values?: ServerRef[] }>(text);
+  const branch = page?.values?.find((b) => b.displayId === name || b.id === `refs/heads/${name}`);
+  return ok(fullSha(branch?.latestCommit));
+}
+
+/** A tag's commit (`latestCommit` is already peeled from an annotated tag object). */
+async function fetchTag(api: ServerApi, base: string, name: string): Promise<Found<string | undefined>> {
+  const answer = await api.get(`${base}/tags/${encodePath(name)}`);
+  if (!answer.ok) return answer;
+  const { status, text } = answer.value;
+  if (status === 404) return ok(undefined);
+  if (status !== 200) return err(unexpected(api.entry, status, 'look up a tag', errorMessage(text)));
+  return ok(fullSha(parseJson<ServerRef>(text)?.latestCommit));
+}
+
+/**
+ * The full id of a commit-ish (`commits/<id>`), or of the default branch's tip (`commits?limit=1`) when no id is
+ * given; undefined when there is no such commit (or the repository is empty).
+ */
+async function fetchCommit(
+  api: ServerApi,
+  base: string,
+  id: string | undefined,
+): Promise<Found<string | undefined>> {
+  const path = id === undefined ? `${base}/commits?limit=1` : `${base}/commits/${encodeSegment(id)}`;
+  const answer = await api.get(path);
+  if (!answer.ok) return answer;
+  const { status, text } = answer.value;
+  if (status === 404 || status === 400) return ok(undefined);
+  if (status !== 200) return err(unexpected(api.entry, status, 'look up a commit', errorMessage(text)));
+  if (id === undefined) return ok(fullSha(parseJson<{ values?: { id?: string }[] }>(text)?.values?.[0]?.id));
+  return ok(fullSha(parseJson<{ id?: string }>(text)?.id));
+}
+
+/** `.gitpod.yml` at a revision (`''`: the default branch): its text, `null` when absent. Never fails a launch. */
+async function fetchConfig(api: ServerApi, base: string, at: string): Promise<ConfigAnswer> {
+  const query = at === '' ? '' : `?at=${encodeQueryValue(at)}`;
+  const answer = await api.get(`${base}/raw/${CONFIG_FILE}${query}`);
+  if (!answer.ok) return answer;
+  if (answer.value.status === 200) return ok(answer.value.text);
+  if (answer.value.status === 404 && !isMissingRepository(answer.value.text)) return ok(null);
+  return err(unexpected(api.entry, answer.value.status, `read ${CONFIG_FILE}`));
+}
+
+/** `browse/<path>?at=` answers `children` for a folder and `lines` for a file; a 404 means it is not there. */
+async function fetchPathKind(
+  api: ServerApi,
+  base: string,
+  at: string,
+  path: string,
+): Promise<Found<PathKind>> {
+  const query = `?${at === '' ? '' : `at=${encodeQueryValue(at)}&`}limit=1`;
+  const answer = await api.get(`${base}/browse/${encodePath(path)}${query}`);
+  if (!answer.ok) return answer;
+  const { status, text } = answer.value;
+  if (status === 404) return ok('missing');
+  if (status !== 200) return err(unexpected(api.entry, status, 'look up a path', errorMessage(text)));
+  const page = parseJson<{ children?: unknown; lines?: unknown }>(text);
+  if (page?.children !== undefined) return ok('folder');
+  if (page?.lines !== undefined) return ok('file');
+  return ok('missing');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors a person can act on.
+
+/**
+ * A failed repository request. Bitbucket Server answers 401 both to a refused token and to a caller who may not
+ * read the repository (`AuthorisationException`), 404 to a repository or project that does not exist.
+ */
+function repositoryError(
+  status: number,
+  text: string,
+  repo: RepoRef | undefined,
+  api: ServerApi,
+): LaunchError {
+  const host = api.entry.hostname;
+  const name = repo === undefined ? 'this repository' : `${repo.owner}/${repo.name}`;
+  const signedIn = api.credentials.kind === 'user';
+  const wayOut =
+    repo === undefined ? undefined : { label: `Open ${name} on ${host}`, href: repoWebUrl(repo, api.entry) };
+  const withWayOut = wayOut === undefined ? {} : { wayOut };
+  const exception = errorException(text);
+  const notPermitted = status === 403 || exception.endsWith('AuthorisationException');
+  if (signedIn && notPermitted) {
+    return new LaunchError('private-repo', {
+      title: `You cannot open ${name}`,
+      detail: `${host} says your account may not read ${name}. Ask a project admin for access, then try again.`,
+      ...withWayOut,
+    });
+  }
+  if (signedIn && status === 401) {
+    return new LaunchError('private-repo', {
+      title: `${host} did not accept your sign-in`,
+      detail: `${host} refused the sign-in this launcher holds for you (it may have expired or been revoked). Sign in with ${host} again, then retry.`,
+      ...withWayOut,
+    });
+  }
+  if (status === 403) {
+    return new LaunchError('private-repo', {
+      title: `${name} is private`,
+      detail: `${host} does not let this launcher read ${name}. Sign in with ${host} to open repositories your account can read.`,
+      ...withWayOut,
+    });
+  }
+  if (status === 404 || status === 401) {
+    if (signedIn) {
+      return new LaunchError('repo-not-found', {
+        title: `${name} was not found`,
+        detail: `There is no repository ${name} on ${host} that your account can see. Check the link for typos.`,
+      });
+    }
+    return new LaunchError('repo-not-found', {
+      title: `${name} was not found`,
+      detail: `${host} shows no repository ${name} to this launcher. It may be private: signing in with ${host} lets you open private repositories you can read.`,
+      facts: { maybePrivate: true },
+    });
+  }
+  return unexpected(api.entry, status, `read ${name}`, errorMessage(text));
+}
+
+/** `what` names the revision as a person would: "branch 'feature/x'", "commit 1a2b3c4". */
+function refNotFound(repo: RepoRef, entry: HostEntry, what: string): LaunchError {
+  return new LaunchError('ref-not-found', {
+    title: `No ${what} in ${repo.owner}/${repo.name}`,
+    detail: `${repo.owner}/${repo.name} on ${entry.hostname} has no ${what}. It may have been renamed or deleted (or the repository is still empty); pick one from its branches.`,
+    wayOut: { label: 'See its branches', href: `${repoWebUrl(repo, entry)}/branches` },
+  });
+}
+
+function unexpected(entry: HostEntry, status: number, what: string, message = ''): LaunchError {
+  return new LaunchError('host-unavailable', {
+    title: `${entry.hostname} gave an answer we did not expect`,
+    detail: `${entry.hostname} answered HTTP ${status} when asked to ${what}${message === '' ? '' : ` ("${message.slice(0, 200)}")`}. Try again in a minute, or tell the launcher's operator if it keeps happening.`,
+    retryAfterSeconds: 60,
+    wayOut: { label: `Open ${entry.hostname}`, href: entry.origin + entry.basePath },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small readers.
+
+/** The repository page on the host: `/projects/KEY/repos/name` or `/users/user/repos/name`. */
+function repoWebUrl(repo: RepoRef, entry: HostEntry): string {
+  return hostFamilies['bitbucket-server'].webUrl(
+    { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' },
+    entry,
+  );
+}
+
+const fullSha = (sha: string | undefined): string | undefined =>
+  sha !== undefined && FULL_SHA.test(sha) ? sha.toLowerCase() : undefined;
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ServerErrors {
+  readonly errors?: { readonly message?: unknown; readonly exceptionName?: unknown }[];
+}
+
+/** `{"errors":[{"message":"Repository PLAT/x does not exist.", "exceptionName": "…"}]}` → the first message. */
+function errorMessage(text: string): string {
+  const message = parseJson<ServerErrors>(text)?.errors?.[0]?.message;
+  return typeof message === 'string' ? message : '';
+}
+
+function errorException(text: string): string {
+  const name = parseJson<ServerErrors>(text)?.errors?.[0]?.exceptionName;
+  return typeof name === 'string' ? name : '';
+}
+
+/** A 404 about the repository (or its project) rather than a path, ref or commit inside it. */
+function isMissingRepository(text: string): boolean {
+  const exception = errorException(text);
+  return exception.endsWith('NoSuchRepositoryException') || exception.endsWith('NoSuchProjectException');
+}

@@ -1,0 +1,439 @@
+// The launch service: a context the user gave → resolved context, validated `.gitpod.yml`, prebuild choice and
+// cluster choice (no side effects), then the start: one workspace per idempotency key, failing over between
+// clusters. Never redirects anywhere but a registered cluster's origin; never puts a token in a start request.
+
+import {
+  CLUSTER_CONTRACT_VERSION,
+  type Initializer,
+  type StartWorkspaceRequest,
+  type WorkspacePhase,
+} from '../../shared/cluster-contract.ts';
+import { parseLaunchInput } from '../../shared/context-url.ts';
+import { type GitpodConfig, parseGitpodConfig } from '../../shared/gitpod-config.ts';
+import type { HostEntry } from '../../shared/hosts/host-family.ts';
+import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
+import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
+import type { ResolvedContext } from '../../shared/resolved-context.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import {
+  type ClusterCandidate,
+  type ClusterHealth,
+  chooseClusters,
+  type UserLocation,
+} from './cluster-choice.ts';
+import { startWorkspace, workspaceStatus } from './cluster-client.ts';
+import { clusterHealth, markClusterDown } from './cluster-health.ts';
+import type { ClusterConfig, LauncherConfig } from './config.ts';
+import { LaunchError } from './errors.ts';
+import type { HostCredentials, HostResolver, HttpTuning, RepoContext } from './hosts/host-resolver.ts';
+import {
+  claimWorkspace,
+  findActiveWorkspace,
+  getWorkspace,
+  updateWorkspace,
+  type WorkspaceRecord,
+} from './workspaces.ts';
+
+export interface LaunchDeps {
+  readonly config: LauncherConfig;
+  readonly db: D1Database;
+  readonly cache: KVNamespace;
+  readonly resolvers: Readonly<Record<string, HostResolver>>;
+  readonly location: UserLocation;
+  readonly now: () => number;
+  readonly random?: () => number;
+  readonly http?: HttpTuning;
+  /** Cluster call timeout; tests shorten it. */
+  readonly clusterTimeoutMs?: number;
+}
+
+/** Why there is, or is not, a prebuild for this launch. Filled by the prebuild issue's selection. */
+export type PrebuildChoice =
+  | { readonly kind: 'none'; readonly reason: string }
+  | {
+      readonly kind: 'use';
+      readonly prebuildId: string;
+      readonly sha: string;
+      readonly commitsBehind: number;
+      readonly cluster?: string;
+    };
+
+export interface Resolution {
+  readonly request: LaunchRequest;
+  readonly options: LaunchOptions;
+  /** Canonical context text (modifiers + page URL): the key for `quickstart` and caches. */
+  readonly contextKey: string;
+  readonly resolved: ResolvedContext;
+  readonly config: GitpodConfig;
+  readonly configSource: 'file' | 'defaults';
+  readonly prebuild: PrebuildChoice;
+  readonly clusters: readonly ClusterCandidate[];
+  /** Registered clusters that cannot take this launch, and why (down, full, draining). */
+  readonly unavailable: readonly string[];
+  /** How the host was asked: anonymous, with the server token, or the user's. */
+  readonly credentials: HostCredentials['kind'];
+}
+
+/** Seconds a resolution (ref → sha, default branch) is reused: KV's minimum TTL. */
+const RESOLUTION_TTL_SECONDS = 60;
+const MAX_START_ATTEMPTS = 3;
+
+export function parseError(error: ParseError): LaunchError {
+  if (error.code === 'unknown-host') {
+    return new LaunchError('unsupported-host', {
+      title: 'This git host is not supported here',
+      detail: error.message,
+      wayOut: { label: 'Open another repository', href: '/' },
+    });
+  }
+  return new LaunchError('invalid-input', {
+    title: 'That is not something we can open',
+    detail: error.message,
+    wayOut: { label: 'Paste another URL', href: '/' },
+  });
+}
+
+/** Everything the start page and `POST /resolve` show, without starting anything. */
+export async function resolveLaunch(
+  input: string,
+  options: LaunchOptions,
+  deps: LaunchDeps,
+): Promise<Result<Resolution, LaunchError>> {
+  const parsed = parseLaunchInput(input, deps.config.registry);
+  if (!parsed.ok) return err(parseError(parsed.error));
+  const request = parsed.value;
+  const { context } = request;
+  if (context.kind === 'snapshot') {
+    return err(
+      new LaunchError('invalid-input', {
+        title: 'Snapshots are not supported yet',
+        detail: `snapshot/${context.id} names a saved workspace; this launcher cannot restore snapshots yet. Open the repository instead.`,
+        wayOut: { label: 'Open a repository', href: '/' },
+      }),
+    );
+  }
+  const key = contextText(request, deps.config.registry);
+  if (!key.ok) return err(parseError(key.error));
+  const entry = deps.config.registry.entries.find((e) => e.hostname === context.repo.host);
+  const resolver = deps.resolvers[context.repo.family];
+  if (entry === undefined || resolver === undefined)
+    return err(parseError({ code: 'unknown-host', message: `${context.repo.host} is not configured.` }));
+
+  // The user/token step: the sign-in issue adds the user's own token here, before the server token.
+  const token = deps.config.hostTokens.get(entry.hostname);
+  const credentials: HostCredentials =
+    token === undefined ? { kind: 'anonymous' } : { kind: 'server', token };
+
+  const resolved = await resolveCached(resolver, context, request, entry, credentials, key.value, deps);
+  if (!resolved.ok) return resolved;
+
+  const configText = await readConfigText(resolver, resolved.value, entry, credentials, deps);
+  if (!configText.ok) return configText;
+  let config: GitpodConfig;
+  if (configText.value === null) {
+    const defaults = parseGitpodConfig('');
+    if (!defaults.ok) throw new Error('the empty .gitpod.yml must be valid');
+    config = defaults.value;
+  } else {
+    const checked = parseGitpodConfig(configText.value);
+    if (!checked.ok) return err(invalidConfig(checked.error, resolved.value));
+    config = checked.value;
+  }
+
+  const prebuild = choosePrebuild();
+  const health = await clusterHealth(deps.config.clusters, deps.cache, deps.now());
+  const clusters = chooseClusters({
+    clusters: deps.config.clusters,
+    health,
+    location: deps.location,
+    ...(options.region !== undefined && { region: options.region }),
+    ...(prebuild.kind === 'use' && prebuild.cluster !== undefined && { preferred: prebuild.cluster }),
+    ...(deps.random !== undefined && { random: deps.random }),
+  });
+  const unavailable = deps.config.clusters
+    .filter((c) => !clusters.some((candidate) => candidate.cluster.name === c.name))
+    .map((c) => `${c.name}: ${unavailableReason(health[c.name])}`);
+  const { configText: _omitted, ...withoutConfigText } = resolved.value;
+  return ok({
+    request,
+    options,
+    contextKey: key.value,
+    resolved: withoutConfigText,
+    config,
+    configSource: configText.value === null ? 'defaults' : 'file',
+    prebuild,
+    clusters,
+    unavailable,
+    credentials: credentials.kind,
+  });
+}
+
+function unavailableReason(health: ClusterHealth | undefined): string {
+  if (health?.description === undefined) return health?.problem ?? 'not checked yet';
+  if (health.description.state !== 'available') return health.description.state;
+  return 'full';
+}
+
+/** The prebuild step. Until prebuilds are recorded (prebuild issue), there is never one to use. */
+function choosePrebuild(): PrebuildChoice {
+  return { kind: 'none', reason: 'No prebuild: prebuilds are not set up on this launcher yet.' };
+}
+
+async function resolveCached(
+  resolver: HostResolver,
+  context: RepoContext,
+  request: LaunchRequest,
+  entry: HostEntry,
+  credentials: HostCredentials,
+  contextKey: string,
+  deps: LaunchDeps,
+): Promise<Result<ResolvedContext, LaunchError>> {
+  // A user's resolution is theirs alone (private repositories); anonymous and server ones are shared.
+  const cacheKey = `resolved:v1:${credentials.kind}:${contextKey}`;
+  if (credentials.kind !== 'user') {
+    const cached = await deps.cache.get<ResolvedContext>(cacheKey, 'json');
+    if (cached !== null) return ok(cached);
+  }
+  const resolved = await resolver.resolve({
+    context,
+    alternatives: request.alternatives,
+    entry,
+    credentials,
+    ...(deps.http !== undefined && { http: deps.http }),
+  });
+  if (resolved.ok && credentials.kind !== 'user') {
+    await deps.cache.put(cacheKey, JSON.stringify(resolved.value), { expirationTtl: RESOLUTION_TTL_SECONDS });
+    if (resolved.value.configText !== undefined)
+      await putConfig(deps.cache, resolved.value, resolved.value.configText);
+  }
+  return resolved;
+}
+
+const configKey = (r: ResolvedContext) => `config:v1:${r.repo.host}/${r.repo.owner}/${r.repo.name}@${r.sha}`;
+const MISSING = '\u0000missing';
+
+/** `.gitpod.yml` at a commit never changes: it is kept forever, a missing file too. */
+async function putConfig(cache: KVNamespace, resolved: ResolvedContext, text: string | null): Promise<void> {
+  await cache.put(configKey(resolved), text ?? MISSING);
+}
+
+async function readConfigText(
+  resolver: HostResolver,
+  resolved: ResolvedContext,
+  entry: HostEntry,
+  credentials: HostCredentials,
+  deps: LaunchDeps,
+): Promise<Result<string | null, LaunchError>> {
+  if (resolved.configText !== undefined) return ok(resolved.configText);
+  const cached = await deps.cache.get(configKey(resolved));
+  if (cached !== null) return ok(cached === MISSING ? null : cached);
+  const read = await resolver.readFile(
+    resolved.repo,
+    resolved.sha,
+    '.gitpod.yml',
+    entry,
+    credentials,
+    deps.http,
+  );
+  if (read.ok) await putConfig(deps.cache, resolved, read.value);
+  return read;
+}
+
+function invalidConfig(
+  errors: readonly { path: string; line: number; column: number; message: string }[],
+  resolved: ResolvedContext,
+): LaunchError {
+  const first = errors[0];
+  const where = first === undefined ? '' : ` at line ${first.line}, column ${first.column}`;
+  return new LaunchError('invalid-config', {
+    title: `.gitpod.yml has a mistake${where}`,
+    detail: errors.map((e) => `Line ${e.line}: ${e.message}`).join('\n'),
+    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved) },
+    facts: { errors: errors.map(({ path, line, column, message }) => ({ path, line, column, message })) },
+  });
+}
+
+/** The `.gitpod.yml` page on the host, for the way out of an invalid config. */
+function configWebUrl(resolved: ResolvedContext): string {
+  const repoPage = resolved.webUrl.replace(/[?#].*$/, '');
+  const { owner, name, family } = resolved.repo;
+  const base = repoPage.slice(0, repoPage.indexOf(`/${owner}/${name}`) + owner.length + name.length + 2);
+  switch (family) {
+    case 'github':
+      return `${base}/blob/${resolved.sha}/.gitpod.yml`;
+    case 'gitlab':
+      return `${base}/-/blob/${resolved.sha}/.gitpod.yml`;
+    case 'bitbucket-cloud':
+      return `${base}/src/${resolved.sha}/.gitpod.yml`;
+    case 'bitbucket-server':
+      return `${base}/browse/.gitpod.yml?at=${resolved.sha}`;
+  }
+}
+
+export interface StartInput {
+  readonly resolution: Resolution;
+  readonly owner: string;
+  readonly idempotencyKey: string | null;
+  /** Where clusters post signed events. */
+  readonly eventsUrl: string;
+}
+
+export interface StartOutcome {
+  readonly workspace: WorkspaceRecord;
+  /** false when an existing workspace answered (same idempotency key, or `quickstart`). */
+  readonly started: boolean;
+}
+
+/** Starts the workspace, or answers the one this owner already started with this key (or for this context). */
+export async function startLaunch(
+  input: StartInput,
+  deps: LaunchDeps,
+): Promise<Result<StartOutcome, LaunchError>> {
+  const { resolution, owner } = input;
+  if (resolution.options.quickstart === true) {
+    const active = await findActiveWorkspace(deps.db, owner, resolution.contextKey);
+    if (active !== undefined) return ok({ workspace: active, started: false });
+  }
+  if (resolution.clusters.length === 0) return err(noCapacity(resolution.unavailable));
+  const id = `ws-${crypto.randomUUID()}`;
+  const claim = await claimWorkspace(deps.db, {
+    id,
+    owner,
+    contextUrl: resolution.resolved.webUrl,
+    contextKey: resolution.contextKey,
+    contextJson: JSON.stringify(summary(resolution)),
+    prebuildId: resolution.prebuild.kind === 'use' ? resolution.prebuild.prebuildId : null,
+    idempotencyKey: input.idempotencyKey,
+    now: deps.now(),
+  });
+  if (!claim.created) return ok({ workspace: claim.record, started: false });
+
+  const initializer: Initializer =
+    resolution.prebuild.kind === 'use'
+      ? {
+          kind: 'prebuild-snapshot-with-git-fallback',
+          prebuildId: resolution.prebuild.prebuildId,
+          snapshotSha: resolution.prebuild.sha,
+        }
+      : { kind: 'git' };
+  const startRequest: StartWorkspaceRequest = {
+    contractVersion: CLUSTER_CONTRACT_VERSION,
+    id,
+    type: 'regular',
+    owner: { id: owner },
+    context: resolution.resolved,
+    initializer,
+    image: resolution.config.image,
+    tasks: resolution.config.tasks,
+    ports: resolution.config.ports,
+    env: resolution.request.env,
+    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
+    ...(resolution.options.workspaceClass !== undefined && {
+      workspaceClass: resolution.options.workspaceClass,
+    }),
+    eventsUrl: input.eventsUrl,
+  };
+
+  const problems: string[] = [];
+  for (const candidate of resolution.clusters.slice(0, MAX_START_ATTEMPTS)) {
+    const { cluster } = candidate;
+    const started = await startWorkspace(cluster, startRequest, {
+      ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
+    });
+    if (!started.ok) {
+      problems.push(started.error.message);
+      if (started.error.kind === 'transport')
+        await markClusterDown(cluster.name, started.error.message, deps.cache, deps.now());
+      // A cluster that refuses (full, or draining since the last health check) is no reason to give up: try the next.
+      continue;
+    }
+    const url = checkedWorkspaceUrl(started.value.url, cluster);
+    if (url === undefined) {
+      problems.push(`cluster ${cluster.name} answered a workspace URL outside its origin`);
+      continue;
+    }
+    const record = await updateWorkspace(deps.db, id, {
+      cluster: cluster.name,
+      clusterWorkspaceId: started.value.id,
+      url,
+      phase: started.value.phase,
+      ...(started.value.failure !== undefined && { failure: started.value.failure }),
+      now: deps.now(),
+    });
+    if (record === undefined) throw new Error(`workspace ${id} vanished while starting`);
+    return ok({ workspace: record, started: true });
+  }
+  const error = noCapacity(problems);
+  await updateWorkspace(deps.db, id, { phase: 'failed', failure: error.detail, now: deps.now() });
+  return err(error);
+}
+
+function noCapacity(problems: readonly string[]): LaunchError {
+  return new LaunchError('no-capacity', {
+    title: 'No workspace capacity right now',
+    detail:
+      problems.length === 0
+        ? 'No workspace cluster is available at the moment. Try again in a minute.'
+        : `No workspace cluster could start the workspace (${problems.join('; ')}). Try again in a minute.`,
+    retryAfterSeconds: 60,
+    wayOut: { label: 'Try again', href: '' },
+  });
+}
+
+/** A workspace URL is followed only when it is on its cluster's registered origin. */
+export function checkedWorkspaceUrl(url: string, cluster: ClusterConfig): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === cluster.origin && (parsed.protocol === 'https:' || parsed.protocol === 'http:')
+      ? parsed.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live state of a workspace: the stored record, refreshed from its cluster while it is still changing. */
+export async function currentWorkspace(
+  id: string,
+  deps: LaunchDeps,
+): Promise<Result<WorkspaceRecord, LaunchError>> {
+  const record = await getWorkspace(deps.db, id);
+  if (record === undefined) {
+    return err(
+      new LaunchError('workspace-not-found', {
+        title: 'No such workspace',
+        detail: `There is no workspace ${id}. It may have been started on another launcher.`,
+        wayOut: { label: 'Start a new one', href: '/' },
+      }),
+    );
+  }
+  const live: readonly WorkspacePhase[] = ['creating', 'initializing', 'pending', 'stopping'];
+  const cluster = deps.config.clusters.find((c) => c.name === record.cluster);
+  if (!live.includes(record.phase) || cluster === undefined || record.clusterWorkspaceId === null)
+    return ok(record);
+  const status = await workspaceStatus(cluster, record.clusterWorkspaceId, {
+    ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
+  });
+  if (!status.ok) return ok(record);
+  const url = checkedWorkspaceUrl(status.value.url, cluster);
+  const updated = await updateWorkspace(deps.db, id, {
+    phase: status.value.phase,
+    ...(url !== undefined && { url }),
+    ...(status.value.failure !== undefined && { failure: status.value.failure }),
+    now: deps.now(),
+  });
+  return ok(updated ?? record);
+}
+
+/** What the workspace list and status API show about a workspace's context (no tokens, no config text). */
+function summary(resolution: Resolution) {
+  const { resolved } = resolution;
+  return {
+    repo: `${resolved.repo.owner}/${resolved.repo.name}`,
+    host: resolved.repo.host,
+    ref: resolved.ref,
+    sha: resolved.sha,
+    ...(resolved.pullRequest !== undefined && { pullRequest: resolved.pullRequest.number }),
+    ...(resolved.issue !== undefined && { issue: resolved.issue.number }),
+  };
+}

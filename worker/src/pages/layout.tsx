@@ -1,0 +1,63 @@
+/** @jsxImportSource preact */
+// The frame of every launcher page. Pages are rendered on the server with preact; all text goes through preact's
+// escaping, and page data for scripts is serialised with `safeJson` — never raw HTML from input.
+
+import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+
+export interface LayoutProps {
+  readonly brand: string;
+  readonly title: string;
+  readonly children: ComponentChildren;
+  /** Scripts under /assets/ (CSP allows only 'self'). */
+  readonly scripts?: readonly string[];
+  /** Data for the page script, read from `<script type="application/json" id="page-data">`. */
+  readonly data?: unknown;
+}
+
+export function Layout({ brand, title, children, scripts = [], data }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{`${title} · ${brand}`}</title>
+        <link rel="stylesheet" href="/assets/launchpod.css" />
+      </head>
+      <body>
+        <header class="top">
+          <a class="brand" href="/">
+            {brand}
+          </a>
+        </header>
+        <main>{children}</main>
+        {data !== undefined && (
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: safeJson escapes <, >, & and line separators.
+          <script
+            type="application/json"
+            id="page-data"
+            dangerouslySetInnerHTML={{ __html: safeJson(data) }}
+          />
+        )}
+        {scripts.map((src) => (
+          <script src={src} defer />
+        ))}
+      </body>
+    </html>
+  );
+}
+
+/** JSON that cannot close a script element or start a comment: `</script>` becomes `\u003c/script\u003e`. */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replaceAll('<', '\\u003c')
+    .replaceAll('>', '\\u003e')
+    .replaceAll('&', '\\u0026')
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029');
+}
+
+export function renderPage(page: preact.VNode): string {
+  return `<!doctype html>${renderToString(page)}`;
+}

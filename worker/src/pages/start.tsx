@@ -1,0 +1,180 @@
+/** @jsxImportSource preact */
+// The start page: what is being opened (repository, branch / PR / issue → new branch, commit, file and line), the
+// modifiers applied and the env vars refused, the prebuild decision, the cluster, then the phases as they happen.
+// Its script starts the workspace (POST with an idempotency key) and follows it to the cluster's workspace URL.
+
+import type { LaunchOptions } from '../../../shared/launch-url.ts';
+import type { Resolution } from '../launch.ts';
+import { Layout } from './layout.tsx';
+
+export interface StartPageData {
+  readonly url: string;
+  readonly options: LaunchOptions;
+  readonly idempotencyKey: string;
+  readonly autostart: boolean;
+}
+
+export const PHASES = ['pending', 'creating', 'initializing', 'running'] as const;
+
+export function StartPage({
+  brand,
+  resolution,
+  data,
+  ignoredOptions,
+}: {
+  readonly brand: string;
+  readonly resolution: Resolution;
+  readonly data: StartPageData;
+  readonly ignoredOptions: readonly string[];
+}) {
+  const { resolved, request, config, prebuild, clusters } = resolution;
+  const repoName = `${resolved.repo.owner}/${resolved.repo.name}`;
+  const chosen = clusters[0];
+  return (
+    <Layout brand={brand} title={`Opening ${repoName}`} scripts={['/assets/start.js']} data={data}>
+      <h1>
+        {data.autostart ? 'Opening' : 'Open'} {repoName}
+      </h1>
+      <dl class="facts" aria-label="What is being opened">
+        <dt>Repository</dt>
+        <dd>
+          <a href={resolved.webUrl}>{repoName}</a> on {resolved.repo.host}
+        </dd>
+        {resolved.pullRequest !== undefined && (
+          <>
+            <dt>Pull request</dt>
+            <dd>
+              #{resolved.pullRequest.number} {resolved.pullRequest.title}
+              {resolved.pullRequest.fromFork && (
+                <>
+                  {' '}
+                  (from the fork {resolved.pullRequest.headRepo.owner}/{resolved.pullRequest.headRepo.name}{' '}
+                  into {resolved.pullRequest.baseRepo.owner}/{resolved.pullRequest.baseRepo.name})
+                </>
+              )}
+            </dd>
+          </>
+        )}
+        {resolved.issue !== undefined && (
+          <>
+            <dt>Issue</dt>
+            <dd>
+              #{resolved.issue.number} {resolved.issue.title} → new branch{' '}
+              <code>{resolved.issue.branch}</code> from <code>{resolved.defaultBranch}</code>
+            </dd>
+          </>
+        )}
+        <dt>{resolved.ref?.type === 'tag' ? 'Tag' : 'Branch'}</dt>
+        <dd>
+          {resolved.ref === undefined ? <>detached at the commit below</> : <code>{resolved.ref.name}</code>}
+        </dd>
+        <dt>Commit</dt>
+        <dd>
+          <code title={resolved.sha}>{resolved.sha.slice(0, 12)}</code>
+        </dd>
+        {resolved.path !== undefined && (
+          <>
+            <dt>{resolved.path.kind === 'file' ? 'File' : 'Folder'}</dt>
+            <dd>
+              <code>{resolved.path.path}</code>
+              {resolved.lines !== undefined &&
+                (resolved.lines.start === resolved.lines.end
+                  ? `, line ${resolved.lines.start}`
+                  : `, lines ${resolved.lines.start}–${resolved.lines.end}`)}
+            </dd>
+          </>
+        )}
+        <dt>Configuration</dt>
+        <dd>
+          {resolution.configSource === 'file'
+            ? `.gitpod.yml: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'}, ${config.ports.length} port${config.ports.length === 1 ? '' : 's'}`
+            : 'no .gitpod.yml: defaults'}
+        </dd>
+        <dt>Prebuild</dt>
+        <dd data-prebuild={prebuild.kind}>
+          {prebuild.kind === 'use'
+            ? `Starting from prebuild ${prebuild.prebuildId} (${prebuild.commitsBehind === 0 ? 'this commit' : `${prebuild.commitsBehind} commits behind`})`
+            : prebuild.reason}
+        </dd>
+        <dt>Cluster</dt>
+        <dd>
+          {chosen === undefined
+            ? `none available (${resolution.unavailable.join('; ')})`
+            : `${chosen.cluster.name} (${chosen.cluster.region})`}
+        </dd>
+        {request.env.length > 0 && (
+          <>
+            <dt>Environment</dt>
+            <dd>
+              {request.env.map((v) => (
+                <code>
+                  {v.name}={v.value}{' '}
+                </code>
+              ))}
+            </dd>
+          </>
+        )}
+        {request.referrer !== undefined && (
+          <>
+            <dt>Sent by</dt>
+            <dd>
+              {request.referrer.name}
+              {request.referrer.ide !== undefined && ` (${request.referrer.ide})`}
+            </dd>
+          </>
+        )}
+        {request.imageBuild && (
+          <>
+            <dt>Image</dt>
+            <dd>rebuilt for this workspace (imagebuild/)</dd>
+          </>
+        )}
+        {(data.options.editor !== undefined || data.options.workspaceClass !== undefined) && (
+          <>
+            <dt>Options</dt>
+            <dd>
+              {data.options.editor !== undefined && `editor ${data.options.editor} `}
+              {data.options.workspaceClass !== undefined && `class ${data.options.workspaceClass}`}
+            </dd>
+          </>
+        )}
+      </dl>
+      {request.rejectedEnv.length > 0 && (
+        <div class="notice" role="status">
+          <p>These environment variables from the link were not set:</p>
+          <ul class="rejected-env">
+            {request.rejectedEnv.map((r) => (
+              <li>
+                <code>{r.item}</code> — {r.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {[
+        ...request.warnings.filter((w) => w.code !== 'env-rejected'),
+        ...ignoredOptions.map((o) => ({ message: `Ignored the option ${o}.` })),
+      ].map((w) => (
+        <div class="notice" role="status">
+          {w.message}
+        </div>
+      ))}
+      <ol class="phases" aria-label="Progress" id="phases">
+        {PHASES.map((phase) => (
+          <li data-phase={phase}>{phase}</li>
+        ))}
+      </ol>
+      <p id="status" role="status" aria-live="polite">
+        {data.autostart ? 'Starting…' : 'Check the details, then start the workspace.'}
+      </p>
+      <p>
+        <button type="button" id="start" hidden={data.autostart}>
+          Start workspace
+        </button>
+      </p>
+      <noscript>
+        <div class="notice bad">Starting a workspace needs JavaScript for this page.</div>
+      </noscript>
+    </Layout>
+  );
+}

@@ -1,0 +1,163 @@
+// The launcher's record of workspaces in D1: who started what, where, in which phase, under which idempotency key.
+// Phases only move forward; a workspace's URL is stored only after its origin was checked against its cluster.
+
+import type { WorkspacePhase } from '../../shared/cluster-contract.ts';
+
+export interface WorkspaceRecord {
+  readonly id: string;
+  readonly owner: string;
+  readonly contextUrl: string;
+  readonly contextKey: string;
+  readonly contextJson: string;
+  readonly cluster: string;
+  readonly clusterWorkspaceId: string | null;
+  readonly url: string | null;
+  readonly phase: WorkspacePhase;
+  readonly failure: string | null;
+  readonly prebuildId: string | null;
+  readonly idempotencyKey: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+interface Row {
+  id: string;
+  owner: string;
+  context_url: string;
+  context_key: string;
+  context_json: string;
+  cluster: string;
+  cluster_workspace_id: string | null;
+  url: string | null;
+  phase: WorkspacePhase;
+  failure: string | null;
+  prebuild_id: string | null;
+  idempotency_key: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const fromRow = (r: Row): WorkspaceRecord => ({
+  id: r.id,
+  owner: r.owner,
+  contextUrl: r.context_url,
+  contextKey: r.context_key,
+  contextJson: r.context_json,
+  cluster: r.cluster,
+  clusterWorkspaceId: r.cluster_workspace_id,
+  url: r.url,
+  phase: r.phase,
+  failure: r.failure,
+  prebuildId: r.prebuild_id,
+  idempotencyKey: r.idempotency_key,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const ORDER: Readonly<Record<WorkspacePhase, number>> = {
+  pending: 0,
+  creating: 1,
+  initializing: 2,
+  running: 3,
+  stopping: 4,
+  stopped: 5,
+  failed: 5,
+};
+
+/** Whether a phase change moves forward (a late "initializing" never overwrites "running"). */
+export const movesForward = (from: WorkspacePhase, to: WorkspacePhase): boolean => ORDER[to] > ORDER[from];
+
+export interface NewWorkspace {
+  readonly id: string;
+  readonly owner: string;
+  readonly contextUrl: string;
+  readonly contextKey: string;
+  readonly contextJson: string;
+  readonly prebuildId: string | null;
+  readonly idempotencyKey: string | null;
+  readonly now: number;
+}
+
+/**
+ * Claims a new workspace row, or answers the existing one when the same owner already used this idempotency key
+ * (a double click, a retried request). Exactly one caller gets `created: true` and goes on to start it.
+ */
+export async function claimWorkspace(
+  db: D1Database,
+  w: NewWorkspace,
+): Promise<{ created: boolean; record: WorkspaceRecord }> {
+  const inserted = await db
+    .prepare(
+      `INSERT INTO workspaces (id, owner, context_url, context_key, context_json, cluster, phase, prebuild_id,
+         idempotency_key, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, '', 'pending', ?6, ?7, ?8, ?8)
+       ON CONFLICT DO NOTHING RETURNING *`,
+    )
+    .bind(w.id, w.owner, w.contextUrl, w.contextKey, w.contextJson, w.prebuildId, w.idempotencyKey, w.now)
+    .first<Row>();
+  if (inserted !== null) return { created: true, record: fromRow(inserted) };
+  const existing = await db
+    .prepare('SELECT * FROM workspaces WHERE owner = ?1 AND idempotency_key = ?2')
+    .bind(w.owner, w.idempotencyKey)
+    .first<Row>();
+  if (existing === null) throw new Error('workspace claim conflicted but no row holds the key');
+  return { created: false, record: fromRow(existing) };
+}
+
+export async function getWorkspace(db: D1Database, id: string): Promise<WorkspaceRecord | undefined> {
+  const row = await db.prepare('SELECT * FROM workspaces WHERE id = ?1').bind(id).first<Row>();
+  return row === null ? undefined : fromRow(row);
+}
+
+/** The owner's newest workspace for the same context that is starting or running (for `quickstart`). */
+export async function findActiveWorkspace(
+  db: D1Database,
+  owner: string,
+  contextKey: string,
+): Promise<WorkspaceRecord | undefined> {
+  const row = await db
+    .prepare(
+      `SELECT * FROM workspaces WHERE owner = ?1 AND context_key = ?2
+         AND phase IN ('pending', 'creating', 'initializing', 'running') ORDER BY created_at DESC LIMIT 1`,
+    )
+    .bind(owner, contextKey)
+    .first<Row>();
+  return row === null ? undefined : fromRow(row);
+}
+
+export interface WorkspaceUpdate {
+  readonly cluster?: string;
+  readonly clusterWorkspaceId?: string;
+  readonly url?: string;
+  readonly phase: WorkspacePhase;
+  readonly failure?: string;
+  readonly now: number;
+}
+
+/** Applies an update if it moves the phase forward (or keeps it while filling cluster facts); answers the row. */
+export async function updateWorkspace(
+  db: D1Database,
+  id: string,
+  u: WorkspaceUpdate,
+): Promise<WorkspaceRecord | undefined> {
+  const current = await getWorkspace(db, id);
+  if (current === undefined) return undefined;
+  if (current.phase !== u.phase && !movesForward(current.phase, u.phase)) return current;
+  const row = await db
+    .prepare(
+      `UPDATE workspaces SET cluster = COALESCE(?2, cluster), cluster_workspace_id = COALESCE(?3, cluster_workspace_id),
+         url = COALESCE(?4, url), phase = ?5, failure = COALESCE(?6, failure), updated_at = ?7
+       WHERE id = ?1 RETURNING *`,
+    )
+    .bind(
+      id,
+      u.cluster ?? null,
+      u.clusterWorkspaceId ?? null,
+      u.url ?? null,
+      u.phase,
+      u.failure ?? null,
+      u.now,
+    )
+    .first<Row>();
+  return row === null ? undefined : fromRow(row);
+}

@@ -1,0 +1,439 @@
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBitbucketCloud } from '../../e2e/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../../e2e/fakes/bitbucket-server.ts';
+import { type FakeCluster, fakeCluster } from '../../e2e/fakes/cluster.ts';
+import { fakeGitHub } from '../../e2e/fakes/github.ts';
+import { fakeGitLab } from '../../e2e/fakes/gitlab.ts';
+import { samples } from '../../e2e/fakes/sample-data.ts';
+import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
+import { createApp } from '../src/app.ts';
+import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';
+
+const ORIGIN = 'https://launchpod.test';
+const FRANKFURT = { latitude: '50.11', longitude: '8.68', continent: 'EU' };
+const WASHINGTON = { latitude: '38.9', longitude: '-77.03', continent: 'NA' };
+const app = createApp({ backoffMs: [0, 0], clusterTimeoutMs: 1000 });
+
+let eu: FakeCluster;
+let us: FakeCluster;
+let fakes: FakeHosts;
+let testEnv: Env;
+
+const repoUrl = 'https://github.com/launchpod-samples/node-app';
+const main = samples.github.repos[0]?.branches.main ?? '';
+
+beforeEach(async () => {
+  eu = fakeCluster({
+    name: 'eu-1',
+    region: 'europe',
+    secret: 'eu-secret-0123456789',
+    origin: 'https://eu.cluster.test',
+  });
+  us = fakeCluster({
+    name: 'us-1',
+    region: 'north-america',
+    secret: 'us-secret-0123456789',
+    origin: 'https://us.cluster.test',
+  });
+  fakes = installFakeHosts({
+    'https://api.github.com': fakeGitHub(samples.github),
+    'https://gitlab.com': fakeGitLab(samples.gitlab),
+    'https://api.bitbucket.org': fakeBitbucketCloud(samples.bitbucketCloud),
+    'https://bitbucket.launchpod.test': fakeBitbucketServer(samples.bitbucketServer),
+    'https://eu.cluster.test': eu.handler,
+    'https://us.cluster.test': us.handler,
+  });
+  // A fresh env object per test: configuration is parsed once per env, and KV/D1 start empty.
+  testEnv = {
+    ...env,
+    LAUNCHER_ORIGIN: ORIGIN,
+    BRAND_NAME: 'Launchpod',
+    HOSTS: JSON.stringify([{ hostname: 'bitbucket.launchpod.test', family: 'bitbucket-server' }]),
+    CLUSTERS: JSON.stringify([
+      { name: 'eu-1', baseUrl: 'https://eu.cluster.test', region: 'europe', latitude: 50.1, longitude: 8.7 },
+      {
+        name: 'us-1',
+        baseUrl: 'https://us.cluster.test',
+        region: 'north-america',
+        latitude: 39,
+        longitude: -77.5,
+      },
+    ]),
+    CLUSTER_SECRETS: JSON.stringify({ 'eu-1': 'eu-secret-0123456789', 'us-1': 'us-secret-0123456789' }),
+  };
+  const keys = await env.CACHE.list();
+  await Promise.all(keys.keys.map((k) => env.CACHE.delete(k.name)));
+  await env.DB.exec('DELETE FROM workspaces');
+});
+
+afterEach(() => fakes.restore());
+
+async function call(
+  path: string,
+  init: RequestInit & { cf?: Record<string, string> } = {},
+  environment = testEnv,
+) {
+  const ctx = createExecutionContext();
+  const response = await app.fetch(
+    new Request(`${ORIGIN}${path}`, { cf: FRANKFURT, ...init } as RequestInit),
+    environment,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const post = (
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  cookie = 'lp_owner=anon-00000000-0000-4000-8000-000000000001',
+) =>
+  call(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, origin: ORIGIN, ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('pages', () => {
+  it('serves the landing page with a paste box, its hash-continuing script and a strict CSP', async () => {
+    const response = await call('/');
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(html).toContain('<form class="open" method="get" action="/start">');
+    expect(html).toContain('<script src="/assets/landing.js" defer>');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('set-cookie')).toMatch(
+      /lp_owner=anon-[0-9a-f-]{36}; Max-Age=31536000; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    );
+  });
+
+  it('serves the page scripts and stylesheet', async () => {
+    for (const [path, type] of [
+      ['/assets/landing.js', 'text/javascript'],
+      ['/assets/start.js', 'text/javascript'],
+      ['/assets/launchpod.css', 'text/css'],
+    ] as const) {
+      const response = await call(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain(type);
+      expect((await response.text()).length).toBeGreaterThan(100);
+    }
+  });
+
+  it('shows what the path form opens: repository, branch, commit, config, prebuild, nearest cluster', async () => {
+    const response = await call(`/${repoUrl}`);
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(html).toContain('launchpod-samples/node-app');
+    expect(html).toContain('<code>main</code>');
+    expect(html).toContain(main.slice(0, 12));
+    expect(html).toContain('.gitpod.yml: 1 task, 1 port');
+    expect(html).toContain('No prebuild: prebuilds are not set up on this launcher yet.');
+    expect(html).toContain('eu-1 (europe)');
+    expect(html).toContain('"autostart":true');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('chooses the cluster nearest to the user', async () => {
+    const html = await (await call(`/${repoUrl}`, { cf: WASHINGTON })).text();
+    expect(html).toContain('us-1 (north-america)');
+  });
+
+  it('honours a requested region over distance', async () => {
+    const html = await (await call(`/start?url=${encodeURIComponent(repoUrl)}&region=north-america`)).text();
+    expect(html).toContain('us-1 (north-america)');
+  });
+
+  it('shows a confirm page with autostart=false, from the hash-form hand-off', async () => {
+    const html = await (
+      await call(`/start?url=${encodeURIComponent(`${repoUrl}/tree/feature/x/y`)}&autostart=false`)
+    ).text();
+    expect(html).toContain('<code>feature/x/y</code>');
+    expect(html).toContain('"autostart":false');
+    expect(html).toMatch(/<button type="button" id="start">Start workspace<\/button>/);
+  });
+
+  it('reads the path form with a scheme-less URL, a pull request from a fork, and strips launch options from the query', async () => {
+    const html = await (await call('/github.com/launchpod-samples/node-app/pull/2?editor=intellij')).text();
+    expect(html).toContain('#2 Fix a typo');
+    expect(html).toContain('from the fork contributor/node-app into launchpod-samples/node-app');
+    expect(html).toContain('editor intellij');
+  });
+
+  it('keeps a Bitbucket Server ?at= with the context in the path form', async () => {
+    const html = await (
+      await call(
+        '/https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse?at=refs%2Fheads%2Frelease%2F1.0&autostart=false',
+      )
+    ).text();
+    expect(html).toContain('<code>release/1.0</code>');
+    expect(html).toContain('"autostart":false');
+  });
+
+  it('opens an issue on a new branch from the default branch', async () => {
+    const html = await (await call(`/${repoUrl}/issues/4`)).text();
+    expect(html).toContain(
+      '#4 Add dark mode support → new branch <code>octo-reporter/add-dark-mode-support-4</code> from',
+    );
+  });
+
+  it('says which environment variables from the link were refused, and why', async () => {
+    const html = await (
+      await call(`/start?url=${encodeURIComponent(`FOO=bar,PATH=x,X=%24(id)/${repoUrl}`)}`)
+    ).text();
+    expect(html).toContain('<code>FOO=bar </code>');
+    expect(html).toContain("<code>PATH=x</code> — PATH changes how the workspace's shell or tools start");
+    expect(html).toContain('<code>X=$(id)</code> — The value of X may only hold');
+  });
+});
+
+describe('error pages', () => {
+  it.each([
+    [
+      '/https://git.unknown.example/o/r',
+      400,
+      'This git host is not supported here',
+      'git.unknown.example is not a git host this launcher knows',
+    ],
+    ['/start?url=not%20a%20url', 400, 'That is not something we can open', 'is not a URL'],
+    ['/https://github.com/launchpod-samples/nope', 404, 'launchpod-samples/nope', 'sign'],
+    [
+      '/https://github.com/launchpod-samples/invalid-config',
+      422,
+      '.gitpod.yml has a mistake at line 5',
+      'ports[0].port: expected a number or a range like 3000-3010',
+    ],
+    [
+      '/https://github.com/launchpod-samples/node-app/pull/3',
+      410,
+      'The branch of pull request #3 is gone',
+      'was deleted',
+    ],
+    ['/start', 400, 'Nothing to open', ''],
+  ])('%s → %i with a way out', async (path, status, title, detail) => {
+    const response = await call(path);
+    const html = await response.text();
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(html).toContain(title.replaceAll("'", '&#39;'));
+    expect(html).toContain(detail);
+    expect(html).toMatch(/<a class="button"|<form class="open"/);
+  });
+
+  it('names the operator setting that is wrong instead of a stack trace', async () => {
+    const response = await call('/', {}, { ...testEnv, CLUSTERS: '[{"name":"x"}]' });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain('CLUSTERS[0].baseUrl must be an absolute http(s) URL.');
+  });
+
+  // Hostile input is shown back escaped, never executed, and never turns into a redirect.
+  const hostile = [
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    'javascript:alert(document.cookie)',
+    'https://github.com/<script>alert(1)</script>/r',
+    "https://github.com/o/r/tree/'><svg onload=alert(1)>",
+    '//evil.example/o/r',
+    'https://evil.example@github.com.evil.example/o/r',
+    `${repoUrl}/blob/main/%3Cscript%3Ealert(1)%3C%2Fscript%3E`,
+  ];
+  it.each(hostile)('escapes and never redirects for %s', async (input) => {
+    for (const response of [await call(`/start?url=${encodeURIComponent(input)}`), await call(`/${input}`)]) {
+      const html = await response.text();
+      expect(response.status).toBeLessThan(500);
+      expect(response.headers.get('location')).toBeNull();
+      expect(html).not.toMatch(/<script>alert|<img src=x|<svg onload/i);
+      expect(html).not.toMatch(/href="javascript:/i);
+    }
+  });
+});
+
+describe('API', () => {
+  it('resolves without side effects', async () => {
+    const response = await post('/api/v1/resolve', { url: `${repoUrl}/tree/deep/1/2/3/4` });
+    const body = (await response.json()) as Record<string, any>;
+    expect(response.status).toBe(200);
+    expect(body.context.ref).toEqual({ name: 'deep/1/2/3/4', type: 'branch' });
+    expect(body.context.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(body.config.source).toBe('file');
+    expect(body.prebuild).toEqual({
+      kind: 'none',
+      reason: 'No prebuild: prebuilds are not set up on this launcher yet.',
+    });
+    expect(body.clusters.map((c: { name: string }) => c.name)).toEqual(['eu-1', 'us-1']);
+    expect(eu.started).toHaveLength(0);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM workspaces').first('n')).toBe(0);
+  });
+
+  it('starts one workspace per idempotency key, however often it is sent', async () => {
+    const headers = { 'idempotency-key': 'click-0001-abcdef' };
+    const [first, second] = await Promise.all([
+      post('/api/v1/workspaces', { url: repoUrl }, headers),
+      post('/api/v1/workspaces', { url: repoUrl }, headers),
+    ]);
+    const a = (await first?.json()) as { id: string };
+    const b = (await second?.json()) as { id: string };
+    expect([first?.status, second?.status].sort()).toEqual([200, 201]);
+    expect(a.id).toBe(b.id);
+    expect(eu.started.length + us.started.length).toBe(1);
+    const again = await post('/api/v1/workspaces', { url: repoUrl }, headers);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { id: string }).id).toBe(a.id);
+  });
+
+  it('follows a workspace to running on its cluster origin, for its owner only', async () => {
+    const started = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as {
+      id: string;
+      phase: string;
+    };
+    expect(started.phase).toBe('creating');
+    const request = eu.started[0];
+    expect(request?.context.sha).toBe(main);
+    expect(request?.context.ref).toEqual({ name: 'main', type: 'branch' });
+    expect(request?.initializer).toEqual({ kind: 'git' });
+    expect(request?.tasks[0]?.init).toContain('sleep 5');
+    expect(JSON.stringify(request)).not.toMatch(/token/i);
+    const owner = { headers: { cookie: 'lp_owner=anon-00000000-0000-4000-8000-000000000001' } };
+    let status: { phase: string; url?: string } = { phase: '' };
+    for (let i = 0; i < 4 && status.phase !== 'running'; i++) {
+      status = (await (await call(`/api/v1/workspaces/${started.id}`, owner)).json()) as typeof status;
+    }
+    expect(status).toMatchObject({
+      phase: 'running',
+      url: `https://eu.cluster.test/workspaces/${started.id}`,
+    });
+    const stranger = await call(`/api/v1/workspaces/${started.id}`, {
+      headers: { cookie: 'lp_owner=anon-00000000-0000-4000-8000-000000000002' },
+    });
+    expect(stranger.status).toBe(404);
+    expect(stranger.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('resumes the running workspace for the same context with quickstart', async () => {
+    const first = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as { id: string };
+    const second = await post('/api/v1/workspaces', {
+      url: `git@github.com:launchpod-samples/node-app.git`,
+      options: { quickstart: true },
+    });
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { id: string }).id).toBe(first.id);
+    expect(eu.started).toHaveLength(1);
+  });
+
+  it('fails over to the next cluster when the nearest is down, and remembers it', async () => {
+    eu.down = true;
+    const response = await post('/api/v1/workspaces', { url: repoUrl });
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as { cluster: string }).cluster).toBe('us-1');
+    const health = (await env.CACHE.get('cluster-health:v1', 'json')) as Record<string, { problem?: string }>;
+    expect(health['eu-1']?.problem).toBe('cluster eu-1 unreachable');
+  });
+
+  it('never follows a workspace URL outside the cluster origin', async () => {
+    eu.foreignUrl = true;
+    const response = await post('/api/v1/workspaces', { url: repoUrl });
+    const body = (await response.json()) as { cluster: string; url?: string };
+    expect(eu.started).toHaveLength(1);
+    expect(body.cluster).toBe('us-1');
+    expect(body.url).toMatch(/^https:\/\/us\.cluster\.test\/workspaces\//);
+    us.foreignUrl = true;
+    const none = await post('/api/v1/workspaces', { url: `${repoUrl}/tree/d1` });
+    expect(none.status).toBe(503);
+    expect(JSON.stringify(await none.json())).not.toContain('evil.example');
+  });
+
+  it('answers no capacity with problem+json and Retry-After when every cluster fails', async () => {
+    eu.down = true;
+    us.full = true;
+    const response = await post('/api/v1/workspaces', { url: repoUrl });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('retry-after')).toBe('60');
+    const problem = (await response.json()) as { code: string; detail: string };
+    expect(problem.code).toBe('no-capacity');
+    expect(problem.detail).toContain('eu-1: cluster eu-1 unreachable; us-1: full');
+    const page = await (await call(`/${repoUrl}`)).text();
+    expect(page).toContain('none available (eu-1: cluster eu-1 unreachable; us-1: full)');
+  });
+
+  it('reports whether a URL is launchable, cheaply, for the extension', async () => {
+    const yes = await call(`/api/v1/status?url=${encodeURIComponent(`${repoUrl}/pull/1`)}`);
+    expect(await yes.json()).toEqual({ launchable: true, prebuild: { state: 'none' } });
+    const no = await call(`/api/v1/status?url=${encodeURIComponent('https://example.com/x/y')}`);
+    expect(await no.json()).toMatchObject({ launchable: false, code: 'unknown-host' });
+    expect(fakes.requests.filter((r) => !r.url.includes('cluster.test'))).toHaveLength(0);
+  });
+
+  it('allows extension origins through CORS and refuses other sites', async () => {
+    const preflight = await call('/api/v1/workspaces', {
+      method: 'OPTIONS',
+      headers: { origin: 'chrome-extension://abcdefghijklmnop', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
+    const evil = await post('/api/v1/workspaces', { url: repoUrl }, { origin: 'https://evil.example' });
+    expect(evil.status).toBe(400);
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    expect(eu.started).toHaveLength(0);
+  });
+
+  it('refuses oversized bodies, bad JSON and bad keys with problem+json', async () => {
+    const big = await post('/api/v1/resolve', { url: 'x'.repeat(20_000) });
+    expect(big.status).toBe(413);
+    const bad = await call('/api/v1/resolve', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      body: '{',
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { title: string }).title).toBe('Body is not JSON');
+    const key = await post('/api/v1/workspaces', { url: repoUrl }, { 'idempotency-key': 'a b' });
+    expect(key.status).toBe(400);
+  });
+
+  it('accepts signed cluster events, forward only, and refuses bad or stale signatures', async () => {
+    const started = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as { id: string };
+    const event = (phase: string) =>
+      JSON.stringify({
+        cluster: 'eu-1',
+        sequence: 1,
+        workspace: {
+          id: started.id,
+          phase,
+          url: `https://eu.cluster.test/workspaces/${started.id}`,
+          updatedAt: '',
+        },
+      });
+    const send = (body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)) =>
+      call('/api/v1/cluster-events', {
+        method: 'POST',
+        headers: {
+          [EVENT_HEADERS.cluster]: 'eu-1',
+          [EVENT_HEADERS.timestamp]: String(timestamp),
+          [EVENT_HEADERS.signature]: signEvent(secret, timestamp, body),
+        },
+        body,
+      });
+    expect((await send(event('running'), 'wrong-secret-0123456789')).status).toBe(401);
+    expect(
+      (await send(event('running'), 'eu-secret-0123456789', Math.floor(Date.now() / 1000) - 3600)).status,
+    ).toBe(401);
+    expect((await send(event('running'), 'eu-secret-0123456789')).status).toBe(200);
+    expect((await send(event('initializing'), 'eu-secret-0123456789')).status).toBe(200);
+    expect(
+      await env.DB.prepare('SELECT phase FROM workspaces WHERE id = ?').bind(started.id).first('phase'),
+    ).toBe('running');
+  });
+});
+
+describe('resolution cost', () => {
+  it('answers a warm launch with no upstream request before the cluster call', async () => {
+    await post('/api/v1/resolve', { url: `${repoUrl}/tree/feature/x/y` });
+    fakes.reset();
+    await post('/api/v1/resolve', { url: `${repoUrl}/tree/feature/x/y` });
+    expect(fakes.requests.filter((r) => !r.url.includes('cluster.test'))).toEqual([]);
+  });
+});
