@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: the pure modules under Node, and the launcher inside workerd (worker/vitest.config.ts).
+// Projects: the pure modules under Node, the launcher inside workerd (worker/vitest.config.ts), the reference
+// cluster (cluster/vitest.config.ts), and the end-to-end suites that start the local stack (e2e/).
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', include: ['shared/**/*.test.ts'], environment: 'node' } },
       './worker/vitest.config.ts',
+      './cluster/vitest.config.ts',
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -1,44 +1,54 @@
-// `npm start`: runs what exists of Launchpod today. Until the launcher, the reference cluster and the extension
-// land, that is the shared context grammar: give it any repo URL and it prints the launch request and link.
+// `npm start`: the launcher (wrangler dev, local D1 migrated) and the reference cluster on this machine, against
+// the real git hosts. `npm start -- --demo` (or `npm run demo`): the same, fully offline, against fake GitHub,
+// GitLab, Bitbucket Cloud and Bitbucket Server with real git repositories. Ctrl-C stops everything.
 
-import { parseLaunchInput } from '../shared/context-url.ts';
-import { createHostRegistry } from '../shared/host-registry.ts';
-import { toLaunchUrl } from '../shared/launch-url.ts';
+import { resolve } from 'node:path';
+import { startStack } from '../e2e/stack.ts';
 
-const launcher = process.env.LAUNCHER_URL ?? 'http://localhost:8787';
-const registry = createHostRegistry(JSON.parse(process.env.LAUNCHPOD_HOSTS ?? '[]'));
-if (!registry.ok) {
-  console.error(`LAUNCHPOD_HOSTS: ${registry.error}`);
-  process.exit(2);
+const demo = process.argv.includes('--demo');
+const dataDir = resolve(process.env.LAUNCHPOD_DATA ?? '.launchpod', demo ? 'demo' : 'local');
+
+console.log(`Starting Launchpod${demo ? ' in offline demo mode' : ''} (state in ${dataDir})…`);
+const stack = await startStack({
+  demo,
+  dataDir,
+  launcherPort: Number(process.env.LAUNCHER_PORT ?? 8787),
+  clusterPort: Number(process.env.CLUSTER_PORT ?? 8788),
+  publicHost: 'localhost',
+  echo: process.env.LAUNCHPOD_VERBOSE === '1',
+});
+
+const l = stack.launcherUrl;
+const samples = demo
+  ? [
+      `${l}/#https://github.com/launchpod-samples/node-app`,
+      `${l}/#https://github.com/launchpod-samples/node-app/tree/feature/x/y`,
+      `${l}/#https://github.com/launchpod-samples/node-app/pull/2`,
+      `${l}/#https://github.com/launchpod-samples/node-app/issues/4`,
+      `${l}/#https://gitlab.com/launchpod-samples/platform/backend/node-app/-/merge_requests/2`,
+      `${l}/#https://bitbucket.org/launchpod-samples/node-app/src/main/README.md`,
+      `${l}/#https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse?at=refs%2Fheads%2Frelease%2F1.0`,
+      `${l}/#https://github.com/launchpod-samples/invalid-config`,
+    ]
+  : [`${l}/#https://github.com/gitpod-io/empty`, `${l}/#https://github.com/<owner>/<repo>/pull/<n>`];
+
+console.log(`
+Launchpod is running.
+  Launcher:          ${l}
+  Reference cluster: ${stack.clusterUrl} (workspaces under ${dataDir}/cluster)
+${demo ? `  Fake git hosts:    ${Object.values(stack.fakes?.apis ?? {}).join('  ')}\n  Git server:        ${stack.fakes?.gitBase}\n` : '  Git hosts:         the real ones (set HOST_TOKENS in worker/.dev.vars for rate limits)\n'}
+Try:
+${samples.map((s) => `  ${s}`).join('\n')}
+
+Ctrl-C stops everything. LAUNCHPOD_VERBOSE=1 shows every process's output.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await stack.stop();
+    process.exit(0);
+  });
 }
-
-const inputs = process.argv.slice(2).filter((a) => a !== '--');
-if (inputs.length === 0) {
-  console.log(`Launchpod — what runs today
-
-  Works:   the context grammar in shared/ (any GitHub, GitLab, Bitbucket Cloud or Bitbucket Server URL,
-           prefix modifiers, ssh and scp forms → a typed launch request or an error that says what to do),
-           and .gitpod.yml validation with line and column.
-  Not yet: the launcher (Cloudflare Worker), the reference workspace cluster, the offline demo and the
-           browser extension. npm start will run them once they exist; it starts nothing today.
-
-Try it:   npm start -- https://github.com/gitpod-io/gitpod/tree/feature/a/b
-          npm start -- 'FOO=bar,PATH=x/git@gitlab.com:group/sub/project.git'
-Self-hosted hosts: LAUNCHPOD_HOSTS='[{"hostname":"git.example.com","family":"gitlab"}]' npm start -- <url>`);
-  process.exit(0);
-}
-
-let failed = false;
-for (const input of inputs) {
-  const parsed = parseLaunchInput(input, registry.value);
-  if (!parsed.ok) {
-    failed = true;
-    console.log(`✗ ${input}\n  ${parsed.error.code}: ${parsed.error.message}\n`);
-    continue;
-  }
-  const link = toLaunchUrl(launcher, parsed.value, registry.value);
-  console.log(
-    `✓ ${input}\n${JSON.stringify(parsed.value, null, 2)}\n  launch link: ${link.ok ? link.value : link.error.message}\n`,
-  );
-}
-process.exit(failed ? 1 : 0);

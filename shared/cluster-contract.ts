@@ -67,7 +67,10 @@ export interface StartWorkspaceRequest {
   readonly contractVersion: number;
   /** Chosen by the launcher. */
   readonly id: string;
+  /** A prebuild runs `before` + `init` at `context.sha`, stores a snapshot under `prebuildId`, and stops. */
   readonly type: 'regular' | 'prebuild';
+  /** Prebuild workspaces: the id their snapshot is stored under. */
+  readonly prebuildId?: string;
   readonly owner: { readonly id: string; readonly name?: string };
   readonly context: Omit<ResolvedContext, 'configText'>;
   readonly initializer: Initializer;
@@ -92,7 +95,28 @@ export interface WorkspaceStatus {
   readonly failure?: string;
   /** Set once known: whether content came from a prebuild snapshot, and if a fallback clone was needed. */
   readonly startedFrom?: 'git' | 'prebuild' | 'prebuild-fallback-git';
+  /** Why a prebuild could not be used (missing or corrupt snapshot), for the workspace and start pages. */
+  readonly fallbackReason?: string;
+  /** How long content took: clone or snapshot restore, and `init` (absent when skipped). */
+  readonly timings?: {
+    readonly contentMs?: number;
+    readonly initMs?: number;
+    readonly initSkipped?: boolean;
+  };
+  /** Prebuild workspaces: the snapshot they stored, once `stopped` after a successful init. */
+  readonly snapshot?: { readonly prebuildId: string; readonly sha: string };
   readonly updatedAt: string;
+}
+
+/** `GET /v1/workspaces`. */
+export interface WorkspaceList {
+  readonly workspaces: readonly WorkspaceStatus[];
+}
+
+/** What a one-time credential URL answers (`POST`, once, before it expires): git's username and password. */
+export interface CloneCredential {
+  readonly username: string;
+  readonly password: string;
 }
 
 /** Cluster → launcher event, `POST <eventsUrl>`, signed (see `signEvent`). */

@@ -88,6 +88,24 @@ export function createHostRegistry(configs: readonly HostConfig[] = []): Result<
     if (!BASE_PATH.test(basePath)) {
       return err(`hosts[${index}].basePath: expected a path like /gitlab, got '${config.basePath}'.`);
     }
+    const builtinIndex = entries.findIndex((e) => e.builtin && e.hostname === hostname && basePath === '');
+    const builtinEntry = entries[builtinIndex];
+    if (builtinEntry !== undefined) {
+      // A built-in host may only be pointed at another API endpoint (a proxy, or the offline demo's fakes).
+      if (config.family !== builtinEntry.family || config.apiBaseUrl === undefined) {
+        return err(
+          `hosts[${index}]: ${hostname} is built in as ${builtinEntry.family}; only its apiBaseUrl can be changed.`,
+        );
+      }
+      const apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, '');
+      if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(apiBaseUrl)) {
+        return err(
+          `hosts[${index}].apiBaseUrl: expected an absolute http(s) URL, got '${config.apiBaseUrl}'.`,
+        );
+      }
+      entries[builtinIndex] = { ...builtinEntry, apiBaseUrl };
+      continue;
+    }
     if (entries.some((e) => e.hostname === hostname && e.basePath === basePath)) {
       return err(`hosts[${index}]: ${hostname}${basePath} is listed twice; keep one entry.`);
     }

@@ -1,0 +1,89 @@
+// Reads the cluster's command line and LAUNCHPOD_CLUSTER_* environment into ClusterOptions plus a port. Flags win
+// over the environment. Never exits or prints: a problem comes back as a message saying which flag to fix.
+
+import { parseArgs } from 'node:util';
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { ClusterOptions } from './cluster.ts';
+
+export interface CliOptions {
+  readonly cluster: ClusterOptions;
+  readonly port: number;
+}
+
+/** flag → environment variable. The secret is best given through the environment: flags show in `ps`. */
+const FLAGS = {
+  name: 'LAUNCHPOD_CLUSTER_NAME',
+  region: 'LAUNCHPOD_CLUSTER_REGION',
+  port: 'LAUNCHPOD_CLUSTER_PORT',
+  data: 'LAUNCHPOD_CLUSTER_DATA',
+  secret: 'LAUNCHPOD_CLUSTER_SECRET',
+  'public-origin': 'LAUNCHPOD_CLUSTER_PUBLIC_ORIGIN',
+  'max-workspaces': 'LAUNCHPOD_CLUSTER_MAX_WORKSPACES',
+  'git-config': 'LAUNCHPOD_CLUSTER_GIT_CONFIG',
+  'clone-timeout': 'LAUNCHPOD_CLUSTER_CLONE_TIMEOUT',
+  'task-timeout': 'LAUNCHPOD_CLUSTER_TASK_TIMEOUT',
+} as const;
+
+type Flag = keyof typeof FLAGS;
+
+export const USAGE = `Usage: tsx cluster/src/main.ts --secret <s> [--name local] [--region local] [--port 8788]
+  [--data .launchpod/cluster] [--public-origin http://127.0.0.1:<port>] [--max-workspaces 4]
+  [--git-config <file>] [--clone-timeout <seconds>] [--task-timeout <seconds>]
+Each flag may instead come from ${Object.values(FLAGS).join(', ')}.`;
+
+function whole(flag: Flag, text: string, min: number): Result<number, string> {
+  const value = Number(text);
+  return /^\d+$/.test(text) && value >= min
+    ? ok(value)
+    : err(`--${flag} must be a whole number of at least ${min}, not "${text}".`);
+}
+
+export function readCliOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Result<CliOptions, string> {
+  let values: Partial<Record<Flag, string>>;
+  try {
+    const options = Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }]));
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Partial<
+      Record<Flag, string>
+    >;
+  } catch (cause) {
+    return err(`${(cause as Error).message}\n${USAGE}`);
+  }
+  const get = (flag: Flag): string | undefined => values[flag] ?? (env[FLAGS[flag]] || undefined);
+
+  const secret = get('secret');
+  if (secret === undefined || secret.length < 16)
+    return err(`A cluster secret of at least 16 characters is required (--secret or ${FLAGS.secret}).`);
+  const port = whole('port', get('port') ?? '8788', 0);
+  if (!port.ok) return port;
+  const max = whole('max-workspaces', get('max-workspaces') ?? '4', 1);
+  if (!max.ok) return max;
+  const cloneTimeout = whole('clone-timeout', get('clone-timeout') ?? '600', 1);
+  if (!cloneTimeout.ok) return cloneTimeout;
+  const taskTimeout = whole('task-timeout', get('task-timeout') ?? '1800', 1);
+  if (!taskTimeout.ok) return taskTimeout;
+  const publicOrigin = get('public-origin');
+  if (publicOrigin !== undefined && !/^https?:\/\/[^/]+\/?$/.test(publicOrigin))
+    return err(`--public-origin must be an origin like http://127.0.0.1:8788, not "${publicOrigin}".`);
+  // With port 0 the origin is not known before listening, and workspace URLs must be right from the first one.
+  if (publicOrigin === undefined && port.value === 0)
+    return err('--port 0 needs --public-origin: workspace URLs are made before the port is known.');
+  const gitConfig = get('git-config');
+
+  return ok({
+    port: port.value,
+    cluster: {
+      name: get('name') ?? 'local',
+      region: get('region') ?? 'local',
+      dataDir: get('data') ?? '.launchpod/cluster',
+      secret,
+      publicOrigin: publicOrigin ?? `http://127.0.0.1:${port.value}`,
+      maxWorkspaces: max.value,
+      ...(gitConfig !== undefined && { gitConfigFile: gitConfig }),
+      cloneTimeoutMs: cloneTimeout.value * 1000,
+      taskTimeoutMs: taskTimeout.value * 1000,
+    },
+  });
+}

@@ -1,0 +1,127 @@
+// The command line: flags and environment read into options, and the real server — it prints where it listens,
+// serves the contract, and on SIGTERM kills its workspaces' processes and exits cleanly.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readCliOptions } from '../src/cli-options.ts';
+import { SECRET, startRequest } from './cluster-harness.ts';
+import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
+
+afterEach(() => removeTempDirs());
+
+describe('readCliOptions', () => {
+  it('reads flags, falling back to LAUNCHPOD_CLUSTER_* variables and defaults', () => {
+    const parsed = readCliOptions(
+      ['--name', 'eu-1', '--port', '9000', '--max-workspaces', '2', '--clone-timeout', '5'],
+      {
+        LAUNCHPOD_CLUSTER_SECRET: SECRET,
+        LAUNCHPOD_CLUSTER_REGION: 'europe',
+        LAUNCHPOD_CLUSTER_NAME: 'ignored-because-flag-wins',
+      },
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: {
+        port: 9000,
+        cluster: {
+          name: 'eu-1',
+          region: 'europe',
+          secret: SECRET,
+          dataDir: '.launchpod/cluster',
+          publicOrigin: 'http://127.0.0.1:9000',
+          maxWorkspaces: 2,
+          cloneTimeoutMs: 5000,
+          taskTimeoutMs: 1_800_000,
+        },
+      },
+    });
+  });
+
+  it.each([
+    [[], /secret of at least 16/],
+    [['--secret', SECRET, '--port', 'eighty'], /--port must be a whole number/],
+    [['--secret', SECRET, '--max-workspaces', '0'], /--max-workspaces must be a whole number of at least 1/],
+    [['--secret', SECRET, '--public-origin', 'http://x/path'], /--public-origin must be an origin/],
+    [['--secret', SECRET, '--port', '0'], /--port 0 needs --public-origin/],
+    [['--secret', SECRET, '--bogus', 'x'], /Unknown option/],
+  ])('explains what to fix for %j', (argv, message) => {
+    const parsed = readCliOptions(argv, {});
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toMatch(message);
+  });
+});
+
+describe('main', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child?.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('listens, serves the contract, and on SIGTERM kills workspace processes and exits 0', async () => {
+    const data = tempDir('launchpod-main-');
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../src/main.ts'),
+        '--port',
+        '0',
+        '--data',
+        data,
+        '--public-origin',
+        'http://127.0.0.1:1',
+      ],
+      {
+        // From the repository root, as `npm start` runs it: the root tsconfig (no JSX settings) applies.
+        cwd: join(import.meta.dirname, '../..'),
+        env: { ...process.env, LAUNCHPOD_CLUSTER_SECRET: SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+    const { listening } = JSON.parse(first) as { listening: string };
+    expect(listening).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const repo = makeRepo(tempDir());
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha: repo.git('rev-parse', 'HEAD'),
+      tasks: [{ command: 'echo $$ > ../command.pid; exec sleep 30' }],
+      extra: { eventsUrl: 'http://127.0.0.1:1/events' },
+    });
+    const headers = { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' };
+    const started = await fetch(`${listening}/v1/workspaces`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(request),
+    });
+    expect(started.status).toBe(201);
+    const pidFile = join(data, 'workspaces', request.id, 'command.pid');
+    await expect
+      .poll(
+        () => {
+          try {
+            return Number(readFileSync(pidFile, 'utf8'));
+          } catch {
+            return 0;
+          }
+        },
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const page = await fetch(`${listening}/workspaces/${request.id}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<h1>acme/app</h1>');
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+});

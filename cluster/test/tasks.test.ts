@@ -1,0 +1,132 @@
+// Tasks as a user's `.gitpod.yml` describes them: before and init to completion, command in the background until
+// stop, every line in the task's log, a clean environment; failures and timeouts name the task and the cause.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
+import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
+
+const open: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((h) => h.cluster.close()));
+  removeTempDirs();
+});
+
+function setup(overrides = {}) {
+  const h = makeHarness(overrides);
+  open.push(h);
+  const repo = makeRepo(tempDir());
+  return { h, repo, sha: repo.git('rev-parse', 'HEAD') };
+}
+
+const log = (h: Harness, id: string, name: string) =>
+  readFileSync(join(h.dataDir, 'workspaces', id, 'logs', name), 'utf8');
+
+async function eventually(check: () => void, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+describe('tasks', () => {
+  it('runs before, then init, then starts command; each task logs to its own file in the checkout', async () => {
+    const { h, repo, sha } = setup();
+    process.env.CLUSTER_ONLY_SECRET = 'must-not-leak';
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [
+        {
+          name: 'install deps',
+          before: 'echo before-ran; pwd',
+          init: 'echo "init sees $GREETING"; echo built > built.txt',
+          command: 'echo "command sees [$CLUSTER_ONLY_SECRET] $TASK_VAR"; cat built.txt; exec sleep 30',
+          env: { TASK_VAR: 'from-task' },
+        },
+        { name: 'second', init: 'echo second-init' },
+      ],
+      extra: { env: [{ name: 'GREETING', value: 'hello' }] },
+    });
+    await h.start(request);
+    const status = await h.waitFor(request.id, 'running');
+    expect(status.phase).toBe('running');
+    expect(status.timings?.initMs).toBeGreaterThanOrEqual(0);
+    expect(status.timings?.contentMs).toBeGreaterThan(0);
+
+    await eventually(() => {
+      const first = log(h, request.id, '1-install-deps.log');
+      expect(first).toMatch(/before-ran\n.*\/repo\n/s);
+      expect(first.indexOf('before-ran')).toBeLessThan(first.indexOf('init sees hello'));
+      expect(first).toContain('command sees [] from-task\nbuilt');
+    });
+    expect(log(h, request.id, '2-second.log')).toContain('second-init');
+    expect(log(h, request.id, '0-git.log')).toContain('$ git clone');
+    delete process.env.CLUSTER_ONLY_SECRET;
+  });
+
+  it('kills the command when the workspace stops', async () => {
+    const { h, repo, sha } = setup();
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [{ name: 'server', command: 'echo $$ > ../server.pid; exec sleep 30' }],
+    });
+    await h.start(request);
+    await h.waitFor(request.id, 'running');
+    const pidFile = join(h.dataDir, 'workspaces', request.id, 'server.pid');
+    let pid = 0;
+    await eventually(() => {
+      pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(pid).toBeGreaterThan(0);
+    });
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    await h.call('POST', `/v1/workspaces/${request.id}/stop`, {});
+    expect((await h.waitFor(request.id, 'stopped')).phase).toBe('stopped');
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(log(h, request.id, '1-server.log')).toContain('command stopped');
+  });
+
+  it('fails the workspace when init fails, naming the task and exit code; command never starts', async () => {
+    const { h, repo, sha } = setup();
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [{ name: 'build', init: 'echo compiling; exit 3', command: 'echo should-not-run' }],
+    });
+    await h.start(request);
+    const status = await h.waitFor(request.id, 'running');
+    expect(status.phase).toBe('failed');
+    expect(status.failure).toMatch(/Task "build" \(task 1\) init failed with exit code 3/);
+    const text = log(h, request.id, '1-build.log');
+    expect(text).toContain('compiling');
+    expect(text).not.toContain('should-not-run');
+  });
+
+  it('fails the workspace when a step runs past the task timeout', async () => {
+    const { h, repo, sha } = setup({ taskTimeoutMs: 300 });
+    const request = startRequest({ cloneUrl: repo.url, sha, tasks: [{ before: 'sleep 20' }] });
+    await h.start(request);
+    const status = await h.waitFor(request.id, 'running');
+    expect(status.phase).toBe('failed');
+    expect(status.failure).toMatch(/Task task 1 before did not finish within 0\.3 s/);
+  });
+
+  it('stops a workspace while init is still running, without marking it failed', async () => {
+    const { h, repo, sha } = setup();
+    const request = startRequest({ cloneUrl: repo.url, sha, tasks: [{ init: 'sleep 20' }] });
+    await h.start(request);
+    await h.waitFor(request.id, 'initializing');
+    await h.call('POST', `/v1/workspaces/${request.id}/stop`, {});
+    const status = await h.waitFor(request.id, 'stopped');
+    expect(status.phase).toBe('stopped');
+    expect(status.failure).toBeUndefined();
+  });
+});

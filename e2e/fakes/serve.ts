@@ -1,0 +1,255 @@
+// The four fake git-host APIs and one git smart-HTTP server on loopback, over the same materialised sample data, so
+// the launcher's API calls and a workspace's `git clone` see the same commits. Never listens beyond `host`.
+// CLI: `tsx e2e/fakes/serve.ts --root <dir>` prints one JSON line `{apis, gitBase, gitRewrites}` and runs until
+// SIGINT/SIGTERM.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { getRequestListener } from '@hono/node-server';
+import type { HostFamilyId } from '../../shared/launch-request.ts';
+import { fakeBitbucketCloud } from './bitbucket-cloud.ts';
+import { fakeBitbucketServer } from './bitbucket-server.ts';
+import { addCommit, bareRepoDir, gitEnv, materialise, type NewCommit } from './git-repos.ts';
+import { fakeGitHub } from './github.ts';
+import { fakeGitLab } from './gitlab.ts';
+import type { FakeHostData } from './model.ts';
+import { samples } from './sample-data.ts';
+
+export type SampleHost = keyof typeof samples;
+
+/** `git -c url.<base>.insteadOf=<insteadOf> …` sends the real host's clone URLs to the local git server. */
+export interface GitRewrite {
+  readonly base: string;
+  readonly insteadOf: string;
+}
+
+export interface FakeHosts {
+  /**
+   * Origins of the API servers: GitHub REST at `github`, GraphQL at `${github}/graphql`; GitLab at
+   * `${gitlab}/api/v4`; Bitbucket Cloud at `${bitbucketCloud}/2.0`; Bitbucket Server at
+   * `${bitbucketServer}/rest/api/1.0`.
+   */
+  readonly apis: Readonly<Record<SampleHost, string>>;
+  /** `http://127.0.0.1:<port>`; a repository is at `${gitBase}/<hostname><clone URL path>`. */
+  readonly gitBase: string;
+  /** The models the APIs serve, with real git shas; addCommit changes them in place. */
+  readonly data: Readonly<Record<SampleHost, FakeHostData>>;
+  readonly gitRewrites: readonly GitRewrite[];
+  /** Appends a commit in the bare repository and the model; returns its sha. */
+  addCommit(host: SampleHost, change: NewCommit): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the bare repositories are written (each run replaces them). */
+  readonly root: string;
+  /** Loopback address to listen on. */
+  readonly host?: string;
+}
+
+const FAMILIES: Readonly<Record<SampleHost, HostFamilyId>> = {
+  github: 'github',
+  gitlab: 'gitlab',
+  bitbucketCloud: 'bitbucket-cloud',
+  bitbucketServer: 'bitbucket-server',
+};
+
+type Handler = (request: Request) => Promise<Response>;
+
+const HANDLERS: Readonly<Record<SampleHost, (data: FakeHostData) => Handler>> = {
+  github: (data) => fakeGitHub(data),
+  gitlab: (data) => fakeGitLab(data),
+  bitbucketCloud: (data) => fakeBitbucketCloud(data),
+  bitbucketServer: (data) => fakeBitbucketServer(data),
+};
+
+const HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
+
+export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> {
+  const root = resolve(options.root);
+  const host = options.host ?? '127.0.0.1';
+  const hosts = Object.keys(samples) as SampleHost[];
+  const materialised = await Promise.all(hosts.map((h) => materialise(samples[h], root, FAMILIES[h])));
+  const data = Object.fromEntries(hosts.map((h, i) => [h, materialised[i]])) as Record<
+    SampleHost,
+    FakeHostData
+  >;
+
+  const servers: Server[] = [];
+  const listen = async (server: Server): Promise<string> => {
+    servers.push(server);
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(0, host, () => done());
+    });
+    const { port } = server.address() as AddressInfo;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  };
+  const close = async () => {
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+  };
+
+  try {
+    const origins = await Promise.all(
+      hosts.map((h) =>
+        listen(
+          createServer(
+            getRequestListener(HANDLERS[h](data[h]), { overrideGlobalObjects: false, hostname: host }),
+          ),
+        ),
+      ),
+    );
+    const apis = Object.fromEntries(hosts.map((h, i) => [h, origins[i]])) as Record<SampleHost, string>;
+    const gitBase = await listen(createServer(gitHttpBackend(root)));
+    const gitRewrites = hosts.map((h) => ({
+      base: `${gitBase}/${data[h].hostname}/`,
+      insteadOf: `https://${data[h].hostname}/`,
+    }));
+    return {
+      apis,
+      gitBase,
+      data,
+      gitRewrites,
+      addCommit: (h, change) => addCommit(bareRepoDir(root, data[h], change, FAMILIES[h]), data[h], change),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Serves the bare repositories under `root` through git's own CGI, read-only, as a git host's smart HTTP does. */
+function gitHttpBackend(root: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://git.invalid');
+    let pathInfo: string;
+    try {
+      pathInfo = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request path\n');
+      return;
+    }
+    const header = (name: string): Record<string, string> => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? { [`HTTP_${name.toUpperCase().replace(/-/g, '_')}`]: value } : {};
+    };
+    const gitProtocol = req.headers['git-protocol'];
+    const child = spawn(HTTP_BACKEND, [], {
+      env: {
+        ...serverEnv(),
+        GIT_PROJECT_ROOT: root,
+        GIT_HTTP_EXPORT_ALL: '1',
+        GATEWAY_INTERFACE: 'CGI/1.1',
+        SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+        REQUEST_METHOD: req.method ?? 'GET',
+        PATH_INFO: pathInfo,
+        QUERY_STRING: url.search.slice(1),
+        REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        ...(req.headers['content-length'] !== undefined && { CONTENT_LENGTH: req.headers['content-length'] }),
+        // git-http-backend inflates `Content-Encoding: gzip` bodies itself when told the encoding.
+        ...header('content-encoding'),
+        ...header('git-protocol'),
+        ...(typeof gitProtocol === 'string' && { GIT_PROTOCOL: gitProtocol }),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdin.on('error', () => {}); // the backend may answer (an error) before reading the whole body
+    req.pipe(child.stdin);
+
+    let head = Buffer.alloc(0);
+    const onHead = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const crlf = head.indexOf('\r\n\r\n');
+      const lf = head.indexOf('\n\n');
+      const end = crlf !== -1 && (lf === -1 || crlf < lf) ? crlf + 4 : lf !== -1 ? lf + 2 : -1;
+      if (end === -1) return;
+      child.stdout.off('data', onHead);
+      const { status, headers } = parseCgiHeaders(head.subarray(0, end).toString('latin1'));
+      res.writeHead(status, headers);
+      res.write(head.subarray(end));
+      child.stdout.pipe(res);
+    };
+    child.stdout.on('data', onHead);
+    child.on('error', (error) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`${HTTP_BACKEND}: ${error.message}\n`);
+    });
+    child.on('close', (code) => {
+      if (res.headersSent) return;
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`git-http-backend exited ${code} without an answer: ${Buffer.concat(stderr).toString('utf8')}`);
+    });
+  };
+}
+
+/** git's clean environment minus CGI variables of the server's own: an inherited `HTTP_*` is not a header. */
+function serverEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(gitEnv()).filter(
+      ([name]) => !/^(HTTP_|CONTENT_|QUERY_STRING$|PATH_INFO$|REQUEST_METHOD$|GIT_PROTOCOL$)/.test(name),
+    ),
+  );
+}
+
+/** `Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\n` → 404 and the other headers. */
+function parseCgiHeaders(block: string): { status: number; headers: Record<string, string> } {
+  let status = 200;
+  const headers: Record<string, string> = {};
+  for (const line of block.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10) || 200;
+    else headers[name] = value;
+  }
+  return { status, headers };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { root: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
+  });
+  // Without --root the repositories go to a temporary folder that is removed on exit.
+  const temporary = values.root === undefined ? await mkdtemp(join(tmpdir(), 'launchpod-git-')) : undefined;
+  const root = values.root ?? temporary ?? '';
+  const fakes = await startFakeHosts({ root, host: values.host });
+  process.stdout.write(
+    `${JSON.stringify({ apis: fakes.apis, gitBase: fakes.gitBase, gitRewrites: fakes.gitRewrites })}\n`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await fakes.close();
+    if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
