@@ -49,6 +49,23 @@ export type WorkspacePhase =
 
 export const TERMINAL_PHASES: readonly WorkspacePhase[] = ['stopped', 'failed'];
 
+const PHASE_ORDER: Readonly<Record<WorkspacePhase, number>> = {
+  pending: 0,
+  creating: 1,
+  initializing: 2,
+  running: 3,
+  stopping: 4,
+  stopped: 5,
+  failed: 5,
+};
+
+/** Phases only move forward: `failed` from any phase not yet terminal, nothing out of a terminal one. */
+export function canMovePhase(from: WorkspacePhase, to: WorkspacePhase): boolean {
+  if (from === to) return true;
+  if (TERMINAL_PHASES.includes(from)) return false;
+  return to === 'failed' || PHASE_ORDER[to] > PHASE_ORDER[from];
+}
+
 /**
  * How the workspace's content is made: a fresh clone, or a prebuild's snapshot (falling back to a clone when the
  * snapshot is missing or corrupt), then the requested commit checked out on top.

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CloneCredential,
+  canMovePhase,
   type StartWorkspaceRequest,
   TERMINAL_PHASES,
   type WorkspacePhase,
@@ -75,24 +76,8 @@ interface Entry {
   creation?: Promise<void>;
 }
 
-const ORDER: Record<WorkspacePhase, number> = {
-  pending: 0,
-  creating: 1,
-  initializing: 2,
-  running: 3,
-  stopping: 4,
-  stopped: 5,
-  failed: 5,
-};
-
 const isTerminal = (phase: WorkspacePhase) => TERMINAL_PHASES.includes(phase);
-
-/** Forward only; `failed` from anywhere not yet terminal; nothing out of a terminal phase. */
-function canMove(from: WorkspacePhase, to: WorkspacePhase): boolean {
-  if (from === to) return true;
-  if (isTerminal(from)) return false;
-  return to === 'failed' || ORDER[to] > ORDER[from];
-}
+const canMove = canMovePhase;
 
 const RESTARTED_DURING_CREATION =
   'The cluster restarted while this workspace was being created; start it again.';

@@ -7,6 +7,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { renderToString } from 'preact-render-to-string';
 import type { StartWorkspaceRequest, WorkspaceStatus } from '../../shared/cluster-contract.ts';
+import { safeJson } from '../../shared/safe-json.ts';
 import type { WorkspacePaths } from './workspace-lifecycle.ts';
 
 export const WORKSPACE_CSS_PATH = '/assets/workspace.css';
@@ -19,16 +20,6 @@ export interface WorkspacePageProps {
   readonly status: WorkspaceStatus;
   readonly request: StartWorkspaceRequest;
   readonly paths: WorkspacePaths;
-}
-
-/** JSON that cannot end a script element: `</script>` becomes `\u003c/script\u003e`. */
-function safeJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
 }
 
 /** `/home/me/ws` stays bare; `/tmp/a b` becomes `'/tmp/a b'`, so the copied command works in any POSIX shell. */

@@ -76,7 +76,7 @@ export function findRepo(data: FakeHostData, owner: string, name: string): FakeR
 export function canSee(data: FakeHostData, repo: FakeRepo, token: string | undefined): boolean {
   if (!repo.private) return true;
   const user = token === undefined ? undefined : data.tokens[token];
-  return user !== undefined && user.canRead.includes(fullName(repo));
+  return user?.canRead.includes(fullName(repo)) === true;
 }
 
 export type Commitish =

@@ -1,7 +1,7 @@
 // The launcher's record of workspaces in D1: who started what, where, in which phase, under which idempotency key.
 // Phases only move forward; a workspace's URL is stored only after its origin was checked against its cluster.
 
-import type { WorkspacePhase } from '../../shared/cluster-contract.ts';
+import { canMovePhase, type WorkspacePhase } from '../../shared/cluster-contract.ts';
 
 export interface WorkspaceRecord {
   readonly id: string;
@@ -53,19 +53,6 @@ const fromRow = (r: Row): WorkspaceRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
-
-const ORDER: Readonly<Record<WorkspacePhase, number>> = {
-  pending: 0,
-  creating: 1,
-  initializing: 2,
-  running: 3,
-  stopping: 4,
-  stopped: 5,
-  failed: 5,
-};
-
-/** Whether a phase change moves forward (a late "initializing" never overwrites "running"). */
-export const movesForward = (from: WorkspacePhase, to: WorkspacePhase): boolean => ORDER[to] > ORDER[from];
 
 export interface NewWorkspace {
   readonly id: string;
@@ -142,7 +129,7 @@ export async function updateWorkspace(
 ): Promise<WorkspaceRecord | undefined> {
   const current = await getWorkspace(db, id);
   if (current === undefined) return undefined;
-  if (current.phase !== u.phase && !movesForward(current.phase, u.phase)) return current;
+  if (!canMovePhase(current.phase, u.phase)) return current;
   const row = await db
     .prepare(
       `UPDATE workspaces SET cluster = COALESCE(?2, cluster), cluster_workspace_id = COALESCE(?3, cluster_workspace_id),

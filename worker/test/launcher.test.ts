@@ -255,7 +255,12 @@ describe('error pages', () => {
 describe('API', () => {
   it('resolves without side effects', async () => {
     const response = await post('/api/v1/resolve', { url: `${repoUrl}/tree/deep/1/2/3/4` });
-    const body = (await response.json()) as Record<string, any>;
+    const body = (await response.json()) as {
+      context: { ref: unknown; sha: string };
+      config: { source: string };
+      prebuild: unknown;
+      clusters: { name: string }[];
+    };
     expect(response.status).toBe(200);
     expect(body.context.ref).toEqual({ name: 'deep/1/2/3/4', type: 'branch' });
     expect(body.context.sha).toMatch(/^[0-9a-f]{40}$/);

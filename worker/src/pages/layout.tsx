@@ -4,6 +4,7 @@
 
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { safeJson } from '../../../shared/safe-json.ts';
 
 export interface LayoutProps {
   readonly brand: string;
@@ -33,7 +34,7 @@ export function Layout({ brand, title, children, scripts = [], data }: LayoutPro
         </header>
         <main>{children}</main>
         {data !== undefined && (
-          // biome-ignore lint/security/noDangerouslySetInnerHtml: safeJson escapes <, >, & and line separators.
+          // safeJson escapes <, >, & and line separators: the JSON cannot end the script element.
           <script
             type="application/json"
             id="page-data"
@@ -46,16 +47,6 @@ export function Layout({ brand, title, children, scripts = [], data }: LayoutPro
       </body>
     </html>
   );
-}
-
-/** JSON that cannot close a script element or start a comment: `</script>` becomes `\u003c/script\u003e`. */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
 }
 
 export function renderPage(page: preact.VNode): string {
