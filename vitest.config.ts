@@ -15,6 +15,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // Each file starts a whole local stack (wrangler dev, cluster, fakes, maybe a browser): one at a time.
+          fileParallelism: false,
         },
       },
     ],
