@@ -10,6 +10,7 @@ import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/clus
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
 import type { UserLocation } from './cluster-choice.ts';
+import { badgeRoutes } from './badges.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
@@ -25,7 +26,7 @@ import {
 import { ErrorPage } from './pages/error-page.tsx';
 import { LandingPage } from './pages/landing.tsx';
 import { renderPage } from './pages/layout.tsx';
-import { landingScript, startScript } from './pages/page-scripts.generated.ts';
+import { badgeScript, landingScript, startScript } from './pages/page-scripts.generated.ts';
 import { StartPage } from './pages/start.tsx';
 import { stylesheet } from './pages/styles.ts';
 import { getWorkspace, updateWorkspace, type WorkspaceRecord } from './workspaces.ts';
@@ -248,6 +249,8 @@ export function createApp(options: AppOptions = {}) {
   });
 
   app.route('/api/v1', api);
+  // Badges: until prebuild records exist, every context's prebuild state is "none".
+  app.route('/', badgeRoutes(async () => 'none'));
 
   // ---- Assets ----------------------------------------------------------------------------------------------
   const asset = (type: string, body: string) => () =>
@@ -255,6 +258,7 @@ export function createApp(options: AppOptions = {}) {
   app.get('/assets/launchpod.css', asset('text/css; charset=utf-8', stylesheet));
   app.get('/assets/landing.js', asset('text/javascript; charset=utf-8', landingScript));
   app.get('/assets/start.js', asset('text/javascript; charset=utf-8', startScript));
+  app.get('/assets/badge.js', asset('text/javascript; charset=utf-8', badgeScript));
   app.get('/favicon.ico', (c) => c.body(null, 404));
   app.get('/robots.txt', (c) => c.text('User-agent: *\nDisallow: /\n'));
 

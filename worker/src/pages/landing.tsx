@@ -32,7 +32,10 @@ export function LandingPage({ brand, origin }: { readonly brand: string; readonl
           Put <code>{origin}/#</code> in front of any repository URL in the address bar.
         </li>
         <li>The browser extension adds an “Open in workspace” button to repository pages.</li>
-        <li>Maintainers add a badge to their README that links here.</li>
+        <li>
+          Maintainers add a badge to their README that links here:{' '}
+          <a href="/badge">make one for your repository</a>.
+        </li>
       </ul>
     </Layout>
   );

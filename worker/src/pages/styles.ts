@@ -33,4 +33,8 @@ ol.phases li.current { color: var(--fg); border-color: var(--accent); font-weigh
 ol.phases li.failed { color: var(--bad); border-color: var(--bad); }
 pre.detail { white-space: pre-wrap; background: var(--panel); padding: 12px; border-radius: 6px; border: 1px solid var(--line); }
 ul.doors { padding-left: 20px; }
+.snippet { display: grid; grid-template-columns: 1fr max-content; gap: 4px 8px; margin: 8px 0; }
+.snippet label { grid-column: 1 / -1; color: var(--muted); }
+.snippet textarea { font-family: ui-monospace, monospace; font-size: 0.85rem; padding: 8px; border: 1px solid var(--line);
+  border-radius: 6px; background: var(--panel); color: var(--fg); resize: vertical; }
 `;
