@@ -9,8 +9,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
-import type { UserLocation } from './cluster-choice.ts';
 import { badgeRoutes } from './badges.ts';
+import type { UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
@@ -250,7 +250,10 @@ export function createApp(options: AppOptions = {}) {
 
   app.route('/api/v1', api);
   // Badges: until prebuild records exist, every context's prebuild state is "none".
-  app.route('/', badgeRoutes(async () => 'none'));
+  app.route(
+    '/',
+    badgeRoutes(async () => 'none'),
+  );
 
   // ---- Assets ----------------------------------------------------------------------------------------------
   const asset = (type: string, body: string) => () =>
