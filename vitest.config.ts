@@ -8,6 +8,7 @@ export default defineConfig({
       { test: { name: 'shared', include: ['shared/**/*.test.ts'], environment: 'node' } },
       './worker/vitest.config.ts',
       './cluster/vitest.config.ts',
+      './extension/vitest.config.ts',
       {
         test: {
           name: 'e2e',

@@ -84,7 +84,8 @@ function envWith(kv: ReturnType<typeof memoryKv>, token: boolean) {
   return {
     ...baseEnv,
     CACHE: kv,
-    DB: {},
+    // Prebuild selection's one D1 query, answered "no prebuilds": this bench measures the host side.
+    DB: { prepare: () => ({ bind: () => ({ all: async () => ({ results: [] }) }) }) },
     PREBUILDS: {},
     ...(token && {
       HOST_TOKENS: JSON.stringify({ 'github.com': 'server-token', 'gitlab.com': 'server-token' }),

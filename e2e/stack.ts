@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEMO_CLIENTS } from './fakes/oauth.ts';
 
 export interface StackOptions {
   /** Offline: fake GitHub, GitLab, Bitbucket Cloud and Bitbucket Server with real git repositories. */
@@ -22,6 +23,8 @@ export interface StackOptions {
   readonly echo?: boolean;
   /** Init timeouts etc. for the cluster, as CLI flags. */
   readonly clusterArgs?: readonly string[];
+  /** More launcher vars and secrets (`ADMIN_TOKEN` for the prebuild admin API). */
+  readonly launcherVars?: Readonly<Record<string, string>>;
 }
 
 export interface FakeHostsInfo {
@@ -76,8 +79,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so stopping it also stops what it started (wrangler's workerd, tsx's node).
+      detached: true,
     });
     children.push(child);
+    track(child);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         log.push(`[${name}] ${line}`);
@@ -93,11 +99,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     let fakes: FakeHostsInfo | undefined;
+    let signIn: Record<string, string> = {};
     const gitConfig = join(dataDir, 'cluster.gitconfig');
     writeFileSync(gitConfig, '');
     if (options.demo) {
       const child = run('fake-hosts', BIN('tsx'), ['e2e/fakes/serve.ts', '--root', join(dataDir, 'git')]);
       fakes = JSON.parse(await firstJsonLine(child, 'fake-hosts', 60_000)) as FakeHostsInfo;
+      // Fake OAuth for GitHub, GitLab and Bitbucket Cloud; keys and secrets are fresh for every run.
+      const oauth = run('fake-oauth', BIN('tsx'), ['e2e/fakes/oauth.ts']);
+      signIn = demoSignIn(JSON.parse(await firstJsonLine(oauth, 'fake-oauth', 30_000)) as DemoOAuthOrigins);
       // Host URLs in clone URLs go to the local git server, as git itself rewrites them.
       writeFileSync(
         gitConfig,
@@ -149,6 +159,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         { name: 'local', baseUrl: clusterUrl, region: 'local', latitude: 0, longitude: 0 },
       ]),
       CLUSTER_SECRETS: JSON.stringify({ local: clusterSecret }),
+      ...signIn,
+      ...options.launcherVars,
     };
     const persist = join(dataDir, 'wrangler');
     await exec(
@@ -218,6 +230,37 @@ export function demoHosts(fakes: FakeHostsInfo) {
   ];
 }
 
+type DemoOAuthOrigins = { github: string; gitlab: string; bitbucketCloud: string };
+
+/** Sign-in settings for the demo: OAuth clients pointed at the fake OAuth servers, a random key and secret. */
+function demoSignIn(origins: DemoOAuthOrigins): Record<string, string> {
+  const client = (id: keyof typeof DEMO_CLIENTS, origin: string, paths: Record<string, string>) => ({
+    ...DEMO_CLIENTS[id],
+    ...Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, origin + p])),
+    userUrl: `${origin}/user`,
+  });
+  return {
+    OAUTH_CLIENTS: JSON.stringify({
+      'github.com': client('github', origins.github, {
+        authorizeUrl: '/login/oauth/authorize',
+        tokenUrl: '/login/oauth/access_token',
+      }),
+      'gitlab.com': client('gitlab', origins.gitlab, {
+        authorizeUrl: '/oauth/authorize',
+        tokenUrl: '/oauth/token',
+        revokeUrl: '/oauth/revoke',
+      }),
+      'bitbucket.org': client('bitbucketCloud', origins.bitbucketCloud, {
+        authorizeUrl: '/site/oauth2/authorize',
+        tokenUrl: '/site/oauth2/access_token',
+      }),
+    }),
+    TOKEN_KEYS: JSON.stringify({ demo: randomBytes(32).toString('base64') }),
+    TOKEN_KEY_CURRENT: 'demo',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+  };
+}
+
 function firstJsonLine(child: ChildProcess, name: string, timeoutMs: number): Promise<string> {
   return new Promise((done, fail) => {
     const timer = setTimeout(
@@ -276,15 +319,50 @@ function exec(
   });
 }
 
-/** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
+/** Every process group a stack of this process started and that has not exited yet. */
+const running = new Set<ChildProcess>();
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (running.size === 1 && !exitHookInstalled) {
+    exitHookInstalled = true;
+    // A test runner that gives up on a hook, or a crash, must not leave launchers and clusters behind.
+    process.once('exit', () => {
+      for (const c of running) signalGroup(c, 'SIGKILL');
+    });
+  }
+}
+let exitHookInstalled = false;
+
+/**
+ * Stops every stack process this process started, including those of a `startStack` still waiting for readiness
+ * (a timed-out test hook never received its stack). Tests call it in `afterAll`.
+ */
+export async function stopAllStacks(): Promise<void> {
+  await Promise.all([...running].map((child) => terminate(child)));
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/** SIGTERM to the process group, then SIGKILL after 5 s; resolves when the process has exited. */
 function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
     child.once('exit', () => {
       clearTimeout(kill);
+      // What the leader started may outlive it: take the whole group down.
+      signalGroup(child, 'SIGKILL');
       done();
     });
-    child.kill('SIGTERM');
+    signalGroup(child, 'SIGTERM');
   });
 }

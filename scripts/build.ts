@@ -3,6 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { buildExtension } from '../extension/build.ts';
 
 const pageScripts = {
   landing: 'worker/src/client/landing.ts',
@@ -28,4 +29,10 @@ for (const [name, entry] of Object.entries(pageScripts)) {
 writeFileSync('worker/src/pages/page-scripts.generated.ts', `${out.join('\n')}\n`);
 console.log(
   `built ${Object.keys(pageScripts).length} page scripts → worker/src/pages/page-scripts.generated.ts`,
+);
+
+// The browser extension: dist/chrome, dist/firefox and store zips (launcher address from LAUNCHER_URL).
+const extension = await buildExtension();
+console.log(
+  `built extension → dist/chrome, dist/firefox (launcher: ${extension.launcherUrl || 'asked on first run'})`,
 );

@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { badgeSnippets, openInButtonSvg, prebuildBadgeSvg } from './badge.ts';
+import { badgeSnippets, openInButtonSvg, prebuildBadgeSvg, textWidth } from './badge.ts';
 
 describe('badges', () => {
   it('renders the open button with the brand, in both themes and three sizes, width from the text', () => {
     const short = openInButtonSvg('Pod', 'light', 'small');
     const long = openInButtonSvg('Launchpod Enterprise', 'light', 'small');
-    expect(short).toMatch(/^<svg [^>]*width="\d+" height="20"/);
+    expect(short).toMatch(/^<svg [^>]*width="\d+" height="20" viewBox="0 0 \d+ 20"/);
     expect(short).toContain('aria-label="Open in: Pod"');
     const width = (svg: string) => Number(/width="(\d+)"/.exec(svg)?.[1]);
     expect(width(long)).toBeGreaterThan(width(short) + 60);
     expect(openInButtonSvg('Pod', 'dark', 'small')).toContain('#4493f8');
     expect(openInButtonSvg('Pod', 'light', 'medium')).toMatch(/height="28" viewBox="0 0 \d+ 20"/);
-    expect(openInButtonSvg('Pod', 'light', 'large')).toContain('height="28"');
+    expect(openInButtonSvg('Pod', 'light', 'large')).toMatch(/height="28" viewBox="0 0 \d+ 28"/);
+    expect(openInButtonSvg('Pod', 'light', 'large')).toContain('>OPEN IN</text>');
   });
 
   it('escapes text inside the SVG', () => {
     const svg = openInButtonSvg('<script>alert(1)</script> & "co"');
     expect(svg).not.toContain('<script>');
-    expect(svg).toContain('&lt;script&gt;');
+    expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;co&quot;');
+    expect(svg).toContain('aria-label="Open in: &lt;script&gt;');
+  });
+
+  it('measures text as shields.io does (Verdana advance widths)', () => {
+    expect(textWidth('Launchpod')).toBeCloseTo(59.72, 1);
+    expect(textWidth('prebuild ready')).toBeCloseTo(79.87, 1);
+    expect(textWidth('日本')).toBe(22);
   });
 
   it.each(['ready', 'building', 'failed', 'none'] as const)('shows the prebuild state %s', (state) => {

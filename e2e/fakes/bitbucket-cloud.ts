@@ -12,6 +12,7 @@ import {
   type FakeRepo,
   findRepo,
   fullName,
+  history,
   pathAt,
   resolveCommitish,
 } from './model.ts';
@@ -117,6 +118,14 @@ function route(data: FakeHostData, repo: FakeRepo, rest: readonly string[], url:
       const commit = found === undefined ? undefined : repo.commits[found.sha];
       if (commit === undefined) return errorReply(404, `Commit ${more.join('/')} not found`);
       return json(commitJson(commit, links));
+    }
+    case 'commits': {
+      // `GET .../commits/<revision>?pagelen=`: history from a branch or sha, newest first (one page here).
+      const found = more.length === 1 ? resolveCommitish(repo, more[0] ?? '') : undefined;
+      if (found === undefined) return errorReply(404, `Commit ${more.join('/')} not found`);
+      const pagelen = Math.min(100, Number(query.get('pagelen') ?? 30) || 30);
+      const values = history(repo, found.sha, pagelen).map((c) => commitJson(c, links));
+      return json({ pagelen, values });
     }
     case 'src':
       return source(repo, more, query, url, links);

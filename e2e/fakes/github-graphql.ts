@@ -15,6 +15,7 @@ import {
   type FakeUser,
   findRepo,
   fullName,
+  history,
   pathAt,
   resolveCommitish,
 } from './model.ts';
@@ -213,6 +214,13 @@ const SDL = /* GraphQL */ `
     committedDate: DateTime!
     url: URI!
     tree: Tree!
+    "First-parent history from this commit, newest first (GitHub's own order for a linear history)."
+    history(first: Int): CommitHistoryConnection!
+  }
+
+  type CommitHistoryConnection {
+    totalCount: Int!
+    nodes: [Commit!]!
   }
 
   type Tree implements Node & GitObject {
@@ -479,6 +487,13 @@ function objectView(world: GitHubWorld, repo: FakeRepo, object: GitObject): Reco
         messageHeadline: object.commit.message.split('\n')[0],
         committedDate: object.commit.date,
         url: `${world.webOrigin}/${fullName(repo)}/commit/${object.sha}`,
+        history: ({ first }: { first?: number }) => {
+          const commits = history(repo, object.sha, Math.min(first ?? 100, 100));
+          return {
+            totalCount: history(repo, object.sha, Number.MAX_SAFE_INTEGER).length,
+            nodes: commits.map((c) => objectView(world, repo, { kind: 'commit', sha: c.sha, commit: c })),
+          };
+        },
         tree: () =>
           objectView(world, repo, {
             kind: 'tree',

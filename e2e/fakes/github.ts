@@ -22,6 +22,7 @@ import {
   type FakeRepo,
   findRepo,
   fullName,
+  history,
   pathAt,
 } from './model.ts';
 
@@ -166,7 +167,7 @@ class RestApi {
       case '':
         return this.reply(200, this.repoJson(repo));
       case 'commits':
-        return this.commit(repo, tail, accept);
+        return tail === '' ? this.commitList(repo, query, pageSize) : this.commit(repo, tail, accept);
       case 'branches':
         return this.branch(repo, tail);
       case 'git':
@@ -198,6 +199,25 @@ class RestApi {
       documentation_url: doc === undefined ? DOCS : `${DOCS}/${doc}`,
       status: '404',
     });
+  }
+
+  /** `GET /repos/{o}/{r}/commits?sha=&per_page=`: first-parent history from `sha` (default branch), newest first. */
+  private commitList(repo: FakeRepo, query: URLSearchParams, pageSize: number): Response {
+    const ref = query.get('sha') ?? repo.defaultBranch;
+    const found = revision(this.world, repo, ref);
+    const tip = found === undefined ? undefined : peel(found);
+    if (tip === undefined) {
+      return this.reply(404, {
+        message: `No commit found for SHA: ${ref}`,
+        documentation_url: `${DOCS}/commits/commits#list-commits`,
+        status: '404',
+      });
+    }
+    const perPage = Math.min(100, Number(query.get('per_page') ?? pageSize) || pageSize);
+    return this.reply(
+      200,
+      history(repo, tip.sha, perPage).map((c) => this.commitJson(repo, c)),
+    );
   }
 
   private commit(repo: FakeRepo, ref: string, accept: string): Response {

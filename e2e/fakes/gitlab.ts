@@ -123,7 +123,18 @@ export function fakeGitLab(data: FakeHostData, options: FakeGitLabOptions = {}):
     if (area !== 'repository') return json(404, { error: '404 Not Found' });
     switch (kind) {
       case 'commits': {
-        if (name === undefined || tail !== undefined) break;
+        if (name === undefined) {
+          // `GET .../repository/commits?ref_name=&per_page=`: history from a ref or sha, newest first.
+          const ref = query.get('ref_name') ?? repo.defaultBranch;
+          const found = commitish(repo, ref);
+          if (found === undefined) return json(404, { message: '404 Commit Not Found' });
+          const perPage = Math.min(100, Number(query.get('per_page') ?? 20) || 20);
+          return json(
+            200,
+            history(repo, found.sha, perPage).map((c) => commitJson(repo, c)),
+          );
+        }
+        if (tail !== undefined) break;
         const found = commitish(repo, name);
         const commit = found === undefined ? undefined : repo.commits[found.sha];
         return commit === undefined

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../stack.ts';
+import { type Stack, startStack, stopAllStacks } from '../stack.ts';
 
 let stack: Stack;
 let dataDir: string;
@@ -18,6 +18,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // Also stops a stack whose start timed out before the hook received it.
+  await stopAllStacks();
   await stack?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -9,11 +9,20 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
+import { authRoutes } from './auth/routes.ts';
+import {
+  enforceLaunchLimit,
+  requestCloneCredentialUrl,
+  requestUserCredentials,
+  signedInOwner,
+  signInWayOutFor,
+} from './auth/session-auth.ts';
 import { badgeRoutes } from './badges.ts';
 import type { UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
+import { extensionAnchors } from './extension-anchors.ts';
 import { resolvers } from './hosts/resolvers.ts';
 import {
   checkedWorkspaceUrl,
@@ -29,6 +38,11 @@ import { renderPage } from './pages/layout.tsx';
 import { badgeScript, landingScript, startScript } from './pages/page-scripts.generated.ts';
 import { StartPage } from './pages/start.tsx';
 import { stylesheet } from './pages/styles.ts';
+import { prebuildBadgeState } from './prebuilds/badge.ts';
+import { applyPrebuildEvent, isPrebuildId } from './prebuilds/prebuild-events.ts';
+import { prebuildRoutes } from './prebuilds/prebuild-routes.ts';
+import { withPrebuildPreference } from './prebuilds/prebuild-selection.ts';
+import { prebuildStatus } from './prebuilds/prebuild-status.ts';
 import { getWorkspace, updateWorkspace, type WorkspaceRecord } from './workspaces.ts';
 
 type AppEnv = { Bindings: Env; Variables: { config: LauncherConfig; owner: string } };
@@ -101,15 +115,12 @@ export function createApp(options: AppOptions = {}) {
         maxAge: 60 * 60 * 24 * 365,
       });
     }
-    c.set('owner', owner);
+    // Signed in: workspaces belong to the user (`user:github.com:1001`); the anonymous cookie stays for sign-out.
+    c.set('owner', (await signedInOwner(c, now())) ?? owner);
     await next();
   });
 
-  const deps = (c: {
-    env: Env;
-    req: { raw: Request };
-    get: (k: 'config') => LauncherConfig;
-  }): LaunchDeps => ({
+  const deps = (c: Context<AppEnv>): LaunchDeps => ({
     config: c.get('config'),
     db: c.env.DB,
     cache: c.env.CACHE,
@@ -119,6 +130,7 @@ export function createApp(options: AppOptions = {}) {
     ...(options.random !== undefined && { random: options.random }),
     ...(options.backoffMs !== undefined && { http: { backoffMs: options.backoffMs } }),
     ...(options.clusterTimeoutMs !== undefined && { clusterTimeoutMs: options.clusterTimeoutMs }),
+    userCredentials: (entry) => requestUserCredentials(c, entry, now()),
   });
 
   // ---- API -------------------------------------------------------------------------------------------------
@@ -165,11 +177,12 @@ export function createApp(options: AppOptions = {}) {
   api.post('/resolve', async (c) => {
     const { url, options: launchOptions } = await launchBody(c.req.raw);
     const resolution = await resolveLaunch(url, launchOptions, deps(c));
-    if (!resolution.ok) throw resolution.error;
+    if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
     return c.json(resolutionJson(resolution.value));
   });
 
   api.post('/workspaces', async (c) => {
+    await enforceLaunchLimit(c, now());
     const { url, options: launchOptions } = await launchBody(c.req.raw);
     const key = c.req.header('idempotency-key') ?? null;
     if (key !== null && !/^[\w.:-]{8,128}$/.test(key)) {
@@ -180,13 +193,18 @@ export function createApp(options: AppOptions = {}) {
     }
     const d = deps(c);
     const resolution = await resolveLaunch(url, launchOptions, d);
-    if (!resolution.ok) throw resolution.error;
+    if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
     const started = await startLaunch(
       {
-        resolution: resolution.value,
+        // The start page's "use the last ready prebuild" while the exact commit's prebuild still builds.
+        resolution: withPrebuildPreference(resolution.value, c.req.header('x-launchpod-prebuild')),
         owner: c.get('owner'),
         idempotencyKey: key,
         eventsUrl: `${d.config.origin}/api/v1/cluster-events`,
+        ...(resolution.value.credentials === 'user' && {
+          credentialUrl: (id: string, cluster: string) =>
+            requestCloneCredentialUrl(c, resolution.value.resolved.repo.host, id, cluster, now()),
+        }),
       },
       d,
     );
@@ -201,14 +219,18 @@ export function createApp(options: AppOptions = {}) {
     return c.json(workspaceJson(found.value));
   });
 
-  api.get('/status', (c) => {
+  api.get('/extension/anchors', extensionAnchors);
+
+  api.get('/status', async (c) => {
     const url = c.req.query('url') ?? '';
     const parsed = parseLaunchInput(url, c.get('config').registry);
     c.header('cache-control', 'private, max-age=60');
     if (!parsed.ok)
       return c.json({ launchable: false, reason: parsed.error.message, code: parsed.error.code });
-    // The prebuild issue fills this with the context's prebuild state; until then there is none to report.
-    return c.json({ launchable: true, prebuild: { state: 'none' } });
+    return c.json({
+      launchable: true,
+      prebuild: await prebuildStatus(c.env.DB, parsed.value.context, now()),
+    });
   });
 
   api.post('/cluster-events', async (c) => {
@@ -235,6 +257,10 @@ export function createApp(options: AppOptions = {}) {
       return c.json({ error: 'event body is not JSON' }, 400);
     }
     if (!isWorkspaceStatus(event.workspace)) return c.json({ error: 'event has no workspace status' }, 400);
+    if (isPrebuildId(event.workspace.id)) {
+      const answer = await applyPrebuildEvent(c.env.DB, cluster.name, event, now());
+      return c.json(answer.body, answer.status);
+    }
     const record = await getWorkspace(c.env.DB, event.workspace.id);
     if (record === undefined || record.cluster !== cluster.name)
       return c.json({ error: 'unknown workspace' }, 404);
@@ -248,11 +274,14 @@ export function createApp(options: AppOptions = {}) {
     return c.json({ ok: true });
   });
 
+  // Prebuilds: webhooks, the admin API, a prebuild's state and its badge (before the API's 16 KiB body limit).
+  app.route('/', prebuildRoutes(now));
   app.route('/api/v1', api);
-  // Badges: until prebuild records exist, every context's prebuild state is "none".
+  app.route('/auth', authRoutes({ now }));
+  // Badges: the live prebuild badge reads the prebuild records.
   app.route(
     '/',
-    badgeRoutes(async () => 'none'),
+    badgeRoutes((input, c) => prebuildBadgeState(c.env.DB, c.get('config').registry, input, now())),
   );
 
   // ---- Assets ----------------------------------------------------------------------------------------------
@@ -286,10 +315,18 @@ export function createApp(options: AppOptions = {}) {
   });
 
   async function startPage(c: Context<AppEnv>, context: string, query: string, pathForm: boolean) {
+    await enforceLaunchLimit(c, now());
     const { options: launchOptions, ignored, contextQuery } = readOptions(query, pathForm);
     const input = pathForm && contextQuery !== '' ? `${context}?${contextQuery}` : context;
     const resolution = await resolveLaunch(input, launchOptions, deps(c));
-    if (!resolution.ok) throw withInput(resolution.error, input);
+    if (!resolution.ok) {
+      // A repository that may be private: the way out is signing in with its host, back to this same launch.
+      const here = new URL(c.req.url);
+      throw withInput(
+        signInWayOutFor(resolution.error, input, c.get('config'), here.pathname + here.search),
+        input,
+      );
+    }
     const autostart = launchOptions.autostart !== false;
     const page = StartPage({
       brand: c.get('config').brand,
@@ -334,6 +371,9 @@ export function createApp(options: AppOptions = {}) {
 
   return app;
 }
+
+/** The start page for a context: where an API client's user lands after signing in. */
+const startPath = (url: string) => `/start?url=${encodeURIComponent(url)}`;
 
 const inputs = new WeakMap<LaunchError, string>();
 function withInput(error: LaunchError, input: string): LaunchError {

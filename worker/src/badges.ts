@@ -3,7 +3,6 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { makeBadge } from 'badge-maker';
 import { type Context, Hono } from 'hono';
 import {
   type BadgeSize,
@@ -12,6 +11,7 @@ import {
   openInButtonSvg,
   type PrebuildBadgeState,
   prebuildBadgeSvg,
+  twoPartBadge,
 } from '../../shared/badge.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
@@ -55,10 +55,11 @@ export function badgeRoutes(prebuildStateOf: PrebuildStateOf) {
     const input = c.req.query('url') ?? '';
     const brand = c.get('config').brand;
     if (!parseLaunchInput(input, c.get('config').registry).ok) {
-      const svg = makeBadge({
+      const svg = twoPartBadge({
         label: brand,
         message: 'unknown repository URL',
         color: '#6e7781',
+        labelColor: '#555',
         style: 'flat',
       });
       return svgResponse(c, svg, 300, 400);

@@ -18,7 +18,9 @@ export type LaunchErrorCode =
   | 'workspace-not-found'
   | 'payload-too-large'
   | 'bad-request'
-  | 'not-found';
+  | 'not-found'
+  | 'sign-in-required'
+  | 'forbidden';
 
 const STATUS: Record<LaunchErrorCode, number> = {
   'invalid-input': 400,
@@ -38,6 +40,8 @@ const STATUS: Record<LaunchErrorCode, number> = {
   'payload-too-large': 413,
   'bad-request': 400,
   'not-found': 404,
+  'sign-in-required': 401,
+  forbidden: 403,
 };
 
 export interface WayOut {

@@ -1,8 +1,11 @@
-// The launcher Worker: HTTP (app.ts) and the cron trigger that refreshes cluster health.
+// The launcher Worker: HTTP (app.ts), the cron trigger that refreshes cluster health and times out silent
+// prebuilds, and the PREBUILDS queue consumer.
 
 import { createApp } from './app.ts';
 import { refreshClusterHealth } from './cluster-health.ts';
 import { launcherConfig } from './config.ts';
+import { consumePrebuilds, sweepPrebuilds, triggerDeps } from './prebuilds/prebuild-queue.ts';
+import type { PrebuildMessage } from './prebuilds/prebuild-trigger.ts';
 
 const app = createApp();
 
@@ -15,5 +18,15 @@ export default {
       return;
     }
     ctx.waitUntil(refreshClusterHealth(config.value.clusters, env.CACHE, Date.now()));
+    ctx.waitUntil(sweepPrebuilds(env.DB, Date.now()));
   },
-} satisfies ExportedHandler<Env>;
+  async queue(batch, env) {
+    const config = launcherConfig(env);
+    if (!config.ok) {
+      console.error(`launcher configuration: ${config.error}`);
+      batch.retryAll({ delaySeconds: 60 });
+      return;
+    }
+    await consumePrebuilds(batch, triggerDeps(config.value, env));
+  },
+} satisfies ExportedHandler<Env, PrebuildMessage>;

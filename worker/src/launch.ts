@@ -26,6 +26,7 @@ import { clusterHealth, markClusterDown } from './cluster-health.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import type { HostCredentials, HostResolver, HttpTuning, RepoContext } from './hosts/host-resolver.ts';
+import { commitHistory, selectPrebuild } from './prebuilds/prebuild-selection.ts';
 import {
   claimWorkspace,
   findActiveWorkspace,
@@ -45,11 +46,35 @@ export interface LaunchDeps {
   readonly http?: HttpTuning;
   /** Cluster call timeout; tests shorten it. */
   readonly clusterTimeoutMs?: number;
+  /** The signed-in user's credentials for a host (auth/session-auth.ts), refreshed when expired; none when absent. */
+  readonly userCredentials?: (entry: HostEntry) => Promise<Result<HostCredentials | undefined, LaunchError>>;
 }
 
-/** Why there is, or is not, a prebuild for this launch. Filled by the prebuild issue's selection. */
+/** A usable prebuild: its commit is the context commit or an ancestor `commitsBehind` commits back. */
+export interface PrebuildUse {
+  readonly kind: 'use';
+  readonly prebuildId: string;
+  readonly sha: string;
+  readonly commitsBehind: number;
+  readonly cluster?: string;
+}
+
+/** Why there is, or is not, a prebuild for this launch (prebuilds/prebuild-selection.ts). */
 export type PrebuildChoice =
-  | { readonly kind: 'none'; readonly reason: string }
+  | {
+      readonly kind: 'none';
+      readonly reason: string;
+      /** The exact commit's prebuild is queued or building: the start page may wait for it. */
+      readonly building?: {
+        readonly prebuildId: string;
+        readonly state: 'queued' | 'building';
+        readonly startedAt: number;
+        readonly waitLimitMs: number;
+        readonly logUrl?: string;
+      };
+      /** The nearest ready ancestor, offered while the exact commit's prebuild builds. */
+      readonly lastReady?: PrebuildUse;
+    }
   | {
       readonly kind: 'use';
       readonly prebuildId: string;
@@ -119,14 +144,26 @@ export async function resolveLaunch(
   if (entry === undefined || resolver === undefined)
     return err(parseError({ code: 'unknown-host', message: `${context.repo.host} is not configured.` }));
 
-  // The user/token step: the sign-in issue adds the user's own token here, before the server token.
+  // The user/token step: the user's own token for this host, else the server token, else anonymous.
+  const user = deps.userCredentials === undefined ? ok(undefined) : await deps.userCredentials(entry);
+  if (!user.ok) return user;
   const token = deps.config.hostTokens.get(entry.hostname);
   const credentials: HostCredentials =
-    token === undefined ? { kind: 'anonymous' } : { kind: 'server', token };
+    user.value ?? (token === undefined ? { kind: 'anonymous' } : { kind: 'server', token });
 
   const resolved = await resolveCached(resolver, context, request, entry, credentials, key.value, deps);
   if (!resolved.ok) return resolved;
 
+  // The commit's history (prebuild selection) is asked for beside `.gitpod.yml`: no extra round trip.
+  const hostAccess = {
+    cache: deps.cache,
+    resolver,
+    entry,
+    credentials,
+    ...(deps.http !== undefined && { http: deps.http }),
+    resolved: resolved.value,
+  };
+  const history = commitHistory(hostAccess);
   const configText = await readConfigText(resolver, resolved.value, entry, credentials, deps);
   if (!configText.ok) return configText;
   let config: GitpodConfig;
@@ -140,7 +177,7 @@ export async function resolveLaunch(
     config = checked.value;
   }
 
-  const prebuild = choosePrebuild();
+  const prebuild = await selectPrebuild({ ...hostAccess, db: deps.db, config, history });
   const health = await clusterHealth(deps.config.clusters, deps.cache, deps.now());
   const clusters = chooseClusters({
     clusters: deps.config.clusters,
@@ -172,11 +209,6 @@ function unavailableReason(health: ClusterHealth | undefined): string {
   if (health?.description === undefined) return health?.problem ?? 'not checked yet';
   if (health.description.state !== 'available') return health.description.state;
   return 'full';
-}
-
-/** The prebuild step. Until prebuilds are recorded (prebuild issue), there is never one to use. */
-function choosePrebuild(): PrebuildChoice {
-  return { kind: 'none', reason: 'No prebuild: prebuilds are not set up on this launcher yet.' };
 }
 
 async function resolveCached(
@@ -276,6 +308,11 @@ export interface StartInput {
   readonly idempotencyKey: string | null;
   /** Where clusters post signed events. */
   readonly eventsUrl: string;
+  /**
+   * A one-time clone credential URL for this workspace on this cluster (launches resolved with the user's token);
+   * the token itself never goes in a start request.
+   */
+  readonly credentialUrl?: (workspaceId: string, cluster: string) => Promise<string | undefined>;
 }
 
 export interface StartOutcome {
@@ -337,7 +374,9 @@ export async function startLaunch(
   const problems: string[] = [];
   for (const candidate of resolution.clusters.slice(0, MAX_START_ATTEMPTS)) {
     const { cluster } = candidate;
-    const started = await startWorkspace(cluster, startRequest, {
+    const credentialUrl = await input.credentialUrl?.(id, cluster.name);
+    const request = credentialUrl === undefined ? startRequest : { ...startRequest, credentialUrl };
+    const started = await startWorkspace(cluster, request, {
       ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
     });
     if (!started.ok) {

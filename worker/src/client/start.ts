@@ -72,8 +72,14 @@ async function follow(id: string): Promise<void> {
   say('The workspace is taking unusually long. Reload this page to keep following it.', true);
 }
 
-async function start(): Promise<void> {
+/** Which prebuild to start from when the exact commit's is still building: the server's choice, or the last ready. */
+type PrebuildPreference = 'default' | 'last-ready';
+
+async function start(preference: PrebuildPreference = 'default'): Promise<void> {
+  waiting = false;
   if (button !== null) button.disabled = true;
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('#prebuild-wait button')))
+    b.disabled = true;
   say('Starting…');
   const response = await fetch('/api/v1/workspaces', {
     method: 'POST',
@@ -81,6 +87,7 @@ async function start(): Promise<void> {
       'content-type': 'application/json',
       accept: 'application/json',
       'idempotency-key': data.idempotencyKey,
+      ...(preference === 'last-ready' && { 'x-launchpod-prebuild': 'last-ready' }),
     },
     body: JSON.stringify({ url: data.url, options: data.options }),
   });
@@ -93,7 +100,58 @@ async function start(): Promise<void> {
   await follow(workspace.id);
 }
 
-if (data.autostart) void start();
+// ---- Waiting for the exact commit's prebuild ----------------------------------------------------------------------
+const wait = document.getElementById('prebuild-wait');
+const progress = document.getElementById('prebuild-progress');
+let waiting = false;
+
+interface PrebuildJson {
+  readonly state: string;
+  readonly error?: string;
+}
+
+/** Polls the prebuild until it ends or the wait limit (from the project's recent durations) passes, then starts. */
+async function waitForPrebuild(id: string, limitMs: number, startedAt: number): Promise<void> {
+  waiting = true;
+  const deadline = Math.max(Date.now(), startedAt) + limitMs;
+  const hasLastReady = document.getElementById('prebuild-last') !== null;
+  while (waiting) {
+    const response = await fetch(`/api/v1/prebuilds/${encodeURIComponent(id)}`, {
+      headers: { accept: 'application/json' },
+    });
+    if (!waiting) return;
+    const prebuild = response.ok ? ((await response.json()) as PrebuildJson) : undefined;
+    if (prebuild?.state === 'ready') {
+      if (progress !== null) progress.textContent = 'The prebuild is ready: starting from it.';
+      return start();
+    }
+    if (prebuild === undefined || !['queued', 'building'].includes(prebuild.state)) {
+      if (progress !== null)
+        progress.textContent = `The prebuild ended ${prebuild?.state ?? 'badly'}${prebuild?.error ? `: ${prebuild.error}` : ''}. Starting without it.`;
+      return start();
+    }
+    const elapsed = Math.round((Date.now() - startedAt) / 1000);
+    if (progress !== null)
+      progress.textContent = `The prebuild of this commit is ${prebuild.state} (${elapsed} s so far, waiting up to ${Math.round(limitMs / 60_000)} min).`;
+    if (Date.now() > deadline) {
+      if (progress !== null)
+        progress.textContent = 'The prebuild is taking longer than usual: starting without waiting.';
+      return start(hasLastReady ? 'last-ready' : 'default');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+document.getElementById('prebuild-skip')?.addEventListener('click', () => void start());
+document.getElementById('prebuild-last')?.addEventListener('click', () => void start('last-ready'));
+
+if (data.autostart && wait !== null)
+  void waitForPrebuild(
+    wait.dataset.prebuildId ?? '',
+    Number(wait.dataset.waitMs ?? 600_000),
+    Number(wait.dataset.startedAt ?? Date.now()),
+  );
+else if (data.autostart) void start();
 else button?.addEventListener('click', () => void start());
 
 export {};

@@ -74,7 +74,33 @@ export const bitbucketCloudResolver: HostResolver = {
     if (status === 404 && !errorMessage(text).startsWith('Repository ')) return ok(null);
     return err(repositoryError(status, text, repo, entry, credentials));
   },
+
+  async history(repo, sha, limit, entry, credentials, http) {
+    const api = cloudApi(entry, credentials, http);
+    const answer = await api.get(
+      `${repoPath(repo)}/commits/${encodeSegment(sha)}?pagelen=${Math.min(limit, 100)}`,
+    );
+    if (!answer.ok) return answer;
+    const { status, text } = answer.value;
+    if (status !== 200) return err(repositoryError(status, text, repo, entry, credentials));
+    return ok(pagedShas(text, 'hash', limit));
+  },
 };
+
+/** Full shas from a paged `{values: [...]}` list of commits, at most `limit`. */
+export function pagedShas(text: string, field: string, limit: number): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const values = (body as { values?: unknown } | null)?.values;
+  return (Array.isArray(values) ? values : [])
+    .map((c) => (c as Record<string, unknown>)[field])
+    .filter((s): s is string => typeof s === 'string' && /^[0-9a-f]{40}$/.test(s))
+    .slice(0, limit);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Repository pages: default branch, a named ref, a commit, or `src/a/b/c` candidates.

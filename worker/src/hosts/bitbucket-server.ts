@@ -10,6 +10,7 @@ import type { ResolvedContext, ResolvedPullRequest } from '../../../shared/resol
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { encodePath, encodeQueryValue, encodeSegment } from '../../../shared/url-encoding.ts';
 import { LaunchError } from '../errors.ts';
+import { pagedShas } from './bitbucket-cloud.ts';
 import { hostFetch } from './host-http.ts';
 import type {
   HostCredentials,
@@ -77,6 +78,17 @@ export const bitbucketServerResolver: HostResolver = {
     if (status === 200) return ok(text);
     if (status === 404 && !isMissingRepository(text)) return ok(null);
     return err(repositoryError(status, text, repo, api));
+  },
+
+  async history(repo, sha, limit, entry, credentials, http) {
+    const api = serverApi(entry, credentials, http);
+    const answer = await api.get(
+      `${repoPath(repo)}/commits?until=${encodeQueryValue(sha)}&limit=${Math.min(limit, 100)}`,
+    );
+    if (!answer.ok) return answer;
+    const { status, text } = answer.value;
+    if (status !== 200) return err(repositoryError(status, text, repo, api));
+    return ok(pagedShas(text, 'id', limit));
   },
 };
 

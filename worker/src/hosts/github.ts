@@ -45,6 +45,20 @@ export const githubResolver: HostResolver = {
       return err(api.launchError(cause, repo));
     }
   },
+
+  async history(repo, sha, limit, entry, credentials, http) {
+    const api = new GitHubApi(entry, credentials, http);
+    try {
+      // With a token one GraphQL query; anonymously (GraphQL needs a token) one REST request.
+      return ok(
+        credentials.token !== undefined
+          ? await api.graphqlHistory(repo, sha, limit)
+          : await api.history(repo, sha, limit),
+      );
+    } catch (cause) {
+      return err(api.launchError(cause, repo));
+    }
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -895,6 +909,30 @@ class GitHubApi {
     // A folder answers its JSON listing even in the raw media type: there is no file to read.
     if (body === undefined || /^application\/json\b/.test(body.type)) return null;
     return body.text;
+  }
+
+  /** One GraphQL query: `object(expression: sha) { ... on Commit { history(first: 100) { nodes { oid } } } }`. */
+  async graphqlHistory(repo: RepoRef, sha: string, limit: number): Promise<string[]> {
+    const query = new GraphqlQuery();
+    const expression = query.variable(sha);
+    const first = query.variable(Math.min(limit, 100));
+    query.field(
+      `commitHistory: object(expression: ${expression}) { ... on Commit { history(first: ${first}) { nodes { oid } } } }`,
+    );
+    const repository = await this.graphqlRepository(query, repo);
+    const commit = repository.commitHistory as { history?: { nodes: { oid: string }[] } } | null;
+    return (commit?.history?.nodes ?? []).map((n) => n.oid).slice(0, limit);
+  }
+
+  /** One REST request: `GET /repos/{o}/{r}/commits?sha=&per_page=100`, newest first. */
+  async history(repo: RepoRef, sha: string, limit: number): Promise<string[]> {
+    const response = await this.octokit.request('GET /repos/{owner}/{repo}/commits', {
+      owner: repo.owner,
+      repo: repo.name,
+      sha,
+      per_page: Math.min(limit, 100),
+    });
+    return response.data.map((c) => c.sha).slice(0, limit);
   }
 
   pull(repo: RepoRef, number: number): Promise<PullJson | undefined> {

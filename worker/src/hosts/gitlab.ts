@@ -45,6 +45,18 @@ export const gitlabResolver: HostResolver = {
     }
     return err(api.failure(reply.value, `${fullPath(repo)}/${path}`));
   },
+
+  async history(repo, sha, limit, entry, credentials, http) {
+    const api = gitlabApi(entry, credentials, http);
+    const reply = await api.get(`${projectPath(repo)}/repository/commits`, {
+      ref_name: sha,
+      per_page: String(Math.min(limit, 100)),
+    });
+    if (!reply.ok) return reply;
+    if (reply.value.status === 404) return err(repoNotFound(api, repo));
+    if (reply.value.status !== 200) return err(api.failure(reply.value, `${fullPath(repo)} history`));
+    return ok(commitShas(reply.value.text, 'id', limit));
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -821,4 +833,19 @@ function unavailable(label: string, site: string, problem: string): LaunchError 
     detail: `${label}'s API sent ${problem}. It may be misconfigured or mid-upgrade; try again in a minute.`,
     wayOut: { label: `Open ${label}`, href: site },
   });
+}
+
+/** Full shas from a JSON list of commits (`[{id}]` on GitLab, `{values: [{hash}]}` elsewhere), at most `limit`. */
+function commitShas(text: string, field: string, limit: number): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const list = Array.isArray(body) ? body : [];
+  return list
+    .map((c) => (c as Record<string, unknown>)[field])
+    .filter((s): s is string => typeof s === 'string' && /^[0-9a-f]{40}$/.test(s))
+    .slice(0, limit);
 }

@@ -44,4 +44,16 @@ export interface HostResolver {
     credentials: HostCredentials,
     http?: HttpTuning,
   ): Promise<Result<string | null, LaunchError>>;
+  /**
+   * The commit and its ancestors, newest first, at most `limit` full shas — in one request where the host allows
+   * (prebuild selection walks this list for the nearest ready prebuild).
+   */
+  history?(
+    repo: RepoRef,
+    sha: string,
+    limit: number,
+    entry: HostEntry,
+    credentials: HostCredentials,
+    http?: HttpTuning,
+  ): Promise<Result<readonly string[], LaunchError>>;
 }

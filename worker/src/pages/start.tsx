@@ -93,7 +93,7 @@ export function StartPage({
         <dt>Prebuild</dt>
         <dd data-prebuild={prebuild.kind}>
           {prebuild.kind === 'use'
-            ? `Starting from prebuild ${prebuild.prebuildId} (${prebuild.commitsBehind === 0 ? 'this commit' : `${prebuild.commitsBehind} commits behind`})`
+            ? `Starting from prebuild ${prebuild.prebuildId} (${behind(prebuild.commitsBehind)}${prebuild.cluster === undefined ? '' : `, on cluster ${prebuild.cluster}`})`
             : prebuild.reason}
         </dd>
         <dt>Cluster</dt>
@@ -159,6 +159,37 @@ export function StartPage({
           {w.message}
         </div>
       ))}
+      {prebuild.kind === 'none' && prebuild.building !== undefined && (
+        <div
+          class="notice"
+          id="prebuild-wait"
+          data-prebuild-id={prebuild.building.prebuildId}
+          data-wait-ms={String(prebuild.building.waitLimitMs)}
+          data-started-at={String(prebuild.building.startedAt)}
+        >
+          <p id="prebuild-progress" role="status" aria-live="polite">
+            The prebuild of this commit is {prebuild.building.state}
+            {data.autostart ? ': waiting for it, then starting from it.' : '.'}
+          </p>
+          {prebuild.building.logUrl !== undefined && (
+            <p>
+              <a href={prebuild.building.logUrl} target="_blank" rel="noopener">
+                Follow the prebuild's log
+              </a>
+            </p>
+          )}
+          <p>
+            <button type="button" id="prebuild-skip">
+              Start now without it
+            </button>{' '}
+            {prebuild.lastReady !== undefined && (
+              <button type="button" id="prebuild-last">
+                Use the last ready prebuild ({behind(prebuild.lastReady.commitsBehind)})
+              </button>
+            )}
+          </p>
+        </div>
+      )}
       <ol class="phases" aria-label="Progress" id="phases">
         {PHASES.map((phase) => (
           <li data-phase={phase}>{phase}</li>
@@ -177,4 +208,9 @@ export function StartPage({
       </noscript>
     </Layout>
   );
+}
+
+function behind(commits: number): string {
+  if (commits === 0) return 'this commit';
+  return `${commits} commit${commits === 1 ? '' : 's'} behind`;
 }

@@ -1,6 +1,7 @@
-// The URL-prefix door in a real browser: `<launcher>/#<repo URL>` typed in the address bar → the landing page hands
+// Two doors in a real browser. URL prefix: `<launcher>/#<repo URL>` typed in the address bar → the landing page hands
 // the fragment to the start page → the start page starts the workspace and follows it → the cluster's workspace
-// page, with the right commit. Screenshots of the pages are kept as test artifacts.
+// page, with the right commit. Badge: a README (served at the real host URL) carrying the badge the badge page
+// generated → click → workspace. Screenshots of the pages are kept as test artifacts.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../stack.ts';
+import { type Stack, startStack, stopAllStacks } from '../stack.ts';
 import { launchChromium } from './chromium.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
@@ -23,6 +24,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // Also stops a stack whose start timed out before the hook received it.
+  await stopAllStacks();
   await browser?.close();
   await stack?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -39,7 +42,7 @@ describe('URL-prefix door', () => {
     expect(await page.getByRole('button', { name: 'Start workspace' }).isVisible()).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'start-page.png'), fullPage: true });
     await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
-    const text = await page.locator('main').innerText();
+    const text = await page.locator('main').textContent();
     const head = execFileSync('git', [
       'ls-remote',
       `${stack.fakes?.gitBase}/github.com/launchpod-samples/node-app.git`,
@@ -64,9 +67,21 @@ describe('URL-prefix door', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'confirm-page.png'), fullPage: true });
     await start.click();
     await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
-    expect(await page.locator('main').innerText()).toContain('fix/typo');
+    expect(await page.locator('main').textContent()).toContain('fix/typo');
     await page.close();
   }, 120_000);
+
+  it('names the broken line of an invalid .gitpod.yml on the error page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.launcherUrl}/#https://github.com/launchpod-samples/invalid-config`);
+    await expect
+      .poll(() => page.locator('h1').textContent(), { timeout: 30_000 })
+      .toBe('.gitpod.yml has a mistake at line 5, column 11');
+    expect(await page.locator('[role=alert]').textContent()).toContain(
+      "ports[0].port: expected a number or a range like 3000-3010, got 'http'",
+    );
+    await page.close();
+  }, 60_000);
 
   it('shows the landing page and a clear error page', async () => {
     const page = await browser.newPage();
@@ -80,4 +95,48 @@ describe('URL-prefix door', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'error-page.png'), fullPage: true });
     await page.close();
   }, 60_000);
+});
+
+describe('badge door', () => {
+  it('goes from the Markdown badge in a README to a running workspace', async () => {
+    const repo = 'https://github.com/launchpod-samples/node-app';
+    const badgePage = await (
+      await fetch(`${stack.launcherUrl}/badge?url=${encodeURIComponent(repo)}`)
+    ).text();
+    // The HTML snippet is what GitHub renders the Markdown badge into; it sits escaped in the page's textarea.
+    const snippet = /<textarea id="snippet-0-html"[^>]*>([^<]*)<\/textarea>/.exec(badgePage)?.[1] ?? '';
+    const html = snippet
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&quot;', '"')
+      .replaceAll('&amp;', '&');
+    expect(html).toContain(`href="${stack.launcherUrl}/#${repo}"`);
+    const markdown = /<textarea id="snippet-0-markdown"[^>]*>([^<]*)<\/textarea>/.exec(badgePage)?.[1] ?? '';
+    expect(markdown).toBe(
+      `[![Open in Launchpod](${stack.launcherUrl}/button/open-in.svg)](${stack.launcherUrl}/#${repo})`,
+    );
+
+    const context = await browser.newContext({ permissions: ['local-network-access'] });
+    // The README page sits on a loopback name and may reach the local http launcher, as a person allows it when
+    // Chromium asks: a public https page cannot load images off a local http server (mixed content, local network
+    // access), which a deployed https launcher never meets.
+    const readme = 'http://readme.localhost/launchpod-samples/node-app';
+    await context.route(readme, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><title>node-app</title><article class="markdown-body"><h1>node-app</h1><p>${html}</p></article>`,
+      }),
+    );
+    const page = await context.newPage();
+    await page.goto(readme);
+    const badge = page.getByRole('img', { name: 'Open in Launchpod' });
+    await expect
+      .poll(() => badge.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'readme-with-badge.png') });
+    await badge.click();
+    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    expect(await page.locator('main').textContent()).toContain('launchpod-samples/node-app');
+    await context.close();
+  }, 120_000);
 });

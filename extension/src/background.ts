@@ -1,0 +1,267 @@
+// The background script: prebuild status and the remote anchor table from the launcher (cached, quiet when the
+// launcher is unreachable), anchor-miss records, context menu, shortcut, omnibox and self-hosted content scripts.
+// Never fetches anything but the user's launcher, and never runs code it fetched.
+
+import browser, { type Menus, type Runtime, type Tabs } from 'webextension-polyfill';
+import { parseLaunchInput } from '../../shared/context-url.ts';
+import { createHostRegistry, defaultHostRegistry, type HostRegistry } from '../../shared/host-registry.ts';
+import { toLaunchUrl } from '../../shared/launch-url.ts';
+import { validateAnchorTable } from './hosts/anchor-table.ts';
+import { bundledAnchorTable } from './hosts/bundled.ts';
+import type { ContentMessage } from './messages.ts';
+import {
+  type AnchorMiss,
+  MAX_MISSES,
+  type RemoteTableRecord,
+  readLocal,
+  readSettings,
+  type Settings,
+} from './settings.ts';
+
+export const ANCHOR_REFRESH_MS = 6 * 60 * 60 * 1000;
+const STATUS_TTL_MS = 60_000;
+const STATUS_FAILURE_TTL_MS = 30_000;
+const FETCH_TIMEOUT_MS = 5000;
+const MENU_ID = 'open-link-in-workspace';
+const BUILTIN_LINK_PATTERNS = [
+  'https://github.com/*/*',
+  'https://gitlab.com/*/*',
+  'https://bitbucket.org/*/*',
+];
+
+type PrebuildState = 'ready' | 'building' | 'none';
+const statusCache = new Map<string, { state: PrebuildState | undefined; until: number }>();
+
+function registryFor(settings: Settings): HostRegistry {
+  const made = createHostRegistry(
+    settings.selfHosted.map((site) => {
+      const url = new URL(site.origin);
+      return { hostname: url.host, family: site.family, allowHttp: url.protocol === 'http:' };
+    }),
+  );
+  return made.ok ? made.value : defaultHostRegistry;
+}
+
+async function prebuildStatus(pageUrl: string): Promise<PrebuildState | undefined> {
+  const settings = await readSettings();
+  if (settings.launcherUrl === '') return undefined;
+  void refreshAnchors(settings, false);
+  const cached = statusCache.get(pageUrl);
+  if (cached && cached.until > Date.now()) return cached.state;
+  let state: PrebuildState | undefined;
+  let ttl = STATUS_TTL_MS;
+  try {
+    const response = await fetch(`${settings.launcherUrl}/api/v1/status?url=${encodeURIComponent(pageUrl)}`, {
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      credentials: 'omit',
+    });
+    const body = (await response.json()) as { launchable?: unknown; prebuild?: { state?: unknown } };
+    const s = body.prebuild?.state;
+    state = s === 'ready' || s === 'building' || s === 'none' ? s : undefined;
+  } catch {
+    ttl = STATUS_FAILURE_TTL_MS; // unreachable or not JSON: no indicator, ask again a little later
+  }
+  statusCache.set(pageUrl, { state, until: Date.now() + ttl });
+  return state;
+}
+
+let refreshing: Promise<void> | undefined;
+/** Fetches the launcher's anchor table at most every 6 hours; a malformed one is recorded and ignored. */
+export function refreshAnchors(settings: Settings, force: boolean): Promise<void> {
+  refreshing ??= (async () => {
+    const local = await readLocal();
+    if (!force && local.remoteTable && Date.now() - local.remoteTable.fetchedAt < ANCHOR_REFRESH_MS) return;
+    if (settings.launcherUrl === '') return;
+    let record: RemoteTableRecord;
+    const fetchedAt = Date.now();
+    try {
+      const response = await fetch(`${settings.launcherUrl}/api/v1/extension/anchors`, {
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+        credentials: 'omit',
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const checked = validateAnchorTable(await response.json());
+      if (!checked.ok) {
+        record = { fetchedAt, outcome: 'malformed', detail: checked.error };
+      } else if (checked.table.revision < bundledAnchorTable.revision) {
+        record = {
+          fetchedAt,
+          outcome: 'older',
+          detail: 'the bundled table is newer',
+          revision: checked.table.revision,
+        };
+      } else {
+        await browser.storage.local.set({ anchorTable: checked.table });
+        record = { fetchedAt, outcome: 'applied', detail: 'in use', revision: checked.table.revision };
+      }
+    } catch (error) {
+      record = {
+        fetchedAt,
+        outcome: 'unreachable',
+        detail: error instanceof Error ? error.message : String(error),
+      };
+    }
+    await browser.storage.local.set({ remoteTable: record });
+  })().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+async function recordMiss(miss: AnchorMiss): Promise<void> {
+  const misses = [...((await readLocal()).anchorMisses ?? [])].filter(
+    (m) => !(m.page === miss.page && m.kind === miss.kind),
+  );
+  misses.unshift(miss);
+  await browser.storage.local.set({ anchorMisses: misses.slice(0, MAX_MISSES) });
+}
+
+/** A page URL or `owner/repo` → the launch URL, or an error sentence. */
+export async function launchUrlFor(
+  input: string,
+  options: { autostart?: boolean } = {},
+): Promise<{ ok: true; url: string } | { ok: false; message: string }> {
+  const settings = await readSettings();
+  if (settings.launcherUrl === '')
+    return { ok: false, message: 'Set the launcher address in Launchpod’s options first.' };
+  const text = /^[\w.-]+\/[\w.-]+$/.test(input.trim()) ? `https://github.com/${input.trim()}` : input;
+  const registry = registryFor(settings);
+  const parsed = parseLaunchInput(text, registry);
+  if (!parsed.ok) return { ok: false, message: parsed.error.message };
+  const url = toLaunchUrl(settings.launcherUrl, parsed.value, registry, {
+    ...(settings.editor !== '' && { editor: settings.editor }),
+    ...options,
+  });
+  return url.ok ? { ok: true, url: url.value } : { ok: false, message: url.error.message };
+}
+
+async function openLaunch(input: string, tab: Tabs.Tab | undefined, forceNewTab = false): Promise<void> {
+  const launch = await launchUrlFor(input);
+  if (!launch.ok) {
+    await browser.runtime.openOptionsPage();
+    return;
+  }
+  const settings = await readSettings();
+  if (settings.openIn === 'same-tab' && !forceNewTab && tab?.id !== undefined)
+    await browser.tabs.update(tab.id, { url: launch.url });
+  else
+    await browser.tabs.create({ url: launch.url, ...(tab?.index !== undefined && { index: tab.index + 1 }) });
+}
+
+// ---- Self-hosted instances: content scripts registered per granted origin ---------------------------------------
+
+const SCRIPT_FOR = {
+  github: 'content/github.js',
+  gitlab: 'content/gitlab.js',
+  'bitbucket-cloud': 'content/bitbucket-cloud.js',
+  'bitbucket-server': 'content/bitbucket-server.js',
+} as const;
+
+/** Registers one content script per granted self-hosted origin; unregisters those no longer granted or listed. */
+export async function syncSelfHostedScripts(): Promise<string[]> {
+  const settings = await readSettings();
+  const granted = (await browser.permissions.getAll()).origins ?? [];
+  const wanted = settings.selfHosted.filter((site) => granted.includes(`${site.origin}/*`));
+  const existing = await browser.scripting.getRegisteredContentScripts();
+  const ids = wanted.map((site) => `self-hosted:${site.origin}`);
+  const stale = existing
+    .filter((s) => s.id.startsWith('self-hosted:') && !ids.includes(s.id))
+    .map((s) => s.id);
+  if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
+  const have = new Set(existing.map((s) => s.id));
+  const add = wanted.filter((site) => !have.has(`self-hosted:${site.origin}`));
+  if (add.length > 0) {
+    await browser.scripting.registerContentScripts(
+      add.map((site) => ({
+        id: `self-hosted:${site.origin}`,
+        matches: [`${site.origin}/*`],
+        js: [SCRIPT_FOR[site.family]],
+        runAt: 'document_idle' as const,
+      })),
+    );
+  }
+  await setupMenus(settings);
+  return ids;
+}
+
+async function setupMenus(settings: Settings): Promise<void> {
+  await browser.contextMenus.removeAll();
+  browser.contextMenus.create({
+    id: MENU_ID,
+    title: 'Open link in workspace',
+    contexts: ['link'],
+    targetUrlPatterns: [...BUILTIN_LINK_PATTERNS, ...settings.selfHosted.map((s) => `${s.origin}/*/*`)],
+  });
+}
+
+// ---- Wiring -------------------------------------------------------------------------------------------------
+
+browser.runtime.onMessage.addListener((raw: unknown, _sender: Runtime.MessageSender) => {
+  const message = raw as ContentMessage;
+  switch (message.type) {
+    case 'prebuild-status':
+      return prebuildStatus(message.pageUrl).then((state) => ({ state }));
+    case 'anchor-miss':
+      return recordMiss({ family: message.family, kind: message.kind, page: message.page, at: Date.now() });
+    case 'open-options':
+      return browser.runtime.openOptionsPage();
+    case 'refresh-anchors':
+      return readSettings().then((s) => refreshAnchors(s, message.force === true));
+    case 'self-hosted-changed':
+      return syncSelfHostedScripts();
+    case 'launch-url':
+      return launchUrlFor(message.input);
+    default:
+      return undefined;
+  }
+});
+
+browser.contextMenus.onClicked.addListener((info: Menus.OnClickData, tab?: Tabs.Tab) => {
+  if (info.menuItemId === MENU_ID && info.linkUrl) void openLaunch(info.linkUrl, tab, true);
+});
+
+browser.commands.onCommand.addListener(async (command: string) => {
+  if (command !== 'open-in-workspace') return;
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  if (tab?.url) await openLaunch(tab.url, tab);
+});
+
+browser.omnibox.setDefaultSuggestion({ description: 'Open in a workspace: a repository URL or owner/repo' });
+browser.omnibox.onInputEntered.addListener(async (text: string, disposition) => {
+  const launch = await launchUrlFor(text);
+  const url = launch.ok
+    ? launch.url
+    : browser.runtime.getURL(`options.html#error=${encodeURIComponent(launch.message)}`);
+  if (disposition === 'currentTab') {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    if (tab?.id !== undefined) await browser.tabs.update(tab.id, { url });
+  } else await browser.tabs.create({ url, active: disposition === 'newForegroundTab' });
+});
+
+browser.permissions.onRemoved.addListener(() => void syncSelfHostedScripts());
+browser.permissions.onAdded.addListener(() => void syncSelfHostedScripts());
+
+async function storeShortcut(): Promise<void> {
+  const commands = await browser.commands.getAll();
+  const shortcut = commands.find((c) => c.name === 'open-in-workspace')?.shortcut;
+  await browser.storage.local.set({ shortcut: shortcut || 'Alt+G' });
+}
+
+browser.runtime.onInstalled.addListener(async (details) => {
+  await storeShortcut();
+  await syncSelfHostedScripts();
+  if (details.reason === 'install' && (await readSettings()).launcherUrl === '')
+    await browser.tabs.create({ url: browser.runtime.getURL('options.html#first-run') });
+});
+browser.runtime.onStartup.addListener(() => {
+  void storeShortcut();
+  void syncSelfHostedScripts();
+});
+
+// Reachable from the service worker's console (and the browser tests): the paths behind the context menu,
+// shortcut and omnibox, and the self-hosted registration.
+(globalThis as { launchpodBackground?: unknown }).launchpodBackground = {
+  launchUrlFor,
+  openLaunch,
+  syncSelfHostedScripts,
+};

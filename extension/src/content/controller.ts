@@ -1,0 +1,226 @@
+// Keeps exactly one launch button on the page: finds the first matching anchor from the host's table, mounts the
+// button there (or floating when none matches), and follows in-page navigation. Never does document-wide work on
+// a DOM mutation: the observer only compares the URL and asks whether the button is still attached.
+
+import type { HostRegistry } from '../../../shared/host-registry.ts';
+import type { HostFamily } from '../../../shared/hosts/host-family.ts';
+import { type Anchor, type AnchorPageKind, type AnchorTable, candidatesFor } from '../hosts/anchor-table.ts';
+import { BUTTON_ATTR, createLaunchButton, type LaunchButton, type PrebuildState } from './button.ts';
+import { type PageContext, readPageContext } from './page-context.ts';
+
+export interface ControllerDeps {
+  readonly family: HostFamily;
+  readonly registry: HostRegistry;
+  readonly table: AnchorTable;
+  readonly launcher: string;
+  readonly editor: string;
+  readonly newTab: boolean;
+  readonly shortcut: string;
+  /** Page facts the URL lacks (the Bitbucket Server branch selector): a query parameter to add, or undefined. */
+  readonly revisionFact?: (url: URL, doc: Document) => [string, string] | undefined;
+  readonly requestPrebuild: (pageUrl: string) => Promise<PrebuildState | undefined>;
+  readonly recordMiss: (kind: AnchorPageKind, page: string) => void;
+  readonly openOptions: () => void;
+}
+
+export interface Controller {
+  /** Re-reads the URL and the page now (tests and navigation events). */
+  check(): void;
+  stop(): void;
+}
+
+// The hosts' own navigation events (GitHub Turbo and React soft navigations, old pjax) and the browser's.
+const NAVIGATION_EVENTS = [
+  'popstate',
+  'hashchange',
+  'turbo:render',
+  'turbo:load',
+  'soft-nav:end',
+  'soft-nav:react-done',
+  'pjax:end',
+];
+
+const OWNER_ATTR = 'data-launchpod-owner';
+
+export function startController(deps: ControllerDeps): Controller {
+  // A newer copy of the script (extension update, second injection) takes the page over; this one then stops.
+  const token = Math.random().toString(36).slice(2);
+  document.documentElement.setAttribute(OWNER_ATTR, token);
+  const owns = () => document.documentElement.getAttribute(OWNER_ATTR) === token;
+
+  let button: LaunchButton | undefined;
+  let placedBy: string | undefined; // selector, or '' when floating
+  let seenUrl = '';
+  let context: PageContext | undefined;
+  let scheduled = false;
+  const missed = new Set<string>();
+
+  const remove = () => {
+    const host = button?.root.parentElement;
+    if (host?.hasAttribute('data-launchpod-wrap')) host.remove();
+    else button?.root.remove();
+    button = undefined;
+    placedBy = undefined;
+  };
+
+  const effectiveUrl = (): string => {
+    const fact = deps.revisionFact?.(new URL(location.href), document);
+    if (fact === undefined) return location.href;
+    const url = new URL(location.href);
+    url.searchParams.set(fact[0], fact[1]);
+    return url.href;
+  };
+
+  const check = () => {
+    scheduled = false;
+    if (!owns()) return stop();
+    const url = effectiveUrl();
+    if (url !== seenUrl) {
+      seenUrl = url;
+      const next = readPageContext(url, deps.registry, deps.launcher, deps.editor);
+      const changed = next?.launchUrl !== context?.launchUrl || next?.kind !== context?.kind;
+      context = next;
+      if (changed) button?.setPrebuild(undefined);
+      if (context !== undefined && changed) askPrebuild(context);
+    }
+    // Strays: a button left by an older copy of the script, or one the host's re-render duplicated.
+    for (const stray of document.querySelectorAll(`[${BUTTON_ATTR}]`)) {
+      if (stray !== button?.root)
+        (stray.parentElement?.hasAttribute('data-launchpod-wrap') ? stray.parentElement : stray).remove();
+    }
+    if (context === undefined) return remove();
+    const found = findAnchor(candidatesFor(deps.table, deps.family.id, context.kind));
+    const want = found?.anchor.selector ?? '';
+    if (
+      button === undefined ||
+      !button.root.isConnected ||
+      placedBy !== want ||
+      (found && !isPlacedAt(found))
+    ) {
+      remove();
+      button = createLaunchButton({
+        family: deps.family.id,
+        floating: found === undefined,
+        newTab: deps.newTab,
+        shortcut: deps.shortcut,
+        onNeedsLauncher: deps.openOptions,
+      });
+      if (found) place(button.root, found.element, found.anchor);
+      else document.body.append(button.root);
+      placedBy = want;
+      if (lastPrebuild !== undefined) button.setPrebuild(lastPrebuild.state);
+    }
+    button.update(context);
+    if (found === undefined) {
+      const page = location.origin + location.pathname;
+      if (!missed.has(`${context.kind} ${page}`)) {
+        missed.add(`${context.kind} ${page}`);
+        deps.recordMiss(context.kind, page);
+      }
+    }
+  };
+
+  let lastPrebuild: { url: string; state: PrebuildState | undefined } | undefined;
+  const askPrebuild = (page: PageContext) => {
+    lastPrebuild = undefined;
+    deps.requestPrebuild(page.pageUrl).then(
+      (state) => {
+        if (context?.pageUrl !== page.pageUrl) return;
+        lastPrebuild = { url: page.pageUrl, state };
+        button?.setPrebuild(state);
+      },
+      () => {}, // launcher unreachable: the button simply shows no indicator
+    );
+  };
+
+  const isPlacedAt = (found: { element: Element; anchor: Anchor }): boolean => {
+    const node = button?.root.parentElement?.hasAttribute('data-launchpod-wrap')
+      ? button.root.parentElement
+      : button?.root;
+    if (!node) return false;
+    switch (found.anchor.position) {
+      case 'before':
+        return node.nextElementSibling === found.element;
+      case 'after':
+        return node.previousElementSibling === found.element;
+      default:
+        return node.parentElement === found.element;
+    }
+  };
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // One check per frame at most; setTimeout covers background tabs where frames do not run.
+    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible')
+      requestAnimationFrame(check);
+    else setTimeout(check, 16);
+  };
+
+  // The Navigation API reports pushState/replaceState itself; without it the observer also compares the URL.
+  const nav = (globalThis as { navigation?: EventTarget }).navigation;
+  const watchUrl = nav === undefined || deps.revisionFact !== undefined;
+  // O(1) per mutation batch: an isConnected read (and a URL compare where needed); the anchor search runs only
+  // when one fails.
+  const observer = new MutationObserver(() => {
+    if (scheduled) return;
+    if (context !== undefined && (button === undefined || !button.root.isConnected || placedBy === ''))
+      schedule();
+    else if (watchUrl && (deps.revisionFact === undefined ? location.href : effectiveUrl()) !== seenUrl)
+      schedule();
+  });
+  observer.observe(document.documentElement, { childList: true, subtree: true });
+  for (const name of NAVIGATION_EVENTS) window.addEventListener(name, schedule);
+  document.addEventListener('turbo:render', schedule);
+  document.addEventListener('turbo:load', schedule);
+  nav?.addEventListener('navigatesuccess', schedule);
+  nav?.addEventListener('currententrychange', schedule);
+
+  function stop() {
+    observer.disconnect();
+    for (const name of NAVIGATION_EVENTS) window.removeEventListener(name, schedule);
+    document.removeEventListener('turbo:render', schedule);
+    document.removeEventListener('turbo:load', schedule);
+    nav?.removeEventListener('navigatesuccess', schedule);
+    nav?.removeEventListener('currententrychange', schedule);
+  }
+
+  check();
+  return { check, stop };
+}
+
+function findAnchor(candidates: readonly Anchor[]): { element: Element; anchor: Anchor } | undefined {
+  for (const anchor of candidates) {
+    let element: Element | null = null;
+    try {
+      element = document.querySelector(anchor.selector);
+    } catch {
+      continue; // a selector this browser cannot read (remote table written for a newer engine)
+    }
+    if (element !== null) return { element, anchor };
+  }
+  return undefined;
+}
+
+function place(root: HTMLElement, element: Element, anchor: Anchor): void {
+  let node: HTMLElement = root;
+  if (anchor.wrap === 'li') {
+    node = document.createElement('li');
+    node.setAttribute('data-launchpod-wrap', '');
+    node.append(root);
+  }
+  switch (anchor.position) {
+    case 'before':
+      element.before(node);
+      break;
+    case 'after':
+      element.after(node);
+      break;
+    case 'prepend':
+      element.prepend(node);
+      break;
+    case 'append':
+      element.append(node);
+      break;
+  }
+}

@@ -1,0 +1,16 @@
+// Messages from content scripts, the popup and the options page to the background script. Types only.
+
+import type { HostFamilyId } from '../../shared/launch-request.ts';
+
+export type ContentMessage =
+  | { readonly type: 'prebuild-status'; readonly pageUrl: string }
+  | {
+      readonly type: 'anchor-miss';
+      readonly family: HostFamilyId;
+      readonly kind: string;
+      readonly page: string;
+    }
+  | { readonly type: 'open-options' }
+  | { readonly type: 'refresh-anchors'; readonly force?: boolean }
+  | { readonly type: 'self-hosted-changed' }
+  | { readonly type: 'launch-url'; readonly input: string };

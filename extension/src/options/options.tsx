@@ -1,0 +1,220 @@
+// The options page (also the first-run page): launcher address, tab behaviour, per-host switches, self-hosted
+// instances (granted one origin at a time) and diagnostics. Never asks for a permission broader than one origin.
+
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import {
+  checkLauncherUrl,
+  type LocalRecords,
+  readLocal,
+  readSettings,
+  type SelfHostedSite,
+  type Settings,
+  writeSettings,
+} from '../settings.ts';
+
+const FAMILY_NAMES: Record<HostFamilyId, string> = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+  'bitbucket-cloud': 'Bitbucket Cloud',
+  'bitbucket-server': 'Bitbucket Server / Data Center',
+};
+const SELF_HOSTABLE: HostFamilyId[] = ['github', 'gitlab', 'bitbucket-server'];
+
+function Options() {
+  const [settings, setSettings] = useState<Settings>();
+  const [local, setLocal] = useState<LocalRecords>({});
+  const [launcher, setLauncher] = useState('');
+  const [message, setMessage] = useState('');
+  const [siteText, setSiteText] = useState('');
+  const [siteFamily, setSiteFamily] = useState<HostFamilyId>('gitlab');
+  const [granted, setGranted] = useState<readonly string[]>([]);
+  const firstRun = location.hash === '#first-run';
+  const hashError = new URLSearchParams(location.hash.slice(1)).get('error');
+
+  useEffect(() => {
+    void readSettings().then((s) => {
+      setSettings(s);
+      setLauncher(s.launcherUrl);
+    });
+    void readLocal().then(setLocal);
+  }, []);
+  // Re-read after every action (its message changes): a grant may have been answered meanwhile.
+  useEffect(() => {
+    void message;
+    void browser.permissions.getAll().then((p) => setGranted(p.origins ?? []));
+  }, [message]);
+  if (settings === undefined) return <p>Loading…</p>;
+
+  const save = async (change: Partial<Settings>, note = 'Saved.') => {
+    setSettings(await writeSettings(change));
+    setMessage(note);
+  };
+  const saveLauncher = async (event: Event) => {
+    event.preventDefault();
+    const checked = checkLauncherUrl(launcher);
+    if (!checked.ok) return setMessage(checked.message);
+    setLauncher(checked.origin);
+    await save({ launcherUrl: checked.origin }, `Saved: buttons now open ${checked.origin}.`);
+    // Asked after saving, so declining still leaves a working setting (the launcher allows extension origins).
+    void browser.permissions.request({ origins: [`${checked.origin}/*`] }).catch(() => {});
+  };
+  const grant = async (event: Event) => {
+    event.preventDefault();
+    let origin: string;
+    try {
+      const url = new URL(
+        /^https?:\/\//.test(siteText.trim()) ? siteText.trim() : `https://${siteText.trim()}`,
+      );
+      origin = url.origin;
+    } catch {
+      return setMessage('Enter the instance address, like https://git.example.com.');
+    }
+    // Saved before asking; the background registers the content script only once the origin is granted.
+    const selfHosted = [
+      ...settings.selfHosted.filter((s) => s.origin !== origin),
+      { origin, family: siteFamily },
+    ];
+    await save({ selfHosted }, `Asking for ${origin}…`);
+    const granted = await browser.permissions.request({ origins: [`${origin}/*`] });
+    await browser.runtime.sendMessage({ type: 'self-hosted-changed' });
+    setMessage(granted ? `Enabled on ${origin}.` : `${origin} was not granted; the button stays off there.`);
+    setSiteText('');
+  };
+  const revoke = async (site: SelfHostedSite) => {
+    await browser.permissions.remove({ origins: [`${site.origin}/*`] });
+    await save(
+      { selfHosted: settings.selfHosted.filter((s) => s.origin !== site.origin) },
+      `Removed ${site.origin}.`,
+    );
+    await browser.runtime.sendMessage({ type: 'self-hosted-changed' });
+  };
+  const refresh = async () => {
+    await browser.runtime.sendMessage({ type: 'refresh-anchors', force: true });
+    setLocal(await readLocal());
+  };
+
+  return (
+    <main>
+      <h1>Launchpod</h1>
+      {firstRun && settings.launcherUrl === '' && (
+        <p class="notice" role="status">
+          Welcome. Enter the address of your Launchpod launcher to put an “Open in workspace” button on
+          repository pages.
+        </p>
+      )}
+      {hashError && (
+        <p class="error" role="alert">
+          {hashError}
+        </p>
+      )}
+      <form onSubmit={saveLauncher}>
+        <label for="launcher">Launcher address</label>
+        <input
+          id="launcher"
+          type="url"
+          placeholder="https://launchpod.example"
+          value={launcher}
+          onInput={(e) => setLauncher((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit">Save</button>
+      </form>
+      <p role="status" id="message">
+        {message}
+      </p>
+
+      <h2>Opening</h2>
+      <label>
+        <input
+          type="checkbox"
+          id="new-tab"
+          checked={settings.openIn === 'new-tab'}
+          onChange={(e) => save({ openIn: (e.target as HTMLInputElement).checked ? 'new-tab' : 'same-tab' })}
+        />{' '}
+        Open workspaces in a new tab
+      </label>
+      <label for="editor">Default editor</label>
+      <select
+        id="editor"
+        value={settings.editor}
+        onChange={(e) => save({ editor: (e.target as HTMLSelectElement).value })}
+      >
+        <option value="">The launcher’s default</option>
+        <option value="code">VS Code (browser)</option>
+        <option value="code-desktop">VS Code (desktop)</option>
+        <option value="intellij">IntelliJ IDEA</option>
+      </select>
+
+      <h2>Hosts</h2>
+      {(Object.keys(FAMILY_NAMES) as HostFamilyId[]).map((family) => (
+        <label key={family}>
+          <input
+            type="checkbox"
+            checked={settings.enabled[family]}
+            onChange={(e) =>
+              save({ enabled: { ...settings.enabled, [family]: (e.target as HTMLInputElement).checked } })
+            }
+          />{' '}
+          {FAMILY_NAMES[family]}
+        </label>
+      ))}
+
+      <h2>Self-hosted instances</h2>
+      <ul id="self-hosted">
+        {settings.selfHosted.map((site) => (
+          <li key={site.origin}>
+            {site.origin} ({FAMILY_NAMES[site.family]})
+            {granted.includes(`${site.origin}/*`) ? '' : ' — not granted yet'}{' '}
+            <button type="button" onClick={() => revoke(site)}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={grant}>
+        <input
+          aria-label="Instance address"
+          placeholder="https://git.example.com"
+          value={siteText}
+          onInput={(e) => setSiteText((e.target as HTMLInputElement).value)}
+        />
+        <select
+          aria-label="Instance kind"
+          value={siteFamily}
+          onChange={(e) => setSiteFamily((e.target as HTMLSelectElement).value as HostFamilyId)}
+        >
+          {SELF_HOSTABLE.map((f) => (
+            <option key={f} value={f}>
+              {FAMILY_NAMES[f]}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Enable on this instance</button>
+      </form>
+
+      <h2>Diagnostics</h2>
+      <p id="remote-table">
+        Remote anchor table:{' '}
+        {local.remoteTable
+          ? `${local.remoteTable.outcome} (${local.remoteTable.detail}) at ${new Date(local.remoteTable.fetchedAt).toISOString()}`
+          : 'not fetched yet'}{' '}
+        <button type="button" onClick={refresh}>
+          Refresh now
+        </button>
+      </p>
+      <h3>Pages where no anchor matched (the floating button was shown)</h3>
+      <ul id="misses">
+        {(local.anchorMisses ?? []).map((m) => (
+          <li key={`${m.kind} ${m.page}`}>
+            {new Date(m.at).toISOString()} — {FAMILY_NAMES[m.family]} {m.kind}: {m.page}
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<Options />, root);

@@ -1,0 +1,96 @@
+// The toolbar popup: the current tab's context as the extension reads it and an Open button, or why this page
+// cannot be opened — and, on a self-hosted instance, "Enable on this site" for exactly that origin.
+
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { readSettings, writeSettings } from '../settings.ts';
+
+type Answer = { ok: true; url: string } | { ok: false; message: string };
+const SELF_HOSTED: Record<string, HostFamilyId> = {
+  GitHub: 'github',
+  GitLab: 'gitlab',
+  Bitbucket: 'bitbucket-server',
+};
+
+function Popup() {
+  const [page, setPage] = useState<string>();
+  const [answer, setAnswer] = useState<Answer>();
+  const [family, setFamily] = useState<HostFamilyId>();
+  const [note, setNote] = useState('');
+  useEffect(() => {
+    void (async () => {
+      const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+      const url = tab?.url ?? '';
+      setPage(url);
+      if (url === '') {
+        setAnswer({ ok: false, message: 'Launchpod cannot see this tab’s address.' });
+        return;
+      }
+      setAnswer((await browser.runtime.sendMessage({ type: 'launch-url', input: url })) as Answer);
+      // activeTab lets the popup read this page's application-name meta: is it a self-hosted git host?
+      if (tab?.id !== undefined && /^https?:/.test(url)) {
+        const [result] = await browser.scripting
+          .executeScript({
+            target: { tabId: tab.id },
+            func: () => {
+              const meta = (name: string) =>
+                document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
+              return meta('hostname') !== '' ? 'GitHub' : meta('application-name');
+            },
+          })
+          .catch(() => []);
+        const detected = SELF_HOSTED[String(result?.result ?? '')];
+        if (detected) setFamily(detected);
+      }
+    })();
+  }, []);
+
+  const enable = async () => {
+    if (page === undefined || family === undefined) return;
+    const origin = new URL(page).origin;
+    // Saved before asking: Firefox closes the popup while its permission prompt is open, and the background
+    // registers the content script when the grant arrives (permissions.onAdded).
+    const settings = await readSettings();
+    await writeSettings({
+      selfHosted: [...settings.selfHosted.filter((s) => s.origin !== origin), { origin, family }],
+    });
+    const granted = await browser.permissions.request({ origins: [`${origin}/*`] });
+    setNote(granted ? `Enabled on ${origin}: reload the page.` : `${origin} was not granted.`);
+  };
+
+  if (answer === undefined) return <p>Reading this page…</p>;
+  return (
+    <main>
+      {answer.ok ? (
+        <>
+          <p>
+            Context: <code>{page}</code>
+          </p>
+          <a class="open" href={answer.url} target="_blank" rel="noopener">
+            Open in workspace
+          </a>
+        </>
+      ) : (
+        <p role="alert">{answer.message}</p>
+      )}
+      {!answer.ok && family !== undefined && (
+        <p>
+          <button type="button" id="enable-site" onClick={enable}>
+            Enable on this site
+          </button>{' '}
+          {note}
+        </p>
+      )}
+      <p>
+        <a href="options.html" target="_blank" rel="noopener">
+          Options
+        </a>
+      </p>
+    </main>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<Popup />, root);

@@ -1,0 +1,85 @@
+// The extension's settings and local records, with their defaults: one place that knows the storage keys. Never
+// stores a token or page content; the launcher address is the only thing a user must provide.
+
+import browser from 'webextension-polyfill';
+import type { HostFamilyId } from '../../shared/launch-request.ts';
+import type { AnchorTable } from './hosts/anchor-table.ts';
+
+export { checkLauncherUrl } from './launcher-address.ts';
+
+declare const __LAUNCHER_URL__: string;
+/** Set at build time: `LAUNCHER_URL=https://launchpod.example npm run build`. Empty when none was given. */
+export const BUILT_IN_LAUNCHER: string = typeof __LAUNCHER_URL__ === 'string' ? __LAUNCHER_URL__ : '';
+
+export interface SelfHostedSite {
+  /** `https://git.corp.example` */
+  readonly origin: string;
+  readonly family: HostFamilyId;
+}
+
+export interface Settings {
+  readonly launcherUrl: string;
+  readonly openIn: 'same-tab' | 'new-tab';
+  readonly enabled: Readonly<Record<HostFamilyId, boolean>>;
+  /** `code`, `intellij-latest`… or '' for the launcher's default. */
+  readonly editor: string;
+  readonly selfHosted: readonly SelfHostedSite[];
+}
+
+export const defaultSettings: Settings = {
+  launcherUrl: BUILT_IN_LAUNCHER,
+  openIn: 'same-tab',
+  enabled: { github: true, gitlab: true, 'bitbucket-cloud': true, 'bitbucket-server': true },
+  editor: '',
+  selfHosted: [],
+};
+
+export async function readSettings(): Promise<Settings> {
+  const stored = (await browser.storage.sync.get('settings')).settings as Partial<Settings> | undefined;
+  return {
+    ...defaultSettings,
+    ...stored,
+    enabled: { ...defaultSettings.enabled, ...stored?.enabled },
+  };
+}
+
+export async function writeSettings(change: Partial<Settings>): Promise<Settings> {
+  const next = { ...(await readSettings()), ...change };
+  await browser.storage.sync.set({ settings: next });
+  return next;
+}
+
+// ---- Local records (storage.local) -----------------------------------------------------------------------------
+
+export interface AnchorMiss {
+  readonly family: HostFamilyId;
+  readonly kind: string;
+  /** Origin and path only: no query, no fragment. */
+  readonly page: string;
+  readonly at: number;
+}
+
+export interface RemoteTableRecord {
+  readonly fetchedAt: number;
+  readonly outcome: 'applied' | 'older' | 'malformed' | 'unreachable';
+  readonly detail: string;
+  readonly revision?: number;
+}
+
+export interface LocalRecords {
+  readonly anchorTable?: AnchorTable;
+  readonly remoteTable?: RemoteTableRecord;
+  readonly anchorMisses?: readonly AnchorMiss[];
+  readonly shortcut?: string;
+}
+
+export const MAX_MISSES = 50;
+
+export async function readLocal(): Promise<LocalRecords> {
+  return (await browser.storage.local.get([
+    'anchorTable',
+    'remoteTable',
+    'anchorMisses',
+    'shortcut',
+  ])) as LocalRecords;
+}

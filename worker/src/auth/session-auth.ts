@@ -1,0 +1,246 @@
+// What the rest of the launcher asks of sign-in: the browser's session (from the signed cookie), the signed-in
+// user's credentials for a host (refreshed when expired), one-time clone credential URLs, and the "sign in with
+// <host>" way out of a private-repository error. Tokens never leave this module except as HostCredentials for a
+// host request or the answer to a redeemed clone credential.
+
+import type { Context } from 'hono';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { parseLaunchInput } from '../../../shared/context-url.ts';
+import type { HostEntry } from '../../../shared/hosts/host-family.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { LauncherConfig } from '../config.ts';
+import { LaunchError } from '../errors.ts';
+import type { HostCredentials } from '../hosts/host-resolver.ts';
+import { type AuthConfig, authConfig } from './auth-config.ts';
+import { mintCloneCredential } from './clone-credentials.ts';
+import { oauthHost, refreshToken } from './oauth-client.ts';
+import { hostLabel, signInFamilies } from './providers.ts';
+import { hit, LIMITS } from './rate-limit.ts';
+import {
+  deleteHostToken,
+  findSession,
+  type HostToken,
+  readHostToken,
+  SESSION_TTL_MS,
+  type Session,
+  storeHostToken,
+} from './sessions.ts';
+
+export const SESSION_COOKIE = 'lp_session';
+/** Refresh this long before the host's expiry, so a token does not die between resolution and clone. */
+const EXPIRY_MARGIN_MS = 2 * 60 * 1000;
+
+// Any app's context whose `config` variable is set (the launcher's, the /auth routes').
+// biome-ignore lint/suspicious/noExplicitAny: Hono contexts of different Variables are not assignable to each other.
+type AnyContext = Context<any>;
+const configOf = (c: AnyContext): LauncherConfig => c.get('config') as LauncherConfig;
+const envOf = (c: AnyContext): Env => c.env as Env;
+
+/** Sign-in settings, or undefined when this launcher has none; a broken setting is an operator error page. */
+export async function authOf(env: Env): Promise<AuthConfig | undefined> {
+  const auth = await authConfig(env);
+  if (!auth.ok) {
+    console.error(`launcher configuration: ${auth.error}`);
+    throw new LaunchError('host-unavailable', {
+      title: 'This launcher is not configured correctly',
+      detail: `The operator needs to fix a setting: ${auth.error}`,
+    });
+  }
+  return auth.value;
+}
+
+const sessions = new WeakMap<Request, Promise<Session | undefined>>();
+
+/** The request's live session: a valid signature and a row in D1 that has not expired. Read once per request. */
+export function requestSession(c: AnyContext, auth: AuthConfig, now: number): Promise<Session | undefined> {
+  let found = sessions.get(c.req.raw);
+  if (found === undefined) {
+    found = (async () => {
+      const id = await getSignedCookie(c, auth.sessionSecret, SESSION_COOKIE);
+      // `false`: the signature does not match (a tampered cookie) — treated as no session.
+      if (typeof id !== 'string' || !/^[\w-]{43}$/.test(id)) return undefined;
+      return findSession(envOf(c).DB, id, now);
+    })();
+    sessions.set(c.req.raw, found);
+  }
+  return found;
+}
+
+export function rememberSession(c: AnyContext, session: Session): void {
+  sessions.set(c.req.raw, Promise.resolve(session));
+}
+
+export async function setSessionCookie(c: AnyContext, auth: AuthConfig, session: Session): Promise<void> {
+  await setSignedCookie(c, SESSION_COOKIE, session.id, auth.sessionSecret, {
+    httpOnly: true,
+    secure: configOf(c).origin.startsWith('https:'),
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  });
+}
+
+export function clearSessionCookie(c: AnyContext): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: configOf(c).origin.startsWith('https:') });
+}
+
+/** The workspace owner: the signed-in user, else undefined (the caller keeps its anonymous owner). */
+export async function signedInOwner(c: AnyContext, now: number): Promise<string | undefined> {
+  const auth = await authOf(envOf(c));
+  if (auth === undefined) return undefined;
+  const session = await requestSession(c, auth, now);
+  return session?.userId == null ? undefined : `user:${session.userId}`;
+}
+
+export const signInPath = (host: string, returnTo: string): string =>
+  `/auth/${encodeURIComponent(host)}/sign-in?returnTo=${encodeURIComponent(returnTo)}`;
+
+export function signInAgain(entry: HostEntry, why: string, returnTo = '/'): LaunchError {
+  const label = hostLabel(entry);
+  return new LaunchError('sign-in-required', {
+    title: `Sign in with ${label} again`,
+    detail: `${why} Sign in with ${label} again to open private repositories.`,
+    wayOut: { label: `Sign in with ${label}`, href: signInPath(entry.hostname, returnTo) },
+    facts: { signIn: signInPath(entry.hostname, returnTo) },
+  });
+}
+
+/**
+ * A host's token from a session, refreshed when it has expired (and stored again). A refused refresh (revoked,
+ * expired refresh token) deletes the token and asks the user to sign in again.
+ */
+export async function sessionHostToken(
+  db: D1Database,
+  auth: AuthConfig,
+  config: LauncherConfig,
+  sessionHash: string,
+  entry: HostEntry,
+  now: number,
+): Promise<Result<HostToken | undefined, LaunchError>> {
+  const token = await readHostToken(db, auth, sessionHash, entry.hostname);
+  if (token === undefined) return ok(undefined);
+  if (token.expiresAt === undefined || token.expiresAt - EXPIRY_MARGIN_MS > now) return ok(token);
+  const family = signInFamilies[entry.family];
+  const client = auth.clients.get(entry.hostname);
+  if (family.kind !== 'oauth' || client === undefined || token.refreshToken === undefined) {
+    await deleteHostToken(db, sessionHash, entry.hostname);
+    return err(signInAgain(entry, `Your ${hostLabel(entry)} sign-in has expired.`));
+  }
+  const refreshed = await refreshToken(oauthHost(entry, family, client, config.origin), token, now);
+  if (!refreshed.ok) {
+    if (refreshed.error.kind === 'unavailable') {
+      return err(
+        new LaunchError('host-unavailable', {
+          title: `${hostLabel(entry)} did not answer`,
+          detail: `Your ${hostLabel(entry)} sign-in needed renewing and ${hostLabel(entry)} did not answer. Try again in a minute.`,
+          wayOut: { label: 'Try again', href: '' },
+        }),
+      );
+    }
+    await deleteHostToken(db, sessionHash, entry.hostname);
+    return err(signInAgain(entry, `Your ${hostLabel(entry)} sign-in has expired or was revoked.`));
+  }
+  await storeHostToken(db, auth, sessionHash, refreshed.value, now);
+  return ok(refreshed.value);
+}
+
+/** The user step of resolution: this browser's token for the host, when signed in with it. */
+export async function requestUserCredentials(
+  c: AnyContext,
+  entry: HostEntry,
+  now: number,
+): Promise<Result<HostCredentials | undefined, LaunchError>> {
+  const auth = await authOf(envOf(c));
+  if (auth === undefined) return ok(undefined);
+  const session = await requestSession(c, auth, now);
+  if (session === undefined) return ok(undefined);
+  const token = await sessionHostToken(envOf(c).DB, auth, configOf(c), session.hash, entry, now);
+  if (!token.ok) return token;
+  return ok(token.value === undefined ? undefined : { kind: 'user', token: token.value.accessToken });
+}
+
+/** A one-time clone credential URL for a workspace resolved with this browser's token for `host`. */
+export async function requestCloneCredentialUrl(
+  c: AnyContext,
+  host: string,
+  workspaceId: string,
+  cluster: string,
+  now: number,
+): Promise<string | undefined> {
+  const auth = await authOf(envOf(c));
+  if (auth === undefined) return undefined;
+  const session = await requestSession(c, auth, now);
+  if (session === undefined) return undefined;
+  return mintCloneCredential(
+    envOf(c).DB,
+    configOf(c).origin,
+    { workspaceId, cluster, sessionHash: session.hash, host },
+    now,
+  );
+}
+
+/**
+ * A private-repository error (anonymous or server-token 404 that may be private, a refused or rejected token) with
+ * "Sign in with <host>" as its way out, back to `returnTo` (a launcher path) afterwards.
+ */
+export function withSignInWayOut(
+  error: LaunchError,
+  entry: HostEntry | undefined,
+  returnTo: string,
+): LaunchError {
+  if (entry === undefined) return error;
+  const rejected = error.facts.credentialsRejected === true || error.facts.tokenRejected === true;
+  const wanted =
+    (error.code === 'repo-not-found' && error.facts.maybePrivate === true) ||
+    error.code === 'private-repo' ||
+    error.code === 'sign-in-required';
+  if (!wanted) return error;
+  const label = hostLabel(entry);
+  const href = signInPath(entry.hostname, returnTo);
+  return new LaunchError(error.code, {
+    title: error.title,
+    detail: error.detail,
+    wayOut: {
+      label:
+        rejected || error.code === 'sign-in-required'
+          ? `Sign in with ${label} again`
+          : `Sign in with ${label} to open this private repository`,
+      href,
+    },
+    ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+    facts: { ...error.facts, signIn: href },
+  });
+}
+
+/** The launch limit (per client IP and per session): a 429 page with Retry-After when over it. */
+export async function enforceLaunchLimit(c: AnyContext, now: number): Promise<void> {
+  const auth = await authOf(envOf(c));
+  const session = auth === undefined ? undefined : await requestSession(c, auth, now);
+  const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
+  const result = await hit(
+    envOf(c).DB,
+    LIMITS.launch,
+    [`ip:${ip}`, ...(session === undefined ? [] : [`session:${session.hash}`])],
+    now,
+  );
+  if (!result.ok) {
+    throw new LaunchError('rate-limited', {
+      title: 'Too many launches',
+      detail:
+        'This browser or network started too many launches in a short time. Wait a little and try again.',
+      retryAfterSeconds: result.retryAfterSeconds,
+      wayOut: { label: 'Try again', href: '' },
+    });
+  }
+}
+
+/** `withSignInWayOut` for a launch input (the host is read from it); other errors pass unchanged. */
+export function signInWayOutFor(error: LaunchError, input: string, config: LauncherConfig, returnTo: string) {
+  const parsed = parseLaunchInput(input, config.registry);
+  const host = parsed.ok && parsed.value.context.kind !== 'snapshot' ? parsed.value.context.repo.host : '';
+  return withSignInWayOut(
+    error,
+    config.registry.entries.find((e) => e.hostname === host),
+    returnTo,
+  );
+}

@@ -1,0 +1,189 @@
+// The prebuild HTTP surface, thin: signed webhooks in (`POST /webhooks/<family>/<projectId>`), the admin API for
+// projects (`/api/v1/admin/projects`, bearer ADMIN_TOKEN), a prebuild's state for the start page
+// (`GET /api/v1/prebuilds/:id`) and the live badge (`GET /badge/prebuild.svg?url=`). A webhook is verified over
+// its raw body before anything is parsed; nothing here ever returns a webhook secret after creation.
+
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { prebuildBadgeSvg } from '../../../shared/badge.ts';
+import { parseLaunchInput } from '../../../shared/context-url.ts';
+import { hostFamilies } from '../../../shared/host-registry.ts';
+import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import type { LauncherConfig } from '../config.ts';
+import { prebuildBadgeState } from './badge.ts';
+import { getPrebuild, type PrebuildRecord } from './prebuild-records.ts';
+import type { PrebuildMessage } from './prebuild-trigger.ts';
+import {
+  createProject,
+  deleteProject,
+  getProject,
+  listProjects,
+  projectJson,
+  readSettings,
+} from './projects.ts';
+import { readWebhookEvent } from './webhook-events.ts';
+import { deliveryId, verifyToken, verifyWebhook } from './webhook-signature.ts';
+
+type RoutesEnv = { Bindings: Env; Variables: { config: LauncherConfig } };
+
+export const MAX_WEBHOOK_BODY = 1024 * 1024;
+
+const isFamily = (f: string): f is HostFamilyId => Object.hasOwn(hostFamilies, f);
+
+export function prebuildRoutes(now: () => number) {
+  const app = new Hono<RoutesEnv>();
+
+  // ---- Webhooks -------------------------------------------------------------------------------------------------
+  app.post(
+    '/webhooks/:family/:projectId',
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BODY,
+      onError: (c) => c.json({ error: `webhook bodies are limited to ${MAX_WEBHOOK_BODY / 1024} KiB` }, 413),
+    }),
+    async (c) => {
+      const family = c.req.param('family');
+      const project = isFamily(family) ? await getProject(c.env.DB, c.req.param('projectId')) : undefined;
+      if (project === undefined || project.repo.family !== family)
+        return c.json({ error: 'no such project: register it with the admin API first' }, 404);
+      const body = await c.req.arrayBuffer();
+      const check = await verifyWebhook(project.repo.family, project.webhookSecret, c.req.raw.headers, body);
+      if (!check.ok) return c.json({ error: `signature refused (${check.reason})` }, 401);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(new TextDecoder().decode(body));
+      } catch {
+        return c.json(
+          { error: 'the webhook body is not JSON (set the content type to application/json)' },
+          400,
+        );
+      }
+      const read = readWebhookEvent(project.repo.family, c.req.raw.headers, payload);
+      if (read.kind === 'ping') return c.json({ ok: true, pong: true }, 200);
+      if (read.kind === 'irrelevant') return c.json({ ignored: read.why }, 202);
+      // Replays and host retries carry the same delivery id; a body without one is keyed by its digest.
+      const delivery = deliveryId(project.repo.family, c.req.raw.headers) ?? `body:${await digestHex(body)}`;
+      const fresh = await c.env.DB.prepare(
+        `INSERT INTO webhook_deliveries (project_id, delivery_id, received_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING RETURNING delivery_id`,
+      )
+        .bind(project.id, delivery, now())
+        .first();
+      if (fresh === null) return c.json({ duplicate: true, delivery }, 202);
+      const messages: PrebuildMessage[] = read.triggers.map((trigger) => ({
+        projectId: project.id,
+        deliveryId: delivery,
+        trigger,
+      }));
+      await c.env.PREBUILDS.sendBatch(messages.map((body) => ({ body })));
+      return c.json({ accepted: messages.length, delivery }, 202);
+    },
+  );
+
+  // ---- Admin API ------------------------------------------------------------------------------------------------
+  app.use(
+    '/api/v1/admin/*',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: (c) => c.json({ error: 'admin requests are limited to 16 KiB' }, 413),
+    }),
+  );
+  app.use('/api/v1/admin/*', async (c, next) => {
+    const token = c.env.ADMIN_TOKEN;
+    if (token === undefined || token.length < 16)
+      return c.json({ error: 'the admin API is off: set the ADMIN_TOKEN secret (16+ characters)' }, 503);
+    const header = c.req.header('authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const check = await verifyToken(token, given);
+    if (!check.ok) {
+      c.header('www-authenticate', 'Bearer');
+      return c.json({ error: 'send Authorization: Bearer <ADMIN_TOKEN>' }, 401);
+    }
+    await next();
+  });
+
+  app.get('/api/v1/admin/projects', async (c) => {
+    const origin = c.get('config').origin;
+    return c.json({ projects: (await listProjects(c.env.DB)).map((p) => projectJson(p, origin)) });
+  });
+
+  app.post('/api/v1/admin/projects', async (c) => {
+    let body: Record<string, unknown>;
+    try {
+      body = (await c.req.json()) as Record<string, unknown>;
+    } catch {
+      return c.json({ error: 'send JSON like {"repoUrl": "https://github.com/owner/repo"}' }, 400);
+    }
+    const parsed = parseLaunchInput(
+      typeof body.repoUrl === 'string' ? body.repoUrl : '',
+      c.get('config').registry,
+    );
+    if (!parsed.ok || parsed.value.context.kind === 'snapshot')
+      return c.json({ error: `repoUrl: ${parsed.ok ? 'not a repository' : parsed.error.message}` }, 400);
+    const settings = readSettings(body, randomSecret());
+    if (!settings.ok) return c.json({ error: settings.error }, 400);
+    const project = await createProject(c.env.DB, parsed.value.context.repo, settings.value, now());
+    if (project === undefined) return c.json({ error: 'this repository is already a project' }, 409);
+    // The only answer that ever carries the secret: paste it into the host's webhook settings now.
+    return c.json(
+      { ...projectJson(project, c.get('config').origin), webhookSecret: project.webhookSecret },
+      201,
+    );
+  });
+
+  app.delete('/api/v1/admin/projects/:id', async (c) =>
+    (await deleteProject(c.env.DB, c.req.param('id')))
+      ? c.body(null, 204)
+      : c.json({ error: 'no such project' }, 404),
+  );
+
+  // ---- A prebuild's state (the start page polls it while waiting) ----------------------------------------------
+  app.get('/api/v1/prebuilds/:id', async (c) => {
+    const record = await getPrebuild(c.env.DB, c.req.param('id'));
+    if (record === undefined) return c.json({ error: 'no such prebuild' }, 404);
+    c.header('cache-control', 'no-store');
+    return c.json(prebuildJson(record));
+  });
+
+  // ---- Badge --------------------------------------------------------------------------------------------------
+  app.get('/badge/prebuild.svg', async (c) => {
+    const config = c.get('config');
+    const state = await prebuildBadgeState(c.env.DB, config.registry, c.req.query('url') ?? '', now());
+    const svg = prebuildBadgeSvg(config.brand, state);
+    const etag = `"${(await digestHex(new TextEncoder().encode(svg).buffer)).slice(0, 24)}"`;
+    const headers = {
+      'content-type': 'image/svg+xml; charset=utf-8',
+      'cache-control': 'public, max-age=60',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      etag,
+    };
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    return c.body(svg, 200, headers);
+  });
+
+  return app;
+}
+
+export function prebuildJson(r: PrebuildRecord) {
+  return {
+    id: r.id,
+    state: r.state,
+    sha: r.sha,
+    ref: r.ref,
+    cluster: r.cluster,
+    startedAt: new Date(r.startedAt).toISOString(),
+    ...(r.finishedAt !== null && { finishedAt: new Date(r.finishedAt).toISOString() }),
+    ...(r.durationMs !== null && { durationMs: r.durationMs }),
+    ...(r.logUrl !== null && { logUrl: r.logUrl }),
+    ...(r.error !== null && { error: r.error }),
+  };
+}
+
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function digestHex(body: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', body);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

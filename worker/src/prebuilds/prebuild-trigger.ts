@@ -1,0 +1,197 @@
+// The queue consumer's work for one accepted webhook trigger: read `.gitpod.yml` at the commit, skip (recorded,
+// with the reason) when there is nothing to prebuild or the branch does not match, reuse an unfailed prebuild of
+// the same commit and config, else claim one and start it on a cluster through the contract. Never starts two
+// prebuilds for one commit and config (the D1 claim is the serialisation point).
+
+import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from '../../../shared/cluster-contract.ts';
+import { needsPrebuild, parseGitpodConfig, prebuildFingerprint } from '../../../shared/gitpod-config.ts';
+import type { RepoRef } from '../../../shared/launch-request.ts';
+import { chooseClusters } from '../cluster-choice.ts';
+import { startWorkspace } from '../cluster-client.ts';
+import { clusterHealth, markClusterDown } from '../cluster-health.ts';
+import type { HostCredentials } from '../hosts/host-resolver.ts';
+import { checkedWorkspaceUrl, type LaunchDeps } from '../launch.ts';
+import { claimPrebuild, markStarted, prebuildsAt, repoKey, transition } from './prebuild-records.ts';
+import { branchMatches, getProject } from './projects.ts';
+import type { WebhookTrigger } from './webhook-events.ts';
+
+/** What goes on the PREBUILDS queue: one trigger of one accepted delivery. */
+export interface PrebuildMessage {
+  readonly projectId: string;
+  readonly deliveryId: string;
+  readonly trigger: WebhookTrigger;
+}
+
+export type TriggerOutcome =
+  | { readonly kind: 'started'; readonly prebuildId: string; readonly cluster: string }
+  | { readonly kind: 'reused'; readonly prebuildId: string }
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly prebuildId: string; readonly reason: string };
+
+export type TriggerDeps = Pick<
+  LaunchDeps,
+  'config' | 'db' | 'cache' | 'resolvers' | 'now' | 'http' | 'clusterTimeoutMs' | 'random'
+>;
+
+const MAX_START_ATTEMPTS = 3;
+
+export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): Promise<TriggerOutcome> {
+  const project = await getProject(deps.db, message.projectId);
+  if (project === undefined) return { kind: 'skipped', reason: 'the project was deleted' };
+  const { trigger } = message;
+  const skip = async (reason: string): Promise<TriggerOutcome> => {
+    await deps.db
+      .prepare(
+        'INSERT INTO prebuild_skips (project_id, sha, ref, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)',
+      )
+      .bind(project.id, trigger.sha, trigger.branch, reason, deps.now())
+      .run();
+    return { kind: 'skipped', reason };
+  };
+  if (trigger.kind === 'pull-request') {
+    if (!project.pullRequests) return skip('prebuilds for pull requests are off for this project');
+    if (trigger.fromFork && !project.pullRequestsFromForks)
+      return skip('prebuilds for pull requests from forks are off for this project');
+  }
+  // A fork's pull request is built from the fork, where its head commit lives.
+  const repo: RepoRef =
+    trigger.kind === 'pull-request' && trigger.fromFork && trigger.headRepo !== undefined
+      ? { ...project.repo, owner: trigger.headRepo.owner, name: trigger.headRepo.name }
+      : project.repo;
+  const entry = deps.config.registry.entries.find((e) => e.hostname === repo.host);
+  const resolver = deps.resolvers[repo.family];
+  if (entry === undefined || resolver === undefined)
+    return skip(`${repo.host} is not configured on this launcher`);
+  const token = deps.config.hostTokens.get(entry.hostname);
+  const credentials: HostCredentials =
+    token === undefined ? { kind: 'anonymous' } : { kind: 'server', token };
+
+  const resolved = await resolver.resolve({
+    context: {
+      kind: 'repository',
+      repo,
+      revision: { type: 'commit', sha: trigger.sha, branch: trigger.branch },
+      page: 'commit',
+    },
+    alternatives: [],
+    entry,
+    credentials,
+    ...(deps.http !== undefined && { http: deps.http }),
+  });
+  if (!resolved.ok) return skip(`the host could not resolve ${trigger.sha}: ${resolved.error.detail}`);
+  const context = resolved.value;
+  let configText = context.configText;
+  if (configText === undefined) {
+    const read = await resolver.readFile(repo, context.sha, '.gitpod.yml', entry, credentials, deps.http);
+    if (!read.ok) return skip(`.gitpod.yml could not be read: ${read.error.detail}`);
+    configText = read.value;
+  }
+  if (configText === null) return skip('there is no .gitpod.yml at this commit');
+  const parsed = parseGitpodConfig(configText);
+  if (!parsed.ok) {
+    const first = parsed.error[0];
+    return skip(
+      `.gitpod.yml is invalid${first === undefined ? '' : ` at line ${first.line}: ${first.message}`}`,
+    );
+  }
+  const config = parsed.value;
+  if (!needsPrebuild(config))
+    return skip('.gitpod.yml has no before or init tasks: there is nothing to prebuild');
+  const legacy = { inFile: config.github.prebuildsInFile, prebuilds: config.github.prebuilds };
+  if (trigger.kind === 'push') {
+    const match = branchMatches(project, trigger.branch, context.defaultBranch, legacy);
+    if (!match.ok) return skip(match.reason);
+  } else if (
+    legacy.inFile &&
+    !(trigger.fromFork ? legacy.prebuilds.pullRequestsFromForks : legacy.prebuilds.pullRequests)
+  ) {
+    return skip(
+      `.gitpod.yml turns off prebuilds for ${trigger.fromFork ? 'pull requests from forks' : 'pull requests'}`,
+    );
+  }
+
+  const key = repoKey(repo);
+  if (project.commitInterval > 0 && resolver.history !== undefined) {
+    // Gitpod's rule: skip when any prebuild exists within the last interval + 1 commits.
+    const history = await resolver.history(
+      repo,
+      context.sha,
+      project.commitInterval + 1,
+      entry,
+      credentials,
+      deps.http,
+    );
+    if (history.ok) {
+      const recent = await prebuildsAt(deps.db, [key], history.value.slice(1));
+      const near = recent.prebuilds[0];
+      if (near !== undefined)
+        return skip(
+          `a prebuild exists ${history.value.indexOf(near.sha)} commits back (interval ${project.commitInterval})`,
+        );
+    }
+  }
+
+  const claim = await claimPrebuild(deps.db, {
+    projectId: project.id,
+    repoKey: key,
+    sha: context.sha,
+    ref: context.ref?.name ?? trigger.branch,
+    fingerprint: prebuildFingerprint(config),
+    now: deps.now(),
+  });
+  if (!claim.created) return { kind: 'reused', prebuildId: claim.record.id };
+  const prebuildId = claim.record.id;
+
+  const { configText: _omitted, ...startContext } = context;
+  const request: StartWorkspaceRequest = {
+    contractVersion: CLUSTER_CONTRACT_VERSION,
+    id: prebuildId,
+    type: 'prebuild',
+    prebuildId,
+    owner: { id: `project:${project.id}` },
+    context: startContext,
+    initializer: { kind: 'git' },
+    image: config.image,
+    tasks: config.tasks,
+    ports: config.ports,
+    env: [],
+    eventsUrl: `${deps.config.origin}/api/v1/cluster-events`,
+  };
+  const health = await clusterHealth(deps.config.clusters, deps.cache, deps.now());
+  const candidates = chooseClusters({
+    clusters: deps.config.clusters,
+    health,
+    location: {},
+    ...(deps.random !== undefined && { random: deps.random }),
+  });
+  const problems: string[] = [];
+  for (const { cluster } of candidates.slice(0, MAX_START_ATTEMPTS)) {
+    const started = await startWorkspace(cluster, request, {
+      ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
+    });
+    if (!started.ok) {
+      problems.push(started.error.message);
+      if (started.error.kind === 'transport')
+        await markClusterDown(cluster.name, started.error.message, deps.cache, deps.now());
+      continue;
+    }
+    await markStarted(
+      deps.db,
+      prebuildId,
+      cluster.name,
+      checkedWorkspaceUrl(started.value.url, cluster),
+      deps.now(),
+    );
+    return { kind: 'started', prebuildId, cluster: cluster.name };
+  }
+  const reason =
+    problems.length === 0
+      ? 'no workspace cluster is available'
+      : `no cluster could start it (${problems.join('; ')})`;
+  await transition(deps.db, prebuildId, {
+    to: 'failed',
+    error: `The prebuild could not start: ${reason}.`,
+    now: deps.now(),
+  });
+  return { kind: 'failed', prebuildId, reason };
+}

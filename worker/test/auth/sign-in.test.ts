@@ -1,0 +1,592 @@
+// Sign-in end to end inside workerd, against fake OAuth servers and fake host APIs: a private repository's launch
+// offers "sign in with <host>", the OAuth dance (PKCE checked by the fake) lands back on the same launch, the user's
+// token resolves and starts the workspace with a one-time clone credential. Plus the hostile cases.
+
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBitbucketCloud } from '../../../e2e/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../../../e2e/fakes/bitbucket-server.ts';
+import { type FakeCluster, fakeCluster } from '../../../e2e/fakes/cluster.ts';
+import { fakeGitHub } from '../../../e2e/fakes/github.ts';
+import { fakeGitLab } from '../../../e2e/fakes/gitlab.ts';
+import type { FakeHostData } from '../../../e2e/fakes/model.ts';
+import { type FakeOAuth, fakeOAuth } from '../../../e2e/fakes/oauth.ts';
+import { samples } from '../../../e2e/fakes/sample-data.ts';
+import { EVENT_HEADERS, signEvent } from '../../../shared/cluster-contract.ts';
+import { createApp } from '../../src/app.ts';
+import { type FakeHosts, installFakeHosts } from '../fake-hosts.ts';
+
+const ORIGIN = 'https://launchpod.test';
+const SECRET = 'eu-secret-0123456789';
+const KEY = btoa(String.fromCharCode(...new Uint8Array(32).map((_, i) => i + 1)));
+let clock = 1_800_000_000_000;
+const app = createApp({ backoffMs: [0, 0], clusterTimeoutMs: 1000, now: () => clock });
+
+const copy = (d: FakeHostData): FakeHostData => ({ ...d, tokens: { ...d.tokens } });
+let data: {
+  github: FakeHostData;
+  gitlab: FakeHostData;
+  bitbucketCloud: FakeHostData;
+  bitbucketServer: FakeHostData;
+};
+let oauth: { github: FakeOAuth; gitlab: FakeOAuth; bitbucket: FakeOAuth };
+let cluster: FakeCluster;
+let fakes: FakeHosts;
+let testEnv: Env;
+let logs: string[];
+
+function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
+  fakes?.restore();
+  data = {
+    github: copy(samples.github),
+    gitlab: copy(samples.gitlab),
+    bitbucketCloud: copy(samples.bitbucketCloud),
+    bitbucketServer: copy(samples.bitbucketServer),
+  };
+  const common = { tokens: 'fresh' as const, ...overrides };
+  oauth = {
+    github: fakeOAuth({
+      family: 'github',
+      data: data.github,
+      clientId: 'gh-id',
+      clientSecret: 'gh-secret',
+      ...common,
+    }),
+    gitlab: fakeOAuth({
+      family: 'gitlab',
+      data: data.gitlab,
+      clientId: 'gl-id',
+      clientSecret: 'gl-secret',
+      ...common,
+    }),
+    bitbucket: fakeOAuth({
+      family: 'bitbucket-cloud',
+      data: data.bitbucketCloud,
+      clientId: 'bb-id',
+      clientSecret: 'bb-secret',
+      ...common,
+    }),
+  };
+  const gitlabApi = fakeGitLab(data.gitlab);
+  cluster = fakeCluster({
+    name: 'eu-1',
+    region: 'europe',
+    secret: SECRET,
+    origin: 'https://eu.cluster.test',
+  });
+  fakes = installFakeHosts({
+    'https://github.com': oauth.github.handler,
+    'https://api.github.com': fakeGitHub(data.github),
+    // GitLab serves OAuth and its API on one origin.
+    'https://gitlab.com': (r) =>
+      /^\/(oauth\/|user$)/.test(new URL(r.url).pathname) ? oauth.gitlab.handler(r) : gitlabApi(r),
+    'https://bitbucket.org': oauth.bitbucket.handler,
+    'https://api.bitbucket.org': fakeBitbucketCloud(data.bitbucketCloud),
+    'https://bitbucket.launchpod.test': fakeBitbucketServer(data.bitbucketServer),
+    'https://eu.cluster.test': cluster.handler,
+  });
+}
+
+beforeEach(async () => {
+  setUp();
+  testEnv = {
+    ...env,
+    LAUNCHER_ORIGIN: ORIGIN,
+    BRAND_NAME: 'Launchpod',
+    HOSTS: JSON.stringify([{ hostname: 'bitbucket.launchpod.test', family: 'bitbucket-server' }]),
+    CLUSTERS: JSON.stringify([
+      { name: 'eu-1', baseUrl: 'https://eu.cluster.test', region: 'europe', latitude: 50.1, longitude: 8.7 },
+    ]),
+    CLUSTER_SECRETS: JSON.stringify({ 'eu-1': SECRET }),
+    OAUTH_CLIENTS: JSON.stringify({
+      'github.com': { clientId: 'gh-id', clientSecret: 'gh-secret', userUrl: 'https://github.com/user' },
+      'gitlab.com': { clientId: 'gl-id', clientSecret: 'gl-secret', userUrl: 'https://gitlab.com/user' },
+      'bitbucket.org': {
+        clientId: 'bb-id',
+        clientSecret: 'bb-secret',
+        userUrl: 'https://bitbucket.org/user',
+      },
+    }),
+    TOKEN_KEYS: JSON.stringify({ k1: KEY }),
+    TOKEN_KEY_CURRENT: 'k1',
+    SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+  };
+  const keys = await env.CACHE.list();
+  await Promise.all(keys.keys.map((k) => env.CACHE.delete(k.name)));
+  for (const table of [
+    'workspaces',
+    'sessions',
+    'session_tokens',
+    'oauth_states',
+    'clone_credentials',
+    'rate_limits',
+  ])
+    await env.DB.exec(`DELETE FROM ${table}`);
+  logs = [];
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      logs.push(args.map(String).join(' '));
+    });
+});
+
+afterEach(() => {
+  fakes.restore();
+  vi.restoreAllMocks();
+});
+
+/** A browser: a cookie jar and manual redirects. */
+class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly ip = '203.0.113.7') {}
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  async get(path: string, headers: Record<string, string> = {}) {
+    return this.send(path, { headers });
+  }
+  async send(path: string, init: RequestInit = {}) {
+    const ctx = createExecutionContext();
+    const response = await app.fetch(
+      new Request(path.startsWith('http') ? path : `${ORIGIN}${path}`, {
+        ...init,
+        redirect: 'manual',
+        headers: {
+          cookie: this.header(),
+          'cf-connecting-ip': this.ip,
+          ...(init.headers as Record<string, string>),
+        },
+      }),
+      testEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      const value = pair.slice(at + 1);
+      if (/Max-Age=0/i.test(line) || value === '') this.cookies.delete(pair.slice(0, at));
+      else this.cookies.set(pair.slice(0, at), value);
+    }
+    return response;
+  }
+  /** Follows the launcher's sign-in redirect through the fake host's authorize page; answers the callback URL. */
+  async authorize(signInPath: string): Promise<string> {
+    const start = await this.get(signInPath);
+    expect(start.status).toBe(302);
+    const authorize = start.headers.get('location') ?? '';
+    const answer = await fetch(authorize, { redirect: 'manual' });
+    expect(answer.status).toBe(302);
+    return answer.headers.get('location') ?? '';
+  }
+  async signIn(host: string, returnTo: string) {
+    const callback = await this.authorize(`/auth/${host}/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
+    expect(callback.startsWith(`${ORIGIN}/auth/${host}/callback?`)).toBe(true);
+    return this.get(callback);
+  }
+}
+
+const privateLaunch = '/https://github.com/launchpod-samples/private-app';
+const issuedTokens = () => Object.keys(data.github.tokens).filter((t) => t.startsWith('github-at-'));
+
+describe('GitHub sign-in for a private repository', () => {
+  it('offers sign-in on the private repo, lands back on the same launch, opens it with a one-time clone credential', async () => {
+    const browser = new Browser();
+    const refused = await browser.get(privateLaunch);
+    expect(refused.status).toBe(404);
+    const page = await refused.text();
+    expect(page).toContain('Sign in with GitHub to open this private repository');
+    const link = `/auth/github.com/sign-in?returnTo=${encodeURIComponent(privateLaunch)}`;
+    expect(page).toContain(`href="${link.replace(/&/g, '&amp;')}"`);
+
+    const start = await browser.get(link);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.get('location') ?? '');
+    expect(authorize.origin + authorize.pathname).toBe('https://github.com/login/oauth/authorize');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('scope')).toBe('repo');
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${ORIGIN}/auth/github.com/callback`);
+    const cookie = start.headers.getSetCookie().find((c) => c.startsWith('lp_session='));
+    expect(cookie).toMatch(/lp_session=[^;]+; Max-Age=2592000; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+
+    const back = await fetch(authorize.href, { redirect: 'manual' });
+    const landed = await browser.get(back.headers.get('location') ?? '');
+    expect(landed.status).toBe(302);
+    expect(landed.headers.get('location')).toBe(privateLaunch);
+
+    const opened = await browser.get(`${privateLaunch}?autostart=false`);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('private-app');
+
+    const started = await browser.send('/api/v1/workspaces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ url: 'https://github.com/launchpod-samples/private-app' }),
+    });
+    expect(started.status).toBe(201);
+    const request = cluster.started[0];
+    expect(request?.owner.id).toBe('user:github.com:1001');
+    expect(request?.credentialUrl).toMatch(new RegExp(`^${ORIGIN}/auth/clone-credentials/[\\w-]{43}$`));
+    const [token] = issuedTokens();
+    expect(token).toBeDefined();
+    expect(JSON.stringify(request)).not.toContain(String(token));
+
+    // The token is stored sealed, with its key id, never in plain text; and never logged.
+    const stored = await env.DB.prepare('SELECT access_token, refresh_token FROM session_tokens').all<{
+      access_token: string;
+      refresh_token: string;
+    }>();
+    expect(stored.results[0]?.access_token).toMatch(/^v1\.k1\./);
+    expect(JSON.stringify(stored.results)).not.toContain(String(token));
+    expect(logs.join('\n')).not.toContain(String(token));
+
+    // The cluster redeems the URL once, signed with its own secret.
+    const redeem = (url: string, clusterName = 'eu-1', secret = SECRET) => {
+      const ts = Math.floor(clock / 1000);
+      return browser.send(url, {
+        method: 'POST',
+        headers: {
+          [EVENT_HEADERS.cluster]: clusterName,
+          [EVENT_HEADERS.timestamp]: String(ts),
+          [EVENT_HEADERS.signature]: signEvent(secret, ts, ''),
+        },
+      });
+    };
+    const url = String(request?.credentialUrl);
+    const unsigned = await browser.send(url, { method: 'POST' });
+    expect(unsigned.status).toBe(401);
+    const forged = await redeem(url, 'eu-1', 'not-the-secret-0000');
+    expect(forged.status).toBe(401);
+    const first = await redeem(url);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ username: 'x-access-token', password: token });
+    const second = await redeem(url);
+    expect(second.status).toBe(410);
+  });
+
+  it('refuses a credential URL redeemed by another cluster, or after it expired', async () => {
+    testEnv = {
+      ...testEnv,
+      CLUSTERS: JSON.stringify([
+        {
+          name: 'eu-1',
+          baseUrl: 'https://eu.cluster.test',
+          region: 'europe',
+          latitude: 50.1,
+          longitude: 8.7,
+        },
+        { name: 'us-1', baseUrl: 'https://us.cluster.test', region: 'us', latitude: 39, longitude: -77 },
+      ]),
+      CLUSTER_SECRETS: JSON.stringify({ 'eu-1': SECRET, 'us-1': 'us-secret-0123456789' }),
+    };
+    const browser = new Browser();
+    await browser.signIn('github.com', '/');
+    const launch = async () => {
+      const response = await browser.send('/api/v1/workspaces', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN, cf: '' },
+        body: JSON.stringify({
+          url: 'https://github.com/launchpod-samples/private-app',
+          options: { region: 'europe' },
+        }),
+      });
+      expect(response.status).toBe(201);
+      return String(cluster.started.at(-1)?.credentialUrl);
+    };
+    const signed = (name: string, secret: string) => {
+      const ts = Math.floor(clock / 1000);
+      return {
+        [EVENT_HEADERS.cluster]: name,
+        [EVENT_HEADERS.timestamp]: String(ts),
+        [EVENT_HEADERS.signature]: signEvent(secret, ts, ''),
+      };
+    };
+    const url = await launch();
+    const other = await browser.send(url, {
+      method: 'POST',
+      headers: signed('us-1', 'us-secret-0123456789'),
+    });
+    expect(other.status).toBe(404);
+    // Still good for the cluster it was minted for: the other cluster's attempt did not burn it.
+    clock += 6 * 60_000;
+    const late = await browser.send(url, { method: 'POST', headers: signed('eu-1', SECRET) });
+    expect(late.status).toBe(410);
+  });
+});
+
+describe('the API on a private repository', () => {
+  it('answers a problem with the sign-in path, back to the start page', async () => {
+    const response = await new Browser().send('/api/v1/resolve', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ url: 'https://github.com/launchpod-samples/private-app' }),
+    });
+    expect(response.status).toBe(404);
+    const problem = (await response.json()) as Record<string, unknown>;
+    const back = `/start?url=${encodeURIComponent('https://github.com/launchpod-samples/private-app')}`;
+    expect(problem).toMatchObject({
+      code: 'repo-not-found',
+      maybePrivate: true,
+      signIn: `/auth/github.com/sign-in?returnTo=${encodeURIComponent(back)}`,
+    });
+  });
+});
+
+describe('workspace owner', () => {
+  it("is the signed-in user: quickstart finds the user's workspace from another session, never another browser's", async () => {
+    const launch = (browser: Browser, quickstart: boolean) =>
+      browser.send('/api/v1/workspaces', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({
+          url: 'https://github.com/launchpod-samples/node-app',
+          options: { quickstart },
+        }),
+      });
+    const laptop = new Browser();
+    await laptop.signIn('github.com', '/');
+    const first = (await (await launch(laptop, false)).json()) as { id: string };
+
+    const phone = new Browser('203.0.113.8');
+    await phone.signIn('github.com', '/');
+    const resumed = await launch(phone, true);
+    expect(resumed.status).toBe(200);
+    expect(((await resumed.json()) as { id: string }).id).toBe(first.id);
+    expect((await phone.get(`/api/v1/workspaces/${first.id}`)).status).toBe(200);
+
+    const stranger = new Browser('203.0.113.9');
+    expect((await launch(stranger, true)).status).toBe(201);
+    expect((await stranger.get(`/api/v1/workspaces/${first.id}`)).status).toBe(404);
+    expect(cluster.started.map((r) => r.owner.id)).toEqual([
+      'user:github.com:1001',
+      expect.stringMatching(/^anon-/),
+    ]);
+  });
+});
+
+describe('hostile sign-ins', () => {
+  it('refuses a wrong, missing or foreign state, and a replayed callback or code', async () => {
+    const browser = new Browser();
+    const callback = new URL(await browser.authorize('/auth/github.com/sign-in?returnTo=/'));
+    const code = callback.searchParams.get('code') ?? '';
+
+    const wrong = await browser.get(`/auth/github.com/callback?code=${code}&state=not-the-state`);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('could not be finished');
+    const missing = await browser.get(`/auth/github.com/callback?code=${code}`);
+    expect(missing.status).toBe(401);
+
+    // Another browser (its own session) cannot finish this browser's sign-in.
+    const attacker = new Browser('198.51.100.9');
+    await attacker.authorize('/auth/github.com/sign-in?returnTo=/');
+    const foreign = await attacker.get(callback.pathname + callback.search);
+    expect(foreign.status).toBe(401);
+    // The foreign attempt consumed the state: the real one now fails too rather than being fixable by replay.
+    const replayed = await browser.get(callback.pathname + callback.search);
+    expect(replayed.status).toBe(401);
+
+    // A code replayed with a fresh state is refused by the host (and the launcher shows it, no stack trace).
+    const fresh = new URL(await browser.authorize('/auth/github.com/sign-in?returnTo=/'));
+    const ok = await browser.get(fresh.pathname + fresh.search);
+    expect(ok.status).toBe(302);
+    const again = new URL(await browser.authorize('/auth/github.com/sign-in?returnTo=/'));
+    const reused = await browser.get(
+      `/auth/github.com/callback?code=${fresh.searchParams.get('code')}&state=${again.searchParams.get('state')}`,
+    );
+    expect(reused.status).toBe(401);
+    expect(await reused.text()).toContain('GitHub refused the sign-in');
+    expect(oauth.github.log.map((l) => l.outcome)).toContain('replayed');
+  });
+
+  it('lands only on launcher paths, whatever returnTo says', async () => {
+    for (const returnTo of [
+      '//evil.example/x',
+      '/\\evil.example',
+      'https://evil.example/',
+      'javascript:alert(1)',
+    ]) {
+      const browser = new Browser();
+      const landed = await browser.signIn('github.com', returnTo);
+      expect(landed.status).toBe(302);
+      expect(landed.headers.get('location')).toBe('/');
+    }
+  });
+
+  it('gives the session a new id at sign-in, so a planted pre-sign-in cookie gains nothing', async () => {
+    const victim = new Browser();
+    const callback = await victim.authorize('/auth/github.com/sign-in?returnTo=/');
+    const planted = victim.cookies.get('lp_session') ?? '';
+    await victim.get(callback);
+    expect(victim.cookies.get('lp_session')).not.toBe(planted);
+    expect((await victim.get(`${privateLaunch}?autostart=false`)).status).toBe(200);
+    const attacker = new Browser('198.51.100.10');
+    attacker.cookies.set('lp_session', planted);
+    const refused = await attacker.get(privateLaunch);
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).toContain('Sign in with GitHub to open this private repository');
+  });
+
+  it('treats a tampered session cookie as no session', async () => {
+    const browser = new Browser();
+    await browser.signIn('github.com', '/');
+    const value = browser.cookies.get('lp_session') ?? '';
+    const [id = '', signature = ''] = decodeURIComponent(value).split('.');
+    browser.cookies.set(
+      'lp_session',
+      encodeURIComponent(`${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}.${signature}`),
+    );
+    const refused = await browser.get(privateLaunch);
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).toContain('Sign in with GitHub to open this private repository');
+  });
+
+  it('refuses a cross-site sign-out and one without the form token; a real one deletes every token', async () => {
+    const browser = new Browser();
+    await browser.signIn('github.com', '/');
+    const form = (csrf: string) => new URLSearchParams({ csrf }).toString();
+    const headers = (origin: string) => ({ 'content-type': 'application/x-www-form-urlencoded', origin });
+    const crossSite = await browser.send('/auth/sign-out', {
+      method: 'POST',
+      headers: headers('https://evil.example'),
+      body: form('x'),
+    });
+    expect(crossSite.status).toBe(403);
+    const noToken = await browser.send('/auth/sign-out', {
+      method: 'POST',
+      headers: headers(ORIGIN),
+      body: form('x'),
+    });
+    expect(noToken.status).toBe(400);
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM session_tokens').first<{ n: number }>())?.n).toBe(
+      1,
+    );
+
+    const page = await (await browser.get('/auth/sign-in')).text();
+    expect(page).toContain('Signed in with GitHub as');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const out = await browser.send('/auth/sign-out', {
+      method: 'POST',
+      headers: headers(ORIGIN),
+      body: form(csrf),
+    });
+    expect(out.status).toBe(303);
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM session_tokens').first<{ n: number }>())?.n).toBe(
+      0,
+    );
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM sessions').first<{ n: number }>())?.n).toBe(0);
+    expect((await browser.get(privateLaunch)).status).toBe(404);
+  });
+
+  it('says so when the user declines on the host', async () => {
+    setUp({ deny: true });
+    const browser = new Browser();
+    const landed = await browser.signIn('github.com', privateLaunch);
+    expect(landed.status).toBe(401);
+    expect(await landed.text()).toContain('You declined access on GitHub');
+  });
+
+  it("shows a page, not a stack trace, when the host refuses the launcher's client", async () => {
+    const clients = JSON.parse(testEnv.OAUTH_CLIENTS ?? '{}') as Record<string, Record<string, string>>;
+    testEnv = {
+      ...testEnv,
+      OAUTH_CLIENTS: JSON.stringify({
+        ...clients,
+        'gitlab.com': { ...clients['gitlab.com'], clientSecret: 'wrong' },
+      }),
+    };
+    const landed = await new Browser().signIn('gitlab.com', '/');
+    expect(landed.status).toBe(401);
+    expect(await landed.text()).toContain('GitLab did not accept this sign-in (invalid_client)');
+  });
+
+  it('rate-limits sign-in per client IP with a 429 page and Retry-After', async () => {
+    const browser = new Browser('192.0.2.50');
+    let last: Response | undefined;
+    for (let i = 0; i < 21; i++) last = await browser.get('/auth/github.com/sign-in?returnTo=/');
+    expect(last?.status).toBe(429);
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await last?.text()).toContain('Too many requests');
+    // Another network is not affected.
+    expect((await new Browser('192.0.2.51').get('/auth/github.com/sign-in?returnTo=/')).status).toBe(302);
+  });
+});
+
+describe('expiry, refresh and revocation', () => {
+  it('refreshes an expired access token, and asks to sign in again once the grant is revoked', async () => {
+    setUp({ expiresIn: 600 });
+    const browser = new Browser();
+    await browser.signIn('github.com', '/');
+    clock += 20 * 60_000;
+    expect((await browser.get(`${privateLaunch}?autostart=false`)).status).toBe(200);
+    expect(oauth.github.log.map((l) => l.outcome)).toContain('refreshed');
+
+    oauth.github.revokeUser('alice');
+    clock += 20 * 60_000;
+    const revoked = await browser.get(privateLaunch);
+    expect(revoked.status).toBe(401);
+    const html = await revoked.text();
+    expect(html).toContain('Sign in with GitHub again');
+    expect(html).toContain(`returnTo=${encodeURIComponent(privateLaunch)}`);
+  });
+
+  it('asks to sign in again when the host rejects a stored token', async () => {
+    const browser = new Browser();
+    await browser.signIn('github.com', '/');
+    for (const t of issuedTokens()) delete (data.github.tokens as Record<string, unknown>)[t];
+    const rejected = await browser.get(privateLaunch);
+    expect([401, 403]).toContain(rejected.status);
+    expect(await rejected.text()).toContain('Sign in with GitHub again');
+  });
+});
+
+describe('GitLab, Bitbucket Cloud and Bitbucket Server', () => {
+  it('signs in with GitLab (PKCE) and opens its private project; sign-out revokes at GitLab', async () => {
+    const browser = new Browser();
+    const launch = '/https://gitlab.com/launchpod-samples/platform/backend/private-app';
+    expect((await browser.get(launch)).status).toBe(404);
+    const landed = await browser.signIn('gitlab.com', launch);
+    expect(landed.headers.get('location')).toBe(launch);
+    expect((await browser.get(`${launch}?autostart=false`)).status).toBe(200);
+
+    const csrf =
+      /name="csrf" value="([^"]+)"/.exec(await (await browser.get('/auth/sign-in')).text())?.[1] ?? '';
+    await browser.send('/auth/sign-out', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: `csrf=${csrf}`,
+    });
+    expect(oauth.gitlab.log).toContainEqual({ grant: 'revoke', outcome: 'revoked' });
+  });
+
+  it('signs in with Bitbucket Cloud and opens its private repository', async () => {
+    const browser = new Browser();
+    const launch = '/https://bitbucket.org/launchpod-samples/private-app';
+    expect((await browser.get(launch)).status).toBe(404);
+    const landed = await browser.signIn('bitbucket.org', launch);
+    expect(landed.headers.get('location')).toBe(launch);
+    expect((await browser.get(`${launch}?autostart=false`)).status).toBe(200);
+  });
+
+  it('takes a Bitbucket Server access token on a page, refusing a wrong one', async () => {
+    const browser = new Browser();
+    const launch = '/https://bitbucket.launchpod.test/projects/PLAT/repos/private-app/browse';
+    const form = await browser.get(
+      `/auth/bitbucket.launchpod.test/sign-in?returnTo=${encodeURIComponent(launch)}`,
+    );
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const post = (token: string) =>
+      browser.send('/auth/bitbucket.launchpod.test/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        body: new URLSearchParams({ csrf, token, returnTo: launch }).toString(),
+      });
+    const wrong = await post('not-a-real-token');
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('refused this token');
+    const right = await post('user-token-alice');
+    expect(right.status).toBe(303);
+    expect(right.headers.get('location')).toBe(launch);
+    expect(logs.join('\n')).not.toContain('user-token-alice');
+  });
+});
