@@ -53,3 +53,7 @@ export async function startFamilyScript(script: FamilyScript): Promise<void> {
 /** `<meta name="application-name" content="GitLab">` and friends. */
 export const metaContent = (doc: Document, name: string): string | undefined =>
   doc.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
+
+/** `<meta property="og:site_name" content="GitLab">` — what GitLab pages (gitlab.com and self-managed) carry. */
+export const metaProperty = (doc: Document, property: string): string | undefined =>
+  doc.querySelector(`meta[property="${property}"]`)?.getAttribute('content') ?? undefined;
