@@ -120,7 +120,7 @@ describe('button door', () => {
         .first()
         .getAttribute('href', { timeout: 15_000 });
       // The link carries the canonical page URL (Bitbucket Server's `at=` is written with plain slashes).
-    expect(href).toBe(`${stack.launcherUrl}/#${url.replaceAll('%2F', '/')}`);
+      expect(href).toBe(`${stack.launcherUrl}/#${url.replaceAll('%2F', '/')}`);
       if (host === 'GitHub') await page.screenshot({ path: join(ARTIFACTS, 'host-page-with-button.png') });
       const landed = await clickThrough(page);
       await landed.waitForURL(/\/start\?/, { timeout: 30_000 });

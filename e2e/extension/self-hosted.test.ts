@@ -63,7 +63,18 @@ describe('self-hosted instances', () => {
   it('registers a content script per granted, listed origin, and none for one not granted', async () => {
     const ids = await worker.evaluate(
       async ([gitlab, bitbucket, other]) => {
-        const chromeApi = (globalThis as unknown as { chrome: any }).chrome;
+        const chromeApi = (
+          globalThis as unknown as {
+            chrome: {
+              storage: {
+                sync: { get(k: string): Promise<{ settings?: object }>; set(v: object): Promise<void> };
+              };
+              scripting: {
+                getRegisteredContentScripts(): Promise<{ id: string; matches: string[]; js: string[] }[]>;
+              };
+            };
+          }
+        ).chrome;
         const { settings } = await chromeApi.storage.sync.get('settings');
         await chromeApi.storage.sync.set({
           settings: {

@@ -157,8 +157,19 @@ const SCRIPT_FOR = {
   'bitbucket-server': 'content/bitbucket-server.js',
 } as const;
 
-/** Registers one content script per granted self-hosted origin; unregisters those no longer granted or listed. */
-export async function syncSelfHostedScripts(): Promise<string[]> {
+let syncing: Promise<string[]> = Promise.resolve([]);
+
+/**
+ * Registers one content script per granted self-hosted origin; unregisters those no longer granted or listed.
+ * Calls run one after another: install, permission and settings events can fire together, and two overlapping
+ * runs would both register the same script id (which the browser refuses).
+ */
+export function syncSelfHostedScripts(): Promise<string[]> {
+  syncing = syncing.catch(() => []).then(syncOnce);
+  return syncing;
+}
+
+async function syncOnce(): Promise<string[]> {
   const settings = await readSettings();
   const granted = (await browser.permissions.getAll()).origins ?? [];
   const wanted = settings.selfHosted.filter((site) => granted.includes(`${site.origin}/*`));
