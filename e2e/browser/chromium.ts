@@ -1,20 +1,9 @@
-// Debian's Chromium driven by playwright-core (never `playwright install`: it downloads). The flags keep it from
-// reaching for the network this machine does not have.
+// Debian's Chromium driven by playwright-core (never `playwright install`: it downloads), with the same path and
+// offline flags as the extension's tests (extension/test/browser.ts holds them once).
 
 import { type Browser, chromium } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from '../../extension/test/browser.ts';
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
