@@ -69,11 +69,17 @@ function StartedFrom({ status, request }: { status: WorkspaceStatus; request: St
         ? `init took ${seconds(timings.initMs)}`
         : undefined;
   const content = timings?.contentMs !== undefined ? ` in ${seconds(timings.contentMs)}` : '';
-  const prebuildId =
-    request.initializer.kind === 'prebuild-snapshot-with-git-fallback' ? request.initializer.prebuildId : '';
+  const { initializer } = request;
+  const prebuildId = initializer.kind === 'prebuild-snapshot-with-git-fallback' ? initializer.prebuildId : '';
+  // A prebuild of an ancestor: its snapshot was brought forward to this commit (incremental).
+  const behind =
+    initializer.kind === 'prebuild-snapshot-with-git-fallback' &&
+    initializer.snapshotSha !== request.context.sha
+      ? `, incrementally: snapshot at ${initializer.snapshotSha.slice(0, 12)} brought up to this commit`
+      : '';
   const how =
     status.startedFrom === 'prebuild'
-      ? `From prebuild ${prebuildId}${content}`
+      ? `From prebuild ${prebuildId}${behind}${content}`
       : status.startedFrom === 'prebuild-fallback-git'
         ? `Cloned${content}: prebuild ${prebuildId} could not be used`
         : status.startedFrom === 'git'

@@ -36,7 +36,11 @@ export interface FakeHosts {
    * `${bitbucketServer}/rest/api/1.0`.
    */
   readonly apis: Readonly<Record<SampleHost, string>>;
-  /** `http://127.0.0.1:<port>`; a repository is at `${gitBase}/<hostname><clone URL path>`. */
+  /**
+   * `http://127.0.0.1:<port>`; a repository is at `${gitBase}/<hostname><clone URL path>`. `POST ${gitBase}/_push`
+   * with `{host, commit}` (a NewCommit) is addCommit for a test in another process (the stack runs the fakes as a
+   * child); it answers `201 {sha}`.
+   */
   readonly gitBase: string;
   /** The models the APIs serve, with real git shas; addCommit changes them in place. */
   readonly data: Readonly<Record<SampleHost, FakeHostData>>;
@@ -114,7 +118,9 @@ export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> 
       ),
     );
     const apis = Object.fromEntries(hosts.map((h, i) => [h, origins[i]])) as Record<SampleHost, string>;
-    const gitBase = await listen(createServer(gitHttpBackend(root)));
+    const push = (h: SampleHost, change: NewCommit) =>
+      addCommit(bareRepoDir(root, data[h], change, FAMILIES[h]), data[h], change);
+    const gitBase = await listen(createServer(withPushes(gitHttpBackend(root), push)));
     const gitRewrites = hosts.map((h) => ({
       base: `${gitBase}/${data[h].hostname}/`,
       insteadOf: `https://${data[h].hostname}/`,
@@ -124,7 +130,7 @@ export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> 
       gitBase,
       data,
       gitRewrites,
-      addCommit: (h, change) => addCommit(bareRepoDir(root, data[h], change, FAMILIES[h]), data[h], change),
+      addCommit: push,
       close,
     };
   } catch (error) {
@@ -133,8 +139,55 @@ export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> 
   }
 }
 
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * `POST /_push` `{"host":"github","commit":{owner,name,branch,message,files}}` → addCommit → `201 {"sha":…}`; every
+ * other request goes to git. No repository lives at `/_push`: they all sit under `/<hostname>/`.
+ */
+function withPushes(git: Listener, push: (host: SampleHost, change: NewCommit) => Promise<string>): Listener {
+  return (req, res) => {
+    if (req.url !== '/_push') return git(req, res);
+    const answer = (status: number, body: object) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.method !== 'POST') return answer(405, { error: 'POST a {host, commit} object' });
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let host: SampleHost;
+      let change: NewCommit;
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          host?: unknown;
+          commit?: unknown;
+        };
+        if (typeof body.host !== 'string' || !Object.hasOwn(samples, body.host))
+          throw new Error(`host must be one of ${Object.keys(samples).join(', ')}`);
+        const commit = body.commit as Partial<NewCommit> | undefined;
+        if (
+          typeof commit?.owner !== 'string' ||
+          typeof commit.name !== 'string' ||
+          typeof commit.branch !== 'string' ||
+          typeof commit.message !== 'string' ||
+          typeof commit.files !== 'object' ||
+          commit.files === null
+        )
+          throw new Error('commit needs owner, name, branch, message and files');
+        host = body.host as SampleHost;
+        change = commit as NewCommit;
+      } catch (error) {
+        return answer(400, { error: error instanceof Error ? error.message : String(error) });
+      }
+      push(host, change).then(
+        (sha) => answer(201, { sha }),
+        (error: unknown) => answer(422, { error: error instanceof Error ? error.message : String(error) }),
+      );
+    });
+  };
+}
+
 /** Serves the bare repositories under `root` through git's own CGI, read-only, as a git host's smart HTTP does. */
-function gitHttpBackend(root: string): (req: IncomingMessage, res: ServerResponse) => void {
+function gitHttpBackend(root: string): Listener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://git.invalid');
     let pathInfo: string;

@@ -67,7 +67,8 @@ async function follow(id: string): Promise<void> {
       return;
     }
     say(`Workspace ${workspace.phase}…`);
-    await new Promise((resolve) => setTimeout(resolve, attempt < 10 ? 500 : 1500));
+    // A workspace from a prebuild runs within a few hundred ms: ask often at first (bench/e2e), then back off.
+    await new Promise((resolve) => setTimeout(resolve, attempt < 15 ? 200 : attempt < 30 ? 500 : 1500));
   }
   say('The workspace is taking unusually long. Reload this page to keep following it.', true);
 }

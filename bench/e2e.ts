@@ -1,0 +1,179 @@
+// bench/e2e: a person clicks the Launchpod badge in a README; how long until the workspace page is on screen — for a
+// repository launched clean and launched from a ready prebuild — on the whole local stack (wrangler dev, the
+// reference cluster, the fake hosts), in Chromium. And how much of that time the launcher itself takes: the union of
+// the browser's requests to the launcher (its pages, the start call, the status polls), measured from the
+// browser's own network timing. Each round is a fresh browser context (a new anonymous owner, nothing cached in the
+// browser). Prints figures; asserts nothing.
+
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Request } from 'playwright-core';
+import { launchChromium } from '../e2e/browser/chromium.ts';
+import { startStack, stopAllStacks } from '../e2e/stack.ts';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ADMIN_TOKEN = `bench-admin-${Date.now()}`;
+const REPO = 'https://github.com/launchpod-samples/node-app';
+const README = 'http://readme.localhost/launchpod-samples/node-app';
+
+interface Round {
+  readonly clickToWorkspaceMs: number;
+  readonly launcherMs: number;
+  readonly startedFrom: string;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'launchpod-bench-e2e-'));
+let browser: Browser | undefined;
+try {
+  // Every round leaves its workspace running: room for all of them.
+  const stack = await startStack({
+    demo: true,
+    dataDir,
+    launcherVars: { ADMIN_TOKEN },
+    clusterArgs: ['--max-workspaces', String(2 * ROUNDS + 2)],
+  });
+  browser = await launchChromium();
+  const launcher = new URL(stack.launcherUrl).origin;
+
+  /** One click on the README badge → the cluster's workspace page, with the launcher's share of it. */
+  const round = async (target: string): Promise<Round> => {
+    const context = await (browser as Browser).newContext({ permissions: ['local-network-access'] });
+    await context.route(README, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><title>node-app</title><h1>node-app</h1><p><a id="badge" href="${launcher}/#${target}">Open in Launchpod</a></p>`,
+      }),
+    );
+    const page = await context.newPage();
+    await page.goto(README);
+    const intervals: [number, number][] = [];
+    let clickedAt = Date.now();
+    const record = (request: Request) => {
+      if (new URL(request.url()).origin !== launcher) return;
+      const t = request.timing();
+      if (t.responseEnd > 0) intervals.push([t.startTime, t.startTime + t.responseEnd]);
+      if (process.env.DEBUG_E2E)
+        console.error(
+          request.method(),
+          request.url().slice(0, 90),
+          Math.round(t.startTime - clickedAt),
+          Math.round(t.responseEnd),
+        );
+    };
+    page.on('requestfinished', record);
+    clickedAt = Date.now();
+    await page.click('#badge');
+    await page
+      .waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 120_000, waitUntil: 'load' })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await page.locator('body').textContent()}`);
+      });
+    const landedAt = Date.now();
+    const startedFrom =
+      (await page.locator('main').textContent())?.match(/From prebuild|Cloned \([^)]*\)|Cloned/)?.[0] ??
+      'unknown';
+    page.off('requestfinished', record);
+    await context.close();
+    return {
+      clickToWorkspaceMs: landedAt - clickedAt,
+      launcherMs: unionMs(intervals, clickedAt, landedAt),
+      startedFrom,
+    };
+  };
+
+  // Clean: no project yet, so no prebuild to start from (each round a new owner: a new workspace).
+  const clean: Round[] = [];
+  for (let i = 0; i < ROUNDS; i++) clean.push(await round(`${REPO}/tree/main`));
+
+  // A project and a signed push webhook → the prebuild of main becomes ready.
+  const admin = await fetch(`${stack.launcherUrl}/api/v1/admin/projects`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ repoUrl: REPO }),
+  });
+  const project = (await admin.json()) as { id: string; webhookSecret: string };
+  const status = async () =>
+    (await (
+      await fetch(`${stack.launcherUrl}/api/v1/status?url=${encodeURIComponent(`${REPO}/tree/main`)}`)
+    ).json()) as { prebuild?: { state?: string; sha?: string } };
+  const sha = await (async () => {
+    const resolved = await fetch(`${stack.launcherUrl}/api/v1/resolve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: stack.launcherUrl },
+      body: JSON.stringify({ url: `${REPO}/tree/main` }),
+    });
+    return ((await resolved.json()) as { context: { sha: string } }).context.sha;
+  })();
+  const push = JSON.stringify({
+    ref: 'refs/heads/main',
+    before: '0'.repeat(40),
+    after: sha,
+    deleted: false,
+    repository: { full_name: 'launchpod-samples/node-app', default_branch: 'main' },
+  });
+  const delivered = await fetch(`${stack.launcherUrl}/webhooks/github/${project.id}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': 'bench-delivery-1',
+      'x-hub-signature-256': `sha256=${createHmac('sha256', project.webhookSecret).update(push).digest('hex')}`,
+    },
+    body: push,
+  });
+  if (delivered.status !== 202) throw new Error(`webhook: ${delivered.status} ${await delivered.text()}`);
+  for (let i = 0; (await status()).prebuild?.state !== 'ready'; i++) {
+    if (i > 600) throw new Error(`prebuild never became ready: ${JSON.stringify(await status())}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  const prebuilt: Round[] = [];
+  for (let i = 0; i < ROUNDS; i++) prebuilt.push(await round(`${REPO}/tree/main`));
+
+  const summary = (rounds: Round[]) => {
+    const total = median(rounds.map((r) => r.clickToWorkspaceMs));
+    const inLauncher = median(rounds.map((r) => r.launcherMs));
+    return {
+      clickToWorkspaceMsMedian: Math.round(total),
+      launcherMsMedian: Math.round(inLauncher),
+      launcherShare: Number(
+        (median(rounds.map((r) => r.launcherMs / r.clickToWorkspaceMs)) * 100).toFixed(1),
+      ),
+      startedFrom: [...new Set(rounds.map((r) => r.startedFrom))],
+      rounds: rounds.map((r) => [r.clickToWorkspaceMs, Math.round(r.launcherMs)]),
+    };
+  };
+  console.log(
+    JSON.stringify(
+      { bench: 'e2e', rounds: ROUNDS, clean: summary(clean), prebuild: summary(prebuilt) },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await browser?.close();
+  await stopAllStacks();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Milliseconds covered by at least one interval, clipped to [from, to]. */
+function unionMs(intervals: readonly [number, number][], from: number, to: number): number {
+  const sorted = intervals
+    .map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as [number, number])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of sorted) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
+
+function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+}

@@ -1,0 +1,152 @@
+// The keyboard shortcut, the omnibox keyword and the link context menu, used as a person uses them: headed Chromium
+// on a virtual X display (Xvfb), keys sent through the X server (xdotool → XTEST), so the browser's own accelerator
+// handling, its address bar and its native context menu run — not the extension functions behind them. (A headless
+// browser never sees these keys: devtools key events stop at the page.)
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExtension } from '../../extension/build.ts';
+import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
+import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
+
+let work: string;
+let xvfb: ChildProcess | undefined;
+let display = '';
+let launcher: LauncherStub;
+let context: BrowserContext;
+
+/** Starts Xvfb on the first free display (it writes the number it took to fd 3). */
+function startXvfb(): Promise<{ child: ChildProcess; display: string }> {
+  return new Promise((done, fail) => {
+    let child: ChildProcess;
+    try {
+      child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x900x24', '-nolisten', 'tcp'], {
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      return fail(error);
+    }
+    child.once('error', () =>
+      fail(new Error('Xvfb is not installed: `apt-get install xvfb xdotool` (.ci/run does it)')),
+    );
+    child.stdio[3]?.on('data', (data: Buffer) => done({ child, display: `:${data.toString().trim()}` }));
+    child.once('exit', (code) => fail(new Error(`Xvfb exited with ${code} before it was ready`)));
+  });
+}
+
+/** Keys through the X server, to whatever window has the focus — as a keyboard would. */
+const xdotool = (...args: string[]) =>
+  execFileSync('xdotool', args, { env: { ...process.env, DISPLAY: display } }).toString();
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'launchpod-ext-input-'));
+  const started = await startXvfb();
+  xvfb = started.child;
+  display = started.display;
+  launcher = await startLauncherStub();
+  const built = await buildExtension({ launcherUrl: launcher.origin, outDir: join(work, 'dist') });
+  context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: false,
+    env: { ...process.env, DISPLAY: display },
+    viewport: null,
+    args: [
+      ...CHROMIUM_ARGS,
+      '--ozone-platform=x11',
+      '--window-position=0,0',
+      '--window-size=1200,850',
+      `--disable-extensions-except=${built.dirs.chrome}`,
+      `--load-extension=${built.dirs.chrome}`,
+    ],
+  });
+  await serveFixtures(
+    context,
+    new Map([
+      ['https://github.com/o/r/tree/dev/src', 'github/hand-repo-react.html'],
+      ['https://github.com/o/r', 'github/hand-repo-react.html'],
+    ]),
+    [launcher.origin],
+  );
+  // The extension is ready once its background runs (commands and menus are registered on install).
+  if (context.serviceWorkers().length === 0) await context.waitForEvent('serviceworker');
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await launcher?.close();
+  xvfb?.kill('SIGKILL');
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** The tab (this one or a new one) that reaches `url` — the launch link, fragment included. */
+async function tabAt(url: string): Promise<Page> {
+  let found: Page | undefined;
+  await expect
+    .poll(
+      () => {
+        found = context.pages().find((p) => p.url() === url);
+        return found?.url();
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(url);
+  return found as Page;
+}
+
+/** A fresh tab in front, with the keyboard focus in its page. */
+async function frontTab(url?: string): Promise<Page> {
+  const page = await context.newPage();
+  if (url !== undefined) await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await page.bringToFront();
+  await page.evaluate(() => window.focus());
+  return page;
+}
+
+describe('real keys and menus in headed Chromium', () => {
+  it('Alt+G on a repository page opens that page in a workspace', async () => {
+    const page = await frontTab('https://github.com/o/r/tree/dev/src');
+    // The button is up: the content script and background are running.
+    await page.locator('[data-launchpod-button] a.lp-main').waitFor({ timeout: 15_000 });
+    xdotool('key', '--clearmodifiers', 'alt+g');
+    const landed = await tabAt(`${launcher.origin}/#https://github.com/o/r/tree/dev/src`);
+    expect(await landed.locator('h1').textContent()).toContain('Starting your workspace');
+    await landed.close();
+    if (!page.isClosed()) await page.close();
+  });
+
+  it('the omnibox keyword: `ws owner/repo` + Enter opens that repository in a workspace', async () => {
+    const page = await frontTab('https://github.com/o/r');
+    xdotool('key', '--clearmodifiers', 'ctrl+l');
+    // Typing the keyword and a space switches the address bar to the extension; Enter hands it the text.
+    xdotool('type', '--delay', '60', 'ws o/r');
+    await page.waitForTimeout(300);
+    xdotool('key', 'Return');
+    const landed = await tabAt(`${launcher.origin}/#https://github.com/o/r`);
+    await landed.close();
+    if (!page.isClosed()) await page.close();
+  });
+
+  it('"Open link in workspace" in a link’s context menu opens the link’s context in a new tab', async () => {
+    const page = await frontTab();
+    const target = 'https://gitlab.com/group/sub/project/-/merge_requests/4';
+    await page.setContent(
+      `<p style="font-size:32px;margin:40px"><a id="mr" href="${target}">a merge request</a></p>`,
+    );
+    const before = context.pages().length;
+    await page.click('#mr', { button: 'right' });
+    // Chromium 156's link menu ends with the extension's item, a separator and "Inspect": Up twice selects ours.
+    for (const key of ['Up', 'Up', 'Return']) {
+      await page.waitForTimeout(250);
+      xdotool('key', key);
+    }
+    const landed = await tabAt(`${launcher.origin}/#${target}`);
+    expect(context.pages().length).toBe(before + 1);
+    expect(page.url()).toBe('about:blank');
+    await landed.close();
+    await page.close();
+  });
+});
