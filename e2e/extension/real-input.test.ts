@@ -1,4 +1,4 @@
-// The keyboard shortcut, the omnibox keyword and the link context menu, used as a person uses them: headed Chromium
+// The keyboard shortcut, the toolbar popup, the omnibox keyword and the link context menu, used as a person uses them: headed Chromium
 // on a virtual X display (Xvfb), keys sent through the X server (xdotool → XTEST), so the browser's own accelerator
 // handling, its address bar and its native context menu run — not the extension functions behind them. (A headless
 // browser never sees these keys: devtools key events stop at the page.)
@@ -68,6 +68,8 @@ beforeAll(async () => {
     new Map([
       ['https://github.com/o/r/tree/dev/src', 'github/hand-repo-react.html'],
       ['https://github.com/o/r', 'github/hand-repo-react.html'],
+      ['https://github.com/o/r/pull/3', 'github/pull-1.html'],
+      ['https://github.com/settings/profile', 'github/hand-settings.html'],
     ]),
     [launcher.origin],
   );
@@ -149,4 +151,91 @@ describe('real keys and menus in headed Chromium', () => {
     await landed.close();
     await page.close();
   });
+
+  it('the toolbar popup (Alt+Shift+G) shows this tab’s context and an Open link, or why a page cannot open', async () => {
+    const popupOf = async (url: string) => {
+      const page = await frontTab(url);
+      xdotool('key', '--clearmodifiers', 'alt+shift+g');
+      const text = await readPopup(page);
+      await page.close();
+      return text;
+    };
+    const pull = await popupOf('https://github.com/o/r/pull/3');
+    expect(pull.context).toBe('https://github.com/o/r/pull/3');
+    expect(pull.open).toBe(`${launcher.origin}/#https://github.com/o/r/pull/3`);
+    const settings = await popupOf('https://github.com/settings/profile');
+    expect(settings.open).toBe(null);
+    expect(settings.alert).toBe(
+      'https://github.com/settings is a GitHub page, not a repository. Open a repository (https://github.com/owner/repo) and try again.',
+    );
+  });
 });
+
+/**
+ * The popup Chromium opened over `page` (Playwright does not attach to action popups): found and read through the
+ * devtools protocol's target API, once it has rendered its answer.
+ */
+async function readPopup(
+  page: Page,
+): Promise<{ context: string | null; open: string | null; alert: string | null }> {
+  const cdp = await context.newCDPSession(page);
+  let targetId: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const { targetInfos } = await cdp.send('Target.getTargets');
+        targetId = targetInfos.find((t) => t.type === 'page' && t.url.endsWith('/popup.html'))?.targetId;
+        return targetId !== undefined;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
+    targetId: targetId as string,
+    flatten: false,
+  });
+  let next = 0;
+  const evaluate = (expression: string) =>
+    new Promise<unknown>((done) => {
+      const id = ++next;
+      const listener = (event: { sessionId: string; message: string }) => {
+        const message = JSON.parse(event.message) as {
+          id?: number;
+          result?: { result?: { value?: unknown } };
+        };
+        if (event.sessionId !== sessionId || message.id !== id) return;
+        cdp.off('Target.receivedMessageFromTarget', listener);
+        done(message.result?.result?.value);
+      };
+      cdp.on('Target.receivedMessageFromTarget', listener);
+      void cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({
+          id,
+          method: 'Runtime.evaluate',
+          params: { expression, returnByValue: true },
+        }),
+      });
+    });
+  const read = `(() => {
+    const text = (s) => document.querySelector(s)?.textContent ?? null;
+    return document.querySelector('main') === null ? null : {
+      context: text('main code'),
+      open: document.querySelector('main a.open')?.getAttribute('href') ?? null,
+      alert: text('[role=alert]'),
+    };
+  })()`;
+  let answer: unknown = null;
+  await expect
+    .poll(
+      async () => {
+        answer = await evaluate(read);
+        return answer !== null;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  await cdp.send('Target.closeTarget', { targetId: targetId as string });
+  await cdp.detach();
+  return answer as { context: string | null; open: string | null; alert: string | null };
+}
