@@ -1,6 +1,7 @@
 // The whole local stack in one call: the launcher under `wrangler dev` (local D1 migrated first), the reference
-// cluster, and — in demo mode — the fake git hosts with real git repositories, all on loopback. Used by
-// `npm start`, the end-to-end tests and the benchmarks. Stops everything it started, leaving no process behind.
+// cluster (or several, for failover), and — in demo mode — the fake git hosts with real git repositories, all on
+// loopback. Used by `npm start`, the end-to-end tests and the benchmarks. Stops everything it started, leaving no
+// process behind.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +26,36 @@ export interface StackOptions {
   readonly clusterArgs?: readonly string[];
   /** More launcher vars and secrets (`ADMIN_TOKEN` for the prebuild admin API). */
   readonly launcherVars?: Readonly<Record<string, string>>;
+  /**
+   * The reference clusters to start, each on its own port with its own data folder and secret, listed in the
+   * launcher's CLUSTERS in this order. Default: one cluster `local` (region `local`, at 0°, 0°). `clusterPort`
+   * applies to the first.
+   */
+  readonly clusters?: readonly StackClusterOptions[];
+  /**
+   * Where the launcher believes its visitors are (`request.cf`'s coordinates under wrangler dev). Default: the
+   * placeholder location wrangler dev uses when it may not fetch Cloudflare's sample (Austin, Texas).
+   */
+  readonly userLocation?: { readonly latitude: number; readonly longitude: number };
+}
+
+export interface StackClusterOptions {
+  /** The cluster's name in CLUSTERS (lower-case letters, digits and `-`). */
+  readonly name: string;
+  readonly region?: string;
+  readonly latitude?: number;
+  readonly longitude?: number;
+}
+
+export interface StackCluster {
+  readonly name: string;
+  readonly region: string;
+  readonly url: string;
+  readonly secret: string;
+  /** Its workspaces and snapshots: `<dataDir>/cluster` for the first cluster, `<dataDir>/cluster-<name>` after. */
+  readonly dataDir: string;
+  /** Stops this cluster alone (its process group), as a crash or an outage would; the launcher is not told. */
+  stop(): Promise<void>;
 }
 
 export interface FakeHostsInfo {
@@ -35,8 +66,11 @@ export interface FakeHostsInfo {
 
 export interface Stack {
   readonly launcherUrl: string;
+  /** The first cluster's URL and secret (`clusters[0]`). */
   readonly clusterUrl: string;
   readonly clusterSecret: string;
+  /** Every cluster, in the order of `StackOptions.clusters`. */
+  readonly clusters: readonly StackCluster[];
   readonly fakes?: FakeHostsInfo;
   /** Everything the children printed, for a failing test's report. */
   readonly output: () => string;
@@ -71,8 +105,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(dataDir, { recursive: true });
   const publicHost = options.publicHost ?? '127.0.0.1';
   let launcherUrl = '';
-  let clusterUrl = '';
-  const clusterSecret = randomBytes(24).toString('hex');
+  const clusterSpecs = options.clusters ?? [{ name: 'local' }];
+  if (clusterSpecs.length === 0) throw new Error('startStack needs at least one cluster');
+  if (new Set(clusterSpecs.map((c) => c.name)).size !== clusterSpecs.length)
+    throw new Error(`cluster names must differ: ${clusterSpecs.map((c) => c.name).join(', ')}`);
 
   const run = (name: string, command: string, args: readonly string[], env: Record<string, string> = {}) => {
     const child = spawn(command, args, {
@@ -115,39 +151,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
     }
 
-    // Ports are picked right before each server starts (the fakes took theirs already); a port another process
-    // grabbed in between is retried with a fresh one.
-    for (let attempt = 0; ; attempt++) {
-      const clusterPort = options.clusterPort ?? (await freePort());
-      clusterUrl = `http://${publicHost}:${clusterPort}`;
-      const cluster = run(
-        'cluster',
-        BIN('tsx'),
-        [
-          'cluster/src/main.ts',
-          ...[
-            '--name',
-            'local',
-            '--region',
-            'local',
-            '--port',
-            String(clusterPort),
-            '--public-origin',
-            clusterUrl,
-          ],
-          ...['--data', join(dataDir, 'cluster'), '--git-config', gitConfig],
-          ...(options.clusterArgs ?? []),
-        ],
-        { LAUNCHPOD_CLUSTER_SECRET: clusterSecret },
+    const clusters: StackCluster[] = [];
+    for (const [index, spec] of clusterSpecs.entries()) {
+      clusters.push(
+        await startCluster(spec, {
+          run,
+          log,
+          label: clusterSpecs.length === 1 ? 'cluster' : `cluster ${spec.name}`,
+          publicHost,
+          dataDir: join(dataDir, index === 0 ? 'cluster' : `cluster-${spec.name}`),
+          gitConfig,
+          ...(index === 0 && options.clusterPort !== undefined && { port: options.clusterPort }),
+          args: options.clusterArgs ?? [],
+        }),
       );
-      try {
-        await firstJsonLine(cluster, 'cluster', 30_000);
-        break;
-      } catch (error) {
-        const portTaken = log.some((line) => line.includes('EADDRINUSE'));
-        if (attempt >= 2 || options.clusterPort !== undefined || !portTaken) throw error;
-      }
     }
+    const [first] = clusters as [StackCluster, ...StackCluster[]];
     const launcherPort = options.launcherPort ?? (await freePort());
     launcherUrl = `http://${publicHost}:${launcherPort}`;
 
@@ -155,10 +174,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const vars: Record<string, string> = {
       LAUNCHER_ORIGIN: launcherUrl,
       HOSTS: JSON.stringify(hosts),
-      CLUSTERS: JSON.stringify([
-        { name: 'local', baseUrl: clusterUrl, region: 'local', latitude: 0, longitude: 0 },
-      ]),
-      CLUSTER_SECRETS: JSON.stringify({ local: clusterSecret }),
+      CLUSTERS: JSON.stringify(
+        clusters.map((c, i) => ({
+          name: c.name,
+          baseUrl: c.url,
+          region: c.region,
+          latitude: clusterSpecs[i]?.latitude ?? 0,
+          longitude: clusterSpecs[i]?.longitude ?? 0,
+        })),
+      ),
+      CLUSTER_SECRETS: JSON.stringify(Object.fromEntries(clusters.map((c) => [c.name, c.secret]))),
       ...signIn,
       ...options.launcherVars,
     };
@@ -190,20 +215,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '127.0.0.1',
         '--port',
         String(launcherPort),
+        // Its devtools port too: wrangler's default probes 9229 upward, and two stacks starting at once (tests on
+        // one machine) both find 9229 free, then one of them cannot bind it and dies.
+        '--inspector-port',
+        String(await freePort()),
         '--persist-to',
         persist,
         '--show-interactive-dev-session=false',
         ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
       ],
-      QUIET_WRANGLER,
+      options.userLocation === undefined
+        ? QUIET_WRANGLER
+        : userLocationEnv(options.userLocation, join(dataDir, 'request-cf.json')),
     );
     await waitForHttp(`http://127.0.0.1:${launcherPort}/robots.txt`, 60_000, () =>
       children.some((c) => c.exitCode !== null),
     );
     return {
       launcherUrl,
-      clusterUrl,
-      clusterSecret,
+      clusterUrl: first.url,
+      clusterSecret: first.secret,
+      clusters,
       ...(fakes !== undefined && { fakes }),
       output: () => log.join('\n'),
       stop,
@@ -214,6 +246,79 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       `${error instanceof Error ? error.message : String(error)}\n--- stack output ---\n${log.join('\n')}`,
     );
   }
+}
+
+interface ClusterLaunch {
+  readonly run: (
+    name: string,
+    command: string,
+    args: readonly string[],
+    env?: Record<string, string>,
+  ) => ChildProcess;
+  readonly log: readonly string[];
+  /** The prefix of its lines in the stack's output. */
+  readonly label: string;
+  readonly publicHost: string;
+  readonly dataDir: string;
+  readonly gitConfig: string;
+  readonly port?: number;
+  readonly args: readonly string[];
+}
+
+/** One reference cluster, ready to serve. A port another process grabbed meanwhile is retried with a fresh one. */
+async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): Promise<StackCluster> {
+  const secret = randomBytes(24).toString('hex');
+  const region = spec.region ?? 'local';
+  for (let attempt = 0; ; attempt++) {
+    // Picked right before the server starts (the fakes and earlier clusters took theirs already).
+    const port = launch.port ?? (await freePort());
+    const url = `http://${launch.publicHost}:${port}`;
+    const linesBefore = launch.log.length;
+    const child = launch.run(
+      launch.label,
+      BIN('tsx'),
+      [
+        'cluster/src/main.ts',
+        ...['--name', spec.name, '--region', region, '--port', String(port), '--public-origin', url],
+        ...['--data', launch.dataDir, '--git-config', launch.gitConfig],
+        ...launch.args,
+      ],
+      { LAUNCHPOD_CLUSTER_SECRET: secret },
+    );
+    try {
+      await firstJsonLine(child, launch.label, 30_000);
+      return { name: spec.name, region, url, secret, dataDir: launch.dataDir, stop: () => terminate(child) };
+    } catch (error) {
+      const portTaken = launch.log
+        .slice(linesBefore)
+        .some((line) => line.startsWith(`[${launch.label}]`) && line.includes('EADDRINUSE'));
+      if (attempt >= 2 || launch.port !== undefined || !portTaken) throw error;
+    }
+  }
+}
+
+/**
+ * wrangler dev's `request.cf` read from a file of ours instead of its placeholder: miniflare takes a sample from
+ * CLOUDFLARE_CF_FETCH_PATH when the file is younger than 30 days, and fetches nothing then.
+ */
+function userLocationEnv(
+  location: { readonly latitude: number; readonly longitude: number },
+  file: string,
+): Record<string, string> {
+  writeFileSync(
+    file,
+    JSON.stringify({
+      colo: 'LCL',
+      country: 'XX',
+      // Strings, as Cloudflare sends them.
+      latitude: String(location.latitude),
+      longitude: String(location.longitude),
+      httpProtocol: 'HTTP/1.1',
+      clientTcpRtt: 0,
+    }),
+  );
+  // `false` would mean "the placeholder", whatever the path; with a fresh file, `true` still fetches nothing.
+  return { ...QUIET_WRANGLER, CLOUDFLARE_CF_FETCH_ENABLED: 'true', CLOUDFLARE_CF_FETCH_PATH: file };
 }
 
 /** The launcher's HOSTS for the demo: the built-in hosts' APIs pointed at the fakes, plus the Bitbucket Server. */

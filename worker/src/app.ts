@@ -460,6 +460,8 @@ function resolutionJson(r: Resolution) {
       score: c.score,
       distanceKm: c.distanceKm,
     })),
+    // Why each other cluster cannot serve ("eu-1: cluster eu-1 unreachable"), as the start page says it.
+    unavailable: r.unavailable,
   };
 }
 

@@ -336,6 +336,13 @@ describe('API', () => {
     expect(((await response.json()) as { cluster: string }).cluster).toBe('us-1');
     const health = (await env.CACHE.get('cluster-health:v1', 'json')) as Record<string, { problem?: string }>;
     expect(health['eu-1']?.problem).toBe('cluster eu-1 unreachable');
+    // The next resolve skips it and says why.
+    const resolved = (await (await post('/api/v1/resolve', { url: repoUrl })).json()) as {
+      clusters: { name: string }[];
+      unavailable: string[];
+    };
+    expect(resolved.clusters.map((c) => c.name)).toEqual(['us-1']);
+    expect(resolved.unavailable).toEqual(['eu-1: cluster eu-1 unreachable']);
   });
 
   it('never follows a workspace URL outside the cluster origin', async () => {

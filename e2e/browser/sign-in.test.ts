@@ -1,0 +1,111 @@
+// A private repository through the URL-prefix door in a real browser on the local stack: `<launcher>/#<private repo>`
+// → the start page says the repository may be private and offers "Sign in with GitHub" → the click goes to the
+// (fake) GitHub authorize page, which approves at once as the fake's one user, as GitHub does for an app the user
+// has already authorised → the launcher's callback → back on the very same launch, which now starts by itself → the
+// cluster's workspace page at the repository's head commit, cloned with the user's one-time credential.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, stopAllStacks } from '../stack.ts';
+import { launchChromium } from './chromium.ts';
+
+const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
+const PRIVATE_REPO = 'https://github.com/launchpod-samples/private-app';
+let stack: Stack;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'launchpod-browser-signin-'));
+  [stack, browser] = await Promise.all([startStack({ demo: true, dataDir }), launchChromium()]);
+}, 180_000);
+
+afterAll(async () => {
+  // Also stops a stack whose start timed out before the hook received it.
+  await stopAllStacks();
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a private repository in the browser', () => {
+  it('asks to sign in, goes through GitHub and back to the same launch, and opens the workspace', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Every top-level navigation, redirects included (Chromium commits only the last hop of a redirect chain).
+    const navigations: string[] = [];
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame())
+        navigations.push(request.url());
+    });
+
+    await page.goto(`${stack.launcherUrl}/#${PRIVATE_REPO}`);
+    await page.waitForURL(/\/start\?/, { timeout: 30_000 });
+    const launch = page.url();
+    expect(new URL(launch).searchParams.get('url')).toBe(PRIVATE_REPO);
+
+    // What the person sees: the repository is not public, it may be private, and one button to sign in.
+    expect(await page.locator('h1').textContent()).toBe('Repository launchpod-samples/private-app not found');
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'It may be private: sign in with GitHub to open private repositories your account can read.',
+    );
+    const signIn = page.getByRole('link', { name: 'Sign in with GitHub to open this private repository' });
+    expect(await signIn.isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'sign-in-page.png'), fullPage: true });
+    // Nothing was started for an anonymous visitor.
+    expect(navigations.some((url) => url.startsWith(stack.clusterUrl))).toBe(false);
+
+    await signIn.click();
+    await page
+      .waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 })
+      .catch((error: unknown) => {
+        throw new Error(
+          `not on the workspace page: at ${page.url()}\n${String(error)}\n${stack.output().slice(-4000)}`,
+        );
+      });
+
+    // The way there: sign-in on the launcher → GitHub's authorize page (PKCE, back to the launcher's callback) →
+    // the callback → exactly the launch the person started from → the workspace.
+    const after = navigations.slice(navigations.indexOf(launch) + 1);
+    const signInUrl = new URL(after[0] ?? '');
+    expect(`${signInUrl.origin}${signInUrl.pathname}`).toBe(`${stack.launcherUrl}/auth/github.com/sign-in`);
+    expect(signInUrl.searchParams.get('returnTo')).toBe(launch.slice(stack.launcherUrl.length));
+    const authorize = new URL(after[1] ?? '');
+    expect(authorize.pathname).toBe('/login/oauth/authorize');
+    expect(authorize.origin).not.toBe(stack.launcherUrl);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${stack.launcherUrl}/auth/github.com/callback`);
+    expect(after[2]?.startsWith(`${stack.launcherUrl}/auth/github.com/callback?`)).toBe(true);
+    expect(after[3]).toBe(launch);
+    expect(after.slice(4).every((url) => url.startsWith(`${stack.clusterUrl}/workspaces/`))).toBe(true);
+
+    // The workspace page shows the private repository at its head commit, and the checkout on disk is that commit.
+    const head =
+      execFileSync('git', [
+        'ls-remote',
+        `${stack.fakes?.gitBase}/github.com/launchpod-samples/private-app.git`,
+        'HEAD',
+      ])
+        .toString()
+        .split('\t')[0] ?? 'missing';
+    await expect.poll(() => page.locator('#phase').textContent()).toBe('running');
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('launchpod-samples/private-app');
+    expect(text).toContain(head);
+    const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const repo = join(dataDir, 'cluster', 'workspaces', id, 'repo');
+    expect(execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim()).toBe(head);
+
+    // The launcher knows who signed in, and the workspace is theirs.
+    const who = await page.request.get(`${stack.launcherUrl}/auth/sign-in`);
+    expect(await who.text()).toContain('alice');
+    const record = await page.request.get(`${stack.launcherUrl}/api/v1/workspaces/${id}`);
+    expect(await record.json()).toMatchObject({ id, cluster: 'local', phase: 'running' });
+    await context.close();
+  }, 150_000);
+});
