@@ -13,6 +13,8 @@ import { buildExtension } from '../../extension/build.ts';
 import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
 import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
 
+/** A self-managed GitLab the user has not granted yet (a saved real page of one is served there). */
+const SELF_MANAGED = 'https://gitlab.corp.test';
 let work: string;
 let xvfb: ChildProcess | undefined;
 let display = '';
@@ -70,6 +72,7 @@ beforeAll(async () => {
       ['https://github.com/o/r', 'github/hand-repo-react.html'],
       ['https://github.com/o/r/pull/3', 'github/pull-1.html'],
       ['https://github.com/settings/profile', 'github/hand-settings.html'],
+      [`${SELF_MANAGED}/jandugar/m02-bd`, 'gitlab/repo-1.html'],
     ]),
     [launcher.origin],
   );
@@ -156,9 +159,11 @@ describe('real keys and menus in headed Chromium', () => {
     const popupOf = async (url: string) => {
       const page = await frontTab(url);
       xdotool('key', '--clearmodifiers', 'alt+shift+g');
-      const text = await readPopup(page);
+      const popup = await openedPopup(page);
+      const facts = await popup.facts();
+      await popup.close();
       await page.close();
-      return text;
+      return facts;
     };
     const pull = await popupOf('https://github.com/o/r/pull/3');
     expect(pull.context).toBe('https://github.com/o/r/pull/3');
@@ -169,15 +174,70 @@ describe('real keys and menus in headed Chromium', () => {
       'https://github.com/settings is a GitHub page, not a repository. Open a repository (https://github.com/owner/repo) and try again.',
     );
   });
+
+  it('"Enable on this site" in the popup on a self-managed GitLab: Chromium asks, the user allows, the button appears', async () => {
+    const url = `${SELF_MANAGED}/jandugar/m02-bd`;
+    const page = await frontTab(url);
+    // Not granted yet: no content script runs there.
+    await page.waitForTimeout(1000);
+    expect(await page.locator('[data-launchpod-button]').count()).toBe(0);
+    xdotool('key', '--clearmodifiers', 'alt+shift+g');
+    const popup = await openedPopup(page);
+    await expect.poll(() => popup.evaluate("document.getElementById('enable-site') !== null")).toBe(true);
+    await popup.click('#enable-site');
+    // Chromium's permission prompt ("Launchpod has requested additional permissions … Read and change your data on
+    // gitlab.corp.test") opens with the focus on Deny: Tab to Allow, Return.
+    await page.waitForTimeout(1500);
+    xdotool('key', 'Tab');
+    await page.waitForTimeout(200);
+    xdotool('key', 'Return');
+    const worker = context.serviceWorkers()[0];
+    await expect
+      .poll(
+        () =>
+          worker?.evaluate(
+            (origin) =>
+              (
+                globalThis as unknown as {
+                  chrome: { permissions: { contains(p: object): Promise<boolean> } };
+                }
+              ).chrome.permissions.contains({ origins: [`${origin}/*`] }),
+            SELF_MANAGED,
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => {
+          await page.reload({ waitUntil: 'domcontentloaded' });
+          return page
+            .locator('[data-launchpod-button] a.lp-main')
+            .getAttribute('href', { timeout: 3_000 })
+            .catch(() => null);
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(`${launcher.origin}/#${url}`);
+    expect(await page.locator('[data-launchpod-button]').count()).toBe(1);
+    await popup.close().catch(() => {});
+    await page.close();
+  });
 });
 
+interface Popup {
+  evaluate(expression: string): Promise<unknown>;
+  /** A trusted click (a user gesture) at the element's centre, as the mouse gives it. */
+  click(selector: string): Promise<void>;
+  facts(): Promise<{ context: string | null; open: string | null; alert: string | null }>;
+  close(): Promise<void>;
+}
+
 /**
- * The popup Chromium opened over `page` (Playwright does not attach to action popups): found and read through the
- * devtools protocol's target API, once it has rendered its answer.
+ * The popup Chromium opened over `page` (Playwright does not attach to action popups): found and driven through the
+ * devtools protocol's target API.
  */
-async function readPopup(
-  page: Page,
-): Promise<{ context: string | null; open: string | null; alert: string | null }> {
+async function openedPopup(page: Page): Promise<Popup> {
   const cdp = await context.newCDPSession(page);
   let targetId: string | undefined;
   await expect
@@ -195,47 +255,58 @@ async function readPopup(
     flatten: false,
   });
   let next = 0;
-  const evaluate = (expression: string) =>
-    new Promise<unknown>((done) => {
+  const send = (method: string, params: object) =>
+    new Promise<Record<string, unknown> | undefined>((done) => {
       const id = ++next;
       const listener = (event: { sessionId: string; message: string }) => {
-        const message = JSON.parse(event.message) as {
-          id?: number;
-          result?: { result?: { value?: unknown } };
-        };
+        const message = JSON.parse(event.message) as { id?: number; result?: Record<string, unknown> };
         if (event.sessionId !== sessionId || message.id !== id) return;
         cdp.off('Target.receivedMessageFromTarget', listener);
-        done(message.result?.result?.value);
+        done(message.result);
       };
       cdp.on('Target.receivedMessageFromTarget', listener);
       void cdp.send('Target.sendMessageToTarget', {
         sessionId,
-        message: JSON.stringify({
-          id,
-          method: 'Runtime.evaluate',
-          params: { expression, returnByValue: true },
-        }),
+        message: JSON.stringify({ id, method, params }),
       });
     });
-  const read = `(() => {
-    const text = (s) => document.querySelector(s)?.textContent ?? null;
-    return document.querySelector('main') === null ? null : {
-      context: text('main code'),
-      open: document.querySelector('main a.open')?.getAttribute('href') ?? null,
-      alert: text('[role=alert]'),
-    };
-  })()`;
-  let answer: unknown = null;
-  await expect
-    .poll(
-      async () => {
-        answer = await evaluate(read);
-        return answer !== null;
-      },
-      { timeout: 15_000 },
-    )
-    .toBe(true);
-  await cdp.send('Target.closeTarget', { targetId: targetId as string });
-  await cdp.detach();
-  return answer as { context: string | null; open: string | null; alert: string | null };
+  const evaluate = async (expression: string) =>
+    ((await send('Runtime.evaluate', { expression, returnByValue: true }))?.result as { value?: unknown })
+      ?.value;
+  const popup: Popup = {
+    evaluate,
+    async click(selector) {
+      const box = (await evaluate(
+        `(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`,
+      )) as { x: number; y: number };
+      for (const type of ['mousePressed', 'mouseReleased'])
+        await send('Input.dispatchMouseEvent', { type, x: box.x, y: box.y, button: 'left', clickCount: 1 });
+    },
+    async facts() {
+      const read = `(() => {
+        const text = (s) => document.querySelector(s)?.textContent ?? null;
+        return document.querySelector('main') === null ? null : {
+          context: text('main code'),
+          open: document.querySelector('main a.open')?.getAttribute('href') ?? null,
+          alert: text('[role=alert]'),
+        };
+      })()`;
+      let answer: unknown = null;
+      await expect
+        .poll(
+          async () => {
+            answer = await evaluate(read);
+            return answer !== null;
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+      return answer as { context: string | null; open: string | null; alert: string | null };
+    },
+    async close() {
+      await cdp.send('Target.closeTarget', { targetId: targetId as string }).catch(() => {});
+      await cdp.detach().catch(() => {});
+    },
+  };
+  return popup;
 }

@@ -5,6 +5,7 @@
 import browser, { type Menus, type Runtime, type Tabs } from 'webextension-polyfill';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { createHostRegistry, defaultHostRegistry, type HostRegistry } from '../../shared/host-registry.ts';
+import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
@@ -16,6 +17,7 @@ import {
   readLocal,
   readSettings,
   type Settings,
+  writeSettings,
 } from './settings.ts';
 
 export const ANCHOR_REFRESH_MS = 6 * 60 * 60 * 1000;
@@ -205,9 +207,20 @@ async function setupMenus(settings: Settings): Promise<void> {
   });
 }
 
+/** Lists a self-hosted site (from the popup); its script is registered once — or as soon as — it is granted. */
+async function addSelfHosted(origin: string, family: HostFamilyId): Promise<string[]> {
+  if (!(family in SCRIPT_FOR) || !/^https?:\/\/[^/]+$/.test(origin) || new URL(origin).origin !== origin)
+    return [];
+  const settings = await readSettings();
+  await writeSettings({
+    selfHosted: [...settings.selfHosted.filter((s) => s.origin !== origin), { origin, family }],
+  });
+  return syncSelfHostedScripts();
+}
+
 // ---- Wiring -------------------------------------------------------------------------------------------------
 
-browser.runtime.onMessage.addListener((raw: unknown, _sender: Runtime.MessageSender) => {
+browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const message = raw as ContentMessage;
   switch (message.type) {
     case 'prebuild-status':
@@ -220,6 +233,10 @@ browser.runtime.onMessage.addListener((raw: unknown, _sender: Runtime.MessageSen
       return readSettings().then((s) => refreshAnchors(s, message.force === true));
     case 'self-hosted-changed':
       return syncSelfHostedScripts();
+    case 'add-self-hosted':
+      // Only the extension's own pages may list a site (never a content script on some page).
+      if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+      return addSelfHosted(message.origin, message.family);
     case 'launch-url':
       return launchUrlFor(message.input);
     default:

@@ -13,4 +13,6 @@ export type ContentMessage =
   | { readonly type: 'open-options' }
   | { readonly type: 'refresh-anchors'; readonly force?: boolean }
   | { readonly type: 'self-hosted-changed' }
+  /** The popup's "Enable on this site": saved by the background, which outlives a popup closed by the prompt. */
+  | { readonly type: 'add-self-hosted'; readonly origin: string; readonly family: HostFamilyId }
   | { readonly type: 'launch-url'; readonly input: string };

@@ -56,10 +56,11 @@ function Options() {
     event.preventDefault();
     const checked = checkLauncherUrl(launcher);
     if (!checked.ok) return setMessage(checked.message);
+    // Asked before the first await (Firefox refuses it later, see grant); declining still leaves a working
+    // setting, saved either way (the launcher allows extension origins).
+    void browser.permissions.request({ origins: [`${checked.origin}/*`] }).catch(() => {});
     setLauncher(checked.origin);
     await save({ launcherUrl: checked.origin }, `Saved: buttons now open ${checked.origin}.`);
-    // Asked after saving, so declining still leaves a working setting (the launcher allows extension origins).
-    void browser.permissions.request({ origins: [`${checked.origin}/*`] }).catch(() => {});
   };
   const grant = async (event: Event) => {
     event.preventDefault();
@@ -72,13 +73,16 @@ function Options() {
     } catch {
       return setMessage('Enter the instance address, like https://git.example.com.');
     }
-    // Saved before asking; the background registers the content script only once the origin is granted.
+    // Asked before the first await: Firefox grants a request only inside the click's own handler (after an
+    // await it throws "may only be called from a user input handler"). The site is saved while the prompt is up,
+    // and the background registers its content script once the origin is granted.
+    const asking = browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
     const selfHosted = [
       ...settings.selfHosted.filter((s) => s.origin !== origin),
       { origin, family: siteFamily },
     ];
     await save({ selfHosted }, `Asking for ${origin}…`);
-    const granted = await browser.permissions.request({ origins: [`${origin}/*`] });
+    const granted = await asking;
     await browser.runtime.sendMessage({ type: 'self-hosted-changed' });
     setMessage(granted ? `Enabled on ${origin}.` : `${origin} was not granted; the button stays off there.`);
     setSiteText('');

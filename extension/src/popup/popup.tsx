@@ -5,7 +5,6 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
-import { readSettings, writeSettings } from '../settings.ts';
 
 type Answer = { ok: true; url: string } | { ok: false; message: string };
 const SELF_HOSTED: Record<string, HostFamilyId> = {
@@ -34,10 +33,14 @@ function Popup() {
         const [result] = await browser.scripting
           .executeScript({
             target: { tabId: tab.id },
+            // The same marks the content scripts recognise (extension/src/content/<family>.ts).
             func: () => {
               const meta = (name: string) =>
                 document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
-              return meta('hostname') !== '' ? 'GitHub' : meta('application-name');
+              const site = document.querySelector('meta[property="og:site_name"]')?.getAttribute('content');
+              if (meta('hostname') !== '' || meta('application-name') === 'GitHub') return 'GitHub';
+              if (site === 'GitLab') return 'GitLab';
+              return meta('application-name');
             },
           })
           .catch(() => []);
@@ -50,13 +53,12 @@ function Popup() {
   const enable = async () => {
     if (page === undefined || family === undefined) return;
     const origin = new URL(page).origin;
-    // Saved before asking: Firefox closes the popup while its permission prompt is open, and the background
-    // registers the content script when the grant arrives (permissions.onAdded).
-    const settings = await readSettings();
-    await writeSettings({
-      selfHosted: [...settings.selfHosted.filter((s) => s.origin !== origin), { origin, family }],
-    });
-    const granted = await browser.permissions.request({ origins: [`${origin}/*`] });
+    // Both sent inside the click's own handler, before any await: Firefox grants a request only there, and may
+    // close the popup while its prompt is up — the background saves the site and registers the content script
+    // when the grant arrives (permissions.onAdded).
+    void browser.runtime.sendMessage({ type: 'add-self-hosted', origin, family }).catch(() => {});
+    const asking = browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
+    const granted = await asking;
     setNote(granted ? `Enabled on ${origin}: reload the page.` : `${origin} was not granted.`);
   };
 

@@ -1,0 +1,161 @@
+// The self-hosted grant as a person does it, in Firefox: type the instance on the options page, click "Enable on
+// this instance" (a trusted click, so permissions.request runs inside a user input handler as Firefox demands),
+// the origin is granted and its content script registered, the instance's pages get the button; "Remove" takes
+// the grant back and the button goes. Firefox answers the optional-permission request itself when
+// `extensions.webextOptionalPermissionPrompts` is false — the headless stand-in for clicking "Allow" — and still
+// refuses a request made outside a user's input, which is what this test guards.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExtension } from '../../extension/build.ts';
+import { fixtureHtml } from '../../extension/test/browser.ts';
+
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const LAUNCHER = 'https://launchpod.test';
+const INSTANCE = 'https://gitlab.example.test';
+const PROJECT = `${INSTANCE}/jandugar/m02-bd`;
+/** Fixed through `extensions.webextensions.uuids`, so the options page has a known address. */
+const UUID = '3d0f5a8e-6c1b-4f2a-9e7d-5b4c3a2f1e0d';
+
+let work: string;
+let browser: Browser;
+let options: Page;
+let host: Page;
+
+/** What the options page's own extension APIs report: the granted origins and the registered content scripts. */
+async function extensionState(): Promise<{ origins: string[]; scripts: string[] }> {
+  return options.evaluate(async () => {
+    const api = (
+      globalThis as unknown as {
+        browser: {
+          permissions: { getAll(): Promise<{ origins?: string[] }> };
+          scripting: {
+            getRegisteredContentScripts(): Promise<{ id: string; matches?: string[]; js?: string[] }[]>;
+          };
+        };
+      }
+    ).browser;
+    const origins = (await api.permissions.getAll()).origins ?? [];
+    const scripts = (await api.scripting.getRegisteredContentScripts()).map(
+      (s) => `${s.id} ${(s.matches ?? []).join(',')} ${(s.js ?? []).join(',')}`,
+    );
+    return { origins, scripts };
+  });
+}
+
+const listText = () => options.$eval('#self-hosted', (ul) => ul.textContent ?? '');
+const messageText = () => options.$eval('#message', (p) => p.textContent ?? '');
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'launchpod-ff-grant-'));
+  const built = await buildExtension({ launcherUrl: LAUNCHER, outDir: join(work, 'dist') });
+  const geckoId = (
+    JSON.parse(readFileSync(join(built.dirs.firefox, 'manifest.json'), 'utf8')) as {
+      browser_specific_settings: { gecko: { id: string } };
+    }
+  ).browser_specific_settings.gecko.id;
+  browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    // WebDriver BiDi refuses to navigate a tab to a moz-extension: page unless system access is allowed.
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      // Offline machine: no update, telemetry or remote settings traffic.
+      'network.proxy.type': 0,
+      'extensions.update.enabled': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      // Optional permissions are granted without the doorhanger (the user's "Allow").
+      'extensions.webextOptionalPermissionPrompts': false,
+      'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: UUID }),
+    },
+  });
+  await browser.installExtension(built.dirs.firefox);
+
+  host = await browser.newPage();
+  await host.setRequestInterception(true);
+  host.on('request', (request) => {
+    // A real saved GitLab project page, as a self-managed instance serves it; nothing else is reachable.
+    if (request.url().split('#')[0] === PROJECT)
+      void request.respond({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: fixtureHtml('gitlab/repo-1.html'),
+      });
+    else void request.abort();
+  });
+
+  options = await browser.newPage();
+  // The page loads, but puppeteer never hears of a navigation into the extension process: its goto would wait out
+  // the timeout. Start it, and wait for the page itself.
+  void options.goto(`moz-extension://${UUID}/options.html`, { timeout: 60_000 }).catch(() => undefined);
+  await options.waitForSelector('input[aria-label="Instance address"]', { timeout: 60_000 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('self-hosted grant in Firefox', () => {
+  it('is off on the instance before anything is granted', async () => {
+    const before = await extensionState();
+    expect(before.origins).not.toContain(`${INSTANCE}/*`);
+    expect(before.scripts).toEqual([]);
+    await host.goto(PROJECT, { waitUntil: 'load' });
+    // The built-in GitLab script runs on gitlab.com only; give a registered script time to run, there is none.
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(await host.$$eval('[data-launchpod-button]', (all) => all.length)).toBe(0);
+  });
+
+  it('grants the origin on a click, registers the GitLab script and puts one button on the instance', async () => {
+    await options.type('input[aria-label="Instance address"]', INSTANCE);
+    await options.select('select[aria-label="Instance kind"]', 'gitlab');
+    await options.click('::-p-text(Enable on this instance)');
+    await expect.poll(messageText, { timeout: 20_000 }).toBe(`Enabled on ${INSTANCE}.`);
+    await expect.poll(listText).toContain(`${INSTANCE} (GitLab)`);
+    expect(await listText()).not.toContain('not granted');
+    await expect.poll(extensionState, { timeout: 20_000 }).toEqual({
+      origins: expect.arrayContaining([`${INSTANCE}/*`]),
+      scripts: [`self-hosted:${INSTANCE} ${INSTANCE}/* content/gitlab.js`],
+    });
+
+    await host.reload({ waitUntil: 'load' });
+    await host.waitForSelector('[data-launchpod-button] a.lp-main', { timeout: 20_000 });
+    expect(await host.$$eval('[data-launchpod-button]', (all) => all.length)).toBe(1);
+    expect(await host.$eval('[data-launchpod-button] a.lp-main', (a) => a.getAttribute('href'))).toBe(
+      `${LAUNCHER}/#${PROJECT}`,
+    );
+  });
+
+  it('takes the grant back on Remove: no script, and a reload gets no button', async () => {
+    const items = await options.$$('#self-hosted li');
+    const texts = await Promise.all(items.map((li) => li.evaluate((e) => e.textContent ?? '')));
+    const remove = await items[texts.findIndex((t) => t.startsWith(INSTANCE))]?.$('button');
+    if (!remove) throw new Error(`no Remove button for ${INSTANCE} in: ${texts.join(' | ')}`);
+    await remove.click();
+    await expect.poll(messageText, { timeout: 20_000 }).toBe(`Removed ${INSTANCE}.`);
+    expect(await listText()).not.toContain(INSTANCE);
+    await expect.poll(extensionState, { timeout: 20_000 }).toEqual({
+      origins: expect.not.arrayContaining([`${INSTANCE}/*`]),
+      scripts: [],
+    });
+
+    await host.reload({ waitUntil: 'load' });
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(await host.$$eval('[data-launchpod-button]', (all) => all.length)).toBe(0);
+  });
+
+  it('asks for the launcher origin when its address is saved', async () => {
+    expect((await extensionState()).origins).not.toContain(`${LAUNCHER}/*`);
+    expect(await options.$eval('#launcher', (input) => (input as HTMLInputElement).value)).toBe(LAUNCHER);
+    await options.click('form:has(#launcher) button[type="submit"]');
+    await expect.poll(messageText, { timeout: 20_000 }).toBe(`Saved: buttons now open ${LAUNCHER}.`);
+    await expect
+      .poll(async () => (await extensionState()).origins, { timeout: 20_000 })
+      .toContain(`${LAUNCHER}/*`);
+  });
+});
