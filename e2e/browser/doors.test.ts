@@ -4,10 +4,10 @@
 // generated → click → workspace. Screenshots of the pages are kept as test artifacts.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack, stopAllStacks } from '../stack.ts';
 import { launchChromium } from './chromium.ts';
@@ -20,7 +20,11 @@ let dataDir: string;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'launchpod-browser-'));
-  [stack, browser] = await Promise.all([startStack({ demo: true, dataDir }), launchChromium()]);
+  [stack, browser] = await Promise.all([
+    // Every door's workspace keeps running: room for all of them.
+    startStack({ demo: true, dataDir, clusterArgs: ['--max-workspaces', '16'] }),
+    launchChromium(),
+  ]);
 }, 180_000);
 
 afterAll(async () => {
@@ -30,6 +34,36 @@ afterAll(async () => {
   await stack?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** The head commit of `ref` in a demo repository, as git sees it on the fake host. */
+const headOf = (remote: string, ref: string) =>
+  execFileSync('git', ['ls-remote', `${stack.fakes?.gitBase}/${remote}`, ref])
+    .toString()
+    .split('\t')[0] ?? 'missing';
+
+/** What the reference cluster was asked to start for the workspace on `page` (its own stored start request). */
+function startRequestOf(page: Page): {
+  env: { name: string; value: string }[];
+  context: { ref: { name: string } };
+} {
+  const id = new URL(page.url()).pathname.split('/').pop();
+  const state = JSON.parse(readFileSync(join(stack.clusters[0]?.dataDir ?? '', 'state.json'), 'utf8')) as {
+    workspaces: {
+      request: { id: string; env: { name: string; value: string }[]; context: { ref: { name: string } } };
+    }[];
+  };
+  const found = state.workspaces.find((w) => w.request.id === id);
+  if (found === undefined) throw new Error(`workspace ${id} is not in the cluster's state`);
+  return found.request;
+}
+
+/** The branch checked out in the workspace on `page`, read from its checkout on this machine. */
+const checkedOutBranch = async (page: Page) =>
+  execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], {
+    cwd: (await page.locator('#workspace-path').textContent()) ?? '',
+  })
+    .toString()
+    .trim();
 
 describe('URL-prefix door', () => {
   it('goes from <launcher>/#<file URL with a line range> to the workspace page at that commit', async () => {
@@ -68,6 +102,55 @@ describe('URL-prefix door', () => {
     await start.click();
     await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
     expect(await page.locator('main').textContent()).toContain('fix/typo');
+    await page.close();
+  }, 120_000);
+
+  it('hash form with env modifiers on a branch with slashes: the refused one is shown and the link waits', async () => {
+    const page = await browser.newPage();
+    const target = 'https://github.com/launchpod-samples/node-app/tree/feature/x/y';
+    await page.goto(`${stack.launcherUrl}/#GREETING=hello,NODE_OPTIONS=--inspect/${target}`);
+    await page.waitForURL(/\/start\?/, { timeout: 30_000 });
+    await expect
+      .poll(() => page.locator('dl.facts').textContent(), { timeout: 30_000 })
+      .toContain('GREETING=hello');
+    const refused = page.locator('ul.rejected-env li');
+    expect(await refused.count()).toBe(1);
+    expect(await refused.textContent()).toContain('NODE_OPTIONS=--inspect');
+    // Something in the link was refused: the page does not start by itself, the person reads it and starts.
+    const start = page.getByRole('button', { name: 'Start workspace' });
+    await expect.poll(() => start.isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'start-page-refused-env.png'), fullPage: true });
+    await start.click();
+    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    expect(await page.locator('main').textContent()).toContain(
+      headOf('github.com/launchpod-samples/node-app.git', 'refs/heads/feature/x/y'),
+    );
+    expect(await checkedOutBranch(page)).toBe('feature/x/y');
+    // The cluster was given the accepted variable and never the refused one.
+    expect(startRequestOf(page).env).toEqual([{ name: 'GREETING', value: 'hello' }]);
+    await page.close();
+  }, 120_000);
+
+  it('hash form for a pull request from a fork: the fork’s head commit on its branch', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.launcherUrl}/#https://github.com/launchpod-samples/node-app/pull/2`);
+    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    expect(await page.locator('main').textContent()).toContain(
+      headOf('github.com/contributor/node-app.git', 'refs/heads/fix/typo'),
+    );
+    expect(await checkedOutBranch(page)).toBe('fix/typo');
+    await page.close();
+  }, 120_000);
+
+  it('path form for an issue: a new branch named after it, from the default branch’s head', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.launcherUrl}/https://github.com/launchpod-samples/node-app/issues/4`);
+    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    const text = (await page.locator('main').textContent()) ?? '';
+    // Issue 4 "Add dark mode support" by octo-reporter, opened without signing in.
+    expect(text).toContain('octo-reporter/add-dark-mode-support-4');
+    expect(text).toContain(headOf('github.com/launchpod-samples/node-app.git', 'refs/heads/main'));
+    expect(await checkedOutBranch(page)).toBe('octo-reporter/add-dark-mode-support-4');
     await page.close();
   }, 120_000);
 

@@ -327,7 +327,8 @@ export function createApp(options: AppOptions = {}) {
         input,
       );
     }
-    const autostart = launchOptions.autostart !== false;
+    // A link that tried to set environment variables it may not: the person reads what was refused and starts it.
+    const autostart = launchOptions.autostart !== false && resolution.value.request.rejectedEnv.length === 0;
     const page = StartPage({
       brand: c.get('config').brand,
       resolution: resolution.value,

@@ -188,6 +188,11 @@ describe('pages', () => {
     expect(html).toContain('<code>FOO=bar </code>');
     expect(html).toContain("<code>PATH=x</code> — PATH changes how the workspace's shell or tools start");
     expect(html).toContain('<code>X=$(id)</code> — The value of X may only hold');
+    // A link that tried to set what it may not waits for the person to read that and start it.
+    expect(html).toContain('"autostart":false');
+    expect(html).toMatch(/<button type="button" id="start">Start workspace<\/button>/);
+    const clean = await (await call(`/start?url=${encodeURIComponent(`FOO=bar/${repoUrl}`)}`)).text();
+    expect(clean).toContain('"autostart":true');
   });
 });
 
