@@ -183,6 +183,20 @@ describe('URL-prefix door', () => {
 describe('badge door', () => {
   it('goes from the Markdown badge in a README to a running workspace', async () => {
     const repo = 'https://github.com/launchpod-samples/node-app';
+    // The badge page as a maintainer sees it: previews drawn, snippets ready to copy.
+    const maintainer = await browser.newPage();
+    await maintainer.goto(`${stack.launcherUrl}/badge?url=${encodeURIComponent(repo)}`);
+    const previews = maintainer.locator('main img');
+    await expect
+      .poll(() =>
+        previews.evaluateAll(
+          (imgs: HTMLImageElement[]) =>
+            imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0),
+        ),
+      )
+      .toBe(true);
+    await maintainer.screenshot({ path: join(ARTIFACTS, 'badge-page.png'), fullPage: true });
+    await maintainer.close();
     const badgePage = await (
       await fetch(`${stack.launcherUrl}/badge?url=${encodeURIComponent(repo)}`)
     ).text();
