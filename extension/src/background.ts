@@ -4,12 +4,21 @@
 
 import browser, { type Menus, type Runtime, type Tabs } from 'webextension-polyfill';
 import { parseLaunchInput } from '../../shared/context-url.ts';
-import { createHostRegistry, defaultHostRegistry, type HostRegistry } from '../../shared/host-registry.ts';
+import type { HostRegistry } from '../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
 import type { ContentMessage } from './messages.ts';
+import { acceptedSites, selfHostedRegistry } from './self-hosted-registry.ts';
+import {
+  linkPattern,
+  originPermission,
+  type SelfHostedSite,
+  sameSite,
+  scriptId,
+  scriptMatch,
+} from './self-hosted-site.ts';
 import {
   type AnchorMiss,
   MAX_MISSES,
@@ -34,14 +43,9 @@ const BUILTIN_LINK_PATTERNS = [
 type PrebuildState = 'ready' | 'building' | 'none';
 const statusCache = new Map<string, { state: PrebuildState | undefined; until: number }>();
 
-function registryFor(settings: Settings): HostRegistry {
-  const made = createHostRegistry(
-    settings.selfHosted.map((site) => {
-      const url = new URL(site.origin);
-      return { hostname: url.host, family: site.family, allowHttp: url.protocol === 'http:' };
-    }),
-  );
-  return made.ok ? made.value : defaultHostRegistry;
+/** The built-ins and the listed self-hosted sites, each under its base path (`https://corp.example/gitlab`). */
+function registryFor(settings: Settings, pageUrl?: string): HostRegistry {
+  return selfHostedRegistry(settings.selfHosted, pageUrl);
 }
 
 async function prebuildStatus(pageUrl: string): Promise<PrebuildState | undefined> {
@@ -127,7 +131,7 @@ export async function launchUrlFor(
   if (settings.launcherUrl === '')
     return { ok: false, message: 'Set the launcher address in Launchpod’s options first.' };
   const text = /^[\w.-]+\/[\w.-]+$/.test(input.trim()) ? `https://github.com/${input.trim()}` : input;
-  const registry = registryFor(settings);
+  const registry = registryFor(settings, text);
   const parsed = parseLaunchInput(text, registry);
   if (!parsed.ok) return { ok: false, message: parsed.error.message };
   const url = toLaunchUrl(settings.launcherUrl, parsed.value, registry, {
@@ -150,7 +154,7 @@ async function openLaunch(input: string, tab: Tabs.Tab | undefined, forceNewTab 
     await browser.tabs.create({ url: launch.url, ...(tab?.index !== undefined && { index: tab.index + 1 }) });
 }
 
-// ---- Self-hosted instances: content scripts registered per granted origin ---------------------------------------
+// ---- Self-hosted instances: content scripts registered per listed site whose origin is granted --------------
 
 const SCRIPT_FOR = {
   github: 'content/github.js',
@@ -162,9 +166,11 @@ const SCRIPT_FOR = {
 let syncing: Promise<string[]> = Promise.resolve([]);
 
 /**
- * Registers one content script per granted self-hosted origin; unregisters those no longer granted or listed.
- * Calls run one after another: install, permission and settings events can fire together, and two overlapping
- * runs would both register the same script id (which the browser refuses).
+ * Registers one content script per listed self-hosted site whose origin is granted, matching only the site's own
+ * base path (`https://corp.example/gitlab/*`): two sites on one origin get one script each. Unregisters those no
+ * longer granted or listed, and replaces one whose family or path changed. Calls run one after another: install,
+ * permission and settings events can fire together, and two overlapping runs would both register the same script
+ * id (which the browser refuses).
  */
 export function syncSelfHostedScripts(): Promise<string[]> {
   syncing = syncing.catch(() => []).then(syncOnce);
@@ -174,27 +180,33 @@ export function syncSelfHostedScripts(): Promise<string[]> {
 async function syncOnce(): Promise<string[]> {
   const settings = await readSettings();
   const granted = (await browser.permissions.getAll()).origins ?? [];
-  const wanted = settings.selfHosted.filter((site) => granted.includes(`${site.origin}/*`));
+  const wanted = acceptedSites(settings.selfHosted)
+    .filter((site) => granted.includes(originPermission(site)))
+    .map((site) => ({
+      id: scriptId(site),
+      matches: [scriptMatch(site)],
+      js: [SCRIPT_FOR[site.family]],
+      runAt: 'document_idle' as const,
+    }));
   const existing = await browser.scripting.getRegisteredContentScripts();
-  const ids = wanted.map((site) => `self-hosted:${site.origin}`);
-  const stale = existing
-    .filter((s) => s.id.startsWith('self-hosted:') && !ids.includes(s.id))
-    .map((s) => s.id);
+  const keep = new Set(
+    wanted
+      .filter((script) =>
+        existing.some(
+          (s) =>
+            s.id === script.id &&
+            s.matches?.join() === script.matches.join() &&
+            s.js?.join() === script.js.join(),
+        ),
+      )
+      .map((script) => script.id),
+  );
+  const stale = existing.filter((s) => s.id.startsWith('self-hosted:') && !keep.has(s.id)).map((s) => s.id);
   if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
-  const have = new Set(existing.map((s) => s.id));
-  const add = wanted.filter((site) => !have.has(`self-hosted:${site.origin}`));
-  if (add.length > 0) {
-    await browser.scripting.registerContentScripts(
-      add.map((site) => ({
-        id: `self-hosted:${site.origin}`,
-        matches: [`${site.origin}/*`],
-        js: [SCRIPT_FOR[site.family]],
-        runAt: 'document_idle' as const,
-      })),
-    );
-  }
+  const add = wanted.filter((script) => !keep.has(script.id));
+  if (add.length > 0) await browser.scripting.registerContentScripts(add);
   await setupMenus(settings);
-  return ids;
+  return wanted.map((script) => script.id);
 }
 
 async function setupMenus(settings: Settings): Promise<void> {
@@ -203,17 +215,21 @@ async function setupMenus(settings: Settings): Promise<void> {
     id: MENU_ID,
     title: 'Open link in workspace',
     contexts: ['link'],
-    targetUrlPatterns: [...BUILTIN_LINK_PATTERNS, ...settings.selfHosted.map((s) => `${s.origin}/*/*`)],
+    targetUrlPatterns: [...BUILTIN_LINK_PATTERNS, ...acceptedSites(settings.selfHosted).map(linkPattern)],
   });
 }
 
-/** Lists a self-hosted site (from the popup); its script is registered once — or as soon as — it is granted. */
+/**
+ * Lists a self-hosted site at the root of `origin` (from the popup, which cannot know a base path); its script is
+ * registered once — or as soon as — the origin is granted.
+ */
 async function addSelfHosted(origin: string, family: HostFamilyId): Promise<string[]> {
   if (!(family in SCRIPT_FOR) || !/^https?:\/\/[^/]+$/.test(origin) || new URL(origin).origin !== origin)
     return [];
+  const site: SelfHostedSite = { origin, family, basePath: '' };
   const settings = await readSettings();
   await writeSettings({
-    selfHosted: [...settings.selfHosted.filter((s) => s.origin !== origin), { origin, family }],
+    selfHosted: [...settings.selfHosted.filter((s) => !sameSite(s, site)), site],
   });
   return syncSelfHostedScripts();
 }

@@ -4,18 +4,14 @@
 import browser from 'webextension-polyfill';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import type { AnchorTable } from './hosts/anchor-table.ts';
+import { type SelfHostedSite, storedSites } from './self-hosted-site.ts';
 
 export { checkLauncherUrl } from './launcher-address.ts';
+export type { SelfHostedSite } from './self-hosted-site.ts';
 
 declare const __LAUNCHER_URL__: string;
 /** Set at build time: `LAUNCHER_URL=https://launchpod.example npm run build`. Empty when none was given. */
 export const BUILT_IN_LAUNCHER: string = typeof __LAUNCHER_URL__ === 'string' ? __LAUNCHER_URL__ : '';
-
-export interface SelfHostedSite {
-  /** `https://git.corp.example` */
-  readonly origin: string;
-  readonly family: HostFamilyId;
-}
 
 export interface Settings {
   readonly launcherUrl: string;
@@ -40,6 +36,8 @@ export async function readSettings(): Promise<Settings> {
     ...defaultSettings,
     ...stored,
     enabled: { ...defaultSettings.enabled, ...stored?.enabled },
+    // Sites saved before base paths existed have none: they are at the root of their origin.
+    selfHosted: storedSites(stored?.selfHosted),
   };
 }
 

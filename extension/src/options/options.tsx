@@ -1,10 +1,13 @@
 // The options page (also the first-run page): launcher address, tab behaviour, per-host switches, self-hosted
-// instances (granted one origin at a time) and diagnostics. Never asks for a permission broader than one origin.
+// instances (at an origin's root or under a path like /gitlab, granted one origin at a time) and diagnostics.
+// Never asks for a permission broader than one origin.
 
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { checkSiteAddress } from '../self-hosted-registry.ts';
+import { originPermission, sameSite, siteAddress } from '../self-hosted-site.ts';
 import {
   checkLauncherUrl,
   type LocalRecords,
@@ -64,35 +67,33 @@ function Options() {
   };
   const grant = async (event: Event) => {
     event.preventDefault();
-    let origin: string;
-    try {
-      const url = new URL(
-        /^https?:\/\//.test(siteText.trim()) ? siteText.trim() : `https://${siteText.trim()}`,
-      );
-      origin = url.origin;
-    } catch {
-      return setMessage('Enter the instance address, like https://git.example.com.');
-    }
+    // `https://corp.example/gitlab/` → https://corp.example under /gitlab.
+    const checked = checkSiteAddress(siteText, siteFamily);
+    if (!checked.ok) return setMessage(checked.message);
+    const { site } = checked;
     // Asked before the first await: Firefox grants a request only inside the click's own handler (after an
-    // await it throws "may only be called from a user input handler"). The site is saved while the prompt is up,
-    // and the background registers its content script once the origin is granted.
-    const asking = browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
-    const selfHosted = [
-      ...settings.selfHosted.filter((s) => s.origin !== origin),
-      { origin, family: siteFamily },
-    ];
-    await save({ selfHosted }, `Asking for ${origin}…`);
+    // await it throws "may only be called from a user input handler"). Permissions are per origin, whatever the
+    // path. The site is saved while the prompt is up, and the background registers its content script once the
+    // origin is granted.
+    const asking = browser.permissions.request({ origins: [originPermission(site)] }).catch(() => false);
+    const selfHosted = [...settings.selfHosted.filter((s) => !sameSite(s, site)), site];
+    await save({ selfHosted }, `Asking for ${site.origin}…`);
     const granted = await asking;
     await browser.runtime.sendMessage({ type: 'self-hosted-changed' });
-    setMessage(granted ? `Enabled on ${origin}.` : `${origin} was not granted; the button stays off there.`);
+    setMessage(
+      granted
+        ? `Enabled on ${siteAddress(site)}.`
+        : `${site.origin} was not granted; the button stays off there.`,
+    );
     setSiteText('');
   };
   const revoke = async (site: SelfHostedSite) => {
-    await browser.permissions.remove({ origins: [`${site.origin}/*`] });
-    await save(
-      { selfHosted: settings.selfHosted.filter((s) => s.origin !== site.origin) },
-      `Removed ${site.origin}.`,
-    );
+    const rest = settings.selfHosted.filter((s) => !sameSite(s, site));
+    // The origin's grant stays while another listed site (`/gitlab` and `/bitbucket` on one origin) or the
+    // launcher still needs it.
+    if (!rest.some((s) => s.origin === site.origin) && settings.launcherUrl !== site.origin)
+      await browser.permissions.remove({ origins: [originPermission(site)] }).catch(() => false);
+    await save({ selfHosted: rest }, `Removed ${siteAddress(site)}.`);
     await browser.runtime.sendMessage({ type: 'self-hosted-changed' });
   };
   const refresh = async () => {
@@ -168,15 +169,16 @@ function Options() {
       <h2>Self-hosted instances</h2>
       <ul id="self-hosted">
         {settings.selfHosted.map((site) => (
-          <li key={site.origin}>
-            {site.origin} ({FAMILY_NAMES[site.family]})
-            {granted.includes(`${site.origin}/*`) ? '' : ' — not granted yet'}{' '}
+          <li key={siteAddress(site)}>
+            {siteAddress(site)} ({FAMILY_NAMES[site.family]})
+            {granted.includes(originPermission(site)) ? '' : ' — not granted yet'}{' '}
             <button type="button" onClick={() => revoke(site)}>
               Remove
             </button>
           </li>
         ))}
       </ul>
+      <p>An instance that lives under a path keeps it in its address: https://corp.example/gitlab.</p>
       <form onSubmit={grant}>
         <input
           aria-label="Instance address"

@@ -1,5 +1,6 @@
 // The toolbar popup: the current tab's context as the extension reads it and an Open button, or why this page
-// cannot be opened — and, on a self-hosted instance, "Enable on this site" for exactly that origin.
+// cannot be opened — and, on a self-hosted instance, "Enable on this site" for exactly that origin, at its root
+// (a page does not say which part of its path is the instance's base path: the options page takes that).
 
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -83,6 +84,12 @@ function Popup() {
             Enable on this site
           </button>{' '}
           {note}
+        </p>
+      )}
+      {!answer.ok && family !== undefined && (
+        <p>
+          Does the instance live under a path, like https://corp.example/gitlab? Add that address in the
+          options instead.
         </p>
       )}
       <p>
