@@ -1,0 +1,79 @@
+// First run of an extension built without a launcher address (`npm run build` with no LAUNCHER_URL): installing it
+// opens the options page asking for the address; until then the button is there but asks for the address instead
+// of linking anywhere; once saved, buttons link to the launcher.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildExtension } from '../../extension/build.ts';
+import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
+import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
+
+let work: string;
+let launcher: LauncherStub;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'launchpod-ext-first-run-'));
+  launcher = await startLauncherStub();
+  const built = await buildExtension({ launcherUrl: '', outDir: join(work, 'dist') });
+  expect(built.launcherUrl).toBe('');
+  context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS,
+      `--disable-extensions-except=${built.dirs.chrome}`,
+      `--load-extension=${built.dirs.chrome}`,
+    ],
+  });
+  await serveFixtures(context, new Map([['https://github.com/o/r', 'github/hand-repo-react.html']]), [
+    launcher.origin,
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await launcher?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+it('asks for the launcher address on install, and links the buttons to it once saved', async () => {
+  // The install opened the first-run page by itself.
+  let welcome: Page | undefined;
+  await expect
+    .poll(
+      () => {
+        welcome = context.pages().find((p) => p.url().endsWith('/options.html#first-run'));
+        return welcome !== undefined;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  const options = welcome as Page;
+  await expect
+    .poll(() => options.locator('.notice[role=status]').textContent())
+    .toContain('Welcome. Enter the address of your Launchpod launcher');
+
+  // Before an address is set, the button is there but asks for the address instead of linking anywhere.
+  const repo = await context.newPage();
+  await repo.goto('https://github.com/o/r', { waitUntil: 'domcontentloaded' });
+  const main = repo.locator('[data-launchpod-button] a.lp-main');
+  await main.waitFor({ timeout: 15_000 });
+  expect(await main.getAttribute('title')).toContain('Set the launcher address in Launchpod’s options');
+  expect(await main.getAttribute('href')).toBeNull();
+
+  await options.fill('#launcher', launcher.origin);
+  await options.click('button[type="submit"]');
+  await expect.poll(() => options.textContent('#message')).toContain(`Saved: buttons now open ${launcher.origin}`);
+  // The welcome is for a missing address only.
+  await options.reload();
+  expect(await options.locator('.notice[role=status]').count()).toBe(0);
+
+  await repo.reload({ waitUntil: 'domcontentloaded' });
+  await expect
+    .poll(() => repo.locator('[data-launchpod-button] a.lp-main').getAttribute('href'), { timeout: 15_000 })
+    .toBe(`${launcher.origin}/#https://github.com/o/r`);
+});
