@@ -67,7 +67,9 @@ it('asks for the launcher address on install, and links the buttons to it once s
 
   await options.fill('#launcher', launcher.origin);
   await options.click('button[type="submit"]');
-  await expect.poll(() => options.textContent('#message')).toContain(`Saved: buttons now open ${launcher.origin}`);
+  await expect
+    .poll(() => options.textContent('#message'))
+    .toContain(`Saved: buttons now open ${launcher.origin}`);
   // The welcome is for a missing address only.
   await options.reload();
   expect(await options.locator('.notice[role=status]').count()).toBe(0);
