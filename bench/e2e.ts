@@ -162,6 +162,11 @@ try {
       launcherShare: Number(
         (median(rounds.map((r) => r.launcherMs / r.clickToWorkspaceMs)) * 100).toFixed(1),
       ),
+      launcherSplitMsMedian: {
+        pagesAndAssets: Math.round(median(rounds.map((r) => r.pagesMs))),
+        startCall: Math.round(median(rounds.map((r) => r.startCallMs))),
+        statusPolls: Math.round(median(rounds.map((r) => r.pollsMs))),
+      },
       startedFrom: [...new Set(rounds.map((r) => r.startedFrom))],
       rounds: rounds.map((r) => `${r.clickToWorkspaceMs} ms, launcher ${Math.round(r.launcherMs)} ms`),
     };

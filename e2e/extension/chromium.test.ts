@@ -244,3 +244,49 @@ describe('options page', () => {
     await options.close();
   });
 });
+
+describe('the host’s theme', () => {
+  it('draws the button dark on a dark GitHub page and light on a light one', async () => {
+    const background = async (url: string) => {
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      await mainLink(page).waitFor();
+      return mainLink(page).evaluate((a) => getComputedStyle(a).backgroundColor);
+    };
+    // hand-repo-react.html is `data-color-mode="dark"`; the saved real page is `auto`, and the browser is light.
+    expect(await background('https://github.com/o/r/tree/dev/src')).toBe('rgb(33, 38, 45)');
+    expect(await background('https://github.com/golemfactory/yapapi')).toBe('rgb(246, 248, 250)');
+  });
+});
+
+describe('options take effect on the pages', () => {
+  it('default editor, new tab and a host switched off', async () => {
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    await options.selectOption('#editor', 'code');
+    await options.check('#new-tab');
+    await options.getByRole('checkbox', { name: 'GitLab', exact: true }).uncheck();
+    await expect.poll(() => options.textContent('#message')).toContain('Saved');
+
+    await page.goto('https://github.com/o/r/tree/dev/src', { waitUntil: 'domcontentloaded' });
+    await expect
+      .poll(() => mainLink(page).getAttribute('href'))
+      .toBe(`${launcher.origin}/?editor=code#https://github.com/o/r/tree/dev/src`);
+    const [opened] = await Promise.all([context.waitForEvent('page'), mainLink(page).click()]);
+    await opened.waitForLoadState('domcontentloaded');
+    expect(opened.url()).toBe(`${launcher.origin}/?editor=code#https://github.com/o/r/tree/dev/src`);
+    expect(page.url()).toBe('https://github.com/o/r/tree/dev/src');
+    await opened.close();
+
+    await page.goto('https://gitlab.com/g/p/-/merge_requests/3', { waitUntil: 'domcontentloaded' });
+    // Switched off, the script stops before drawing anything: give it the time it takes when on.
+    await page.waitForTimeout(1500);
+    expect(await page.locator('[data-launchpod-button]').count()).toBe(0);
+
+    // Back to the defaults for any later test.
+    await options.selectOption('#editor', '');
+    await options.uncheck('#new-tab');
+    await options.getByRole('checkbox', { name: 'GitLab', exact: true }).check();
+    await expect.poll(() => options.textContent('#message')).toContain('Saved');
+    await options.close();
+  });
+});

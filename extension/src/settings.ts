@@ -41,10 +41,20 @@ export async function readSettings(): Promise<Settings> {
   };
 }
 
-export async function writeSettings(change: Partial<Settings>): Promise<Settings> {
-  const next = { ...(await readSettings()), ...change };
-  await browser.storage.sync.set({ settings: next });
-  return next;
+let writing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Merges `change` into the stored settings. Writes from one page run one after another, so two quick changes
+ * (a checkbox, then a select) never read the same old settings and drop each other.
+ */
+export function writeSettings(change: Partial<Settings>): Promise<Settings> {
+  const write = writing.then(async () => {
+    const next = { ...(await readSettings()), ...change };
+    await browser.storage.sync.set({ settings: next });
+    return next;
+  });
+  writing = write.catch(() => undefined);
+  return write;
 }
 
 // ---- Local records (storage.local) -----------------------------------------------------------------------------
