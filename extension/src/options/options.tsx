@@ -211,13 +211,17 @@ function Options() {
         </button>
       </p>
       <h3>Pages where no anchor matched (the floating button was shown)</h3>
-      <ul id="misses">
-        {(local.anchorMisses ?? []).map((m) => (
-          <li key={`${m.kind} ${m.page}`}>
-            {new Date(m.at).toISOString()} — {FAMILY_NAMES[m.family]} {m.kind}: {m.page}
-          </li>
-        ))}
-      </ul>
+      {(local.anchorMisses ?? []).length === 0 ? (
+        <p id="no-misses">None so far: every page found its anchor.</p>
+      ) : (
+        <ul id="misses">
+          {(local.anchorMisses ?? []).map((m) => (
+            <li key={`${m.kind} ${m.page}`}>
+              {new Date(m.at).toISOString()} — {FAMILY_NAMES[m.family]} {m.kind}: {m.page}
+            </li>
+          ))}
+        </ul>
+      )}
     </main>
   );
 }
