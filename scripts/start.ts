@@ -4,6 +4,7 @@
 
 import { resolve } from 'node:path';
 import { startStack } from '../e2e/stack.ts';
+import { buildExtension } from '../extension/build.ts';
 
 const demo = process.argv.includes('--demo');
 const dataDir = resolve(process.env.LAUNCHPOD_DATA ?? '.launchpod', demo ? 'demo' : 'local');
@@ -19,6 +20,8 @@ const stack = await startStack({
 });
 
 const l = stack.launcherUrl;
+// The extension, built for this launcher unless LAUNCHER_URL names another one (`npm run build` left it asking).
+const extension = await buildExtension({ launcherUrl: process.env.LAUNCHER_URL || l });
 const samples = demo
   ? [
       `${l}/#https://github.com/launchpod-samples/node-app`,
@@ -37,6 +40,9 @@ Launchpod is running.
   Launcher:          ${l}
   Reference cluster: ${stack.clusterUrl} (workspaces under ${dataDir}/cluster)
 ${demo ? `  Fake git hosts:    ${Object.values(stack.fakes?.apis ?? {}).join('  ')}\n  Git server:        ${stack.fakes?.gitBase}\n` : '  Git hosts:         the real ones (set HOST_TOKENS in worker/.dev.vars for rate limits)\n'}
+  Extension:         ${extension.dirs.chrome} (Chrome: chrome://extensions → Developer mode → Load unpacked)
+                     ${extension.dirs.firefox} (Firefox: about:debugging → This Firefox → Load Temporary Add-on)
+                     buttons open ${extension.launcherUrl}
 Try:
 ${samples.map((s) => `  ${s}`).join('\n')}
 
