@@ -5,13 +5,10 @@
 // browser's own network timing. Each round is a fresh browser context (a new anonymous owner, nothing cached in the
 // browser). Prints figures; asserts nothing.
 
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Request } from 'playwright-core';
-import { launchChromium } from '../e2e/browser/chromium.ts';
-import { startStack, stopAllStacks } from '../e2e/stack.ts';
+import type { Request } from 'playwright-core';
+import { waitForWorkspacePage } from '../e2e/browser/workspace-page.ts';
+import { startDemoStackAndChromium, stopDemoStacks } from '../e2e/demo-stack.ts';
+import { deliverGithubPush, registerProject, waitForPrebuild } from '../e2e/prebuild-hooks.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const ADMIN_TOKEN = `bench-admin-${Date.now()}`;
@@ -28,22 +25,17 @@ interface Round {
   readonly startedFrom: string;
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'launchpod-bench-e2e-'));
-let browser: Browser | undefined;
 try {
   // Every round leaves its workspace running: room for all of them.
-  const stack = await startStack({
-    demo: true,
-    dataDir,
+  const { stack, browser } = await startDemoStackAndChromium('launchpod-bench-e2e-', {
     launcherVars: { ADMIN_TOKEN },
     clusterArgs: ['--max-workspaces', String(2 * ROUNDS + 2)],
   });
-  browser = await launchChromium();
   const launcher = new URL(stack.launcherUrl).origin;
 
   /** One click on the README badge → the cluster's workspace page, with the launcher's share of it. */
   const round = async (target: string): Promise<Round> => {
-    const context = await (browser as Browser).newContext({ permissions: ['local-network-access'] });
+    const context = await browser.newContext({ permissions: ['local-network-access'] });
     await context.route(README, (route) =>
       route.fulfill({
         contentType: 'text/html',
@@ -84,11 +76,7 @@ try {
     page.on('requestfinished', record);
     clickedAt = Date.now();
     await page.click('#badge');
-    await page
-      .waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 120_000, waitUntil: 'load' })
-      .catch(async (error: Error) => {
-        throw new Error(`${error.message}\n${await page.locator('body').textContent()}`);
-      });
+    await waitForWorkspacePage(page, stack, { timeout: 120_000, waitUntil: 'load' });
     const landedAt = Date.now();
     const startedFrom =
       (await page.locator('main').textContent())?.match(/From prebuild|Cloned/)?.[0] ?? 'unknown';
@@ -109,16 +97,9 @@ try {
   for (let i = 0; i < ROUNDS; i++) clean.push(await round(`${REPO}/tree/main`));
 
   // A project and a signed push webhook → the prebuild of main becomes ready.
-  const admin = await fetch(`${stack.launcherUrl}/api/v1/admin/projects`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ repoUrl: REPO }),
-  });
-  const project = (await admin.json()) as { id: string; webhookSecret: string };
-  const status = async () =>
-    (await (
-      await fetch(`${stack.launcherUrl}/api/v1/status?url=${encodeURIComponent(`${REPO}/tree/main`)}`)
-    ).json()) as { prebuild?: { state?: string; sha?: string } };
+  const created = await registerProject(stack.launcherUrl, ADMIN_TOKEN, REPO);
+  if (created.status !== 201) throw new Error(`project: ${created.status} ${JSON.stringify(created.body)}`);
+  const project = created.body as { id: string; webhookSecret: string };
   const sha = await (async () => {
     const resolved = await fetch(`${stack.launcherUrl}/api/v1/resolve`, {
       method: 'POST',
@@ -127,28 +108,15 @@ try {
     });
     return ((await resolved.json()) as { context: { sha: string } }).context.sha;
   })();
-  const push = JSON.stringify({
-    ref: 'refs/heads/main',
-    before: '0'.repeat(40),
-    after: sha,
-    deleted: false,
-    repository: { full_name: 'launchpod-samples/node-app', default_branch: 'main' },
-  });
-  const delivered = await fetch(`${stack.launcherUrl}/webhooks/github/${project.id}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': 'bench-delivery-1',
-      'x-hub-signature-256': `sha256=${createHmac('sha256', project.webhookSecret).update(push).digest('hex')}`,
-    },
-    body: push,
-  });
+  const delivered = await deliverGithubPush(
+    stack.launcherUrl,
+    project,
+    { fullName: 'launchpod-samples/node-app', branch: 'main', sha, defaultBranch: 'main' },
+    'bench-delivery-1',
+  );
   if (delivered.status !== 202) throw new Error(`webhook: ${delivered.status} ${await delivered.text()}`);
-  for (let i = 0; (await status()).prebuild?.state !== 'ready'; i++) {
-    if (i > 600) throw new Error(`prebuild never became ready: ${JSON.stringify(await status())}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const prebuild = await waitForPrebuild(stack.launcherUrl, `${REPO}/tree/main`);
+  if (prebuild.state !== 'ready') throw new Error(`prebuild never became ready: ${JSON.stringify(prebuild)}`);
 
   const prebuilt: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) prebuilt.push(await round(`${REPO}/tree/main`));
@@ -179,9 +147,7 @@ try {
     ),
   );
 } finally {
-  await browser?.close();
-  await stopAllStacks();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopDemoStacks();
 }
 
 /** Milliseconds covered by at least one interval, clipped to [from, to]. */

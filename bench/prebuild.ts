@@ -2,13 +2,14 @@
 // init takes ~5 s — from a clean clone, from a prebuild of the same commit, and from a prebuild one commit behind
 // (incremental). Talks to the cluster over its HTTP contract, like the launcher. Prints figures; asserts nothing.
 
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GITPOD_YML } from '../e2e/fakes/sample-data.ts';
+import { headOf } from '../e2e/git-head.ts';
 import { freePort } from '../e2e/stack.ts';
 import {
   CLUSTER_CONTRACT_VERSION,
@@ -65,9 +66,7 @@ try {
     ],
   ]);
 
-  const remote = `${fakes.gitBase}/github.com/launchpod-samples/node-app.git`;
-  const head = (ref: string) =>
-    execFileSync('git', ['ls-remote', remote, ref]).toString().split('\t')[0] ?? '';
+  const head = (ref: string) => headOf(fakes.gitBase, 'github.com/launchpod-samples/node-app.git', ref);
   const main = head('refs/heads/main');
   const ahead = head('refs/heads/d1'); // main + one commit
   const config = parseGitpodConfig(GITPOD_YML);

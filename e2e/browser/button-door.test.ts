@@ -3,20 +3,20 @@
 // Bitbucket Cloud and Bitbucket Server page → the start page shows the right context → the workspace page shows the
 // right branch and commit checked out.
 
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
-import { type Stack, startStack, stopAllStacks } from '../stack.ts';
+import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
+import { headOf } from '../git-head.ts';
+import type { Stack } from '../stack.ts';
+import { type ExtensionInChromium, launchExtensionInChromium } from './chromium-extension.ts';
+import { waitForWorkspacePage } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
 const BITBUCKET_SERVER = 'https://bitbucket.launchpod.test';
-let work: string;
 let stack: Stack;
+let extension: ExtensionInChromium;
 let context: BrowserContext;
 let worker: Worker;
 
@@ -53,27 +53,15 @@ const cases = [
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  work = mkdtempSync(join(tmpdir(), 'launchpod-button-door-'));
-  stack = await startStack({ demo: true, dataDir: join(work, 'stack') });
-  const built = await buildExtension({ launcherUrl: stack.launcherUrl, outDir: join(work, 'dist') });
-  // The demo's Bitbucket Server is self-hosted: granted up front (a headless browser cannot click the prompt).
-  const dir = join(work, 'extension');
-  cpSync(built.dirs.chrome, dir, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
-    host_permissions: string[];
-  };
-  manifest.host_permissions = [...manifest.host_permissions, `${BITBUCKET_SERVER}/*`];
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+  ({ stack } = await startDemoStack('launchpod-button-door-'));
+  extension = await launchExtensionInChromium({
+    launcherUrl: stack.launcherUrl,
+    pages: new Map(cases.map((c) => [c.url, c.fixture])),
+    passThrough: [new URL(stack.launcherUrl).origin, new URL(stack.clusterUrl).origin],
+    // The demo's Bitbucket Server is self-hosted: granted up front (a headless browser cannot click the prompt).
+    grantedOrigins: [BITBUCKET_SERVER],
   });
-  await serveFixtures(context, new Map(cases.map((c) => [c.url, c.fixture])), [
-    new URL(stack.launcherUrl).origin,
-    new URL(stack.clusterUrl).origin,
-  ]);
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  ({ context, worker } = extension);
   await worker.evaluate(async (origin) => {
     const chromeApi = (
       globalThis as unknown as {
@@ -95,9 +83,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await context?.close();
-  await stopAllStacks();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await extension?.close();
+  await stopDemoStacks();
 });
 
 /** The page the click lands on: a new tab (the default) or this one. */
@@ -127,17 +114,11 @@ describe('button door', () => {
       await expect
         .poll(() => landed.locator('dl.facts').textContent(), { timeout: 30_000 })
         .toContain(branch);
-      await landed.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
-      const head = execFileSync('git', [
-        'ls-remote',
-        `${stack.fakes?.gitBase}/${remote}`,
-        `refs/heads/${branch}`,
-      ])
-        .toString()
-        .split('\t')[0];
+      await waitForWorkspacePage(landed, stack);
+      const head = headOf(stack.fakes?.gitBase, remote, `refs/heads/${branch}`);
       const text = (await landed.locator('main').textContent()) ?? '';
       expect(text).toContain(branch);
-      expect(text).toContain(head ?? 'no such branch');
+      expect(text).toContain(head);
       await landed.close();
       if (landed !== page) await page.close();
     },

@@ -4,49 +4,36 @@
 // generated → click → workspace. Screenshots of the pages are kept as test artifacts.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, stopAllStacks } from '../stack.ts';
-import { launchChromium } from './chromium.ts';
+import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
+import { headOf } from '../git-head.ts';
+import type { Stack } from '../stack.ts';
+import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
+const NODE_APP = 'github.com/launchpod-samples/node-app.git';
 let stack: Stack;
 let browser: Browser;
-let dataDir: string;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'launchpod-browser-'));
-  [stack, browser] = await Promise.all([
-    // Every door's workspace keeps running: room for all of them.
-    startStack({ demo: true, dataDir, clusterArgs: ['--max-workspaces', '16'] }),
-    launchChromium(),
-  ]);
+  // Every door's workspace keeps running: room for all of them.
+  ({ stack, browser } = await startDemoStackAndChromium('launchpod-browser-', {
+    clusterArgs: ['--max-workspaces', '16'],
+  }));
 }, 180_000);
 
-afterAll(async () => {
-  // Also stops a stack whose start timed out before the hook received it.
-  await stopAllStacks();
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-/** The head commit of `ref` in a demo repository, as git sees it on the fake host. */
-const headOf = (remote: string, ref: string) =>
-  execFileSync('git', ['ls-remote', `${stack.fakes?.gitBase}/${remote}`, ref])
-    .toString()
-    .split('\t')[0] ?? 'missing';
+afterAll(stopDemoStacks);
 
 /** What the reference cluster was asked to start for the workspace on `page` (its own stored start request). */
 function startRequestOf(page: Page): {
   env: { name: string; value: string }[];
   context: { ref: { name: string } };
 } {
-  const id = new URL(page.url()).pathname.split('/').pop();
+  const id = workspaceIdOf(page);
   const state = JSON.parse(readFileSync(join(stack.clusters[0]?.dataDir ?? '', 'state.json'), 'utf8')) as {
     workspaces: {
       request: { id: string; env: { name: string; value: string }[]; context: { ref: { name: string } } };
@@ -75,17 +62,10 @@ describe('URL-prefix door', () => {
     // With autostart the Start button stays hidden: the page starts by itself.
     expect(await page.getByRole('button', { name: 'Start workspace' }).isVisible()).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'start-page.png'), fullPage: true });
-    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    await waitForWorkspacePage(page, stack);
     const text = await page.locator('main').textContent();
-    const head = execFileSync('git', [
-      'ls-remote',
-      `${stack.fakes?.gitBase}/github.com/launchpod-samples/node-app.git`,
-      'refs/heads/release/1.0',
-    ])
-      .toString()
-      .split('\t')[0];
     expect(text).toContain('release/1.0');
-    expect(text).toContain(head ?? 'missing');
+    expect(text).toContain(headOf(stack.fakes?.gitBase, NODE_APP, 'refs/heads/release/1.0'));
     expect(text).toContain('src/index.js');
     await page.screenshot({ path: join(ARTIFACTS, 'workspace-page.png'), fullPage: true });
     await page.close();
@@ -100,7 +80,7 @@ describe('URL-prefix door', () => {
     await expect.poll(() => start.isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'confirm-page.png'), fullPage: true });
     await start.click();
-    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    await waitForWorkspacePage(page, stack);
     expect(await page.locator('main').textContent()).toContain('fix/typo');
     await page.close();
   }, 120_000);
@@ -121,9 +101,9 @@ describe('URL-prefix door', () => {
     await expect.poll(() => start.isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'start-page-refused-env.png'), fullPage: true });
     await start.click();
-    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    await waitForWorkspacePage(page, stack);
     expect(await page.locator('main').textContent()).toContain(
-      headOf('github.com/launchpod-samples/node-app.git', 'refs/heads/feature/x/y'),
+      headOf(stack.fakes?.gitBase, NODE_APP, 'refs/heads/feature/x/y'),
     );
     expect(await checkedOutBranch(page)).toBe('feature/x/y');
     // The cluster was given the accepted variable and never the refused one.
@@ -134,9 +114,9 @@ describe('URL-prefix door', () => {
   it('hash form for a pull request from a fork: the fork’s head commit on its branch', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.launcherUrl}/#https://github.com/launchpod-samples/node-app/pull/2`);
-    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    await waitForWorkspacePage(page, stack);
     expect(await page.locator('main').textContent()).toContain(
-      headOf('github.com/contributor/node-app.git', 'refs/heads/fix/typo'),
+      headOf(stack.fakes?.gitBase, 'github.com/contributor/node-app.git', 'refs/heads/fix/typo'),
     );
     expect(await checkedOutBranch(page)).toBe('fix/typo');
     await page.close();
@@ -145,11 +125,11 @@ describe('URL-prefix door', () => {
   it('path form for an issue: a new branch named after it, from the default branch’s head', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.launcherUrl}/https://github.com/launchpod-samples/node-app/issues/4`);
-    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    await waitForWorkspacePage(page, stack);
     const text = (await page.locator('main').textContent()) ?? '';
     // Issue 4 "Add dark mode support" by octo-reporter, opened without signing in.
     expect(text).toContain('octo-reporter/add-dark-mode-support-4');
-    expect(text).toContain(headOf('github.com/launchpod-samples/node-app.git', 'refs/heads/main'));
+    expect(text).toContain(headOf(stack.fakes?.gitBase, NODE_APP, 'refs/heads/main'));
     expect(await checkedOutBranch(page)).toBe('octo-reporter/add-dark-mode-support-4');
     await page.close();
   }, 120_000);
@@ -232,7 +212,7 @@ describe('badge door', () => {
       .toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'readme-with-badge.png') });
     await badge.click();
-    await page.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    await waitForWorkspacePage(page, stack);
     expect(await page.locator('main').textContent()).toContain('launchpod-samples/node-app');
     await context.close();
   }, 120_000);

@@ -5,46 +5,33 @@
 // request to it fails and the same URL-prefix launch lands on Tokyo at the right commit.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterPaths } from '../../shared/cluster-contract.ts';
-import { type Stack, type StackCluster, startStack, stopAllStacks } from '../stack.ts';
-import { launchChromium } from './chromium.ts';
+import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
+import { headOf } from '../git-head.ts';
+import type { Stack, StackCluster } from '../stack.ts';
+import { waitForWorkspacePage } from './workspace-page.ts';
 
 const REPO = 'https://github.com/launchpod-samples/node-app';
 let stack: Stack;
 let browser: Browser;
-let dataDir: string;
 let near: StackCluster;
 let far: StackCluster;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'launchpod-failover-'));
-  [stack, browser] = await Promise.all([
-    startStack({
-      demo: true,
-      dataDir,
-      clusters: [
-        { name: 'paris', region: 'europe', latitude: 48.86, longitude: 2.35 },
-        { name: 'tokyo', region: 'asia', latitude: 35.68, longitude: 139.69 },
-      ],
-      userLocation: { latitude: 50.11, longitude: 8.68 },
-    }),
-    launchChromium(),
-  ]);
+  ({ stack, browser } = await startDemoStackAndChromium('launchpod-failover-', {
+    clusters: [
+      { name: 'paris', region: 'europe', latitude: 48.86, longitude: 2.35 },
+      { name: 'tokyo', region: 'asia', latitude: 35.68, longitude: 139.69 },
+    ],
+    userLocation: { latitude: 50.11, longitude: 8.68 },
+  }));
   [near, far] = stack.clusters as [StackCluster, StackCluster];
 }, 180_000);
 
-afterAll(async () => {
-  // Also stops a stack whose start timed out before the hook received it.
-  await stopAllStacks();
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(stopDemoStacks);
 
 /** What `POST /api/v1/resolve` says about clusters: the usable ones best first, and why the others cannot serve. */
 async function clusterChoice(): Promise<{ order: string[]; unavailable: string[] }> {
@@ -58,17 +45,8 @@ async function clusterChoice(): Promise<{ order: string[]; unavailable: string[]
   return { order: (body.clusters ?? []).map((c) => c.name), unavailable: body.unavailable ?? [] };
 }
 
-function defaultBranchHead(): string {
-  return (
-    execFileSync('git', [
-      'ls-remote',
-      `${stack.fakes?.gitBase}/github.com/launchpod-samples/node-app.git`,
-      'HEAD',
-    ])
-      .toString()
-      .split('\t')[0] ?? 'missing'
-  );
-}
+const defaultBranchHead = () =>
+  headOf(stack.fakes?.gitBase, 'github.com/launchpod-samples/node-app.git', 'HEAD');
 
 /**
  * A person types `<launcher>/#<repo>` and waits. Answers the page on the cluster's workspace page, the cluster the
@@ -83,19 +61,7 @@ async function launchThroughUrlPrefix(
   await page.waitForURL(/\/start\?/, { timeout: 30_000 });
   const clusterFact = page.locator('dt:text-is("Cluster") + dd');
   const named = (await clusterFact.textContent({ timeout: 30_000 })) ?? '';
-  try {
-    await page.waitForURL(`${expected.url}/workspaces/**`, { timeout: 90_000 });
-  } catch (error) {
-    const status = await page
-      .locator('#status')
-      .textContent()
-      .catch(() => '');
-    throw new Error(
-      `not on ${expected.name}'s workspace page: at ${page.url()}, status "${status}"\n${String(error)}\n` +
-        stack.output().slice(-4000),
-    );
-  }
-  const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+  const id = await waitForWorkspacePage(page, stack, { clusterUrl: expected.url });
   return { page, named, id };
 }
 

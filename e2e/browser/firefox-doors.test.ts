@@ -4,54 +4,31 @@
 // the branch → the cluster's workspace page at that branch and commit. Prefix: `<launcher>/#<url>` and
 // `<launcher>/<url>` typed in the address bar → workspace page at the right commit.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
+import type { Browser, Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { fixtureHtml } from '../../extension/test/browser.ts';
-import { type Stack, startStack, stopAllStacks } from '../stack.ts';
+import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
+import { headOf as headOnFakeHost } from '../git-head.ts';
+import type { Stack } from '../stack.ts';
+import { type ExtensionInFirefox, launchExtensionInFirefox, serveFixturePages } from './firefox.ts';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-let work: string;
 let stack: Stack;
+let extension: ExtensionInFirefox;
 let browser: Browser;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'launchpod-ff-doors-'));
-  stack = await startStack({ demo: true, dataDir: join(work, 'stack') });
-  const built = await buildExtension({ launcherUrl: stack.launcherUrl, outDir: join(work, 'dist') });
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    extraPrefsFirefox: {
-      // Offline machine: no update, telemetry or remote settings traffic.
-      'network.proxy.type': 0,
-      'extensions.update.enabled': false,
-      'datareporting.policy.dataSubmissionEnabled': false,
-    },
-  });
-  await browser.installExtension(built.dirs.firefox);
+  ({ stack } = await startDemoStack('launchpod-ff-doors-'));
+  extension = await launchExtensionInFirefox({ launcherUrl: stack.launcherUrl });
+  ({ browser } = extension);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stopAllStacks();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await extension?.close();
+  await stopDemoStacks();
 });
 
 /** The commit a branch of a fake host's repository points at (`remote`: `github.com/owner/repo.git`). */
-function headOf(remote: string, branch: string): string {
-  const line = execFileSync('git', ['ls-remote', `${stack.fakes?.gitBase}/${remote}`, `refs/heads/${branch}`])
-    .toString()
-    .trim();
-  const sha = line.split('\t')[0] ?? '';
-  expect(sha).toMatch(/^[0-9a-f]{40}$/);
-  return sha;
-}
+const headOf = (remote: string, branch: string) =>
+  headOnFakeHost(stack.fakes?.gitBase, remote, `refs/heads/${branch}`);
 
 /** Text of a selector on a page that may be between documents ('' meanwhile). */
 const textOf = (page: Page, selector: string) => () =>
@@ -73,23 +50,7 @@ describe('button door in Firefox', () => {
     const branch = 'feature/x/y';
     const passThrough = [new URL(stack.launcherUrl).origin, new URL(stack.clusterUrl).origin];
     const page = await browser.newPage();
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      const target = request.url();
-      // Firefox reports requests it answers from its cache (the launcher's stylesheet, again on the start page)
-      // without holding them for interception: those cannot be answered, and need not be.
-      const answered =
-        target.split('#')[0] === url
-          ? request.respond({
-              status: 200,
-              contentType: 'text/html; charset=utf-8',
-              body: fixtureHtml('github/hand-repo-react.html'),
-            })
-          : passThrough.includes(new URL(target).origin)
-            ? request.continue()
-            : request.abort();
-      answered.catch(() => undefined);
-    });
+    await serveFixturePages(page, new Map([[url, 'github/hand-repo-react.html']]), passThrough);
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     const link = await page.waitForSelector('[data-launchpod-button] a.lp-main', { timeout: 30_000 });
     expect(await page.$$eval('[data-launchpod-button]', (all) => all.length)).toBe(1);

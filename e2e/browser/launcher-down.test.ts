@@ -2,48 +2,36 @@
 // a GitHub repository page. The button is still there and links to the launcher; its prebuild indicator stays
 // quiet (no ready, building or none, no error), and neither the content script nor the background logs an error.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Worker } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
 import { freePort } from '../stack.ts';
+import { type ExtensionInChromium, launchExtensionInChromium } from './chromium-extension.ts';
 
 const REPO = 'https://github.com/launchpod-samples/node-app';
-let work: string;
 let launcherUrl: string;
+let extension: ExtensionInChromium;
 let context: BrowserContext;
-let worker: Worker;
 /** Errors and warnings the extension's own code logged or threw (content script and background). */
 const extensionProblems: string[] = [];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'launchpod-launcher-down-'));
   // A port the OS just handed out and took back: connections to it are refused, as to a launcher that is down.
   launcherUrl = `http://127.0.0.1:${await freePort()}`;
-  const built = await buildExtension({ launcherUrl, outDir: join(work, 'dist') });
-  const dir = built.dirs.chrome;
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+  extension = await launchExtensionInChromium({
+    launcherUrl,
+    pages: new Map([[REPO, 'github/hand-repo-react.html']]),
+    // The launcher's origin is let through to the network, where nothing answers: the requests really fail.
+    passThrough: [new URL(launcherUrl).origin],
   });
-  // The launcher's origin is let through to the network, where nothing answers: the requests really fail.
-  await serveFixtures(context, new Map([[REPO, 'github/hand-repo-react.html']]), [
-    new URL(launcherUrl).origin,
-  ]);
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  worker.on('console', (message) => {
+  ({ context } = extension);
+  extension.worker.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning')
       extensionProblems.push(`background ${message.type()}: ${message.text()}`);
   });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await extension?.close();
 });
 
 describe('launcher down', () => {
@@ -95,8 +83,7 @@ describe('launcher down', () => {
 
     // The background's answer to the page (asked again through the same message the content script sends, from
     // the extension's own page): no state at all.
-    const extensionPage = await context.newPage();
-    await extensionPage.goto(`chrome-extension://${new URL(worker.url()).host}/options.html`);
+    const extensionPage = await extension.openOptions();
     const answer = await extensionPage.evaluate(
       (pageUrl) =>
         (

@@ -4,17 +4,18 @@
 // a webhook launches from that same prebuild incrementally, at the child commit. Also the extension's options page
 // (screenshot), showing the launcher address the extension was built with.
 
-import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page, type Route, type Worker } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
+import { quietTail, startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import type { NewCommit } from '../fakes/git-repos.ts';
 import { git } from '../fakes/git-repos.ts';
-import { type Stack, startStack, stopAllStacks } from '../stack.ts';
+import { headOf } from '../git-head.ts';
+import { deliverGithubPush, prebuildStatus, registerProject, waitForPrebuild } from '../prebuild-hooks.ts';
+import type { Stack } from '../stack.ts';
+import { type ExtensionInChromium, launchExtensionInChromium } from './chromium-extension.ts';
+import { waitForWorkspacePage } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
 const ADMIN_TOKEN = 'e2e-admin-token-prebuild-story';
@@ -25,71 +26,31 @@ const PAGES = new Map([
   [`${REPO}/tree/main`, 'github/hand-repo-react.html'],
 ]);
 
-let work: string;
 let stack: Stack;
+let extension: ExtensionInChromium;
 let context: BrowserContext;
-let worker: Worker;
-let extensionDir: string;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  work = mkdtempSync(join(tmpdir(), 'launchpod-prebuild-story-'));
-  stack = await startStack({ demo: true, dataDir: join(work, 'stack'), launcherVars: { ADMIN_TOKEN } });
-  const built = await buildExtension({ launcherUrl: stack.launcherUrl, outDir: join(work, 'dist') });
-  extensionDir = built.dirs.chrome;
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      ...CHROMIUM_ARGS,
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-    ],
+  ({ stack } = await startDemoStack('launchpod-prebuild-story-', { launcherVars: { ADMIN_TOKEN } }));
+  extension = await launchExtensionInChromium({
+    launcherUrl: stack.launcherUrl,
+    pages: PAGES,
+    passThrough: [new URL(stack.launcherUrl).origin, new URL(stack.clusterUrl).origin],
   });
-  await serveFixtures(context, PAGES, [new URL(stack.launcherUrl).origin, new URL(stack.clusterUrl).origin]);
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  ({ context } = extension);
 }, 240_000);
 
 afterAll(async () => {
-  await context?.close();
-  await stopAllStacks();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await extension?.close();
+  await stopDemoStacks();
 });
 
-/** The last lines the stack printed, for a failure message (without the pages' status polling). */
-const tail = () =>
-  stack
-    .output()
-    .split('\n')
-    .filter((line) => !line.includes('GET /api/v1/'))
-    .join('\n')
-    .slice(-6000);
+const tail = () => quietTail(stack);
 
-async function adminApi(
-  path: string,
-  body: object,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${stack.launcherUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin: stack.launcherUrl,
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** A branch head as the fake host's git server serves it (what a clone sees), not through the launcher. */
-async function headOf(branch: string): Promise<string> {
-  const out = await git([
-    'ls-remote',
-    `${stack.fakes?.gitBase}/github.com/launchpod-samples/node-app.git`,
-    branch,
-  ]);
-  return out.split('\t')[0] ?? '';
-}
+/** The head of `ref` of the sample repository as the fake host's git server serves it (what a clone sees). */
+const headOfNodeApp = (ref: string) =>
+  headOf(stack.fakes?.gitBase, 'github.com/launchpod-samples/node-app.git', ref);
 
 /** A push to the fake GitHub: its git server and its API both have the commit at once. */
 async function push(commit: NewCommit): Promise<string> {
@@ -103,12 +64,7 @@ async function push(commit: NewCommit): Promise<string> {
   return body.sha;
 }
 
-type PrebuildStatus = { state: string; id?: string; sha?: string; error?: string };
-
-async function statusOf(url: string): Promise<PrebuildStatus> {
-  const response = await fetch(`${stack.launcherUrl}/api/v1/status?url=${encodeURIComponent(url)}`);
-  return ((await response.json()) as { prebuild: PrebuildStatus }).prebuild;
-}
+const statusOf = (url: string) => prebuildStatus(stack.launcherUrl, url);
 
 const svgText = (page: Page) => page.evaluate(() => document.documentElement.textContent ?? '');
 
@@ -135,7 +91,7 @@ async function launchFrom(pageUrl: string): Promise<{ startHtml: string; workspa
     const opened = context.waitForEvent('page', { timeout: 5_000 }).catch(() => undefined);
     await link.click();
     const workspace = (await opened) ?? page;
-    await workspace.waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 });
+    await waitForWorkspacePage(workspace, stack);
     if (workspace !== page) await page.close();
     return { startHtml, workspace };
   } finally {
@@ -162,7 +118,7 @@ async function workspaceFacts(page: Page) {
 
 describe('prebuild story', () => {
   it('push → prebuild ready → badge and button say ready → workspaces start from it, then incrementally', async () => {
-    const main = await headOf('refs/heads/main');
+    const main = headOfNodeApp('refs/heads/main');
     expect(main).toMatch(/^[0-9a-f]{40}$/);
 
     // Before any push: the badge says "none", and so does the button's indicator on the main branch's page.
@@ -182,33 +138,18 @@ describe('prebuild story', () => {
     await before.close();
 
     // The maintainer sets up prebuilds for the repository; GitHub delivers a signed push of main.
-    const created = await adminApi('/api/v1/admin/projects', { repoUrl: REPO });
+    const created = await registerProject(stack.launcherUrl, ADMIN_TOKEN, REPO);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const { id: projectId, webhookSecret } = created.body as { id: string; webhookSecret: string };
-    const payload = JSON.stringify({
-      ref: 'refs/heads/main',
-      before: '0'.repeat(40),
-      after: main,
-      deleted: false,
-      repository: { full_name: 'launchpod-samples/node-app', default_branch: 'main' },
-    });
-    const delivered = await fetch(`${stack.launcherUrl}/webhooks/github/${projectId}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': 'e2e-prebuild-story-1',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', webhookSecret).update(payload).digest('hex')}`,
-      },
-      body: payload,
-    });
+    const project = created.body as { id: string; webhookSecret: string };
+    const delivered = await deliverGithubPush(
+      stack.launcherUrl,
+      project,
+      { fullName: 'launchpod-samples/node-app', branch: 'main', sha: main, defaultBranch: 'main' },
+      'e2e-prebuild-story-1',
+    );
     expect(delivered.status, await delivered.text()).toBe(202);
 
-    let status = await statusOf(REPO);
-    for (let i = 0; i < 360 && status.state !== 'ready' && status.state !== 'failed'; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      status = await statusOf(REPO);
-    }
+    const status = await waitForPrebuild(stack.launcherUrl, REPO);
     expect(status, tail()).toMatchObject({ state: 'ready', sha: main });
     const prebuildId = String(status.id);
 
@@ -257,7 +198,7 @@ describe('prebuild story', () => {
       message: 'Add a changelog',
       files: { 'CHANGELOG.md': '# Changelog\n\n- a child of the prebuilt commit\n' },
     });
-    expect(await headOf('refs/heads/main')).toBe(child);
+    expect(headOfNodeApp('refs/heads/main')).toBe(child);
     expect((await statusOf(`${REPO}/commit/${child}`)).state).toBe('none');
 
     // Launched from the main branch's page (the repository page's resolution is cached for 60 s and would still
@@ -296,12 +237,11 @@ describe('prebuild story', () => {
 
 describe('options page', () => {
   it('shows the launcher address the extension was built with', async () => {
-    const manifest = JSON.parse(readFileSync(join(extensionDir, 'manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(join(extension.extensionDir, 'manifest.json'), 'utf8')) as {
       options_ui: { page: string };
     };
-    const id = new URL(worker.url()).host;
     const page = await context.newPage();
-    await page.goto(`chrome-extension://${id}/${manifest.options_ui.page}`);
+    await page.goto(`chrome-extension://${extension.extensionId}/${manifest.options_ui.page}`);
     await expect
       .poll(() => page.locator('#launcher').inputValue(), { timeout: 15_000 })
       .toBe(stack.launcherUrl);

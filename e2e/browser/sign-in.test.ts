@@ -5,13 +5,14 @@
 // cluster's workspace page at the repository's head commit, cloned with the user's one-time credential.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, stopAllStacks } from '../stack.ts';
-import { launchChromium } from './chromium.ts';
+import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
+import { headOf } from '../git-head.ts';
+import type { Stack } from '../stack.ts';
+import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
 const PRIVATE_REPO = 'https://github.com/launchpod-samples/private-app';
@@ -21,17 +22,10 @@ let dataDir: string;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'launchpod-browser-signin-'));
-  [stack, browser] = await Promise.all([startStack({ demo: true, dataDir }), launchChromium()]);
+  ({ stack, browser, dataDir } = await startDemoStackAndChromium('launchpod-browser-signin-'));
 }, 180_000);
 
-afterAll(async () => {
-  // Also stops a stack whose start timed out before the hook received it.
-  await stopAllStacks();
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(stopDemoStacks);
 
 describe('a private repository in the browser', () => {
   it('asks to sign in, goes through GitHub and back to the same launch, and opens the workspace', async () => {
@@ -61,13 +55,7 @@ describe('a private repository in the browser', () => {
     expect(navigations.some((url) => url.startsWith(stack.clusterUrl))).toBe(false);
 
     await signIn.click();
-    await page
-      .waitForURL(`${stack.clusterUrl}/workspaces/**`, { timeout: 90_000 })
-      .catch((error: unknown) => {
-        throw new Error(
-          `not on the workspace page: at ${page.url()}\n${String(error)}\n${stack.output().slice(-4000)}`,
-        );
-      });
+    await waitForWorkspacePage(page, stack);
 
     // The way there: sign-in on the launcher → GitHub's authorize page (PKCE, back to the launcher's callback) →
     // the callback → exactly the launch the person started from → the workspace.
@@ -85,19 +73,12 @@ describe('a private repository in the browser', () => {
     expect(after.slice(4).every((url) => url.startsWith(`${stack.clusterUrl}/workspaces/`))).toBe(true);
 
     // The workspace page shows the private repository at its head commit, and the checkout on disk is that commit.
-    const head =
-      execFileSync('git', [
-        'ls-remote',
-        `${stack.fakes?.gitBase}/github.com/launchpod-samples/private-app.git`,
-        'HEAD',
-      ])
-        .toString()
-        .split('\t')[0] ?? 'missing';
+    const head = headOf(stack.fakes?.gitBase, 'github.com/launchpod-samples/private-app.git', 'HEAD');
     await expect.poll(() => page.locator('#phase').textContent()).toBe('running');
     const text = (await page.locator('main').textContent()) ?? '';
     expect(text).toContain('launchpod-samples/private-app');
     expect(text).toContain(head);
-    const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const id = workspaceIdOf(page);
     const repo = join(dataDir, 'cluster', 'workspaces', id, 'repo');
     expect(execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim()).toBe(head);
 

@@ -2,51 +2,37 @@
 // URLs, a stand-in launcher on localhost. What a user sees: one button per page, links that reach the launcher
 // with the right context, navigation followed, prebuild state shown, options saved.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
 import { fixtureCases } from '../../extension/test/fixture-cases.ts';
+import { type ExtensionInChromium, launchExtensionInChromium } from '../browser/chromium-extension.ts';
 import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
 
 const BUILTIN = fixtureCases.filter((c) => c.family !== 'bitbucket-server');
-let work: string;
 let launcher: LauncherStub;
+let extension: ExtensionInChromium;
 let context: BrowserContext;
 let worker: Worker;
-let extensionId: string;
 let page: Page;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'launchpod-ext-'));
   launcher = await startLauncherStub();
-  const built = await buildExtension({ launcherUrl: launcher.origin, outDir: join(work, 'dist') });
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      ...CHROMIUM_ARGS,
-      `--disable-extensions-except=${built.dirs.chrome}`,
-      `--load-extension=${built.dirs.chrome}`,
-    ],
-  });
   const pages = new Map(BUILTIN.map((c) => [c.url.split('#')[0] ?? '', c.file]));
   // A pull request page no earlier test has visited, so its prebuild status is not cached yet.
   pages.set('https://bitbucket.org/w/r/pull-requests/5', 'bitbucket-cloud/hand-pr.html');
   // The launcher is real (localhost): its requests pass through.
-  await serveFixtures(context, pages, [launcher.origin]);
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  extensionId = new URL(worker.url()).host;
+  extension = await launchExtensionInChromium({
+    launcherUrl: launcher.origin,
+    pages,
+    passThrough: [launcher.origin],
+  });
+  ({ context, worker } = extension);
   page = await context.newPage();
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await extension?.close();
   await launcher?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 const mainLink = (p: Page) => p.locator('[data-launchpod-button] a.lp-main');
@@ -156,8 +142,7 @@ describe('remote anchor table', () => {
         github: [{ kinds: ['repo'], candidates: [{ selector: 'body{}', position: 'append' }], evidence: [] }],
       },
     };
-    const options = await context.newPage();
-    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const options = await extension.openOptions();
     await options.click('#remote-table button');
     await expect.poll(() => options.textContent('#remote-table')).toContain('malformed');
     const stored = await worker.evaluate(() =>
@@ -225,8 +210,7 @@ describe('context menu, shortcut and omnibox', () => {
 
 describe('options page', () => {
   it('validates and saves the launcher address', async () => {
-    const options = await context.newPage();
-    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const options = await extension.openOptions();
     await options.fill('#launcher', 'http://launcher.example');
     await options.click('button[type="submit"]');
     await expect.poll(() => options.textContent('#message')).toContain('must start with https://');
@@ -260,8 +244,7 @@ describe('the host’s theme', () => {
 
 describe('options take effect on the pages', () => {
   it('default editor, new tab and a host switched off', async () => {
-    const options = await context.newPage();
-    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const options = await extension.openOptions();
     await options.selectOption('#editor', 'code');
     await options.check('#new-tab');
     await options.getByRole('checkbox', { name: 'GitLab', exact: true }).uncheck();

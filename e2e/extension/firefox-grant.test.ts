@@ -5,22 +5,17 @@
 // `extensions.webextOptionalPermissionPrompts` is false — the headless stand-in for clicking "Allow" — and still
 // refuses a request made outside a user's input, which is what this test guards.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { fixtureHtml } from '../../extension/test/browser.ts';
+import { type ExtensionInFirefox, launchExtensionInFirefox, serveFixturePages } from '../browser/firefox.ts';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const LAUNCHER = 'https://launchpod.test';
 const INSTANCE = 'https://gitlab.example.test';
 const PROJECT = `${INSTANCE}/jandugar/m02-bd`;
 /** Fixed through `extensions.webextensions.uuids`, so the options page has a known address. */
 const UUID = '3d0f5a8e-6c1b-4f2a-9e7d-5b4c3a2f1e0d';
 
-let work: string;
+let extension: ExtensionInFirefox;
 let browser: Browser;
 let options: Page;
 let host: Page;
@@ -50,43 +45,17 @@ const listText = () => options.$eval('#self-hosted', (ul) => ul.textContent ?? '
 const messageText = () => options.$eval('#message', (p) => p.textContent ?? '');
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'launchpod-ff-grant-'));
-  const built = await buildExtension({ launcherUrl: LAUNCHER, outDir: join(work, 'dist') });
-  const geckoId = (
-    JSON.parse(readFileSync(join(built.dirs.firefox, 'manifest.json'), 'utf8')) as {
-      browser_specific_settings: { gecko: { id: string } };
-    }
-  ).browser_specific_settings.gecko.id;
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    // WebDriver BiDi refuses to navigate a tab to a moz-extension: page unless system access is allowed.
-    args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: {
-      // Offline machine: no update, telemetry or remote settings traffic.
-      'network.proxy.type': 0,
-      'extensions.update.enabled': false,
-      'datareporting.policy.dataSubmissionEnabled': false,
-      // Optional permissions are granted without the doorhanger (the user's "Allow").
-      'extensions.webextOptionalPermissionPrompts': false,
-      'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: UUID }),
-    },
+  extension = await launchExtensionInFirefox({
+    launcherUrl: LAUNCHER,
+    uuid: UUID,
+    // Optional permissions are granted without the doorhanger (the user's "Allow").
+    prefs: { 'extensions.webextOptionalPermissionPrompts': false },
   });
-  await browser.installExtension(built.dirs.firefox);
+  ({ browser } = extension);
 
   host = await browser.newPage();
-  await host.setRequestInterception(true);
-  host.on('request', (request) => {
-    // A real saved GitLab project page, as a self-managed instance serves it; nothing else is reachable.
-    if (request.url().split('#')[0] === PROJECT)
-      void request.respond({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        body: fixtureHtml('gitlab/repo-1.html'),
-      });
-    else void request.abort();
-  });
+  // A real saved GitLab project page, as a self-managed instance serves it; nothing else is reachable.
+  await serveFixturePages(host, new Map([[PROJECT, 'gitlab/repo-1.html']]));
 
   options = await browser.newPage();
   // The page loads, but puppeteer never hears of a navigation into the extension process: its goto would wait out
@@ -96,8 +65,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await extension?.close();
 });
 
 describe('self-hosted grant in Firefox', () => {

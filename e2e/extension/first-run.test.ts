@@ -2,42 +2,29 @@
 // opens the options page asking for the address; until then the button is there but asks for the address instead
 // of linking anywhere; once saved, buttons link to the launcher.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
+import { type ExtensionInChromium, launchExtensionInChromium } from '../browser/chromium-extension.ts';
 import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
 
-let work: string;
 let launcher: LauncherStub;
+let extension: ExtensionInChromium;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'launchpod-ext-first-run-'));
   launcher = await startLauncherStub();
-  const built = await buildExtension({ launcherUrl: '', outDir: join(work, 'dist') });
-  expect(built.launcherUrl).toBe('');
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      ...CHROMIUM_ARGS,
-      `--disable-extensions-except=${built.dirs.chrome}`,
-      `--load-extension=${built.dirs.chrome}`,
-    ],
+  extension = await launchExtensionInChromium({
+    launcherUrl: '',
+    pages: new Map([['https://github.com/o/r', 'github/hand-repo-react.html']]),
+    passThrough: [launcher.origin],
   });
-  await serveFixtures(context, new Map([['https://github.com/o/r', 'github/hand-repo-react.html']]), [
-    launcher.origin,
-  ]);
+  expect(extension.build.launcherUrl).toBe('');
+  ({ context } = extension);
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await extension?.close();
   await launcher?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 it('asks for the launcher address on install, and links the buttons to it once saved', async () => {

@@ -4,21 +4,17 @@
 // browser never sees these keys: devtools key events stop at the page.)
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
+import { type ExtensionInChromium, launchExtensionInChromium } from '../browser/chromium-extension.ts';
 import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
 
 /** A self-managed GitLab the user has not granted yet (a saved real page of one is served there). */
 const SELF_MANAGED = 'https://gitlab.corp.test';
-let work: string;
 let xvfb: ChildProcess | undefined;
 let display = '';
 let launcher: LauncherStub;
+let extension: ExtensionInChromium;
 let context: BrowserContext;
 
 /** Starts Xvfb on the first free display (it writes the number it took to fd 3). */
@@ -45,46 +41,30 @@ const xdotool = (...args: string[]) =>
   execFileSync('xdotool', args, { env: { ...process.env, DISPLAY: display } }).toString();
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'launchpod-ext-input-'));
   const started = await startXvfb();
   xvfb = started.child;
   display = started.display;
   launcher = await startLauncherStub();
-  const built = await buildExtension({ launcherUrl: launcher.origin, outDir: join(work, 'dist') });
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: false,
-    env: { ...process.env, DISPLAY: display },
-    viewport: null,
-    args: [
-      ...CHROMIUM_ARGS,
-      '--ozone-platform=x11',
-      '--window-position=0,0',
-      '--window-size=1200,850',
-      `--disable-extensions-except=${built.dirs.chrome}`,
-      `--load-extension=${built.dirs.chrome}`,
-    ],
-  });
-  await serveFixtures(
-    context,
-    new Map([
+  // Ready once its background runs (commands and menus are registered on install).
+  extension = await launchExtensionInChromium({
+    launcherUrl: launcher.origin,
+    pages: new Map([
       ['https://github.com/o/r/tree/dev/src', 'github/hand-repo-react.html'],
       ['https://github.com/o/r', 'github/hand-repo-react.html'],
       ['https://github.com/o/r/pull/3', 'github/pull-1.html'],
       ['https://github.com/settings/profile', 'github/hand-settings.html'],
       [`${SELF_MANAGED}/jandugar/m02-bd`, 'gitlab/repo-1.html'],
     ]),
-    [launcher.origin],
-  );
-  // The extension is ready once its background runs (commands and menus are registered on install).
-  if (context.serviceWorkers().length === 0) await context.waitForEvent('serviceworker');
+    passThrough: [launcher.origin],
+    display,
+  });
+  ({ context } = extension);
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await extension?.close();
   await launcher?.close();
   xvfb?.kill('SIGKILL');
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** The tab (this one or a new one) that reaches `url` — the launch link, fragment included. */

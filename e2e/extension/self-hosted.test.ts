@@ -5,13 +5,9 @@
 // Bitbucket Data Center at /bitbucket on the same origin), added on the options page, get their own scripts, read
 // their pages under that path, and leave the rest of the origin alone.
 
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildExtension } from '../../extension/build.ts';
-import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../../extension/test/browser.ts';
+import { type ExtensionInChromium, launchExtensionInChromium } from '../browser/chromium-extension.ts';
 import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
 
 const GITLAB = 'https://git.corp.example';
@@ -29,12 +25,11 @@ const OUTSIDE = [
   `${CORP}/gitlabx/group/project/-/merge_requests/3`,
 ];
 
-let work: string;
 let launcher: LauncherStub;
+let extension: ExtensionInChromium;
 let context: BrowserContext;
 let worker: Worker;
 let page: Page;
-let extensionId: string;
 
 type Background = {
   launchUrlFor(input: string): Promise<{ ok: boolean; url?: string; message?: string }>;
@@ -56,25 +51,10 @@ const registeredScripts = () =>
   });
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'launchpod-ext-self-hosted-'));
   launcher = await startLauncherStub();
-  const built = await buildExtension({ launcherUrl: launcher.origin, outDir: join(work, 'dist') });
-  const dir = join(work, 'granted');
-  cpSync(built.dirs.chrome, dir, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
-    host_permissions: string[];
-  };
-  // Stands in for the user's "Allow" on the optional-permission prompt for these three origins.
-  manifest.host_permissions = [...manifest.host_permissions, `${GITLAB}/*`, `${BITBUCKET}/*`, `${CORP}/*`];
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
-  });
-  await serveFixtures(
-    context,
-    new Map([
+  extension = await launchExtensionInChromium({
+    launcherUrl: launcher.origin,
+    pages: new Map([
       // A real saved GitLab project page, as a self-managed instance serves it.
       [`${GITLAB}/jandugar/m02-bd`, 'gitlab/repo-1.html'],
       [`${BITBUCKET}/projects/PLAT/repos/api/browse`, 'bitbucket-server/repo-1.html'],
@@ -84,17 +64,17 @@ beforeAll(async () => {
       [SUBPATH_BROWSE, 'bitbucket-server/repo-1.html'],
       ...OUTSIDE.map((url) => [url, 'gitlab/hand-mr-subpath.html'] as const),
     ]),
-    [launcher.origin],
-  );
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  extensionId = new URL(worker.url()).host;
+    passThrough: [launcher.origin],
+    // Stands in for the user's "Allow" on the optional-permission prompt for these three origins.
+    grantedOrigins: [GITLAB, BITBUCKET, CORP],
+  });
+  ({ context, worker } = extension);
   page = await context.newPage();
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await extension?.close();
   await launcher?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('self-hosted instances', () => {
@@ -161,8 +141,7 @@ describe('self-hosted instances', () => {
 
 describe('self-hosted instances under a path', () => {
   it('the options page takes an address with a path, keeps the path and registers a script for it alone', async () => {
-    const options = await context.newPage();
-    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const options = await extension.openOptions();
     const add = async (typed: string, family: string, address: string) => {
       await options.fill('input[aria-label="Instance address"]', typed);
       await options.selectOption('select[aria-label="Instance kind"]', family);

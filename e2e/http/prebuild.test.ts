@@ -3,83 +3,31 @@
 // launch of that commit starts from the snapshot with init skipped, and a launch of a child commit starts from it
 // incrementally (both read from the cluster's own workspace status).
 
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, stopAllStacks } from '../stack.ts';
+import { quietTail, startDemoStack, stopDemoStacks } from '../demo-stack.ts';
+import { deliverGithubPush, registerProject, waitForPrebuild } from '../prebuild-hooks.ts';
+import type { Stack } from '../stack.ts';
+import { callApi, launchAndWait } from './launcher-api.ts';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 const owner = `lp_owner=anon-${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(11)}2`;
 const repoUrl = 'https://github.com/launchpod-samples/node-app';
 
 let stack: Stack;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'launchpod-e2e-prebuild-'));
-  stack = await startStack({ demo: true, dataDir, launcherVars: { ADMIN_TOKEN } });
+  ({ stack } = await startDemoStack('launchpod-e2e-prebuild-', { launcherVars: { ADMIN_TOKEN } }));
 }, 180_000);
 
-afterAll(async () => {
-  // Also stops a stack whose start timed out before the hook received it.
-  await stopAllStacks();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(stopDemoStacks);
 
-const tail = () =>
-  stack
-    .output()
-    .split('\n')
-    .filter((line) => !line.includes('GET /api/v1/'))
-    .join('\n')
-    .slice(-6000);
+const tail = () => quietTail(stack);
 
-async function api(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${stack.launcherUrl}${path}`, {
-    ...init,
-    headers: {
-      'content-type': 'application/json',
-      origin: stack.launcherUrl,
-      cookie: owner,
-      ...(init.headers ?? {}),
-    },
-  });
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
-  } catch {
-    throw new Error(`${path}: ${response.status} ${text.slice(0, 500)}\n${tail()}`);
-  }
-}
-
-async function until<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (v: T) => boolean,
-  tries = 240,
-): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < tries && !done(value); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    value = await read();
-  }
-  if (!done(value)) throw new Error(`${what}: gave up at ${JSON.stringify(value)}\n${tail()}`);
-  return value;
-}
+const api = (path: string, init?: RequestInit) => callApi(stack, owner, path, init);
 
 /** Launches through the API, waits for `running`, answers the cluster's own status of the workspace. */
 async function launch(url: string) {
-  const started = await api('/api/v1/workspaces', { method: 'POST', body: JSON.stringify({ url }) });
-  if (started.status !== 201) throw new Error(`start: ${JSON.stringify(started.body)}\n${tail()}`);
-  const id = String(started.body.id);
-  await until(
-    `workspace ${id}`,
-    async () => (await api(`/api/v1/workspaces/${id}`)).body,
-    (s) => s.phase === 'running' || s.phase === 'failed',
-  );
+  const { id } = await launchAndWait(stack, owner, url);
   const response = await fetch(`${stack.clusterUrl}/v1/workspaces/${id}`, {
     headers: { authorization: `Bearer ${stack.clusterSecret}` },
   });
@@ -100,43 +48,23 @@ describe('prebuilds on the local stack', () => {
     const main = await shaOf(`${repoUrl}/tree/main`);
     expect(main).toMatch(/^[0-9a-f]{40}$/);
 
-    const created = await api('/api/v1/admin/projects', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ repoUrl }),
-    });
+    const created = await registerProject(stack.launcherUrl, ADMIN_TOKEN, repoUrl);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const { id: projectId, webhookSecret } = created.body as { id: string; webhookSecret: string };
+    const project = created.body as { id: string; webhookSecret: string };
 
-    const push = JSON.stringify({
-      ref: 'refs/heads/main',
-      before: '0'.repeat(40),
-      after: main,
-      deleted: false,
-      repository: { full_name: 'launchpod-samples/node-app', default_branch: 'main' },
-    });
-    const signature = `sha256=${createHmac('sha256', webhookSecret).update(push).digest('hex')}`;
     const deliver = () =>
-      fetch(`${stack.launcherUrl}/webhooks/github/${projectId}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'push',
-          'x-github-delivery': 'e2e-delivery-1',
-          'x-hub-signature-256': signature,
-        },
-        body: push,
-      });
+      deliverGithubPush(
+        stack.launcherUrl,
+        project,
+        { fullName: 'launchpod-samples/node-app', branch: 'main', sha: main, defaultBranch: 'main' },
+        'e2e-delivery-1',
+      );
     expect((await deliver()).status).toBe(202);
     expect(await (await deliver()).json()).toMatchObject({ duplicate: true });
 
-    const status = await until(
-      'prebuild ready',
-      async () => (await api(`/api/v1/status?url=${encodeURIComponent(`${repoUrl}/commit/${main}`)}`)).body,
-      (s) => ['ready', 'failed'].includes(String((s.prebuild as { state?: string })?.state)),
-    );
-    expect(status.prebuild, tail()).toMatchObject({ state: 'ready', sha: main });
-    const prebuildId = String((status.prebuild as { id: string }).id);
+    const prebuild = await waitForPrebuild(stack.launcherUrl, `${repoUrl}/commit/${main}`);
+    expect(prebuild, tail()).toMatchObject({ state: 'ready', sha: main });
+    const prebuildId = String(prebuild.id);
 
     const exact = await launch(`${repoUrl}/tree/main`);
     expect(exact, tail()).toMatchObject({
