@@ -349,6 +349,7 @@ function demoSignIn(origins: DemoOAuthOrigins): Record<string, string> {
       'github.com': client('github', origins.github, {
         authorizeUrl: '/login/oauth/authorize',
         tokenUrl: '/login/oauth/access_token',
+        revokeUrl: `/applications/${DEMO_CLIENTS.github.clientId}/token`,
       }),
       'gitlab.com': client('gitlab', origins.gitlab, {
         authorizeUrl: '/oauth/authorize',

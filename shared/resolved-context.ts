@@ -39,6 +39,11 @@ export interface ResolvedContext {
   readonly pullRequest?: ResolvedPullRequest;
   readonly issue?: ResolvedIssue;
   /**
+   * Whether `repo` is readable without an account, as its host's API said: `private` covers GitHub's private and
+   * internal, GitLab's private and internal, Bitbucket's private. Absent when the host did not say (treat as private).
+   */
+  readonly visibility?: 'public' | 'private';
+  /**
    * `.gitpod.yml` at `sha` when the resolver fetched it in the same round trip: the text, `null` when the file does
    * not exist, absent when not fetched (the caller then reads it).
    */

@@ -1,6 +1,8 @@
 // Fake OAuth 2 servers for GitHub, GitLab and Bitbucket Cloud: authorize (auto-approves as one user), token
-// (authorization code with PKCE S256 verified, refresh with rotation), revoke, the signed-in user, and each host's
-// error shapes (GitHub answers errors with HTTP 200). Tokens it issues are ones the fake APIs accept.
+// (authorization code with PKCE S256 verified, refresh with rotation), revocation as each host offers it (GitLab's
+// RFC 7009 `POST /oauth/revoke`; GitHub's `DELETE /applications/{client_id}/token|grant`, which lives on GitHub's API
+// host — mount this handler there for `/applications/`; Bitbucket Cloud has none), the signed-in user, and each
+// host's error shapes (GitHub answers token errors with HTTP 200). Tokens it issues are ones the fake APIs accept.
 // CLI: `tsx e2e/fakes/oauth.ts` serves the three on loopback and prints one JSON line `{github, gitlab,
 // bitbucketCloud}` (their origins), then runs until SIGINT/SIGTERM.
 
@@ -198,6 +200,54 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
         'unsupported',
         oauthError('unsupported_grant_type', `grant_type ${grant} is not supported`),
       );
+    }
+
+    // GitHub: "delete an app token" (this token) or "delete an app authorization" (every token of the grant), HTTP
+    // Basic with the app's client id and secret, JSON `{"access_token"}`, 204. Under `/api/v3` on GitHub Enterprise.
+    const application = /\/applications\/([^/]+)\/(token|grant)$/.exec(path);
+    if (options.family === 'github' && request.method === 'DELETE' && application !== null) {
+      const [, pathClient = '', what] = application;
+      const notFound = () =>
+        Response.json(
+          { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/apps/oauth-applications' },
+          { status: 404 },
+        );
+      const basic = request.headers.get('authorization');
+      const [id, secret] = basic?.startsWith('Basic ') ? atob(basic.slice(6)).split(':') : [];
+      // GitHub hides the application from a caller without its credentials.
+      if (
+        decodeURIComponent(pathClient) !== options.clientId ||
+        id !== options.clientId ||
+        secret !== options.clientSecret
+      ) {
+        log.push({ grant: 'revoke', outcome: 'invalid_client' });
+        return notFound();
+      }
+      const body = (await request.json().catch(() => undefined)) as { access_token?: unknown } | undefined;
+      if (typeof body?.access_token !== 'string' || body.access_token === '') {
+        log.push({ grant: 'revoke', outcome: 'invalid_request' });
+        return Response.json(
+          {
+            message: 'Invalid request.\n\n"access_token" wasn\'t supplied.',
+            documentation_url: 'https://docs.github.com/rest/apps/oauth-applications',
+            status: '422',
+          },
+          { status: 422 },
+        );
+      }
+      const token = body.access_token;
+      const who = accessTokens.get(token);
+      if (who === undefined) {
+        log.push({ grant: 'revoke', outcome: 'unknown' });
+        return notFound();
+      }
+      if (what === 'grant') revokeUser(who);
+      else {
+        accessTokens.delete(token);
+        if (options.tokens === 'fresh') delete tokens[token];
+      }
+      log.push({ grant: 'revoke', outcome: 'revoked' });
+      return new Response(null, { status: 204 });
     }
 
     if (request.method === 'POST' && paths.revoke !== undefined && path === paths.revoke) {

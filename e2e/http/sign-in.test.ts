@@ -4,27 +4,22 @@
 // is nowhere on disk in the workspace's git config nor in any process output.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
-import { type Stack, startStack, stopAllStacks } from '../stack.ts';
+import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
+import { headOf } from '../git-head.ts';
+import type { Stack } from '../stack.ts';
 
 let stack: Stack;
 let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'launchpod-e2e-signin-'));
-  stack = await startStack({ demo: true, dataDir });
+  ({ stack, dataDir } = await startDemoStack('launchpod-e2e-signin-'));
 }, 180_000);
 
-afterAll(async () => {
-  // Also stops a stack whose start timed out before the hook received it.
-  await stopAllStacks();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(stopDemoStacks);
 
 /** A cookie jar over fetch; redirects are followed by the test, one at a time. */
 class Browser {
@@ -95,13 +90,7 @@ describe('a private repository over HTTP on the local stack', () => {
     expect(status, stack.output().slice(-4000)).toMatchObject({ phase: 'running', cluster: 'local' });
 
     const repo = join(dataDir, 'cluster', 'workspaces', id, 'repo');
-    const remoteHead = execFileSync('git', [
-      'ls-remote',
-      `${stack.fakes?.gitBase}/github.com/launchpod-samples/private-app.git`,
-      'HEAD',
-    ])
-      .toString()
-      .split('\t')[0];
+    const remoteHead = headOf(stack.fakes?.gitBase, 'github.com/launchpod-samples/private-app.git', 'HEAD');
     expect(execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim()).toBe(remoteHead);
     expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).not.toContain('user-token-alice');
     expect(stack.output()).not.toContain('user-token-alice');
@@ -127,5 +116,33 @@ describe('a private repository over HTTP on the local stack', () => {
     // Another browser (anonymous) cannot see this user's workspace.
     const stranger = await fetch(`${stack.launcherUrl}/api/v1/workspaces/${id}`);
     expect(stranger.status).toBe(404);
-  }, 120_000);
+
+    // A public repository, launched by the same signed-in user: the cluster gets no clone credential (none is
+    // redeemed) and still clones it.
+    const publicStart = await browser.fetch(`${stack.launcherUrl}/api/v1/workspaces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: stack.launcherUrl },
+      body: JSON.stringify({ url: 'https://github.com/launchpod-samples/node-app' }),
+    });
+    let publicStatus = (await publicStart.json()) as Record<string, unknown>;
+    expect(publicStart.status, JSON.stringify(publicStatus)).toBe(201);
+    for (let i = 0; i < 240 && publicStatus.phase !== 'running' && publicStatus.phase !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const polled = await browser.fetch(`${stack.launcherUrl}/api/v1/workspaces/${String(publicStatus.id)}`);
+      publicStatus = (await polled.json()) as Record<string, unknown>;
+    }
+    expect(publicStatus, stack.output().slice(-4000)).toMatchObject({ phase: 'running' });
+    expect(stack.output().match(/POST \/auth\/clone-credentials\/[\w-]+ 200/g)).toHaveLength(1);
+
+    // Sign-out completes whatever the hosts answer; the private repository asks to sign in again.
+    const signInPage = await (await browser.fetch(`${stack.launcherUrl}/auth/sign-in`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(signInPage)?.[1] ?? '';
+    const out = await browser.fetch(`${stack.launcherUrl}/auth/sign-out`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.launcherUrl },
+      body: new URLSearchParams({ csrf }).toString(),
+    });
+    expect(out.status).toBe(303);
+    expect((await browser.fetch(stack.launcherUrl + launchPath)).status).toBe(404);
+  }, 180_000);
 });

@@ -275,7 +275,14 @@ export function createApp(options: AppOptions = {}) {
   });
 
   // Prebuilds: webhooks, the admin API, a prebuild's state and its badge (before the API's 16 KiB body limit).
-  app.route('/', prebuildRoutes(now));
+  app.route(
+    '/',
+    prebuildRoutes({
+      now,
+      resolvers,
+      ...(options.backoffMs !== undefined && { http: { backoffMs: options.backoffMs } }),
+    }),
+  );
   app.route('/api/v1', api);
   app.route('/auth', authRoutes({ now }));
   // Badges: the live prebuild badge reads the prebuild records.

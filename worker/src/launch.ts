@@ -10,11 +10,13 @@ import {
 } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type GitpodConfig, parseGitpodConfig } from '../../shared/gitpod-config.ts';
+import { hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
 import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { needsCloneCredential } from './auth/clone-credentials.ts';
 import {
   type ClusterCandidate,
   type ClusterHealth,
@@ -153,6 +155,10 @@ export async function resolveLaunch(
 
   const resolved = await resolveCached(resolver, context, request, entry, credentials, key.value, deps);
   if (!resolved.ok) return resolved;
+  // The server token is there for rate limits (and prebuilds); it may read private repositories, but a visitor who
+  // has not signed in must never reach one through it: they see what an anonymous visitor sees.
+  if (credentials.kind === 'server' && resolved.value.visibility !== 'public')
+    return err(privateForVisitor(entry, resolved.value));
 
   // The commit's history (prebuild selection) is asked for beside `.gitpod.yml`: no extra round trip.
   const hostAccess = {
@@ -221,7 +227,8 @@ async function resolveCached(
   deps: LaunchDeps,
 ): Promise<Result<ResolvedContext, LaunchError>> {
   // A user's resolution is theirs alone (private repositories); anonymous and server ones are shared.
-  const cacheKey = `resolved:v1:${credentials.kind}:${contextKey}`;
+  // v2: resolutions carry the repository's visibility.
+  const cacheKey = `resolved:v2:${credentials.kind}:${contextKey}`;
   if (credentials.kind !== 'user') {
     const cached = await deps.cache.get<ResolvedContext>(cacheKey, 'json');
     if (cached !== null) return ok(cached);
@@ -309,8 +316,8 @@ export interface StartInput {
   /** Where clusters post signed events. */
   readonly eventsUrl: string;
   /**
-   * A one-time clone credential URL for this workspace on this cluster (launches resolved with the user's token);
-   * the token itself never goes in a start request.
+   * A one-time clone credential URL for this workspace on this cluster, asked for only when the clone needs the
+   * user's token (auth/clone-credentials.ts `needsCloneCredential`); the token itself never goes in a start request.
    */
   readonly credentialUrl?: (workspaceId: string, cluster: string) => Promise<string | undefined>;
 }
@@ -372,9 +379,13 @@ export async function startLaunch(
   };
 
   const problems: string[] = [];
+  const entry = deps.config.registry.entries.find((e) => e.hostname === resolution.resolved.repo.host);
+  const mint = needsCloneCredential(resolution.resolved, resolution.credentials, entry)
+    ? input.credentialUrl
+    : undefined;
   for (const candidate of resolution.clusters.slice(0, MAX_START_ATTEMPTS)) {
     const { cluster } = candidate;
-    const credentialUrl = await input.credentialUrl?.(id, cluster.name);
+    const credentialUrl = await mint?.(id, cluster.name);
     const request = credentialUrl === undefined ? startRequest : { ...startRequest, credentialUrl };
     const started = await startWorkspace(cluster, request, {
       ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
@@ -475,4 +486,16 @@ function summary(resolution: Resolution) {
     ...(resolved.pullRequest !== undefined && { pullRequest: resolved.pullRequest.number }),
     ...(resolved.issue !== undefined && { issue: resolved.issue.number }),
   };
+}
+
+/** A repository only the server token can read, as a visitor who has not signed in meets it: not found, may be private. */
+function privateForVisitor(entry: HostEntry, resolved: ResolvedContext): LaunchError {
+  const label = entry.builtin ? hostFamilies[entry.family].displayName : entry.hostname;
+  const name = `${resolved.repo.owner}/${resolved.repo.name}`;
+  return new LaunchError('repo-not-found', {
+    title: `Repository ${name} not found`,
+    detail: `${label} has no public repository ${name}. It may be private: sign in with ${label} to open private repositories your account can read.`,
+    wayOut: { label: `Open ${label}`, href: entry.origin + entry.basePath },
+    facts: { maybePrivate: true },
+  });
 }

@@ -1,8 +1,11 @@
 // One-time clone credentials: the start request carries only a URL with a random id; the cluster redeems it once,
 // before it expires, signed with its own secret (the event-signature scheme over an empty body). The id is bound to
 // the workspace and the cluster it was minted for. D1 keeps the id's hash and a pointer to the session's token,
-// never the token itself.
+// never the token itself. Minted only when git cannot clone without it: a public repository gets none.
 
+import type { HostEntry } from '../../../shared/hosts/host-family.ts';
+import type { ResolvedContext } from '../../../shared/resolved-context.ts';
+import type { HostCredentials } from '../hosts/host-resolver.ts';
 import { hashId, randomId } from './token-vault.ts';
 
 export const CLONE_CREDENTIAL_TTL_MS = 5 * 60 * 1000;
@@ -12,6 +15,21 @@ export interface CloneGrant {
   readonly cluster: string;
   readonly sessionHash: string;
   readonly host: string;
+}
+
+/**
+ * Whether the workspace's clone needs the user's token: only for a launch resolved with it, and only when the host
+ * did not call the cloned repository (a pull request's head repository) public. GitHub Enterprise Server in private
+ * mode asks for a sign-in even to clone a public repository, so a self-hosted GitHub always gets one.
+ */
+export function needsCloneCredential(
+  resolved: ResolvedContext,
+  credentials: HostCredentials['kind'],
+  entry: HostEntry | undefined,
+): boolean {
+  if (credentials !== 'user') return false;
+  if (resolved.visibility !== 'public') return true;
+  return entry?.family === 'github' && !entry.builtin;
 }
 
 /** A fresh one-time URL for this workspace on this cluster. */

@@ -1,6 +1,6 @@
 // The OAuth 2 authorization-code flow with PKCE (S256) against one host, through arctic's generic client with the
-// endpoints from providers.ts: the authorize URL, code → tokens, refresh, revocation, and who the user is.
-// Never logs a token; failures are typed values with the host's error code, never the token.
+// endpoints from providers.ts: the authorize URL, code → tokens, refresh, revocation in the host's own style, and who
+// the user is. Never logs a token; failures are typed values with the host's error code or status, never the token.
 
 import {
   CodeChallengeMethod,
@@ -125,15 +125,56 @@ export async function refreshToken(
   return ok({ ...current, ...tokens.value, refreshToken: tokens.value.refreshToken ?? current.refreshToken });
 }
 
-/** Best effort at sign-out: hosts without a revocation endpoint keep the grant until the user removes it. */
-export async function revokeToken(host: OAuthHost, token: string): Promise<boolean> {
-  if (host.endpoints.revokeUrl === undefined) return false;
+/** What sign-out achieved at the host: `not-offered` when the family has no revocation (Bitbucket Cloud). */
+export type Revoked =
+  | { readonly kind: 'revoked' }
+  | { readonly kind: 'not-offered' }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/** Sign-out waits this long for a host; a host that is down must not hold the user on a blank page. */
+export const REVOKE_TIMEOUT_MS = 5000;
+
+/**
+ * Takes the access token back at the host, in the host's own style (providers.ts). Never throws: a host that is down,
+ * slow or refusing is a `failed` outcome with its status, for the log and the signed-out page — never the token.
+ * The request is written here rather than with arctic so it can carry a timeout and report the host's status.
+ */
+export async function revokeToken(host: OAuthHost, token: string): Promise<Revoked> {
+  const revoke = host.endpoints.revoke;
+  if (revoke === undefined) return { kind: 'not-offered' };
+  const basic = `Basic ${btoa(`${host.client.clientId}:${host.client.clientSecret}`)}`;
+  const request =
+    revoke.style === 'github-app-token'
+      ? new Request(revoke.url, {
+          method: 'DELETE',
+          headers: {
+            authorization: basic,
+            accept: 'application/vnd.github+json',
+            'content-type': 'application/json',
+            'user-agent': 'launchpod',
+          },
+          body: JSON.stringify({ access_token: token }),
+        })
+      : new Request(revoke.url, {
+          method: 'POST',
+          headers: {
+            authorization: basic,
+            accept: 'application/json',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+        });
+  let response: Response;
   try {
-    await arcticClient(host).revokeToken(host.endpoints.revokeUrl, token);
-    return true;
-  } catch {
-    return false;
+    response = await fetch(request, { signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS) });
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'error';
+    return { kind: 'failed', reason: name === 'TimeoutError' ? 'no answer in time' : 'unreachable' };
   }
+  await response.body?.cancel();
+  // GitHub answers 204; RFC 7009 hosts 200, also for a token they no longer know (§2.2).
+  const done = revoke.style === 'github-app-token' ? response.status === 204 : response.status === 200;
+  return done ? { kind: 'revoked' } : { kind: 'failed', reason: `HTTP ${response.status}` };
 }
 
 async function whoAmI(

@@ -1,17 +1,29 @@
 // How each host family signs a user in, as data: OAuth endpoints relative to the host's site (so GitHub Enterprise
 // and self-managed GitLab work from the registry alone), the minimum scopes, how git takes the token, and where to
-// read who the user is. Bitbucket Server has no hosted OAuth for us: its users paste a personal access token.
+// read who the user is, how sign-out takes a token back. Bitbucket Server has no hosted OAuth for us: its users paste
+// a personal access token.
 
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import type { OAuthClient } from './auth-config.ts';
 
+/** How a host takes a token back at sign-out; a family without one keeps the grant until the user removes it. */
+export type Revocation =
+  /** RFC 7009: `POST <site><path>`, form `token=…`, client authenticated with HTTP Basic (GitLab). */
+  | { readonly style: 'rfc7009'; readonly path: string }
+  /**
+   * GitHub's "delete an app token": `DELETE <api><path>` with `{client_id}` filled in, HTTP Basic client_id:secret,
+   * JSON `{"access_token": …}`, 204 when done. Only this token: the user's other browsers stay signed in.
+   */
+  | { readonly style: 'github-app-token'; readonly path: string };
+
 export interface OAuthFamily {
   readonly kind: 'oauth';
   readonly authorizePath: string;
   readonly tokenPath: string;
-  /** RFC 7009 revocation, where the host has one. */
-  readonly revokePath?: string;
+  readonly revocation?: Revocation;
+  /** The page on the host's site where a user sees and removes what they authorized. */
+  readonly grantsPath: string;
   /** Minimum scopes to read repositories (API) and clone them. */
   readonly scopes: readonly string[];
   /** Path under the API base that answers the signed-in user. */
@@ -25,6 +37,8 @@ export interface TokenFamily {
   readonly kind: 'personal-token';
   /** Path under the API base that any valid token may read (a refused token gets 401). */
   readonly checkPath: string;
+  /** The page on the host's site where a user deletes their access tokens (we never revoke a token they made). */
+  readonly grantsPath: string;
 }
 
 const idLogin = (id: unknown, login: unknown) =>
@@ -37,6 +51,8 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
     kind: 'oauth',
     authorizePath: '/login/oauth/authorize',
     tokenPath: '/login/oauth/access_token',
+    revocation: { style: 'github-app-token', path: '/applications/{client_id}/token' },
+    grantsPath: '/settings/applications',
     // `repo` is GitHub's only OAuth scope that reads private repositories (GitHub Apps ignore scopes).
     scopes: ['repo'],
     userPath: '/user',
@@ -47,7 +63,8 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
     kind: 'oauth',
     authorizePath: '/oauth/authorize',
     tokenPath: '/oauth/token',
-    revokePath: '/oauth/revoke',
+    revocation: { style: 'rfc7009', path: '/oauth/revoke' },
+    grantsPath: '/-/user_settings/applications',
     // read_api for projects, refs and merge requests; read_repository for git over HTTP.
     scopes: ['read_api', 'read_repository'],
     userPath: '/user',
@@ -58,6 +75,9 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
     kind: 'oauth',
     authorizePath: '/site/oauth2/authorize',
     tokenPath: '/site/oauth2/access_token',
+    // Bitbucket Cloud documents no revocation endpoint (only authorize and access_token): a user removes the
+    // launcher under Personal settings → App authorizations.
+    grantsPath: '/account/settings/app-authorizations/',
     // Bitbucket takes scopes from the OAuth consumer: give it "Repositories: Read" and nothing else.
     scopes: [],
     userPath: '/user',
@@ -65,13 +85,18 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
     readUser: (j) => idLogin(j.uuid, j.username ?? j.nickname),
   },
   // HTTP access tokens go with the user's own name to git (username + token as password).
-  'bitbucket-server': { kind: 'personal-token', checkPath: '/application-properties' },
+  'bitbucket-server': {
+    kind: 'personal-token',
+    checkPath: '/application-properties',
+    grantsPath: '/plugins/servlet/access-tokens/manage',
+  },
 };
 
 export interface OAuthEndpoints {
   readonly authorizeUrl: string;
   readonly tokenUrl: string;
-  readonly revokeUrl: string | undefined;
+  /** Where sign-out revokes, in the family's style; undefined when the host offers no revocation. */
+  readonly revoke: { readonly style: Revocation['style']; readonly url: string } | undefined;
   readonly userUrl: string;
 }
 
@@ -82,9 +107,30 @@ export function oauthEndpoints(entry: HostEntry, family: OAuthFamily, client: OA
   return {
     authorizeUrl: client.authorizeUrl ?? site + family.authorizePath,
     tokenUrl: client.tokenUrl ?? site + family.tokenPath,
-    revokeUrl: client.revokeUrl ?? (family.revokePath === undefined ? undefined : site + family.revokePath),
+    revoke: revokeEndpoint(family.revocation, site, api, client),
     userUrl: client.userUrl ?? api + family.userPath,
   };
+}
+
+function revokeEndpoint(
+  revocation: Revocation | undefined,
+  site: string,
+  api: string,
+  client: OAuthClient,
+): OAuthEndpoints['revoke'] {
+  if (revocation === undefined) return undefined;
+  if (client.revokeUrl !== undefined) return { style: revocation.style, url: client.revokeUrl };
+  if (revocation.style === 'rfc7009') return { style: 'rfc7009', url: site + revocation.path };
+  // GitHub's lives on the API host: api.github.com, or GitHub Enterprise's `/api/v3`.
+  return {
+    style: 'github-app-token',
+    url: api + revocation.path.replace('{client_id}', encodeURIComponent(client.clientId)),
+  };
+}
+
+/** Where the user removes this launcher's access on the host themselves (`https://bitbucket.org/account/…`). */
+export function grantsPage(entry: HostEntry): string {
+  return entry.origin + entry.basePath + signInFamilies[entry.family].grantsPath;
 }
 
 /** "GitHub", "GitLab", "Bitbucket" for the built-in hosts; the host name for self-hosted ones. */

@@ -14,7 +14,7 @@ import { PersonalTokenPage, SignInPage } from '../pages/sign-in.tsx';
 import type { AuthConfig } from './auth-config.ts';
 import { redeemCloneCredential } from './clone-credentials.ts';
 import { authorizeUrl, exchangeCode, oauthHost, revokeToken } from './oauth-client.ts';
-import { hostLabel, signInFamilies } from './providers.ts';
+import { grantsPage, hostLabel, signInFamilies } from './providers.ts';
 import { hit, LIMITS, type RateLimit } from './rate-limit.ts';
 import { safeReturnTo } from './return-to.ts';
 import {
@@ -95,7 +95,7 @@ export function authRoutes(options: { readonly now: () => number }) {
           hosts,
           ...(session !== undefined && held.length > 0 && { csrf: session.csrf }),
           ...(c.req.query('signedOut') === '1' && {
-            notice: 'You are signed out; every stored token was deleted.',
+            notice: signedOutNotice(c.get('config').registry.entries, c.req.query('unrevoked')),
           }),
         }),
       ),
@@ -269,22 +269,19 @@ export function authRoutes(options: { readonly now: () => number }) {
     const auth = await needAuth(c);
     const session = await requestSession(c, auth, now());
     const form = await c.req.parseBody();
+    let unrevoked: string[] = [];
     if (session !== undefined) {
       if (form.csrf !== session.csrf) throw csrfRefused();
-      // Revoke at hosts that can (GitLab); then forget every token this session held.
-      for (const { host } of await signedInHosts(c.env.DB, session.hash)) {
-        const entry = c.get('config').registry.entries.find((e) => e.hostname === host);
-        const family = entry === undefined ? undefined : signInFamilies[entry.family];
-        const client = auth.clients.get(host);
-        if (entry === undefined || family?.kind !== 'oauth' || client === undefined) continue;
-        const token = await readHostToken(c.env.DB, auth, session.hash, host);
-        if (token !== undefined)
-          await revokeToken(oauthHost(entry, family, client, c.get('config').origin), token.accessToken);
-      }
+      // Every host at once, each bounded by a timeout; whatever the hosts answer, our copies are deleted after.
+      const outcomes = await Promise.all(
+        (await signedInHosts(c.env.DB, session.hash)).map(({ host }) => revokeAtHost(c, auth, session, host)),
+      );
+      unrevoked = outcomes.filter((o) => o !== undefined);
       await deleteSession(c.env.DB, session.hash);
     }
     clearSessionCookie(c);
-    return c.redirect('/auth/sign-in?signedOut=1', 303);
+    const still = unrevoked.length === 0 ? '' : `&unrevoked=${encodeURIComponent(unrevoked.join(','))}`;
+    return c.redirect(`/auth/sign-in?signedOut=1${still}`, 303);
   });
 
   // A cluster redeems a start request's credential URL: signed with its secret, once, before it expires.
@@ -327,6 +324,29 @@ export function authRoutes(options: { readonly now: () => number }) {
     });
   });
 
+  /**
+   * Revokes the session's token for one host where the host allows it; answers the host name when the grant may
+   * still be live there (no revocation offered, a pasted access token, or the host did not confirm). Logs the host
+   * and the outcome, never the token.
+   */
+  async function revokeAtHost(c: C, auth: AuthConfig, session: Session, host: string) {
+    const entry = c.get('config').registry.entries.find((e) => e.hostname === host);
+    if (entry === undefined) return undefined;
+    const family = signInFamilies[entry.family];
+    if (family.kind === 'personal-token') return host;
+    const client = auth.clients.get(host);
+    const token = await readHostToken(c.env.DB, auth, session.hash, host);
+    if (client === undefined || token === undefined) return host;
+    const outcome = await revokeToken(
+      oauthHost(entry, family, client, c.get('config').origin),
+      token.accessToken,
+    );
+    if (outcome.kind === 'revoked') return undefined;
+    if (outcome.kind === 'failed')
+      console.warn(`sign-out: ${host} did not revoke the token (${outcome.reason}); it is deleted here`);
+    return host;
+  }
+
   async function limit(c: C, rule: RateLimit, session: Session | undefined): Promise<void> {
     const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
     const keys = [`ip:${ip}`, ...(session === undefined ? [] : [`session:${session.hash}`])];
@@ -335,6 +355,28 @@ export function authRoutes(options: { readonly now: () => number }) {
   }
 
   return routes;
+}
+
+/**
+ * The signed-out page's words: every stored token is gone; for each host where access may outlive the sign-out, where
+ * the user removes it. Only registered hosts are named, so the query cannot put words on the page.
+ */
+export function signedOutNotice(entries: readonly HostEntry[], unrevoked: string | undefined): string {
+  const lines = ['You are signed out; every token this launcher stored was deleted.'];
+  for (const host of new Set((unrevoked ?? '').split(','))) {
+    const entry = entries.find((e) => e.hostname === host);
+    if (entry === undefined) continue;
+    const family = signInFamilies[entry.family];
+    const label = hostLabel(entry);
+    lines.push(
+      family.kind === 'personal-token'
+        ? `The access token you pasted for ${entry.hostname} still works on ${label}: delete it at ${grantsPage(entry)} if you made it only for this launcher.`
+        : family.revocation === undefined
+          ? `${label} offers no way for a launcher to revoke its access: remove it yourself at ${grantsPage(entry)}.`
+          : `${label} did not confirm that it revoked this launcher’s access: check ${grantsPage(entry)}.`,
+    );
+  }
+  return lines.join(' ');
 }
 
 function rateLimited(retryAfterSeconds: number): LaunchError {

@@ -41,6 +41,13 @@ interface CloudApi {
 /** The few fields of a repository the launcher reads. */
 interface CloudRepository {
   readonly mainbranch?: { readonly name?: string } | null;
+  readonly is_private?: boolean;
+}
+
+/** What the repository endpoint tells a resolution: its main branch and who may read it. */
+interface RepositoryFacts {
+  readonly main: string;
+  readonly visibility: ResolvedContext['visibility'];
 }
 
 interface RefHeads {
@@ -117,7 +124,7 @@ async function resolveRepository(
   if (revision.type === 'default') {
     const repository = await fetchRepository(api, input, repo);
     if (!repository.ok) return repository;
-    const main = repository.value;
+    const { main, visibility } = repository.value;
     const [heads, config] = await Promise.all([
       fetchRefs(api, base, [main], 'branch'),
       main.includes('/') ? Promise.resolve(undefined) : fetchConfigAt(api, base, main),
@@ -129,7 +136,7 @@ async function resolveRepository(
       api,
       input,
       context,
-      { defaultBranch: main, sha, ref: { name: main, type: 'branch' } },
+      { defaultBranch: main, visibility, sha, ref: { name: main, type: 'branch' } },
       config,
     );
   }
@@ -152,7 +159,11 @@ async function resolveRepository(
     const sha = commit.value;
     if (sha === undefined) return err(refNotFound(repo, entry, `commit ${revision.sha}`));
     const hinted = revision.branch === undefined ? undefined : hint.value.get(revision.branch)?.branch;
-    const settled: Settled = { defaultBranch: repository.value, sha };
+    const settled: Settled = {
+      defaultBranch: repository.value.main,
+      visibility: repository.value.visibility,
+      sha,
+    };
     if (revision.branch !== undefined && hinted === sha)
       settled.ref = { name: revision.branch, type: 'branch' };
     return finish(api, input, context, settled, config, meta);
@@ -188,7 +199,7 @@ async function resolveRepository(
   if (!repository.ok) return repository;
   if (!refs.ok) return refs;
   if (!commit.ok) return commit;
-  const defaultBranch = repository.value;
+  const { main: defaultBranch, visibility } = repository.value;
   const heads = refs.value;
 
   // Shortest candidate that is a branch, else the shortest that is a tag, else the first as a commit.
@@ -204,10 +215,10 @@ async function resolveRepository(
     const found = heads.get(winner.ref) ?? {};
     const type = branch !== undefined ? 'branch' : 'tag';
     const sha = (type === 'branch' ? found.branch : found.tag) ?? '';
-    settled = { defaultBranch, sha, ref: { name: winner.ref, type } };
+    settled = { defaultBranch, visibility, sha, ref: { name: winner.ref, type } };
     chosen = winner;
   } else if (commit.value !== undefined) {
-    settled = { defaultBranch, sha: commit.value };
+    settled = { defaultBranch, visibility, sha: commit.value };
   } else {
     const wanted = revision.type === 'ref' ? revision.name : joinCandidate(candidates[candidates.length - 1]);
     return err(refNotFound(repo, entry, describeRef(wanted, kinds)));
@@ -243,6 +254,7 @@ function withPath(context: RepositoryContext, path: PathTarget | undefined): Rep
 
 interface Settled {
   readonly defaultBranch: string;
+  readonly visibility: ResolvedContext['visibility'];
   readonly sha: string;
   ref?: { readonly name: string; readonly type: 'branch' | 'tag' };
 }
@@ -282,6 +294,7 @@ async function finish(
     defaultBranch: settled.defaultBranch,
     sha: settled.sha,
   };
+  if (settled.visibility !== undefined) resolved.visibility = settled.visibility;
   if (settled.ref !== undefined) resolved.ref = settled.ref;
   if (path !== undefined && kind !== undefined && kind !== 'missing') {
     resolved.path = { path: path.path, kind };
@@ -338,7 +351,7 @@ async function resolvePullRequest(
   const headFullName = pull?.source?.repository?.full_name;
   const headRef = pull?.source?.branch?.name;
   const shortHead = pull?.source?.commit?.hash;
-  const baseRef = pull?.destination?.branch?.name ?? repository.value;
+  const baseRef = pull?.destination?.branch?.name ?? repository.value.main;
   const title = pull?.title ?? '';
   const headDeleted = () => prHeadDeleted(context.number, headRef, baseRepo, entry);
   const headRepo = repoFromFullName(headFullName, entry);
@@ -384,11 +397,12 @@ async function resolvePullRequest(
     repo: headRepo,
     cloneUrl: hostFamilies['bitbucket-cloud'].cloneUrl(headRepo, entry),
     webUrl: hostFamilies['bitbucket-cloud'].webUrl(context, entry),
-    defaultBranch: headRepository.value,
+    defaultBranch: headRepository.value.main,
     ref: { name: headRef, type: 'branch' },
     sha,
     pullRequest,
   };
+  if (headRepository.value.visibility !== undefined) resolved.visibility = headRepository.value.visibility;
   if (config.ok) resolved.configText = config.value;
   return ok(resolved);
 }
@@ -454,7 +468,7 @@ async function resolveIssue(
   }
   const issue = parseJson<CloudIssue>(issueAnswer.value.text);
   const title = issue?.title ?? '';
-  const main = repository.value;
+  const { main, visibility } = repository.value;
   const [heads, config] = await Promise.all([
     fetchRefs(api, base, [main], 'branch'),
     main.includes('/') ? Promise.resolve(undefined) : fetchConfigAt(api, base, main),
@@ -473,6 +487,7 @@ async function resolveIssue(
     sha,
     issue: { number: context.number, title, branch },
   };
+  if (visibility !== undefined) resolved.visibility = visibility;
   if (config?.ok === true) resolved.configText = config.value;
   return ok(resolved);
 }
@@ -504,15 +519,24 @@ function cloudApi(entry: HostEntry, credentials: HostCredentials, http: HttpTuni
 const repoPath = (repo: RepoRef): string =>
   `/repositories/${encodeSegment(repo.owner)}/${encodeSegment(repo.name)}`;
 
-/** The repository's main branch name, or the error a person can act on (missing, private, token refused). */
-async function fetchRepository(api: CloudApi, input: ResolveInput, repo: RepoRef): Promise<Found<string>> {
+/** The repository's main branch name and visibility, or the error a person can act on (missing, private, token refused). */
+async function fetchRepository(
+  api: CloudApi,
+  input: ResolveInput,
+  repo: RepoRef,
+): Promise<Found<RepositoryFacts>> {
   const answer = await api.get(repoPath(repo));
   if (!answer.ok) return answer;
   const { status, text } = answer.value;
   if (status !== 200) return err(repositoryError(status, text, repo, input.entry, input.credentials));
-  const main = parseJson<CloudRepository>(text)?.mainbranch?.name;
+  const body = parseJson<CloudRepository>(text);
+  const main = body?.mainbranch?.name;
   if (typeof main !== 'string' || main === '') return err(emptyRepository(repo, input.entry));
-  return ok(main);
+  const isPrivate = body?.is_private;
+  return ok({
+    main,
+    visibility: isPrivate === false ? 'public' : isPrivate === true ? 'private' : undefined,
+  });
 }
 
 /**

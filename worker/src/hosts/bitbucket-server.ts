@@ -50,6 +50,8 @@ interface ServerRef {
 
 interface ServerRepository {
   readonly slug?: string;
+  /** Anonymous read access to this repository (a public project's repositories may still say false). */
+  readonly public?: boolean;
   readonly project?: {
     readonly key?: string;
     readonly type?: string;
@@ -172,6 +174,8 @@ async function resolveRepository(
     defaultBranch: defaultBranch.value,
     sha: settled.sha,
   };
+  const visibility = visibilityOf(repository.value);
+  if (visibility !== undefined) resolved.visibility = visibility;
   const ref =
     settled.ref ?? (revision.type === 'default' ? { name: defaultBranch.value, type: 'branch' } : undefined);
   if (ref !== undefined) resolved.ref = ref;
@@ -377,6 +381,8 @@ async function resolvePullRequest(
     sha,
     pullRequest,
   };
+  const visibility = visibilityOf(pull?.fromRef?.repository);
+  if (visibility !== undefined) resolved.visibility = visibility;
   if (config.ok) resolved.configText = config.value;
   return ok(resolved);
 }
@@ -459,6 +465,12 @@ function serverApi(entry: HostEntry, credentials: HostCredentials, http: HttpTun
 /** `/projects/PLAT/repos/app`, `/projects/~jdoe/repos/dotfiles` (personal repositories live in `~user` projects). */
 const repoPath = (repo: RepoRef): string =>
   `/projects/${encodeSegment(repo.owner)}/repos/${encodeSegment(repo.name)}`;
+
+/** The repository's own `public` flag; unknown (absent) when the API did not say. */
+function visibilityOf(repository: ServerRepository | null | undefined): ResolvedContext['visibility'] {
+  if (repository?.public === true) return 'public';
+  return repository?.public === false ? 'private' : undefined;
+}
 
 async function fetchRepository(api: ServerApi, repo: RepoRef): Promise<Found<ServerRepository>> {
   const answer = await api.get(repoPath(repo));

@@ -119,10 +119,14 @@ function pageKind(context: RepositoryContext): 'file' | 'folder' | 'unknown' {
 }
 
 type PathKind = 'file' | 'folder' | 'missing';
+type Visibility = NonNullable<ResolvedContext['visibility']>;
+/** GitHub's `private` (REST) and `isPrivate` (GraphQL) are true for internal repositories too. */
+const visibilityOf = (isPrivate: boolean): Visibility => (isPrivate ? 'private' : 'public');
 
 /** A repository context once the host has answered. */
 interface Settled {
   readonly repo: RepoRef;
+  readonly visibility: Visibility;
   readonly defaultBranch: string;
   readonly sha: string;
   readonly ref?: { readonly name: string; readonly type: 'branch' | 'tag' };
@@ -138,6 +142,7 @@ function finish(input: ResolveInput, context: RepositoryContext, settled: Settle
   const hasPath = settled.path !== '' && kind !== 'missing';
   return {
     repo: settled.repo,
+    visibility: settled.visibility,
     cloneUrl: hostFamilies.github.cloneUrl(settled.repo, input.entry),
     webUrl: hostFamilies.github.webUrl(input.context, input.entry),
     defaultBranch: settled.defaultBranch,
@@ -156,7 +161,7 @@ interface PullFacts {
   readonly baseRepo: RepoRef;
   readonly baseRef: string;
   /** Undefined when the fork or the head branch is gone. */
-  readonly head?: { readonly repo: RepoRef; readonly defaultBranch: string };
+  readonly head?: { readonly repo: RepoRef; readonly visibility: Visibility; readonly defaultBranch: string };
   readonly headRef: string;
   readonly headSha: string;
   readonly fromFork: boolean;
@@ -167,6 +172,7 @@ function pullResult(input: ResolveInput, pull: PullFacts, configText?: string | 
   if (head === undefined) throw headDeleted(input.entry, pull);
   return {
     repo: head.repo,
+    visibility: head.visibility,
     cloneUrl: hostFamilies.github.cloneUrl(head.repo, input.entry),
     webUrl: hostFamilies.github.webUrl(input.context, input.entry),
     defaultBranch: head.defaultBranch,
@@ -189,6 +195,7 @@ function pullResult(input: ResolveInput, pull: PullFacts, configText?: string | 
 
 interface IssueFacts {
   readonly repo: RepoRef;
+  readonly visibility: Visibility;
   readonly defaultBranch: string;
   readonly sha: string;
   readonly number: number;
@@ -201,6 +208,7 @@ function issueResult(input: ResolveInput, issue: IssueFacts, configText?: string
   const branch = issueBranchName(input.userName ?? issue.author ?? 'ghost', issue.number, issue.title);
   return {
     repo: issue.repo,
+    visibility: issue.visibility,
     cloneUrl: hostFamilies.github.cloneUrl(issue.repo, input.entry),
     webUrl: hostFamilies.github.webUrl(input.context, input.entry),
     defaultBranch: issue.defaultBranch,
@@ -218,7 +226,7 @@ function issueResult(input: ResolveInput, issue: IssueFacts, configText?: string
 const PEELED =
   '__typename oid ... on Tag { target { __typename oid ... on Tag { target { __typename oid } } } }';
 const CONFIG = '__typename ... on Blob { text isTruncated }';
-const REPOSITORY = 'name owner { login } defaultBranchRef { name target { oid } }';
+const REPOSITORY = 'name owner { login } isPrivate defaultBranchRef { name target { oid } }';
 
 interface GqlObject {
   readonly __typename: string;
@@ -231,6 +239,7 @@ interface GqlObject {
 interface GqlRepository {
   readonly name: string;
   readonly owner: { readonly login: string };
+  readonly isPrivate: boolean;
   readonly defaultBranchRef: {
     readonly name: string;
     readonly target: { readonly oid: string } | null;
@@ -277,7 +286,7 @@ async function resolveWithGraphql(api: GitHubApi, input: ResolveInput): Promise<
   query.field(
     `item: issueOrPullRequest(number: ${query.variable(context.number)}) { __typename ` +
       '... on PullRequest { number title state headRefName headRefOid isCrossRepository baseRefName ' +
-      'headRef { name } headRepository { name owner { login } defaultBranchRef { name } } } ' +
+      'headRef { name } headRepository { name owner { login } isPrivate defaultBranchRef { name } } } ' +
       '... on Issue { number title author { login } } }',
   );
   // The base repository keeps `refs/pull/<n>/head`; it is only trusted when it names the PR's head commit.
@@ -306,6 +315,7 @@ async function resolveWithGraphql(api: GitHubApi, input: ResolveInput): Promise<
         pull.headRef !== null && {
           head: {
             repo: repoRefOf(input.entry, headRepo.owner.login, headRepo.name),
+            visibility: visibilityOf(headRepo.isPrivate),
             defaultBranch: headRepo.defaultBranchRef?.name ?? pull.baseRefName,
           },
         }),
@@ -318,7 +328,15 @@ async function resolveWithGraphql(api: GitHubApi, input: ResolveInput): Promise<
   const head = repository.head as GqlObject | null;
   return issueResult(
     input,
-    { repo, defaultBranch, sha, number: issue.number, title: issue.title, author: issue.author?.login },
+    {
+      repo,
+      visibility: visibilityOf(repository.isPrivate),
+      defaultBranch,
+      sha,
+      number: issue.number,
+      title: issue.title,
+      author: issue.author?.login,
+    },
     head?.oid === sha ? configOf(repository.headConfig) : undefined,
   );
 }
@@ -335,6 +353,7 @@ interface GqlPull {
   readonly headRepository: {
     readonly name: string;
     readonly owner: { readonly login: string };
+    readonly isPrivate: boolean;
     readonly defaultBranchRef: { readonly name: string } | null;
   } | null;
 }
@@ -368,6 +387,7 @@ function askRevision(
   });
   const base = (repository: GqlRepository) => ({
     repo: repoRefOf(entry, repository.owner.login, repository.name),
+    visibility: visibilityOf(repository.isPrivate),
     defaultBranch: defaultHead(entry, repository, context.repo).defaultBranch,
   });
 
@@ -501,7 +521,7 @@ async function resolveWithRest(api: GitHubApi, input: ResolveInput): Promise<Res
   const asked = context.repo;
   const plan = planOf(context);
   const repoJson = api.repo(asked);
-  let settled: Omit<Settled, 'repo' | 'defaultBranch'>;
+  let settled: Omit<Settled, 'repo' | 'visibility' | 'defaultBranch'>;
   let repo: RepoJson;
   switch (plan.kind) {
     case 'default': {
@@ -561,6 +581,7 @@ async function resolveWithRest(api: GitHubApi, input: ResolveInput): Promise<Res
       if (sha === undefined) throw refNotFound(input.entry, context);
       return finish(input, context, {
         repo: repoRefOf(input.entry, repo.owner.login, repo.name),
+        visibility: visibilityOf(repo.private),
         defaultBranch: repo.default_branch,
         sha,
         ref: { name: winner.candidate.ref, type: winner.kind === 'heads' ? 'branch' : 'tag' },
@@ -573,6 +594,7 @@ async function resolveWithRest(api: GitHubApi, input: ResolveInput): Promise<Res
   return finish(input, context, {
     ...settled,
     repo: repoRefOf(input.entry, repo.owner.login, repo.name),
+    visibility: visibilityOf(repo.private),
     defaultBranch: repo.default_branch,
     ...(pathKind !== undefined && { pathKind }),
   });
@@ -671,6 +693,7 @@ async function restIssue(
 function restIssueFacts(entry: HostEntry, repo: RepoJson, sha: string, issue: IssueJson): IssueFacts {
   return {
     repo: repoRefOf(entry, repo.owner.login, repo.name),
+    visibility: visibilityOf(repo.private),
     defaultBranch: repo.default_branch,
     sha,
     number: issue.number,
@@ -694,7 +717,11 @@ function restPullFacts(entry: HostEntry, pull: PullJson, branchExists: boolean):
     fromFork: head === null || head.full_name.toLowerCase() !== base.full_name.toLowerCase(),
     ...(head !== null &&
       branchExists && {
-        head: { repo: repoRefOf(entry, head.owner.login, head.name), defaultBranch: head.default_branch },
+        head: {
+          repo: repoRefOf(entry, head.owner.login, head.name),
+          visibility: visibilityOf(head.private),
+          defaultBranch: head.default_branch,
+        },
       }),
   };
 }
@@ -706,6 +733,7 @@ interface RepoJson {
   readonly name: string;
   readonly full_name: string;
   readonly owner: { readonly login: string };
+  readonly private: boolean;
   readonly default_branch: string;
 }
 

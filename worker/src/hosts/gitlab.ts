@@ -186,6 +186,7 @@ async function resolveRepository(
   return ok(
     resolved({
       repo: found.value.repo,
+      visibility: found.value.visibility,
       cloneUrl: family.cloneUrl(found.value.repo, api.entry),
       webUrl: family.webUrl(context, api.entry),
       defaultBranch,
@@ -399,6 +400,7 @@ async function resolveMergeRequest(
   return ok(
     resolved({
       repo: head.repo,
+      visibility: head.visibility,
       cloneUrl: family.cloneUrl(head.repo, api.entry),
       webUrl: family.webUrl(context, api.entry),
       defaultBranch,
@@ -444,6 +446,7 @@ async function resolveIssue(
   return ok(
     resolved({
       repo: found.value.repo,
+      visibility: found.value.visibility,
       cloneUrl: family.cloneUrl(found.value.repo, api.entry),
       webUrl: family.webUrl(context, api.entry),
       defaultBranch,
@@ -562,6 +565,8 @@ function withPath(picked: Picked, path: PathTarget | undefined): Picked {
 interface Project {
   readonly id: number;
   readonly repo: RepoRef;
+  /** GitLab's `internal` (any signed-in user) counts as private: git needs an account. */
+  readonly visibility: ResolvedContext['visibility'];
   readonly defaultBranch: string | undefined;
 }
 
@@ -573,6 +578,7 @@ function readProject(api: GitLabApi, reply: Reply, asked: RepoRef): Result<Proje
   const id = field(body, 'id');
   const path = field(body, 'path_with_namespace');
   const defaultBranch = field(body, 'default_branch');
+  const visibility = field(body, 'visibility');
   if (typeof id !== 'number' || typeof path !== 'string' || !path.includes('/')) {
     return err(unreadable(api, fullPath(asked)));
   }
@@ -585,6 +591,12 @@ function readProject(api: GitLabApi, reply: Reply, asked: RepoRef): Result<Proje
       owner: path.slice(0, slash),
       name: path.slice(slash + 1),
     },
+    visibility:
+      visibility === 'public'
+        ? 'public'
+        : visibility === 'private' || visibility === 'internal'
+          ? 'private'
+          : undefined,
     defaultBranch: typeof defaultBranch === 'string' && defaultBranch !== '' ? defaultBranch : undefined,
   });
 }

@@ -227,7 +227,11 @@ export async function prebuildsAt(
   };
 }
 
-/** The newest prebuild of a repository, on a branch when given: for the status API and the badge (no host call). */
+/**
+ * The newest prebuild of a repository, on a branch when given: for the status API and the badge (no host call).
+ * Only prebuilds of PUBLIC projects: a private project's (or a deleted project's) look exactly like none at all,
+ * so these anonymous answers never tell a stranger that a private repository exists.
+ */
 export async function latestPrebuild(
   db: D1Database,
   key: string,
@@ -235,8 +239,10 @@ export async function latestPrebuild(
 ): Promise<PrebuildRecord | undefined> {
   const row = await db
     .prepare(
-      `SELECT * FROM prebuilds WHERE repo_key = ?1 AND (?2 IS NULL OR sha LIKE ?2 || '%')
-         AND (?3 IS NULL OR ref = ?3) ORDER BY started_at DESC LIMIT 1`,
+      `SELECT prebuilds.* FROM prebuilds JOIN projects ON projects.id = prebuilds.project_id
+       WHERE prebuilds.repo_key = ?1 AND projects.visibility = 'public'
+         AND (?2 IS NULL OR prebuilds.sha LIKE ?2 || '%') AND (?3 IS NULL OR prebuilds.ref = ?3)
+       ORDER BY prebuilds.started_at DESC LIMIT 1`,
     )
     .bind(key, at.sha?.toLowerCase() ?? null, at.ref ?? null)
     .first<PrebuildRow>();

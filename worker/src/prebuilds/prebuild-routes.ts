@@ -1,27 +1,38 @@
 // The prebuild HTTP surface, thin: signed webhooks in (`POST /webhooks/<family>/<projectId>`), the admin API for
 // projects (`/api/v1/admin/projects`, bearer ADMIN_TOKEN), a prebuild's state for the start page
 // (`GET /api/v1/prebuilds/:id`) and the live badge (`GET /badge/prebuild.svg?url=`). A webhook is verified over
-// its raw body before anything is parsed; nothing here ever returns a webhook secret after creation.
+// its raw body before anything is parsed; nothing here ever returns a webhook secret after creation, nor a private
+// project's prebuild to a request that cannot read its repository (repo-visibility.ts).
 
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { prebuildBadgeSvg } from '../../../shared/badge.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { authOf, requestSession, requestUserCredentials } from '../auth/session-auth.ts';
 import type { LauncherConfig } from '../config.ts';
+import type { HostResolver, HttpTuning } from '../hosts/host-resolver.ts';
 import { prebuildBadgeState } from './badge.ts';
-import { getPrebuild, type PrebuildRecord } from './prebuild-records.ts';
+import { getPrebuild, type PrebuildRecord, repoKey } from './prebuild-records.ts';
 import type { PrebuildMessage } from './prebuild-trigger.ts';
 import {
   createProject,
   deleteProject,
   getProject,
   listProjects,
+  projectForRepo,
   projectJson,
   readSettings,
 } from './projects.ts';
-import { readWebhookEvent } from './webhook-events.ts';
+import {
+  followWebhookVisibility,
+  hostVisibility,
+  mayViewPrebuilds,
+  type Viewer,
+  type VisibilityDeps,
+} from './repo-visibility.ts';
+import { readWebhookEvent, webhookVisibility } from './webhook-events.ts';
 import { deliveryId, verifyToken, verifyWebhook } from './webhook-signature.ts';
 
 type RoutesEnv = { Bindings: Env; Variables: { config: LauncherConfig } };
@@ -30,8 +41,33 @@ export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
 const isFamily = (f: string): f is HostFamilyId => Object.hasOwn(hostFamilies, f);
 
-export function prebuildRoutes(now: () => number) {
+export interface PrebuildRouteOptions {
+  readonly now: () => number;
+  /** The host API clients that say whether a repository is public (and whether a user can read it). */
+  readonly resolvers: Readonly<Record<HostFamilyId, HostResolver>>;
+  readonly http?: HttpTuning;
+}
+
+export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
   const app = new Hono<RoutesEnv>();
+  const visibilityDeps = (c: Context<RoutesEnv>): VisibilityDeps => ({
+    config: c.get('config'),
+    resolvers,
+    ...(http !== undefined && { http }),
+  });
+  /** The signed-in user of this request, if any, with their own host tokens. */
+  const viewerOf = async (c: Context<RoutesEnv>): Promise<Viewer | undefined> => {
+    const auth = await authOf(c.env);
+    const session = auth === undefined ? undefined : await requestSession(c, auth, now());
+    if (session?.userId == null) return undefined;
+    return {
+      key: session.hash,
+      credentials: async (entry) => {
+        const found = await requestUserCredentials(c, entry, now());
+        return found.ok ? found.value : undefined;
+      },
+    };
+  };
 
   // ---- Webhooks -------------------------------------------------------------------------------------------------
   app.post(
@@ -57,6 +93,13 @@ export function prebuildRoutes(now: () => number) {
           400,
         );
       }
+      // Kept current from the host's own word (GitHub's `repository` privatized/publicized events included).
+      await followWebhookVisibility(
+        c.env.DB,
+        project,
+        webhookVisibility(project.repo.family, payload),
+        visibilityDeps(c),
+      );
       const read = readWebhookEvent(project.repo.family, c.req.raw.headers, payload);
       if (read.kind === 'ping') return c.json({ ok: true, pong: true }, 200);
       if (read.kind === 'irrelevant') return c.json({ ignored: read.why }, 202);
@@ -121,8 +164,23 @@ export function prebuildRoutes(now: () => number) {
       return c.json({ error: `repoUrl: ${parsed.ok ? 'not a repository' : parsed.error.message}` }, 400);
     const settings = readSettings(body, randomSecret());
     if (!settings.ok) return c.json({ error: settings.error }, 400);
-    const project = await createProject(c.env.DB, parsed.value.context.repo, settings.value, now());
-    if (project === undefined) return c.json({ error: 'this repository is already a project' }, 409);
+    const repo = parsed.value.context.repo;
+    const conflict = () => c.json({ error: 'this repository is already a project' }, 409);
+    if ((await projectForRepo(c.env.DB, repoKey(repo))) !== undefined) return conflict();
+    // Public or private decides who sees the project's prebuilds: ask the host now, never guess.
+    const visibility = await hostVisibility(repo, visibilityDeps(c));
+    if (!visibility.ok) {
+      if (visibility.error.retryAfterSeconds !== undefined)
+        c.header('retry-after', String(visibility.error.retryAfterSeconds));
+      return c.json(
+        {
+          error: `could not ask ${repo.host} whether the repository is public (${visibility.error.title}); try again`,
+        },
+        503,
+      );
+    }
+    const project = await createProject(c.env.DB, repo, settings.value, visibility.value, now());
+    if (project === undefined) return conflict();
     // The only answer that ever carries the secret: paste it into the host's webhook settings now.
     return c.json(
       { ...projectJson(project, c.get('config').origin), webhookSecret: project.webhookSecret },
@@ -137,10 +195,17 @@ export function prebuildRoutes(now: () => number) {
   );
 
   // ---- A prebuild's state (the start page polls it while waiting) ----------------------------------------------
+  // A private project's prebuild (its log URL, shas, errors) answers exactly like an id that does not exist unless
+  // the signed-in user can read the repository — the start page of someone who just launched it.
   app.get('/api/v1/prebuilds/:id', async (c) => {
-    const record = await getPrebuild(c.env.DB, c.req.param('id'));
-    if (record === undefined) return c.json({ error: 'no such prebuild' }, 404);
     c.header('cache-control', 'no-store');
+    const record = await getPrebuild(c.env.DB, c.req.param('id'));
+    const project = record === undefined ? undefined : await getProject(c.env.DB, record.projectId);
+    const visible =
+      record !== undefined &&
+      project !== undefined &&
+      (await mayViewPrebuilds(project, () => viewerOf(c), c.env.CACHE, visibilityDeps(c)));
+    if (!visible) return c.json({ error: 'no such prebuild' }, 404);
     return c.json(prebuildJson(record));
   });
 

@@ -1,5 +1,6 @@
 // What the extension button and the badge show about a context's prebuild, from the URL alone and one D1 read
-// (no host request): ready (which commit, how old), building (since when), failed, or none.
+// (no host request): ready (which commit, how old), building (since when), failed, or none. Anonymous and cacheable,
+// so a private project's prebuilds are always `none` here, exactly like a repository that is no project.
 
 import type { GitContext } from '../../../shared/launch-request.ts';
 import { latestPrebuild, repoKey } from './prebuild-records.ts';

@@ -8,6 +8,9 @@ import { repoKey } from './prebuild-records.ts';
 
 export type BranchStrategy = 'default-branch' | 'all-branches' | 'matched-branches';
 
+/** Whether the repository can be read without an account; anything the host did not say is `private`. */
+export type Visibility = 'public' | 'private';
+
 export interface Project {
   readonly id: string;
   readonly repo: RepoRef;
@@ -20,6 +23,8 @@ export interface Project {
   readonly pullRequestsFromForks: boolean;
   /** Prebuild at most every Nth commit of a branch; 0 prebuilds every push. */
   readonly commitInterval: number;
+  /** A private project's prebuilds are shown only to people who can read the repository (repo-visibility.ts). */
+  readonly visibility: Visibility;
   readonly createdAt: number;
 }
 
@@ -36,6 +41,7 @@ interface Row {
   pull_requests: number;
   pull_requests_from_forks: number;
   commit_interval: number;
+  visibility: string;
   created_at: number;
 }
 
@@ -49,6 +55,7 @@ const fromRow = (r: Row): Project => ({
   pullRequests: r.pull_requests === 1,
   pullRequestsFromForks: r.pull_requests_from_forks === 1,
   commitInterval: r.commit_interval,
+  visibility: r.visibility === 'public' ? 'public' : 'private',
   createdAt: r.created_at,
 });
 
@@ -105,13 +112,14 @@ export async function createProject(
   db: D1Database,
   repo: RepoRef,
   settings: ProjectSettings,
+  visibility: Visibility,
   now: number,
 ): Promise<Project | undefined> {
   const row = await db
     .prepare(
       `INSERT INTO projects (id, repo_key, host, family, owner, name, webhook_secret, branch_strategy, branch_globs,
-         pull_requests, pull_requests_from_forks, commit_interval, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING RETURNING *`,
+         pull_requests, pull_requests_from_forks, commit_interval, visibility, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT DO NOTHING RETURNING *`,
     )
     .bind(
       `prj-${crypto.randomUUID()}`,
@@ -126,6 +134,7 @@ export async function createProject(
       settings.pullRequests ? 1 : 0,
       settings.pullRequestsFromForks ? 1 : 0,
       settings.commitInterval,
+      visibility,
       now,
     )
     .first<Row>();
@@ -147,6 +156,15 @@ export async function listProjects(db: D1Database): Promise<Project[]> {
   return results.map(fromRow);
 }
 
+/** Records what the host now says about the repository (a signed webhook, or the host's API). */
+export async function setProjectVisibility(
+  db: D1Database,
+  id: string,
+  visibility: Visibility,
+): Promise<void> {
+  await db.prepare('UPDATE projects SET visibility = ?2 WHERE id = ?1').bind(id, visibility).run();
+}
+
 export async function deleteProject(db: D1Database, id: string): Promise<boolean> {
   const result = await db.prepare('DELETE FROM projects WHERE id = ?1').bind(id).run();
   return (result.meta.changes ?? 0) > 0;
@@ -162,6 +180,7 @@ export function projectJson(p: Project, origin: string) {
     pullRequests: p.pullRequests,
     pullRequestsFromForks: p.pullRequestsFromForks,
     commitInterval: p.commitInterval,
+    visibility: p.visibility,
     webhookUrl: `${origin}/webhooks/${p.repo.family}/${p.id}`,
     createdAt: new Date(p.createdAt).toISOString(),
   };

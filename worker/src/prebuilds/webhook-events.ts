@@ -56,6 +56,31 @@ export function readWebhookEvent(family: HostFamilyId, headers: Headers, body: u
   }
 }
 
+/**
+ * What a delivery says about the project's repository's visibility, where its payload carries it: GitHub
+ * `repository.private` (push, pull_request, and the `repository` event's privatized/publicized), GitLab
+ * `project.visibility_level` (20 public; 10 internal and 0 private both need an account), Bitbucket Cloud
+ * `repository.is_private`, Bitbucket Server `repository.public` (a pull request's target `toRef.repository`).
+ * Undefined when the payload does not say.
+ */
+export function webhookVisibility(family: HostFamilyId, body: unknown): 'public' | 'private' | undefined {
+  const p = obj(body);
+  const flag = (value: unknown, publicWhen: boolean) =>
+    typeof value === 'boolean' ? (value === publicWhen ? 'public' : 'private') : undefined;
+  switch (family) {
+    case 'github':
+      return flag(obj(p.repository).private, false);
+    case 'gitlab': {
+      const level = obj(p.project).visibility_level;
+      return typeof level === 'number' ? (level === 20 ? 'public' : 'private') : undefined;
+    }
+    case 'bitbucket-cloud':
+      return flag(obj(p.repository).is_private, false);
+    case 'bitbucket-server':
+      return flag(obj(p.repository).public ?? obj(obj(obj(p.pullRequest).toRef).repository).public, true);
+  }
+}
+
 function readGitHub(event: string, p: Json): ReadEvent {
   if (event === 'ping') return { kind: 'ping' };
   if (event === 'push') {

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createHostRegistry } from '../../../shared/host-registry.ts';
-import { oauthEndpoints, signInFamilies } from '../../src/auth/providers.ts';
+import { grantsPage, oauthEndpoints, signInFamilies } from '../../src/auth/providers.ts';
 
 const registry = createHostRegistry([
   { hostname: 'ghe.corp.example', family: 'github' },
@@ -64,6 +64,34 @@ describe('OAuth endpoints per host', () => {
       tokenUrl,
       userUrl,
     });
+  });
+
+  it.each([
+    [
+      'github.com',
+      'github',
+      { style: 'github-app-token', url: 'https://api.github.com/applications/id/token' },
+    ],
+    [
+      'ghe.corp.example',
+      'github',
+      { style: 'github-app-token', url: 'https://ghe.corp.example/api/v3/applications/id/token' },
+    ],
+    ['gitlab.com', 'gitlab', { style: 'rfc7009', url: 'https://gitlab.com/oauth/revoke' }],
+    ['git.corp.example', 'gitlab', { style: 'rfc7009', url: 'https://git.corp.example/gitlab/oauth/revoke' }],
+    // Bitbucket Cloud documents no revocation endpoint.
+    ['bitbucket.org', 'bitbucket-cloud', undefined],
+  ] as const)('%s revokes at sign-out where the host allows', (host, family, revoke) => {
+    expect(oauthEndpoints(entry(host), oauth(family), client).revoke).toEqual(revoke);
+  });
+
+  it.each([
+    ['github.com', 'https://github.com/settings/applications'],
+    ['ghe.corp.example', 'https://ghe.corp.example/settings/applications'],
+    ['git.corp.example', 'https://git.corp.example/gitlab/-/user_settings/applications'],
+    ['bitbucket.org', 'https://bitbucket.org/account/settings/app-authorizations/'],
+  ])('%s: the page where a user removes the launcher themselves', (host, page) => {
+    expect(grantsPage(entry(host))).toBe(page);
   });
 
   it('asks for the minimum scopes', () => {

@@ -1,6 +1,7 @@
 // Sign-in end to end inside workerd, against fake OAuth servers and fake host APIs: a private repository's launch
 // offers "sign in with <host>", the OAuth dance (PKCE checked by the fake) lands back on the same launch, the user's
-// token resolves and starts the workspace with a one-time clone credential. Plus the hostile cases.
+// token resolves and starts the workspace with a one-time clone credential (a public repository gets none); sign-out
+// revokes at the hosts that allow it, so the host itself refuses the token afterwards. Plus the hostile cases.
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,6 +18,7 @@ import { createApp } from '../../src/app.ts';
 import { type FakeHosts, installFakeHosts } from '../fake-hosts.ts';
 
 const ORIGIN = 'https://launchpod.test';
+const GHE = 'ghe.launchpod.test';
 const SECRET = 'eu-secret-0123456789';
 const KEY = btoa(String.fromCharCode(...new Uint8Array(32).map((_, i) => i + 1)));
 let clock = 1_800_000_000_000;
@@ -25,11 +27,14 @@ const app = createApp({ backoffMs: [0, 0], clusterTimeoutMs: 1000, now: () => cl
 const copy = (d: FakeHostData): FakeHostData => ({ ...d, tokens: { ...d.tokens } });
 let data: {
   github: FakeHostData;
+  ghe: FakeHostData;
   gitlab: FakeHostData;
   bitbucketCloud: FakeHostData;
   bitbucketServer: FakeHostData;
 };
-let oauth: { github: FakeOAuth; gitlab: FakeOAuth; bitbucket: FakeOAuth };
+let oauth: { github: FakeOAuth; ghe: FakeOAuth; gitlab: FakeOAuth; bitbucket: FakeOAuth };
+/** GitHub's API host does not answer (sign-out must still sign out). */
+let githubDown = false;
 let cluster: FakeCluster;
 let fakes: FakeHosts;
 let testEnv: Env;
@@ -37,8 +42,10 @@ let logs: string[];
 
 function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
   fakes?.restore();
+  githubDown = false;
   data = {
     github: copy(samples.github),
+    ghe: { ...copy(samples.github), hostname: GHE },
     gitlab: copy(samples.gitlab),
     bitbucketCloud: copy(samples.bitbucketCloud),
     bitbucketServer: copy(samples.bitbucketServer),
@@ -50,6 +57,13 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
       data: data.github,
       clientId: 'gh-id',
       clientSecret: 'gh-secret',
+      ...common,
+    }),
+    ghe: fakeOAuth({
+      family: 'github',
+      data: data.ghe,
+      clientId: 'ghe-id',
+      clientSecret: 'ghe-secret',
       ...common,
     }),
     gitlab: fakeOAuth({
@@ -68,6 +82,7 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
     }),
   };
   const gitlabApi = fakeGitLab(data.gitlab);
+  const githubApi = fakeGitHub(data.github);
   cluster = fakeCluster({
     name: 'eu-1',
     region: 'europe',
@@ -76,7 +91,14 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
   });
   fakes = installFakeHosts({
     'https://github.com': oauth.github.handler,
-    'https://api.github.com': fakeGitHub(data.github),
+    // GitHub revokes on its API host (`DELETE /applications/{client_id}/token`); the fake OAuth server answers it.
+    'https://api.github.com': (r) => {
+      if (!new URL(r.url).pathname.startsWith('/applications/')) return githubApi(r);
+      if (githubDown) throw new TypeError('fetch failed: connection refused');
+      return oauth.github.handler(r);
+    },
+    // GitHub Enterprise: OAuth on its site, the API (and so revocation) under /api/v3.
+    [`https://${GHE}`]: oauth.ghe.handler,
     // GitLab serves OAuth and its API on one origin.
     'https://gitlab.com': (r) =>
       /^\/(oauth\/|user$)/.test(new URL(r.url).pathname) ? oauth.gitlab.handler(r) : gitlabApi(r),
@@ -183,7 +205,58 @@ class Browser {
     expect(callback.startsWith(`${ORIGIN}/auth/${host}/callback?`)).toBe(true);
     return this.get(callback);
   }
+  /** Signs out with the sign-in page's form; answers the page the launcher lands on, as text. */
+  async signOut(): Promise<string> {
+    const csrf =
+      /name="csrf" value="([^"]+)"/.exec(await (await this.get('/auth/sign-in')).text())?.[1] ?? '';
+    const out = await this.send('/auth/sign-out', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: new URLSearchParams({ csrf }).toString(),
+    });
+    expect(out.status).toBe(303);
+    const landed = out.headers.get('location') ?? '';
+    expect(landed.startsWith('/auth/sign-in?signedOut=1')).toBe(true);
+    return (await this.get(landed)).text();
+  }
+  /** `POST /api/v1/workspaces` for a context URL; answers the start request the cluster received. */
+  async launch(url: string) {
+    const before = cluster.started.length;
+    const response = await this.send('/api/v1/workspaces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ url }),
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    expect(cluster.started).toHaveLength(before + 1);
+    return cluster.started[before];
+  }
 }
+
+/** The cluster redeeming a credential URL, signed with its own secret (or another). */
+function redeem(url: string, clusterName = 'eu-1', secret = SECRET) {
+  const ts = Math.floor(clock / 1000);
+  return new Browser('10.0.0.1').send(url, {
+    method: 'POST',
+    headers: {
+      [EVENT_HEADERS.cluster]: clusterName,
+      [EVENT_HEADERS.timestamp]: String(ts),
+      [EVENT_HEADERS.signature]: signEvent(secret, ts, ''),
+    },
+  });
+}
+
+/** Whether the host's own API accepts a token (the fake GitHub API answers 401 "Bad credentials" when not). */
+async function githubAccepts(token: string): Promise<number> {
+  const response = await fetch('https://api.github.com/repos/launchpod-samples/private-app', {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+const countRows = async (table: string) =>
+  (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())?.n;
 
 const privateLaunch = '/https://github.com/launchpod-samples/private-app';
 const issuedTokens = () => Object.keys(data.github.tokens).filter((t) => t.startsWith('github-at-'));
@@ -538,6 +611,189 @@ describe('expiry, refresh and revocation', () => {
   });
 });
 
+describe('sign-out revokes the token at the host', () => {
+  it('GitHub: deletes the app token on api.github.com, so GitHub itself refuses it afterwards', async () => {
+    const browser = new Browser();
+    await browser.signIn('github.com', '/');
+    const [token = ''] = issuedTokens();
+    expect(await githubAccepts(token)).toBe(200);
+    fakes.reset();
+
+    const page = await browser.signOut();
+    // GitHub's shape: DELETE on the API host, HTTP Basic with the OAuth app's id and secret, the token in a JSON body
+    // (the fake answers 404 to other credentials and 422 to another body, so "revoked" proves all three).
+    const revoke = fakes.requests.find((r) => r.url.startsWith('https://api.github.com/applications/'));
+    expect(revoke).toMatchObject({
+      method: 'DELETE',
+      url: 'https://api.github.com/applications/gh-id/token',
+    });
+    expect(revoke?.headers.get('authorization')).toBe(`Basic ${btoa('gh-id:gh-secret')}`);
+    expect(oauth.github.log).toContainEqual({ grant: 'revoke', outcome: 'revoked' });
+    expect(await githubAccepts(token)).toBe(401);
+    expect(await countRows('session_tokens')).toBe(0);
+    expect(await countRows('sessions')).toBe(0);
+    expect(page).toContain('You are signed out; every token this launcher stored was deleted.');
+    expect(page).not.toContain('did not confirm');
+    expect(logs.join('\n')).not.toContain(token);
+  });
+
+  it('GitHub Enterprise: revokes on its API base, /api/v3', async () => {
+    const clients = JSON.parse(testEnv.OAUTH_CLIENTS ?? '{}') as Record<string, unknown>;
+    testEnv = {
+      ...testEnv,
+      HOSTS: JSON.stringify([
+        { hostname: 'bitbucket.launchpod.test', family: 'bitbucket-server' },
+        { hostname: GHE, family: 'github' },
+      ]),
+      OAUTH_CLIENTS: JSON.stringify({
+        ...clients,
+        [GHE]: { clientId: 'ghe-id', clientSecret: 'ghe-secret', userUrl: `https://${GHE}/user` },
+      }),
+    };
+    const browser = new Browser();
+    const start = await browser.get(`/auth/${GHE}/sign-in?returnTo=/`);
+    expect(start.headers.get('location')).toMatch(new RegExp(`^https://${GHE}/login/oauth/authorize\\?`));
+    await browser.signIn(GHE, '/');
+    const [token = ''] = Object.keys(data.ghe.tokens).filter((t) => t.startsWith('github-at-'));
+    const user = async () =>
+      (await fetch(`https://${GHE}/user`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await user()).toBe(200);
+
+    await browser.signOut();
+    expect(fakes.requests.map((r) => `${r.method} ${r.url}`)).toContain(
+      `DELETE https://${GHE}/api/v3/applications/ghe-id/token`,
+    );
+    expect(oauth.ghe.log).toContainEqual({ grant: 'revoke', outcome: 'revoked' });
+    expect(await user()).toBe(401);
+  });
+
+  it('signs out even when the host does not answer, and says where to check', async () => {
+    const browser = new Browser();
+    await browser.signIn('github.com', privateLaunch);
+    const [token = ''] = issuedTokens();
+    githubDown = true;
+
+    const page = await browser.signOut();
+    expect(await countRows('session_tokens')).toBe(0);
+    expect(await countRows('sessions')).toBe(0);
+    expect(browser.cookies.has('lp_session')).toBe(false);
+    expect(page).toContain(
+      'GitHub did not confirm that it revoked this launcher’s access: check https://github.com/settings/applications.',
+    );
+    expect(logs.join('\n')).toContain('sign-out: github.com did not revoke the token (unreachable)');
+    expect(logs.join('\n')).not.toContain(token);
+    // Our copy is gone: the private repository is closed to this browser again.
+    expect((await browser.get(privateLaunch)).status).toBe(404);
+  });
+
+  it('Bitbucket Cloud has no revocation endpoint: forgets the token and says where to remove the app', async () => {
+    const browser = new Browser();
+    await browser.signIn('bitbucket.org', '/');
+    fakes.reset();
+    const page = await browser.signOut();
+    expect(fakes.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(await countRows('session_tokens')).toBe(0);
+    expect(page).toContain(
+      'Bitbucket offers no way for a launcher to revoke its access: remove it yourself at https://bitbucket.org/account/settings/app-authorizations/.',
+    );
+  });
+
+  it('names only registered hosts on the signed-out page', async () => {
+    const page = await (
+      await new Browser().get('/auth/sign-in?signedOut=1&unrevoked=evil.example,%3Cscript%3E,github.com')
+    ).text();
+    expect(page).not.toContain('evil.example');
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('check https://github.com/settings/applications');
+  });
+});
+
+describe('clone credentials only where git needs them', () => {
+  // Per host: how to sign in, a public and a private repository, and git's username for the token.
+  const hosts = [
+    {
+      host: 'github.com',
+      publicUrl: 'https://github.com/launchpod-samples/node-app',
+      privateUrl: 'https://github.com/launchpod-samples/private-app',
+      username: 'x-access-token',
+      token: () => issuedTokens()[0],
+    },
+    {
+      host: 'gitlab.com',
+      publicUrl: 'https://gitlab.com/launchpod-samples/platform/backend/node-app',
+      privateUrl: 'https://gitlab.com/launchpod-samples/platform/backend/private-app',
+      username: 'oauth2',
+      token: () => Object.keys(data.gitlab.tokens).find((t) => t.startsWith('gitlab-at-')),
+    },
+    {
+      host: 'bitbucket.org',
+      publicUrl: 'https://bitbucket.org/launchpod-samples/node-app',
+      privateUrl: 'https://bitbucket.org/launchpod-samples/private-app',
+      username: 'x-token-auth',
+      token: () => Object.keys(data.bitbucketCloud.tokens).find((t) => t.startsWith('bitbucket-cloud-at-')),
+    },
+    {
+      host: 'bitbucket.launchpod.test',
+      publicUrl: 'https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse',
+      privateUrl: 'https://bitbucket.launchpod.test/projects/PLAT/repos/private-app/browse',
+      username: 'alice',
+      token: () => 'user-token-alice',
+    },
+  ] as const;
+
+  async function signInWith(browser: Browser, host: string) {
+    if (host !== 'bitbucket.launchpod.test') return browser.signIn(host, '/');
+    const form = await (await browser.get(`/auth/${host}/sign-in?returnTo=/`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    return browser.send(`/auth/${host}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: new URLSearchParams({
+        csrf,
+        token: 'user-token-alice',
+        username: 'alice',
+        returnTo: '/',
+      }).toString(),
+    });
+  }
+
+  it.each(hosts)('$host: none for a public repository, one redeemable once for a private one', async (h) => {
+    const browser = new Browser();
+    await signInWith(browser, h.host);
+    const token = h.token() ?? '';
+    expect(token).not.toBe('');
+
+    fakes.reset();
+    const publicStart = await browser.launch(h.publicUrl);
+    // The public repository was resolved with the user's own token — and still gets no credential.
+    expect(
+      // Octokit says `token <t>`, the other clients `Bearer <t>`.
+      fakes.requests.some((r) => r.headers.get('authorization')?.split(' ')[1] === token),
+      'resolved with the user token',
+    ).toBe(true);
+    expect(publicStart?.credentialUrl).toBeUndefined();
+    expect(publicStart?.context.visibility).toBe('public');
+    expect(await countRows('clone_credentials')).toBe(0);
+
+    const privateStart = await browser.launch(h.privateUrl);
+    expect(privateStart?.credentialUrl).toMatch(new RegExp(`^${ORIGIN}/auth/clone-credentials/[\\w-]{43}$`));
+    expect(JSON.stringify(privateStart)).not.toContain(token);
+    const url = String(privateStart?.credentialUrl);
+    const first = await redeem(url);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ username: h.username, password: token });
+    expect((await redeem(url)).status).toBe(410);
+  });
+
+  it('none for a launch resolved without the user’s token (not signed in with that host)', async () => {
+    const browser = new Browser();
+    await browser.signIn('gitlab.com', '/');
+    const start = await browser.launch('https://github.com/launchpod-samples/node-app');
+    expect(start?.credentialUrl).toBeUndefined();
+    expect(await countRows('clone_credentials')).toBe(0);
+  });
+});
+
 describe('GitLab, Bitbucket Cloud and Bitbucket Server', () => {
   it('signs in with GitLab (PKCE) and opens its private project; sign-out revokes at GitLab', async () => {
     const browser = new Browser();
@@ -547,14 +803,27 @@ describe('GitLab, Bitbucket Cloud and Bitbucket Server', () => {
     expect(landed.headers.get('location')).toBe(launch);
     expect((await browser.get(`${launch}?autostart=false`)).status).toBe(200);
 
-    const csrf =
-      /name="csrf" value="([^"]+)"/.exec(await (await browser.get('/auth/sign-in')).text())?.[1] ?? '';
-    await browser.send('/auth/sign-out', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
-      body: `csrf=${csrf}`,
-    });
+    const [token = ''] = Object.keys(data.gitlab.tokens).filter((t) => t.startsWith('gitlab-at-'));
+    const gitlabAccepts = async () => {
+      const answer = await fetch(
+        'https://gitlab.com/api/v4/projects/launchpod-samples%2Fplatform%2Fbackend%2Fprivate-app',
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      await answer.body?.cancel();
+      return answer.status;
+    };
+    expect(await gitlabAccepts()).toBe(200);
+    const page = await browser.signOut();
     expect(oauth.gitlab.log).toContainEqual({ grant: 'revoke', outcome: 'revoked' });
+    // RFC 7009 at <site>/oauth/revoke, the client authenticated with HTTP Basic, the token only in the body.
+    const revoke = fakes.requests.find((r) => r.url === 'https://gitlab.com/oauth/revoke');
+    expect(revoke?.method).toBe('POST');
+    expect(revoke?.headers.get('authorization')).toBe(`Basic ${btoa('gl-id:gl-secret')}`);
+    expect(await gitlabAccepts()).toBe(401);
+    expect(page).toContain('You are signed out; every token this launcher stored was deleted.');
+    expect(page).not.toContain('gitlab.com/-/user_settings/applications');
   });
 
   it('signs in with Bitbucket Cloud and opens its private repository', async () => {

@@ -97,6 +97,7 @@ describe('Bitbucket Cloud repositories and refs', () => {
     const context = await resolved(`${SITE}/node-app`);
     expect(context).toEqual<ResolvedContext>({
       repo: appRef,
+      visibility: 'public',
       cloneUrl: `${SITE}/node-app.git`,
       webUrl: `${SITE}/node-app`,
       defaultBranch: 'main',

@@ -104,6 +104,7 @@ describe('Bitbucket Server repositories and refs', () => {
     const context = await resolved(`${SITE}/node-app`);
     expect(context).toEqual<ResolvedContext>({
       repo: appRef,
+      visibility: 'public',
       cloneUrl: `${ORIGIN}/scm/plat/node-app.git`,
       webUrl: `${SITE}/node-app`,
       defaultBranch: 'main',

@@ -178,6 +178,7 @@ describe.each(modes)('GitHub resolver, $mode', ({ credentials }) => {
     const { value, roundTrips } = await resolved(SITE, { credentials });
     expect(withoutConfig(value)).toEqual({
       repo: repoRef(OWNER, 'node-app'),
+      visibility: 'public',
       cloneUrl: `${SITE}.git`,
       webUrl: SITE,
       defaultBranch: 'main',
@@ -326,6 +327,7 @@ describe.each(modes)('GitHub resolver, $mode', ({ credentials }) => {
     const { value } = await resolved(`${SITE}/pull/1/files`, { credentials });
     expect(withoutConfig(value)).toEqual({
       repo: repoRef(OWNER, 'node-app'),
+      visibility: 'public',
       cloneUrl: `${SITE}.git`,
       webUrl: `${SITE}/pull/1/files`,
       defaultBranch: 'main',
@@ -395,6 +397,7 @@ describe.each(modes)('GitHub resolver, $mode', ({ credentials }) => {
     const { value, roundTrips } = await resolved(`${SITE}/issues/4`, { credentials, userName: 'SomeFox' });
     expect(withoutConfig(value)).toEqual({
       repo: repoRef(OWNER, 'node-app'),
+      visibility: 'public',
       cloneUrl: `${SITE}.git`,
       webUrl: `${SITE}/issues/4`,
       defaultBranch: 'main',

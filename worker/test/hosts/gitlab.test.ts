@@ -113,6 +113,7 @@ describe('GitLab resolver: repositories and refs', () => {
     const hosts = serve();
     expect(await resolved(`${SITE}/node-app`)).toStrictEqual({
       repo: ref(OWNER, 'node-app'),
+      visibility: 'public',
       cloneUrl: `${SITE}/node-app.git`,
       webUrl: `${SITE}/node-app`,
       defaultBranch: 'main',
@@ -337,6 +338,7 @@ describe('GitLab resolver: merge requests', () => {
     const hosts = serve();
     expect(await resolved(`${SITE}/node-app/-/merge_requests/1`)).toStrictEqual({
       repo: ref(OWNER, 'node-app'),
+      visibility: 'public',
       cloneUrl: `${SITE}/node-app.git`,
       webUrl: `${SITE}/node-app/-/merge_requests/1`,
       defaultBranch: 'main',
@@ -411,6 +413,7 @@ describe('GitLab resolver: issues', () => {
     const hosts = serve();
     expect(await resolved(`${SITE}/node-app/-/issues/4`)).toStrictEqual({
       repo: ref(OWNER, 'node-app'),
+      visibility: 'public',
       cloneUrl: `${SITE}/node-app.git`,
       webUrl: `${SITE}/node-app/-/issues/4`,
       defaultBranch: 'main',

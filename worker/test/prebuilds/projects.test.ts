@@ -12,6 +12,7 @@ const project = (over: Partial<Project>): Project => ({
   pullRequests: true,
   pullRequestsFromForks: false,
   commitInterval: 0,
+  visibility: 'public',
   createdAt: 0,
   ...over,
 });
