@@ -229,6 +229,18 @@ describe('options page', () => {
   });
 });
 
+describe('diagnostics', () => {
+  it('list the page where the floating button stood in for a missing anchor', async () => {
+    // The page-kind tests above visited a GitHub repository page with an unknown layout.
+    const options = await extension.openOptions();
+    await expect
+      .poll(() => options.locator('#misses li').allTextContents())
+      .toContainEqual(expect.stringMatching(/ — GitHub repo: https:\/\/github\.com\/o\/r$/));
+    expect(await options.locator('#no-misses').count()).toBe(0);
+    await options.close();
+  });
+});
+
 describe('the host’s theme', () => {
   it('draws the button dark on a dark GitHub page and light on a light one', async () => {
     const background = async (url: string) => {
