@@ -24,6 +24,7 @@ import {
   projectForRepo,
   projectJson,
   readSettings,
+  setProjectVisibility,
 } from './projects.ts';
 import {
   followWebhookVisibility,
@@ -186,6 +187,27 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       { ...projectJson(project, c.get('config').origin), webhookSecret: project.webhookSecret },
       201,
     );
+  });
+
+  // Asks the host again whether the repository is public (projects from before visibility was recorded, or after
+  // a change no webhook reported).
+  app.post('/api/v1/admin/projects/:id/visibility', async (c) => {
+    const project = await getProject(c.env.DB, c.req.param('id'));
+    if (project === undefined) return c.json({ error: 'no such project' }, 404);
+    const visibility = await hostVisibility(project.repo, visibilityDeps(c));
+    if (!visibility.ok) {
+      if (visibility.error.retryAfterSeconds !== undefined)
+        c.header('retry-after', String(visibility.error.retryAfterSeconds));
+      return c.json(
+        {
+          error: `could not ask ${project.repo.host} whether the repository is public (${visibility.error.title}); try again`,
+        },
+        503,
+      );
+    }
+    if (visibility.value !== project.visibility)
+      await setProjectVisibility(c.env.DB, project.id, visibility.value);
+    return c.json(projectJson({ ...project, visibility: visibility.value }, c.get('config').origin));
   });
 
   app.delete('/api/v1/admin/projects/:id', async (c) =>

@@ -516,5 +516,21 @@ describe('migration 0004', () => {
     expect(await observed(await send(statusOf(publicUrl)))).toEqual(
       await observed(await send(statusOf(unknownUrl))),
     );
+
+    // The admin asks the host again: public, and its ready prebuild shows.
+    const refresh = (id: string, token = ADMIN_TOKEN) =>
+      send(`/api/v1/admin/projects/${id}/visibility`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await refresh('prj-old', 'wrong-token')).status).toBe(401);
+    expect((await refresh('prj-none')).status).toBe(404);
+    const refreshed = await refresh('prj-old');
+    expect(refreshed.status).toBe(200);
+    expect(await refreshed.json()).toMatchObject({ id: 'prj-old', visibility: 'public' });
+    expect((await getProject(env.DB, 'prj-old'))?.visibility).toBe('public');
+    expect(await (await send(statusOf(publicUrl))).json()).toMatchObject({
+      prebuild: { state: 'ready', sha },
+    });
   });
 });
