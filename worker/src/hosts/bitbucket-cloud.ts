@@ -18,15 +18,19 @@ import type {
   RepoContext,
   ResolveInput,
 } from './host-resolver.ts';
+import {
+  CONFIG_FILE,
+  FULL_SHA,
+  HEX_PREFIX,
+  parseJsonObject,
+  pullHeadDeleted,
+  sameRepo,
+} from './resolver-common.ts';
 
 type RepositoryContext = Extract<GitContext, { kind: 'repository' }>;
 type Found<T> = Result<T, LaunchError>;
 
 const HOST_LABEL = 'Bitbucket';
-const FULL_SHA = /^[0-9a-f]{40}$/i;
-// A name the commit endpoint may read as an abbreviated hash: `1a2b3c4`.
-const HEX_PREFIX = /^[0-9a-f]{7,40}$/i;
-const CONFIG_FILE = '.gitpod.yml';
 
 /** One answer from the API: status and body text (JSON, or a raw file from `src/`). */
 interface Answer {
@@ -347,7 +351,7 @@ async function resolvePullRequest(
       repositoryError(pullAnswer.value.status, pullAnswer.value.text, baseRepo, entry, input.credentials),
     );
   }
-  const pull = parseJson<CloudPull>(pullAnswer.value.text);
+  const pull = parseJsonObject<CloudPull>(pullAnswer.value.text);
   const headFullName = pull?.source?.repository?.full_name;
   const headRef = pull?.source?.branch?.name;
   const shortHead = pull?.source?.commit?.hash;
@@ -413,19 +417,12 @@ function pullState(state: string | undefined): ResolvedPullRequest['state'] {
   return 'closed'; // DECLINED, SUPERSEDED
 }
 
-function prHeadDeleted(
+const prHeadDeleted = (
   number: number,
   headRef: string | undefined,
   baseRepo: RepoRef,
   entry: HostEntry,
-): LaunchError {
-  const branch = headRef === undefined ? 'Its source branch' : `Its source branch '${headRef}'`;
-  return new LaunchError('pr-head-deleted', {
-    title: `Pull request #${number} has no source branch any more`,
-    detail: `${branch} was deleted, or the fork that held it is gone or private to you, so there is nothing to open. Open the repository it targeted instead.`,
-    wayOut: { label: `Open ${baseRepo.owner}/${baseRepo.name}`, href: webBase(baseRepo, entry) },
-  });
-}
+): LaunchError => pullHeadDeleted(number, headRef, baseRepo, webBase(baseRepo, entry));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Issues: the issue and its repository, then the main branch head; the workspace starts a new branch there.
@@ -466,7 +463,7 @@ async function resolveIssue(
       repositoryError(issueAnswer.value.status, issueAnswer.value.text, repo, entry, input.credentials),
     );
   }
-  const issue = parseJson<CloudIssue>(issueAnswer.value.text);
+  const issue = parseJsonObject<CloudIssue>(issueAnswer.value.text);
   const title = issue?.title ?? '';
   const { main, visibility } = repository.value;
   const [heads, config] = await Promise.all([
@@ -529,7 +526,7 @@ async function fetchRepository(
   if (!answer.ok) return answer;
   const { status, text } = answer.value;
   if (status !== 200) return err(repositoryError(status, text, repo, input.entry, input.credentials));
-  const body = parseJson<CloudRepository>(text);
+  const body = parseJsonObject<CloudRepository>(text);
   const main = body?.mainbranch?.name;
   if (typeof main !== 'string' || main === '') return err(emptyRepository(repo, input.entry));
   const isPrivate = body?.is_private;
@@ -557,7 +554,7 @@ async function fetchRefs(
   if (!answer.ok) return answer;
   if (answer.value.status === 404) return ok(heads);
   if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'list branches and tags'));
-  const page = parseJson<{ values?: { type?: string; name?: string; target?: { hash?: string } }[] }>(
+  const page = parseJsonObject<{ values?: { type?: string; name?: string; target?: { hash?: string } }[] }>(
     answer.value.text,
   );
   const wanted = new Set(names);
@@ -587,7 +584,7 @@ async function fetchCommit(
   if (!answer.ok) return answer;
   if (answer.value.status === 404 || answer.value.status === 400) return ok(undefined);
   if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'look up a commit'));
-  const hash = parseJson<{ hash?: string }>(answer.value.text)?.hash;
+  const hash = parseJsonObject<{ hash?: string }>(answer.value.text)?.hash;
   return ok(typeof hash === 'string' && FULL_SHA.test(hash) ? hash.toLowerCase() : undefined);
 }
 
@@ -614,7 +611,7 @@ async function fetchPathKind(
   if (!answer.ok) return answer;
   if (answer.value.status === 404) return ok('missing');
   if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'look up a path'));
-  const type = parseJson<{ type?: string }>(answer.value.text)?.type;
+  const type = parseJsonObject<{ type?: string }>(answer.value.text)?.type;
   if (type === 'commit_directory') return ok('folder');
   if (type === 'commit_file') return ok('file');
   return ok('missing');
@@ -701,27 +698,15 @@ function repoFromFullName(fullName: string | undefined, entry: HostEntry): RepoR
   return { host: entry.hostname, family: 'bitbucket-cloud', owner, name };
 }
 
-const sameRepo = (a: RepoRef, b: RepoRef): boolean =>
-  a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
-
-function parseJson<T>(text: string): T | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** `{"type":"error","error":{"message":"Repository … not found"}}` → its message. */
 function errorMessage(text: string): string {
-  const message = parseJson<{ error?: { message?: unknown } }>(text)?.error?.message;
+  const message = parseJsonObject<{ error?: { message?: unknown } }>(text)?.error?.message;
   return typeof message === 'string' ? message : '';
 }
 
 /** A directory under `src/` answers a page of `commit_file` / `commit_directory` entries instead of file text. */
 function isDirectoryListing(text: string): boolean {
-  const page = parseJson<{ pagelen?: unknown; values?: { type?: unknown }[] }>(text);
+  const page = parseJsonObject<{ pagelen?: unknown; values?: { type?: unknown }[] }>(text);
   return (
     page !== undefined &&
     typeof page.pagelen === 'number' &&

@@ -19,15 +19,18 @@ import type {
   RepoContext,
   ResolveInput,
 } from './host-resolver.ts';
+import {
+  CONFIG_FILE,
+  FULL_SHA,
+  HEX_PREFIX,
+  parseJsonObject,
+  pullHeadDeleted,
+  sameRepo,
+} from './resolver-common.ts';
 
 type RepositoryContext = Extract<GitContext, { kind: 'repository' }>;
 type Found<T> = Result<T, LaunchError>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const FULL_SHA = /^[0-9a-f]{40}$/i;
-// A name the commits resource may read as an abbreviated commit id: `1a2b3c4`.
-const HEX_PREFIX = /^[0-9a-f]{7,40}$/i;
-const CONFIG_FILE = '.gitpod.yml';
 
 /** One answer from the API: status and body text (JSON, or a raw file from `raw/`). */
 interface Answer {
@@ -335,7 +338,7 @@ async function resolvePullRequest(
     return err(repositoryError(pullAnswer.value.status, pullAnswer.value.text, baseRepo, api));
   }
   if (!baseDefault.ok) return baseDefault;
-  const pull = parseJson<ServerPull>(pullAnswer.value.text);
+  const pull = parseJsonObject<ServerPull>(pullAnswer.value.text);
   const headRef = pull?.fromRef?.displayId ?? branchName(pull?.fromRef?.id);
   const headCommit = pull?.fromRef?.latestCommit;
   const headRepo = repoFromServer(pull?.fromRef?.repository, entry);
@@ -387,19 +390,12 @@ async function resolvePullRequest(
   return ok(resolved);
 }
 
-function prHeadDeleted(
+const prHeadDeleted = (
   number: number,
   headRef: string | undefined,
   baseRepo: RepoRef,
   entry: HostEntry,
-): LaunchError {
-  const branch = headRef === undefined ? 'Its source branch' : `Its source branch '${headRef}'`;
-  return new LaunchError('pr-head-deleted', {
-    title: `Pull request #${number} has no source branch any more`,
-    detail: `${branch} was deleted, or the fork that held it is gone or private to you, so there is nothing to open. Open the repository it targeted instead.`,
-    wayOut: { label: `Open ${baseRepo.owner}/${baseRepo.name}`, href: repoWebUrl(baseRepo, entry) },
-  });
-}
+): LaunchError => pullHeadDeleted(number, headRef, baseRepo, repoWebUrl(baseRepo, entry));
 
 /** `refs/heads/feature/x` → `feature/x`. */
 function branchName(id: string | undefined): string | undefined {
@@ -424,9 +420,6 @@ function repoFromServer(
   if (owner === undefined || owner === '' || owner === '~') return undefined;
   return { host: entry.hostname, family: 'bitbucket-server', owner, name: slug };
 }
-
-const sameRepo = (a: RepoRef, b: RepoRef): boolean =>
-  a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
 
 function noIssues(repo: RepoRef, number: number, entry: HostEntry): LaunchError {
   return new LaunchError('invalid-input', {
@@ -477,7 +470,7 @@ async function fetchRepository(api: ServerApi, repo: RepoRef): Promise<Found<Ser
   if (!answer.ok) return answer;
   const { status, text } = answer.value;
   if (status !== 200) return err(repositoryError(status, text, repo, api));
-  return ok(parseJson<ServerRepository>(text) ?? {});
+  return ok(parseJsonObject<ServerRepository>(text) ?? {});
 }
 
 /** `GET default-branch` → `{id: 'refs/heads/main', displayId: 'main'}`: the configured name, even before a push. */
@@ -486,7 +479,7 @@ async function fetchDefaultBranchName(api: ServerApi, base: string): Promise<Fou
   if (!answer.ok) return answer;
   const { status, text } = answer.value;
   if (status === 200) {
-    const ref = parseJson<ServerRef>(text);
+    const ref = parseJsonObject<ServerRef>(text);
     const name = ref?.displayId ?? branchName(ref?.id);
     if (name !== undefined && name !== '') return ok(name);
   }
@@ -504,7 +497,7 @@ async function fetchBranch(api: ServerApi, base: string, name: string): Promise<
   if (status === 404)
     return isMissingRepository(text) ? err(repositoryError(404, text, undefined, api)) : ok(undefined);
   if (status !== 200) return err(unexpected(api.entry, status, 'list branches', errorMessage(text)));
-  const page = parseJson<{ values?: ServerRef[] }>(text);
+  const page = parseJsonObject<{ values?: ServerRef[] }>(text);
   const branch = page?.values?.find((b) => b.displayId === name || b.id === `refs/heads/${name}`);
   return ok(fullSha(branch?.latestCommit));
 }
@@ -516,7 +509,7 @@ async function fetchTag(api: ServerApi, base: string, name: string): Promise<Fou
   const { status, text } = answer.value;
   if (status === 404) return ok(undefined);
   if (status !== 200) return err(unexpected(api.entry, status, 'look up a tag', errorMessage(text)));
-  return ok(fullSha(parseJson<ServerRef>(text)?.latestCommit));
+  return ok(fullSha(parseJsonObject<ServerRef>(text)?.latestCommit));
 }
 
 /**
@@ -534,8 +527,9 @@ async function fetchCommit(
   const { status, text } = answer.value;
   if (status === 404 || status === 400) return ok(undefined);
   if (status !== 200) return err(unexpected(api.entry, status, 'look up a commit', errorMessage(text)));
-  if (id === undefined) return ok(fullSha(parseJson<{ values?: { id?: string }[] }>(text)?.values?.[0]?.id));
-  return ok(fullSha(parseJson<{ id?: string }>(text)?.id));
+  if (id === undefined)
+    return ok(fullSha(parseJsonObject<{ values?: { id?: string }[] }>(text)?.values?.[0]?.id));
+  return ok(fullSha(parseJsonObject<{ id?: string }>(text)?.id));
 }
 
 /** `.gitpod.yml` at a revision (`''`: the default branch): its text, `null` when absent. Never fails a launch. */
@@ -561,7 +555,7 @@ async function fetchPathKind(
   const { status, text } = answer.value;
   if (status === 404) return ok('missing');
   if (status !== 200) return err(unexpected(api.entry, status, 'look up a path', errorMessage(text)));
-  const page = parseJson<{ children?: unknown; lines?: unknown }>(text);
+  const page = parseJsonObject<{ children?: unknown; lines?: unknown }>(text);
   if (page?.children !== undefined) return ok('folder');
   if (page?.lines !== undefined) return ok('file');
   return ok('missing');
@@ -657,27 +651,18 @@ function repoWebUrl(repo: RepoRef, entry: HostEntry): string {
 const fullSha = (sha: string | undefined): string | undefined =>
   sha !== undefined && FULL_SHA.test(sha) ? sha.toLowerCase() : undefined;
 
-function parseJson<T>(text: string): T | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 interface ServerErrors {
   readonly errors?: { readonly message?: unknown; readonly exceptionName?: unknown }[];
 }
 
 /** `{"errors":[{"message":"Repository PLAT/x does not exist.", "exceptionName": "…"}]}` → the first message. */
 function errorMessage(text: string): string {
-  const message = parseJson<ServerErrors>(text)?.errors?.[0]?.message;
+  const message = parseJsonObject<ServerErrors>(text)?.errors?.[0]?.message;
   return typeof message === 'string' ? message : '';
 }
 
 function errorException(text: string): string {
-  const name = parseJson<ServerErrors>(text)?.errors?.[0]?.exceptionName;
+  const name = parseJsonObject<ServerErrors>(text)?.errors?.[0]?.exceptionName;
   return typeof name === 'string' ? name : '';
 }
 

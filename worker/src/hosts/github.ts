@@ -20,8 +20,7 @@ import type {
   RepoContext,
   ResolveInput,
 } from './host-resolver.ts';
-
-const CONFIG_FILE = '.gitpod.yml';
+import { CONFIG_FILE } from './resolver-common.ts';
 
 export const githubResolver: HostResolver = {
   async resolve(input) {

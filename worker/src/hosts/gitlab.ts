@@ -18,6 +18,7 @@ import type {
   RepoContext,
   ResolveInput,
 } from './host-resolver.ts';
+import { CONFIG_FILE } from './resolver-common.ts';
 
 export const gitlabResolver: HostResolver = {
   async resolve(input) {
@@ -540,8 +541,6 @@ function gitlabApi(entry: HostEntry, credentials: HostCredentials, http: HttpTun
   };
   return api;
 }
-
-const CONFIG_FILE = '.gitpod.yml';
 
 /** Project ids are the URL-encoded full path: `group%2Fsub%2Fproject`. */
 const projectPath = (repo: RepoRef): string => `/projects/${encodeId(fullPath(repo))}`;

@@ -1,0 +1,39 @@
+// What every host resolver reads the same way: commit shas, the config file's name, JSON bodies, "same repository",
+// and the answer for a pull request whose source branch is gone.
+
+import type { RepoRef } from '../../../shared/launch-request.ts';
+import { LaunchError } from '../errors.ts';
+
+export const CONFIG_FILE = '.gitpod.yml';
+export const FULL_SHA = /^[0-9a-f]{40}$/i;
+/** A name a commit endpoint may read as an abbreviated hash: `1a2b3c4`. */
+export const HEX_PREFIX = /^[0-9a-f]{7,40}$/i;
+
+/** A JSON object from a body, or undefined for anything else (HTML error pages, arrays, bad JSON). */
+export function parseJsonObject<T>(text: string): T | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hosts compare owners and names without regard to case. */
+export const sameRepo = (a: RepoRef, b: RepoRef): boolean =>
+  a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
+
+/** A pull request whose source branch (or the fork holding it) is gone: the way out is the repository it targeted. */
+export function pullHeadDeleted(
+  number: number,
+  headRef: string | undefined,
+  baseRepo: RepoRef,
+  baseRepoUrl: string,
+): LaunchError {
+  const branch = headRef === undefined ? 'Its source branch' : `Its source branch '${headRef}'`;
+  return new LaunchError('pr-head-deleted', {
+    title: `Pull request #${number} has no source branch any more`,
+    detail: `${branch} was deleted, or the fork that held it is gone or private to you, so there is nothing to open. Open the repository it targeted instead.`,
+    wayOut: { label: `Open ${baseRepo.owner}/${baseRepo.name}`, href: baseRepoUrl },
+  });
+}
