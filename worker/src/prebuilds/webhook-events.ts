@@ -103,23 +103,27 @@ function readGitHub(event: string, p: Json): ReadEvent {
     const branch = str(head.ref);
     if (!isSha(sha) || branch === undefined || typeof p.number !== 'number')
       return { kind: 'irrelevant', why: 'pull_request without a head' };
-    const fromFork = headRepo !== undefined && headRepo.toLowerCase() !== baseRepo?.toLowerCase();
-    const fork = fromFork ? splitFullName(headRepo) : undefined;
-    return {
-      kind: 'triggers',
-      triggers: [
-        {
-          kind: 'pull-request',
-          number: p.number,
-          branch,
-          sha,
-          fromFork,
-          ...(fork !== undefined && { headRepo: fork }),
-        },
-      ],
-    };
+    return pullRequestTrigger(p.number, branch, sha, headRepo, baseRepo);
   }
   return { kind: 'irrelevant', why: `event ${event || '(none)'}` };
+}
+
+/** A pull request's head to prebuild, from hosts that name repositories `owner/name` (a fork when they differ). */
+function pullRequestTrigger(
+  number: number,
+  branch: string,
+  sha: string,
+  headRepo: string | undefined,
+  baseRepo: string | undefined,
+): ReadEvent {
+  const fromFork = headRepo !== undefined && headRepo.toLowerCase() !== baseRepo?.toLowerCase();
+  const fork = fromFork ? splitFullName(headRepo) : undefined;
+  return {
+    kind: 'triggers',
+    triggers: [
+      { kind: 'pull-request', number, branch, sha, fromFork, ...(fork !== undefined && { headRepo: fork }) },
+    ],
+  };
 }
 
 function readGitLab(event: string, p: Json): ReadEvent {
@@ -183,21 +187,7 @@ function readBitbucketCloud(event: string, p: Json): ReadEvent {
     const baseRepo = str(obj(obj(pr.destination).repository).full_name);
     if (!isSha(sha) || branch === undefined || typeof pr.id !== 'number')
       return { kind: 'irrelevant', why: 'pull request without a head' };
-    const fromFork = headRepo !== undefined && headRepo.toLowerCase() !== baseRepo?.toLowerCase();
-    const fork = fromFork ? splitFullName(headRepo) : undefined;
-    return {
-      kind: 'triggers',
-      triggers: [
-        {
-          kind: 'pull-request',
-          number: pr.id,
-          branch,
-          sha,
-          fromFork,
-          ...(fork !== undefined && { headRepo: fork }),
-        },
-      ],
-    };
+    return pullRequestTrigger(pr.id, branch, sha, headRepo, baseRepo);
   }
   return { kind: 'irrelevant', why: `event ${event || '(none)'}` };
 }
