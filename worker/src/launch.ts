@@ -23,8 +23,9 @@ import {
   chooseClusters,
   type UserLocation,
 } from './cluster-choice.ts';
-import { startWorkspace, workspaceStatus } from './cluster-client.ts';
-import { clusterHealth, markClusterDown } from './cluster-health.ts';
+import { workspaceStatus } from './cluster-client.ts';
+import { clusterHealth } from './cluster-health.ts';
+import { startOnFirstCluster } from './cluster-start.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import type { HostCredentials, HostResolver, HttpTuning, RepoContext } from './hosts/host-resolver.ts';
@@ -103,7 +104,6 @@ export interface Resolution {
 
 /** Seconds a resolution (ref → sha, default branch) is reused: KV's minimum TTL. */
 const RESOLUTION_TTL_SECONDS = 60;
-const MAX_START_ATTEMPTS = 3;
 
 export function parseError(error: ParseError): LaunchError {
   if (error.code === 'unknown-host') {
@@ -378,41 +378,39 @@ export async function startLaunch(
     eventsUrl: input.eventsUrl,
   };
 
-  const problems: string[] = [];
   const entry = deps.config.registry.entries.find((e) => e.hostname === resolution.resolved.repo.host);
   const mint = needsCloneCredential(resolution.resolved, resolution.credentials, entry)
     ? input.credentialUrl
     : undefined;
-  for (const candidate of resolution.clusters.slice(0, MAX_START_ATTEMPTS)) {
-    const { cluster } = candidate;
-    const credentialUrl = await mint?.(id, cluster.name);
-    const request = credentialUrl === undefined ? startRequest : { ...startRequest, credentialUrl };
-    const started = await startWorkspace(cluster, request, {
-      ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
-    });
-    if (!started.ok) {
-      problems.push(started.error.message);
-      if (started.error.kind === 'transport')
-        await markClusterDown(cluster.name, started.error.message, deps.cache, deps.now());
-      // A cluster that refuses (full, or draining since the last health check) is no reason to give up: try the next.
-      continue;
-    }
-    const url = checkedWorkspaceUrl(started.value.url, cluster);
-    if (url === undefined) {
-      problems.push(`cluster ${cluster.name} answered a workspace URL outside its origin`);
-      continue;
-    }
+  const start = await startOnFirstCluster(
+    resolution.clusters.map((c) => c.cluster),
+    async (cluster) => {
+      const credentialUrl = await mint?.(id, cluster.name);
+      return credentialUrl === undefined ? startRequest : { ...startRequest, credentialUrl };
+    },
+    deps,
+    (cluster, status) => {
+      const url = checkedWorkspaceUrl(status.url, cluster);
+      return url === undefined
+        ? err(`cluster ${cluster.name} answered a workspace URL outside its origin`)
+        : ok({ status, url });
+    },
+  );
+  if (start.ok) {
+    const { cluster } = start;
+    const { status, url } = start.value;
     const record = await updateWorkspace(deps.db, id, {
       cluster: cluster.name,
-      clusterWorkspaceId: started.value.id,
+      clusterWorkspaceId: status.id,
       url,
-      phase: started.value.phase,
-      ...(started.value.failure !== undefined && { failure: started.value.failure }),
+      phase: status.phase,
+      ...(status.failure !== undefined && { failure: status.failure }),
       now: deps.now(),
     });
     if (record === undefined) throw new Error(`workspace ${id} vanished while starting`);
     return ok({ workspace: record, started: true });
   }
+  const problems = start.problems;
   const error = noCapacity(problems);
   await updateWorkspace(deps.db, id, { phase: 'failed', failure: error.detail, now: deps.now() });
   return err(error);

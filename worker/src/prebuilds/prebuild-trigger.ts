@@ -7,8 +7,8 @@ import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from '../../../s
 import { needsPrebuild, parseGitpodConfig, prebuildFingerprint } from '../../../shared/gitpod-config.ts';
 import type { RepoRef } from '../../../shared/launch-request.ts';
 import { chooseClusters } from '../cluster-choice.ts';
-import { startWorkspace } from '../cluster-client.ts';
-import { clusterHealth, markClusterDown } from '../cluster-health.ts';
+import { clusterHealth } from '../cluster-health.ts';
+import { startOnFirstCluster } from '../cluster-start.ts';
 import type { HostCredentials } from '../hosts/host-resolver.ts';
 import { checkedWorkspaceUrl, type LaunchDeps } from '../launch.ts';
 import { claimPrebuild, markStarted, prebuildsAt, repoKey, transition } from './prebuild-records.ts';
@@ -32,8 +32,6 @@ export type TriggerDeps = Pick<
   LaunchDeps,
   'config' | 'db' | 'cache' | 'resolvers' | 'now' | 'http' | 'clusterTimeoutMs' | 'random'
 >;
-
-const MAX_START_ATTEMPTS = 3;
 
 export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): Promise<TriggerOutcome> {
   const project = await getProject(deps.db, message.projectId);
@@ -164,26 +162,23 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
     location: {},
     ...(deps.random !== undefined && { random: deps.random }),
   });
-  const problems: string[] = [];
-  for (const { cluster } of candidates.slice(0, MAX_START_ATTEMPTS)) {
-    const started = await startWorkspace(cluster, request, {
-      ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
-    });
-    if (!started.ok) {
-      problems.push(started.error.message);
-      if (started.error.kind === 'transport')
-        await markClusterDown(cluster.name, started.error.message, deps.cache, deps.now());
-      continue;
-    }
+  const start = await startOnFirstCluster(
+    candidates.map((c) => c.cluster),
+    () => request,
+    deps,
+  );
+  if (start.ok) {
+    const { cluster, value: status } = start;
     await markStarted(
       deps.db,
       prebuildId,
       cluster.name,
-      checkedWorkspaceUrl(started.value.url, cluster),
+      checkedWorkspaceUrl(status.url, cluster),
       deps.now(),
     );
     return { kind: 'started', prebuildId, cluster: cluster.name };
   }
+  const { problems } = start;
   const reason =
     problems.length === 0
       ? 'no workspace cluster is available'
