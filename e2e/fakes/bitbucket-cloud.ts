@@ -16,6 +16,7 @@ import {
   pathAt,
   resolveCommitish,
 } from './model.ts';
+import { bearer, decode } from './request-parts.ts';
 
 export interface FakeBitbucketCloudOptions {
   /** Answer every request 429 "Rate limit for this resource has been exceeded". */
@@ -510,19 +511,4 @@ function error(status: number, message: string, headers: Record<string, string>)
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
-}
-
-/** The bearer token, `undefined` when there is no Authorization header, `null` when it is not a bearer one. */
-function bearer(header: string | null): string | undefined | null {
-  if (header === null) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  return match?.[1] ?? null;
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

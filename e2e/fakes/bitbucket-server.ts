@@ -16,6 +16,7 @@ import {
   pathAt,
   resolveCommitish,
 } from './model.ts';
+import { bearer, decode } from './request-parts.ts';
 
 export interface FakeBitbucketServerOptions {
   /** Answer every authenticated request 429, as Data Center's rate limiter does when a token bucket is empty. */
@@ -530,19 +531,4 @@ function errors(
     status,
     headers: { 'content-type': 'application/json;charset=UTF-8', ...headers },
   });
-}
-
-/** The bearer token, `undefined` when there is no Authorization header, `null` when it is not a bearer one. */
-function bearer(header: string | null): string | undefined | null {
-  if (header === null) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  return match?.[1] ?? null;
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

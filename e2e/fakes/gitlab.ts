@@ -20,6 +20,7 @@ import {
   pathAt,
   resolveCommitish,
 } from './model.ts';
+import { decode } from './request-parts.ts';
 
 export interface FakeGitLabOptions {
   /** Path the instance lives under: `''` on gitlab.com, `/gitlab` for `https://code.example.org/gitlab`. */
@@ -555,14 +556,6 @@ function json(status: number, value: unknown, headers?: Readonly<Record<string, 
 function tokenOf(headers: Headers): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '');
   return bearer?.[1] ?? headers.get('private-token') ?? undefined;
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 /**
