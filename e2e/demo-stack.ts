@@ -2,7 +2,7 @@
 // asked. `stopDemoStacks()` (afterAll) stops every stack process, closes every browser and removes every folder this
 // module handed out — also those of a start that timed out before its hook received them.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -21,6 +21,8 @@ export async function startDemoStack(
   options: DemoStackOptions = {},
 ): Promise<{ stack: Stack; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  // Entered (not listed) by workspaces' own uids on the way to their folders: the cluster refuses it otherwise.
+  chmodSync(dataDir, 0o711);
   folders.add(dataDir);
   return { stack: await startStack({ ...options, demo: true, dataDir }), dataDir };
 }

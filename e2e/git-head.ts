@@ -2,6 +2,7 @@
 // launcher: what a test compares a workspace's checkout with.
 
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { gitEnv } from './fakes/git-repos.ts';
 
 /**
@@ -15,4 +16,15 @@ export function headOf(gitBase: string | undefined, remote: string, ref: string)
   if (!/^[0-9a-f]{40}$/.test(sha))
     throw new Error(`${ref} is not on ${remote}: ls-remote said ${JSON.stringify(out)}`);
   return sha;
+}
+
+/** A workspace's checkout on the cluster's disk (`name`: the repository's name). */
+export const checkoutIn = (clusterDataDir: string, id: string, name = 'node-app') =>
+  join(clusterDataDir, 'workspaces', id, 'workspace', name);
+
+/** git in a workspace's checkout, which belongs to the workspace's own uid (so git needs `safe.directory`). */
+export function gitIn(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'safe.directory=*', '-C', dir, ...args], { env: gitEnv() })
+    .toString()
+    .trim();
 }

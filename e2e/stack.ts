@@ -5,7 +5,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -85,6 +85,22 @@ const QUIET_WRANGLER = {
   NO_COLOR: '1',
 };
 
+/**
+ * Writes `vars` as a dotenv file wrangler reads (`--env-file`), mode 0600. Each value is quoted with a quote
+ * character it does not contain: dotenv takes quoted values literally.
+ */
+export function writeEnvFile(file: string, vars: Readonly<Record<string, string>>): void {
+  const lines = Object.entries(vars).map(([name, value]) => {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new Error(`not an environment variable name: ${name}`);
+    const quote = ["'", '"', '`'].find((q) => !value.includes(q));
+    if (quote === undefined || /[\r\n]/.test(value))
+      throw new Error(`${name}'s value cannot be written to a dotenv file`);
+    return `${name}=${quote}${value}${quote}`;
+  });
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
 /** A free loopback port (asked of the OS, then released: a tiny race no local run has hit). */
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -162,7 +178,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           dataDir: join(dataDir, index === 0 ? 'cluster' : `cluster-${spec.name}`),
           gitConfig,
           ...(index === 0 && options.clusterPort !== undefined && { port: options.clusterPort }),
-          args: options.clusterArgs ?? [],
+          args: [
+            // Offline: the samples' `image: node:20` is the cluster's default image, and nothing is pulled.
+            ...(options.demo ? ['--image-map', 'node:20=default', '--image-pull', 'never'] : []),
+            ...(options.clusterArgs ?? []),
+          ],
         }),
       );
     }
@@ -188,6 +208,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...options.launcherVars,
     };
     const persist = join(dataDir, 'wrangler');
+    // The launcher's local D1 and KV (sessions, encrypted tokens): this user's alone.
+    mkdirSync(persist, { recursive: true, mode: 0o700 });
+    chmodSync(persist, 0o700);
+    // Vars and secrets in a file only this user reads, never on a command line (where `ps` shows them).
+    const envFile = join(dataDir, 'launcher.env');
+    writeEnvFile(envFile, vars);
     await exec(
       BIN('wrangler'),
       [
@@ -222,7 +248,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--persist-to',
         persist,
         '--show-interactive-dev-session=false',
-        ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+        '--env-file',
+        envFile,
       ],
       options.userLocation === undefined
         ? QUIET_WRANGLER

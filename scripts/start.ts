@@ -3,10 +3,20 @@
 // GitLab, Bitbucket Cloud and Bitbucket Server with real git repositories. Ctrl-C stops everything.
 
 import { resolve } from 'node:path';
+import { chooseRuntime, type RuntimePreference } from '../cluster/src/sandbox/host-tools.ts';
 import { startStack } from '../e2e/stack.ts';
 import { buildExtension } from '../extension/build.ts';
 
 const demo = process.argv.includes('--demo');
+
+// Before anything starts: the reference cluster runs repositories' code only in a sandbox, and says what to install
+// when this machine has none (LAUNCHPOD_RUNTIME=podman|bubblewrap picks one; podman is preferred).
+const wanted = (process.env.LAUNCHPOD_RUNTIME ?? 'auto') as RuntimePreference;
+const runtime = chooseRuntime(wanted, { isRoot: process.getuid?.() === 0 });
+if (!runtime.ok) {
+  console.error(runtime.error);
+  process.exit(1);
+}
 const dataDir = resolve(process.env.LAUNCHPOD_DATA ?? '.launchpod', demo ? 'demo' : 'local');
 
 console.log(`Starting Launchpod${demo ? ' in offline demo mode' : ''} (state in ${dataDir})…`);
@@ -17,6 +27,7 @@ const stack = await startStack({
   clusterPort: Number(process.env.CLUSTER_PORT ?? 8788),
   publicHost: 'localhost',
   echo: process.env.LAUNCHPOD_VERBOSE === '1',
+  clusterArgs: ['--runtime', runtime.value],
 });
 
 const l = stack.launcherUrl;
@@ -38,7 +49,7 @@ const samples = demo
 console.log(`
 Launchpod is running.
   Launcher:          ${l}
-  Reference cluster: ${stack.clusterUrl} (workspaces under ${dataDir}/cluster)
+  Reference cluster: ${stack.clusterUrl} (workspaces under ${dataDir}/cluster, each in a ${runtime.value} sandbox)
 ${demo ? `  Fake git hosts:    ${Object.values(stack.fakes?.apis ?? {}).join('  ')}\n  Git server:        ${stack.fakes?.gitBase}\n` : '  Git hosts:         the real ones (set HOST_TOKENS in worker/.dev.vars for rate limits)\n'}
   Extension:         ${extension.dirs.chrome} (Chrome: chrome://extensions → Developer mode → Load unpacked)
                      ${extension.dirs.firefox} (Firefox: about:debugging → This Firefox → Load Temporary Add-on)

@@ -114,9 +114,11 @@ export interface WorkspaceStatus {
   readonly startedFrom?: 'git' | 'prebuild' | 'prebuild-fallback-git';
   /** Why a prebuild could not be used (missing or corrupt snapshot), for the workspace and start pages. */
   readonly fallbackReason?: string;
-  /** How long content took: clone or snapshot restore, and `init` (absent when skipped). */
+  /** How long content took: clone or snapshot restore, the sandbox's start, and `init` (absent when skipped). */
   readonly timings?: {
     readonly contentMs?: number;
+    /** Making the workspace's sandbox (container or bubblewrap namespace, network, firewall). */
+    readonly sandboxMs?: number;
     readonly initMs?: number;
     readonly initSkipped?: boolean;
   };

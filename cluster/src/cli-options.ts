@@ -4,6 +4,9 @@
 import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { ClusterOptions } from './cluster.ts';
+import { parseImageMap } from './sandbox/images.ts';
+import { parseCidr } from './sandbox/network.ts';
+import { DEFAULT_LIMITS } from './sandbox/sandbox.ts';
 
 export interface CliOptions {
   readonly cluster: ClusterOptions;
@@ -22,6 +25,13 @@ const FLAGS = {
   'git-config': 'LAUNCHPOD_CLUSTER_GIT_CONFIG',
   'clone-timeout': 'LAUNCHPOD_CLUSTER_CLONE_TIMEOUT',
   'task-timeout': 'LAUNCHPOD_CLUSTER_TASK_TIMEOUT',
+  runtime: 'LAUNCHPOD_CLUSTER_RUNTIME',
+  'image-map': 'LAUNCHPOD_CLUSTER_IMAGE_MAP',
+  'image-pull': 'LAUNCHPOD_CLUSTER_IMAGE_PULL',
+  'workspace-memory': 'LAUNCHPOD_CLUSTER_WORKSPACE_MEMORY',
+  'workspace-pids': 'LAUNCHPOD_CLUSTER_WORKSPACE_PIDS',
+  'workspace-cpu-shares': 'LAUNCHPOD_CLUSTER_WORKSPACE_CPU_SHARES',
+  'workspace-allow-net': 'LAUNCHPOD_CLUSTER_WORKSPACE_ALLOW_NET',
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -29,6 +39,8 @@ type Flag = keyof typeof FLAGS;
 export const USAGE = `Usage: tsx cluster/src/main.ts --secret <s> [--name local] [--region local] [--port 8788]
   [--data .launchpod/cluster] [--public-origin http://127.0.0.1:<port>] [--max-workspaces 4]
   [--git-config <file>] [--clone-timeout <seconds>] [--task-timeout <seconds>]
+  [--runtime auto|podman|bubblewrap] [--image-map <name>=<local image>,…] [--image-pull missing|never]
+  [--workspace-memory 2g] [--workspace-pids 2048] [--workspace-cpu-shares 1024] [--workspace-allow-net <cidr>,…]
 Each flag may instead come from ${Object.values(FLAGS).join(', ')}.`;
 
 function whole(flag: Flag, text: string, min: number): Result<number, string> {
@@ -72,6 +84,35 @@ export function readCliOptions(
     return err('--port 0 needs --public-origin: workspace URLs are made before the port is known.');
   const gitConfig = get('git-config');
 
+  const runtime = get('runtime') ?? 'auto';
+  if (runtime !== 'auto' && runtime !== 'podman' && runtime !== 'bubblewrap')
+    return err(`--runtime must be auto, podman or bubblewrap, not "${runtime}".`);
+  const imageMap = parseImageMap(get('image-map') ?? '');
+  if (!imageMap.ok) return imageMap;
+  const imagePull = get('image-pull') ?? 'missing';
+  if (imagePull !== 'missing' && imagePull !== 'never')
+    return err(`--image-pull must be missing or never, not "${imagePull}".`);
+  const memory = bytes(get('workspace-memory') ?? String(DEFAULT_LIMITS.memoryBytes));
+  if (memory === undefined || memory < 64 * 1024 ** 2)
+    return err(
+      `--workspace-memory must be a size of at least 64m, like 2g or 512m, not "${get('workspace-memory')}".`,
+    );
+  const pids = whole('workspace-pids', get('workspace-pids') ?? String(DEFAULT_LIMITS.pids), 32);
+  if (!pids.ok) return pids;
+  const shares = whole(
+    'workspace-cpu-shares',
+    get('workspace-cpu-shares') ?? String(DEFAULT_LIMITS.cpuShares),
+    2,
+  );
+  if (!shares.ok) return shares;
+  const allowNetworks: string[] = [];
+  for (const item of (get('workspace-allow-net') ?? '').split(',').filter((t) => t.trim() !== '')) {
+    const cidr = parseCidr(item);
+    if (cidr === undefined)
+      return err(`--workspace-allow-net takes IPv4 CIDRs like 10.20.0.0/16, not "${item}".`);
+    allowNetworks.push(cidr);
+  }
+
   return ok({
     port: port.value,
     cluster: {
@@ -84,6 +125,19 @@ export function readCliOptions(
       ...(gitConfig !== undefined && { gitConfigFile: gitConfig }),
       cloneTimeoutMs: cloneTimeout.value * 1000,
       taskTimeoutMs: taskTimeout.value * 1000,
+      runtime,
+      imageMap: imageMap.value,
+      imagePull,
+      limits: { memoryBytes: memory, pids: pids.value, cpuShares: shares.value },
+      allowNetworks,
     },
   });
+}
+
+/** `2g`, `512m`, `1073741824` → bytes; undefined for anything else. */
+function bytes(text: string): number | undefined {
+  const m = /^(\d+)([kmg]?)$/i.exec(text.trim());
+  if (m === null) return undefined;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase()] ?? 1;
+  return Number(m[1]) * unit;
 }

@@ -1,7 +1,8 @@
 // The reference workspace cluster as a Hono app: the contract's API, the workspace pages, the lifecycle behind
-// them and event delivery, over one data directory. Never starts serving on a state file it cannot read.
+// them and event delivery, over one data directory. Never starts serving on a state file it cannot read, and never
+// without a sandbox runtime and an image to run workspaces in.
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
@@ -11,6 +12,13 @@ import { ProcessGroups } from './child-processes.ts';
 import { DEFAULT_EVENT_RETRY, EventOutbox, type RetryPolicy } from './event-delivery.ts';
 import { writeAskpassScript } from './git-process.ts';
 import { pageRoutes } from './page-routes.ts';
+import { bubblewrapRuntime } from './sandbox/bubblewrap.ts';
+import { chooseRuntime, type RuntimePreference } from './sandbox/host-tools.ts';
+import { type ImageChecks, imageCacheDir, readDefaultImage } from './sandbox/images.ts';
+import { podmanRuntime } from './sandbox/podman.ts';
+import { DEFAULT_LIMITS, type SandboxLimits, type WorkspaceRuntime } from './sandbox/sandbox.ts';
+import { clusterTag } from './sandbox/sandbox-names.ts';
+import { UidSlots } from './sandbox/uid-ranges.ts';
 import { WorkspaceLifecycle } from './workspace-lifecycle.ts';
 
 export interface ClusterOptions {
@@ -29,6 +37,22 @@ export interface ClusterOptions {
   readonly cloneTimeoutMs?: number;
   /** Per `before`/`init` step of each task. Default 30 minutes. */
   readonly taskTimeoutMs?: number;
+  /** The sandbox every workspace runs in: podman, bubblewrap, or `auto` (podman when installed). Default auto. */
+  readonly runtime?: RuntimePreference;
+  /** Where `npm run cluster:image` left the default image's manifest. Default `~/.cache/launchpod/images`. */
+  readonly imageCacheDir?: string;
+  /** Image name → local image (podman) or root filesystem folder (bubblewrap). */
+  readonly imageMap?: Readonly<Record<string, string>>;
+  /** Whether podman may pull an image it does not have. Default `missing` (it may). */
+  readonly imagePull?: 'missing' | 'never';
+  /** Per-workspace memory, process and CPU limits. */
+  readonly limits?: Partial<SandboxLimits>;
+  /** Private networks (CIDRs) workspaces may reach; the host itself never. */
+  readonly allowNetworks?: readonly string[];
+  /** Where clusters on this machine claim host uid ranges. Default /var/lib/launchpod/uid-slots. */
+  readonly uidSlotRegistry?: string;
+  /** Whether the cluster runs as root (tests pass it; default: process.getuid() === 0). */
+  readonly isRoot?: boolean;
   /** Used for events and credential redemption; tests pass a fake launcher. */
   readonly fetch?: typeof fetch;
   readonly eventRetry?: RetryPolicy;
@@ -43,6 +67,10 @@ export interface ClusterOptions {
 
 export interface Cluster {
   readonly app: Hono;
+  /** Which sandbox runs the workspaces, and what it isolates. */
+  readonly runtime: { readonly kind: WorkspaceRuntime['kind']; readonly isolation: string };
+  /** Settles once workspaces left running by an earlier start have their sandboxes again. */
+  readonly ready: Promise<void>;
   /** Stops event delivery, kills every child process and ends log streams; state stays for the next start. */
   close(): Promise<void>;
 }
@@ -50,6 +78,16 @@ export interface Cluster {
 /** A state file or data directory the cluster cannot use; the message says what to do. */
 export class ClusterStartError extends Error {
   override readonly name = 'ClusterStartError';
+}
+
+/** The first folder on the way to `dir` that users other than its owner may not enter, if any. */
+function closedAncestor(dir: string): string | undefined {
+  const parts = dir.split('/').filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const path = `/${parts.slice(0, i).join('/')}`;
+    if ((statSync(path).mode & 0o001) === 0) return path;
+  }
+  return undefined;
 }
 
 export function createCluster(options: ClusterOptions): Cluster {
@@ -61,13 +99,48 @@ export function createCluster(options: ClusterOptions): Cluster {
     throw new ClusterStartError('maxWorkspaces must be a whole number of at least 1.');
   try {
     mkdirSync(join(dataDir, 'workspaces'), { recursive: true });
+    // Entered (not listed) by each workspace's own uid on its way to its folder; everything else stays the cluster's.
+    chmodSync(dataDir, 0o711);
+    chmodSync(join(dataDir, 'workspaces'), 0o711);
+    mkdirSync(join(dataDir, 'snapshots'), { recursive: true, mode: 0o700 });
+    chmodSync(join(dataDir, 'snapshots'), 0o700);
   } catch (cause) {
     throw new ClusterStartError(`Cannot create the data directory ${dataDir}: ${(cause as Error).message}`);
   }
+  const shut = closedAncestor(dataDir);
+  if (shut !== undefined) {
+    throw new ClusterStartError(
+      `Workspaces cannot reach their folders under ${dataDir}: ${shut} may not be entered by other users (each workspace runs as its own user id). Choose a --data folder outside it (such as /var/lib/launchpod), or allow entering it with chmod o+x ${shut}.`,
+    );
+  }
+
+  const chosen = chooseRuntime(options.runtime ?? 'auto', {
+    isRoot: options.isRoot ?? process.getuid?.() === 0,
+  });
+  if (!chosen.ok) throw new ClusterStartError(chosen.error);
+  const defaultImage = readDefaultImage(options.imageCacheDir ?? imageCacheDir());
+  if (!defaultImage.ok) throw new ClusterStartError(defaultImage.error);
 
   const askpassPath = join(dataDir, 'git-askpass.sh');
   writeAskpassScript(askpassPath);
   const processes = new ProcessGroups();
+  const runtimeSetup = {
+    stateDir: dataDir,
+    tag: clusterTag(dataDir),
+    processes,
+    allowNetworks: options.allowNetworks ?? [],
+  };
+  const runtime: WorkspaceRuntime & { imageChecks: ImageChecks } =
+    chosen.value === 'podman'
+      ? podmanRuntime(runtimeSetup)
+      : {
+          ...bubblewrapRuntime(runtimeSetup),
+          // bubblewrap runs root filesystem folders only; it never asks podman.
+          imageChecks: {
+            podmanHas: async () => false,
+            podmanPull: async () => ({ ok: false, error: 'no podman' }),
+          },
+        };
   const outbox = new EventOutbox({
     clusterName: options.name,
     secret: options.secret,
@@ -92,8 +165,14 @@ export function createCluster(options: ClusterOptions): Cluster {
       home,
       path,
     },
-    home,
-    path,
+    runtime,
+    images: {
+      defaultImage: defaultImage.value,
+      mappings: options.imageMap ?? {},
+      pull: options.imagePull ?? 'missing',
+    },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    slots: new UidSlots(options.uidSlotRegistry),
     processes,
     outbox,
     fetch: doFetch,
@@ -105,7 +184,9 @@ export function createCluster(options: ClusterOptions): Cluster {
     throw new ClusterStartError(loaded.error);
   }
   const lifecycle = loaded.value;
-  lifecycle.recover();
+  const recovered = lifecycle.recover().catch((cause: unknown) => {
+    log({ level: 'error', message: `recovery after restart failed: ${String(cause)}` });
+  });
 
   const closing = new AbortController();
   const app = new Hono();
@@ -146,11 +227,14 @@ export function createCluster(options: ClusterOptions): Cluster {
   let closed: Promise<void> | undefined;
   return {
     app,
+    runtime: { kind: runtime.kind, isolation: runtime.isolation },
+    ready: recovered,
     close() {
       closed ??= (async () => {
         closing.abort();
-        outbox.close();
+        await recovered;
         await lifecycle.close();
+        outbox.close();
       })();
       return closed;
     },

@@ -5,7 +5,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import type { CloneCredential } from '../../shared/cluster-contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { describeExit, type ProcessGroups } from './child-processes.ts';
+import { describeExit, type ProcessGroups, type RunResult } from './child-processes.ts';
 
 export interface GitSetup {
   /** Passed as GIT_CONFIG_GLOBAL; absent means no configuration at all (`/dev/null`). */
@@ -84,6 +84,11 @@ export async function runGit(
   });
   if (result.stderr !== '')
     options.transcript?.(result.stderr.endsWith('\n') ? result.stderr : `${result.stderr}\n`);
+  return readGitResult(args, result);
+}
+
+/** How a git command ended, wherever it ran: its stdout, or a failure ending with git's own last words. */
+export function readGitResult(args: readonly string[], result: RunResult): Result<string, GitFailure> {
   const { end } = result;
   if (end.kind === 'exited' && end.code === 0) return ok(result.stdout);
   if (end.kind === 'timed-out') return err({ kind: 'timed-out', message: `git ${args[0]} timed out` });

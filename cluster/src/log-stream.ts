@@ -66,7 +66,9 @@ async function readNew(file: string, cursor: Cursor): Promise<string> {
 export function streamWorkspaceLogs(c: Context, options: LogStreamOptions): Response {
   const { lifecycle, id } = options;
   return streamSSE(c, async (stream) => {
-    const logsDir = lifecycle.paths(id).logs;
+    const paths = lifecycle.paths(id);
+    if (paths === undefined) return;
+    const logsDir = paths.logs;
     const cursors = new Map<string, Cursor>();
     let latest: WorkspaceStatus | undefined = lifecycle.get(id);
     let changed = true;

@@ -25,7 +25,10 @@ try {
 }
 
 const server = serve({ fetch: cluster.app.fetch, port, hostname: HOST }, (info: AddressInfo) => {
-  process.stdout.write(`${JSON.stringify({ listening: `http://${HOST}:${info.port}` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ listening: `http://${HOST}:${info.port}`, runtime: cluster.runtime.kind })}\n`,
+  );
+  logLine({ runtime: cluster.runtime.kind, isolation: cluster.runtime.isolation });
 });
 server.on('error', (error) => {
   logLine({ error: `Cannot listen on ${HOST}:${port}: ${error.message}. Choose another --port.` });

@@ -52,9 +52,11 @@ export function pageRoutes(options: PageOptions): Hono {
     const id = c.req.param('id');
     const status = lifecycle.get(id);
     const request = lifecycle.request(id);
+    const paths = lifecycle.paths(id);
     c.header('cache-control', 'no-store');
-    if (status === undefined || request === undefined) return c.html(renderNotFoundPage(clusterName), 404);
-    return c.html(renderWorkspacePage({ clusterName, status, request, paths: lifecycle.paths(id) }));
+    if (status === undefined || request === undefined || paths === undefined)
+      return c.html(renderNotFoundPage(clusterName), 404);
+    return c.html(renderWorkspacePage({ clusterName, status, request, paths }));
   });
 
   pages.get('/workspaces/:id/logs/stream', (c) => {

@@ -1,6 +1,8 @@
-// Prebuild snapshots: `<data>/snapshots/<prebuildId>.tar.gz` of a workspace's `repo/` (with `.git` and whatever
-// init produced) beside a sha256 checksum file. Never restores an archive whose checksum does not match, and
-// never leaves a half-written archive under its final name.
+// Prebuild snapshots: `<data>/snapshots/<prebuildId>.tar.gz` of a workspace's folder (the checkout with `.git`
+// and whatever init produced beside it) beside a sha256 checksum file. Taken and restored by the cluster alone —
+// the snapshot store is never visible inside a sandbox, and a snapshot is taken only after every process of the
+// workspace has ended. Never restores an archive whose checksum does not match, never leaves a half-written
+// archive under its final name, and never restores set-id bits or owners from an archive.
 
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, rmSync } from 'node:fs';
@@ -45,7 +47,7 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Archives `<workspaceDir>/repo` as the prebuild's snapshot, replacing an older one with the same id. */
+/** Archives `<workspaceDir>/workspace` as the prebuild's snapshot, replacing an older one with the same id. */
 export async function storeSnapshot(
   processes: ProcessGroups,
   dataDir: string,
@@ -58,7 +60,16 @@ export async function storeSnapshot(
   await mkdir(join(dataDir, 'snapshots'), { recursive: true });
   const result = await processes.run(
     'tar',
-    ['--create', '--gzip', '--file', files.archive + suffix, '--directory', workspaceDir, 'repo'],
+    [
+      '--create',
+      '--gzip',
+      '--sparse',
+      '--file',
+      files.archive + suffix,
+      '--directory',
+      workspaceDir,
+      'workspace',
+    ],
     { cwd: workspaceDir, env: TAR_ENV, ...(signal !== undefined && { signal }) },
   );
   if (result.end.kind !== 'exited' || result.end.code !== 0) {
@@ -75,7 +86,7 @@ export async function storeSnapshot(
   return ok(files);
 }
 
-/** Unpacks the snapshot into `<workspaceDir>/repo` after checking its checksum; removes any partial unpack. */
+/** Unpacks the snapshot into `<workspaceDir>/workspace` after checking its checksum; removes any partial unpack. */
 export async function restoreSnapshot(
   processes: ProcessGroups,
   dataDir: string,
@@ -107,11 +118,21 @@ export async function restoreSnapshot(
 
   const result = await processes.run(
     'tar',
-    ['--extract', '--gzip', '--no-same-owner', '--file', files.archive, '--directory', workspaceDir],
+    [
+      '--extract',
+      '--gzip',
+      '--no-same-owner',
+      '--no-same-permissions',
+      '--file',
+      files.archive,
+      '--directory',
+      workspaceDir,
+      'workspace',
+    ],
     { cwd: workspaceDir, env: TAR_ENV, ...(signal !== undefined && { signal }) },
   );
   if (result.end.kind === 'exited' && result.end.code === 0) return ok(undefined);
-  await rm(join(workspaceDir, 'repo'), { recursive: true, force: true });
+  await rm(join(workspaceDir, 'workspace'), { recursive: true, force: true });
   if (result.end.kind === 'aborted')
     return err({ kind: 'aborted', message: 'restoring the snapshot was stopped' });
   return err({

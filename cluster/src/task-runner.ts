@@ -1,13 +1,15 @@
-// Runs a workspace's `.gitpod.yml` tasks: each `before`/`init` step to its end with `sh -c` in the checkout, and
-// each `command` in the background, all output appended to `logs/<n>-<task name>.log`. Never inherits the
-// cluster's own environment: a task sees a minimal one plus what the task and the start request set.
+// Runs a workspace's `.gitpod.yml` tasks inside its sandbox: each `before`/`init` step to its end with `sh -c` in
+// the checkout, and each `command` in the background, all output appended to the cluster's
+// `logs/<n>-<task name>.log`. Never runs a task outside the sandbox, and never passes the cluster's own
+// environment: a task sees the image's plus what the task and the start request set.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartWorkspaceRequest } from '../../shared/cluster-contract.ts';
 import type { Task } from '../../shared/gitpod-config.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { type BackgroundProcess, describeExit, type ProcessGroups } from './child-processes.ts';
+import { type BackgroundProcess, describeExit } from './child-processes.ts';
+import type { Sandbox } from './sandbox/sandbox.ts';
 
 export type TaskStep = 'before' | 'init' | 'prebuild';
 
@@ -17,12 +19,12 @@ export type StepFailure =
   | { readonly kind: 'aborted' };
 
 export interface TaskContext {
-  readonly processes: ProcessGroups;
+  readonly sandbox: Sandbox;
   readonly request: StartWorkspaceRequest;
+  /** The checkout inside the sandbox (`/workspace/app`). */
   readonly repoDir: string;
+  /** The cluster's log folder on the host. */
   readonly logsDir: string;
-  readonly home: string;
-  readonly path: string;
 }
 
 /** `install` → `1-install.log`; names are reduced to characters every file system takes. */
@@ -38,12 +40,13 @@ export function taskLogName(index: number, task: Task): string {
 export const taskLabel = (index: number, task: Task) =>
   task.name !== undefined ? `"${task.name}" (task ${index + 1})` : `task ${index + 1}`;
 
-/** The whole environment of a task's shell. The start request's variables win: they are the user's choice now. */
+/**
+ * What a task's shell gets on top of the image's environment (PATH, HOME). The start request's variables win: they
+ * are the user's choice now.
+ */
 export function taskEnvironment(context: TaskContext, task: Task): Record<string, string> {
   const { request, repoDir } = context;
   return {
-    HOME: context.home,
-    PATH: context.path,
     LANG: 'C.UTF-8',
     TERM: 'dumb',
     // The names Gitpod's tasks read, so existing `.gitpod.yml` scripts find the checkout.
@@ -80,7 +83,7 @@ export async function runTaskStep(
   const started = performance.now();
   try {
     appendLine(fd, `── ${step} ──`);
-    const { end } = await context.processes.run('sh', ['-c', script], {
+    const { end } = await context.sandbox.run(['sh', '-c', script], {
       cwd: context.repoDir,
       env: taskEnvironment(context, task),
       timeoutMs: options.timeoutMs,
@@ -128,7 +131,7 @@ export function startTaskCommand(
   const fd = openSync(join(context.logsDir, taskLogName(index, task)), 'a');
   if (note !== undefined) appendLine(fd, `── ${note} ──`);
   appendLine(fd, '── command ──');
-  const background = context.processes.start('sh', ['-c', script], {
+  const background = context.sandbox.start(['sh', '-c', script], {
     cwd: context.repoDir,
     env: taskEnvironment(context, task),
     outputFd: fd,

@@ -10,9 +10,12 @@ export interface StoredWorkspace {
   readonly status: WorkspaceStatus;
   /** The sequence of the last event sent, so events after a restart keep counting up. */
   readonly sequence: number;
+  /** The workspace's host uid range slot (see sandbox/uid-ranges.ts), held while its files exist. */
+  readonly slot: number;
 }
 
-const STATE_VERSION = 1;
+// 2: workspaces hold a uid range slot and live in `workspace/` (version 1 ran tasks without a sandbox).
+const STATE_VERSION = 2;
 
 interface StateFile {
   readonly version: number;
@@ -25,7 +28,8 @@ const isStored = (v: unknown): v is StoredWorkspace => {
     typeof w?.request?.id === 'string' &&
     typeof w.status?.id === 'string' &&
     typeof w.status.phase === 'string' &&
-    typeof (v as { sequence?: unknown }).sequence === 'number'
+    typeof (v as { sequence?: unknown }).sequence === 'number' &&
+    typeof (v as { slot?: unknown }).slot === 'number'
   );
 };
 

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
+import { checkoutOf, type Harness, makeHarness, startRequest } from './cluster-harness.ts';
 import { git, makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
 const open: Harness[] = [];
@@ -20,7 +20,7 @@ function harness(overrides = {}) {
   return h;
 }
 
-const repoOf = (h: Harness, id: string) => join(h.dataDir, 'workspaces', id, 'repo');
+const repoOf = (h: Harness, id: string) => checkoutOf(h.dataDir, id);
 
 describe('checkout', () => {
   it('checks out a branch at the requested commit, tracking origin', async () => {

@@ -2,6 +2,8 @@
 // events (and can refuse the first ones), one-time credential URLs, and start requests built from a test repo.
 // Never lets a request leave the process: `fetch` is the fake launcher.
 
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CLUSTER_CONTRACT_VERSION,
   type CloneCredential,
@@ -14,6 +16,7 @@ import {
 } from '../../shared/cluster-contract.ts';
 import type { Task } from '../../shared/gitpod-config.ts';
 import { type Cluster, type ClusterOptions, createCluster } from '../src/cluster.ts';
+import { uidRange } from '../src/sandbox/uid-ranges.ts';
 import { tempDir } from './git-fixtures.ts';
 
 export const SECRET = 'test-cluster-secret-0123456789';
@@ -102,6 +105,8 @@ export function makeHarness(
   existing?: { dataDir: string; launcher: FakeLauncher },
 ): Harness {
   const dataDir = existing?.dataDir ?? tempDir('launchpod-data-');
+  // mkdtemp makes it 0700; the cluster itself refuses a data folder workspaces cannot enter.
+  chmodSync(dataDir, 0o711);
   const launcher = existing?.launcher ?? fakeLauncher();
   const cluster = createCluster({
     name: 'test',
@@ -115,6 +120,11 @@ export function makeHarness(
     fetch: launcher.fetch,
     eventRetry: { initialMs: 20, maxMs: 100, attempts: 6 },
     logPollMs: 50,
+    // The sandbox the suite runs in: LAUNCHPOD_TEST_RUNTIME=podman|bubblewrap, else podman when installed.
+    runtime: testRuntime(),
+    // The sample configs' `node:20` is the default image here: no registry is reachable.
+    imageMap: testImageMap(),
+    imagePull: 'never',
     ...overrides,
   });
   const harness: Harness = {
@@ -153,6 +163,47 @@ export function makeHarness(
   };
   return harness;
 }
+
+export function testRuntime(): 'podman' | 'bubblewrap' | 'auto' {
+  const named = process.env.LAUNCHPOD_TEST_RUNTIME;
+  return named === 'podman' || named === 'bubblewrap' ? named : 'auto';
+}
+
+/** Maps `node:20` (the sample configs' image) to the cluster's default image. */
+export function testImageMap(): Record<string, string> {
+  return { 'node:20': 'default' };
+}
+
+/** The host uid a workspace's tasks run as (from the cluster's state file). */
+export function workspaceUid(dataDir: string, id: string): number {
+  const state = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')) as {
+    workspaces: { request: { id: string }; slot: number }[];
+  };
+  const stored = state.workspaces.find((w) => w.request.id === id);
+  if (stored === undefined) throw new Error(`no workspace ${id} in state.json`);
+  return uidRange(stored.slot).uid;
+}
+
+/** Host processes running as `uid` (a workspace's), with their command lines; the dead (zombies) are not. */
+export function processesOf(uid: number): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status) && !/^State:\s+Z/m.test(status))
+        found.push(
+          `${pid} ${/^State:\s+(.*)$/m.exec(status)?.[1]} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`,
+        );
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+/** The checkout of a workspace on the host (the start requests here name the repository `app`). */
+export const checkoutOf = (dataDir: string, id: string, name = 'app') =>
+  join(dataDir, 'workspaces', id, 'workspace', name);
 
 export interface RequestParts {
   readonly id?: string;

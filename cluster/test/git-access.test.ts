@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeGitRewrites } from '../src/git-rewrites.ts';
-import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
+import { checkoutOf, type Harness, makeHarness, startRequest } from './cluster-harness.ts';
 import { git, makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 import { gitHttpServer } from './git-http-server.ts';
 
@@ -47,7 +47,7 @@ describe('git access', () => {
     const request = startRequest({ cloneUrl: 'https://git.example.test/acme/app.git', sha });
     await h.start(request);
     expect((await h.waitFor(request.id, 'running')).phase).toBe('running');
-    const dir = join(h.dataDir, 'workspaces', request.id, 'repo');
+    const dir = checkoutOf(h.dataDir, request.id);
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(sha);
     expect(git(dir, 'config', 'remote.origin.url')).toBe('https://git.example.test/acme/app.git');
   });
@@ -91,7 +91,7 @@ describe('git access', () => {
       expect(credential.redemptions()).toBe(1);
       expect(server.seenCredentials).toContain('x-access-token:tok-SUPER-SECRET-123');
 
-      const dir = join(h.dataDir, 'workspaces', request.id, 'repo');
+      const dir = checkoutOf(h.dataDir, request.id);
       expect(git(dir, 'rev-parse', 'HEAD')).toBe(sha);
       expect(readFileSync(join(h.dataDir, 'workspaces', request.id, 'logs', '0-git.log'), 'utf8')).toContain(
         `$ git fetch --quiet origin ${sha}`,

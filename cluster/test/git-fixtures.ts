@@ -17,8 +17,13 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@example.test',
 };
 
+/** Runs git as the tests' own user; checkouts now belong to workspace uids, which git would otherwise refuse. */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+  return execFileSync('git', ['-c', 'safe.directory=*', ...args], {
+    cwd,
+    env: GIT_ENV,
+    encoding: 'utf8',
+  }).trim();
 }
 
 const made: string[] = [];

@@ -9,6 +9,8 @@ export interface GitHttpServer {
   readonly url: string;
   /** Authorization headers received, decoded (`user:password`), including wrong ones. */
   readonly seenCredentials: string[];
+  /** When each request arrived (ms since the epoch). */
+  readonly requestTimes: number[];
   close(): Promise<void>;
 }
 
@@ -16,9 +18,13 @@ export async function gitHttpServer(
   projectRoot: string,
   username: string,
   password: string,
+  /** Each authenticated answer waits this long first: a slow server keeps a clone (and its credential) alive. */
+  delayMs = 0,
 ): Promise<GitHttpServer> {
   const seenCredentials: string[] = [];
-  const server = createServer((req, res) => {
+  const requestTimes: number[] = [];
+  const server = createServer(async (req, res) => {
+    requestTimes.push(Date.now());
     const auth = req.headers.authorization ?? '';
     const decoded = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString() : '';
     if (decoded !== '') seenCredentials.push(decoded);
@@ -26,6 +32,7 @@ export async function gitHttpServer(
       res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end('auth required');
       return;
     }
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     const url = new URL(req.url ?? '/', 'http://localhost');
     const child = spawn('git', ['http-backend'], {
       env: {
@@ -67,6 +74,7 @@ export async function gitHttpServer(
   return {
     url: `http://127.0.0.1:${port}`,
     seenCredentials,
+    requestTimes,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -2,12 +2,12 @@
 // serves the contract, and on SIGTERM kills its workspaces' processes and exits cleanly.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCliOptions } from '../src/cli-options.ts';
-import { SECRET, startRequest } from './cluster-harness.ts';
+import { processesOf, SECRET, startRequest, workspaceUid } from './cluster-harness.ts';
 import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
 afterEach(() => removeTempDirs());
@@ -62,6 +62,7 @@ describe('main', () => {
 
   it('listens, serves the contract, and on SIGTERM kills workspace processes and exits 0', async () => {
     const data = tempDir('launchpod-main-');
+    chmodSync(data, 0o711);
     child = spawn(
       process.execPath,
       [
@@ -91,7 +92,7 @@ describe('main', () => {
     const request = startRequest({
       cloneUrl: repo.url,
       sha: repo.git('rev-parse', 'HEAD'),
-      tasks: [{ command: 'echo $$ > ../command.pid; exec sleep 30' }],
+      tasks: [{ command: 'echo started > ../command.started; exec sleep 30' }],
       extra: { eventsUrl: 'http://127.0.0.1:1/events' },
     });
     const headers = { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' };
@@ -101,20 +102,10 @@ describe('main', () => {
       body: JSON.stringify(request),
     });
     expect(started.status).toBe(201);
-    const pidFile = join(data, 'workspaces', request.id, 'command.pid');
-    await expect
-      .poll(
-        () => {
-          try {
-            return Number(readFileSync(pidFile, 'utf8'));
-          } catch {
-            return 0;
-          }
-        },
-        { timeout: 10_000 },
-      )
-      .toBeGreaterThan(0);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const startedFile = join(data, 'workspaces', request.id, 'workspace', 'command.started');
+    await expect.poll(() => existsSync(startedFile), { timeout: 10_000 }).toBe(true);
+    const uid = workspaceUid(data, request.id);
+    expect(processesOf(uid).join('\n')).toContain('sleep 30');
     const page = await fetch(`${listening}/workspaces/${request.id}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<h1>acme/app</h1>');
@@ -122,6 +113,6 @@ describe('main', () => {
     const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(() => process.kill(pid, 0)).toThrow();
+    expect(processesOf(uid)).toEqual([]);
   });
 });

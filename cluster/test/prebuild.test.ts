@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StartWorkspaceRequest } from '../../shared/cluster-contract.ts';
 import type { Task } from '../../shared/gitpod-config.ts';
-import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
+import { checkoutOf, type Harness, makeHarness, startRequest } from './cluster-harness.ts';
 import { git, makeRepo, removeTempDirs, type TestRepo, tempDir } from './git-fixtures.ts';
 
 const open: Harness[] = [];
@@ -82,10 +82,10 @@ describe('prebuilds', () => {
     });
     expect(status.timings?.initMs).toBeUndefined();
     expect(status.fallbackReason).toBeUndefined();
-    const dir = join(h.dataDir, 'workspaces', request.id, 'repo');
+    const dir = checkoutOf(h.dataDir, request.id);
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(sha);
     expect(git(dir, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
-    expect(workspaceFile(h, request.id, 'repo', 'build-output.txt').trim()).toBe(sha);
+    expect(workspaceFile(h, request.id, 'workspace', 'app', 'build-output.txt').trim()).toBe(sha);
     const taskLog = workspaceFile(h, request.id, 'logs', '1-build.log');
     expect(taskLog).toContain('before-step');
     expect(taskLog).not.toContain('init-step');
@@ -107,11 +107,11 @@ describe('prebuilds', () => {
       startedFrom: 'prebuild',
       timings: { initSkipped: true },
     });
-    const dir = join(h.dataDir, 'workspaces', request.id, 'repo');
+    const dir = checkoutOf(h.dataDir, request.id);
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(newer);
-    expect(workspaceFile(h, request.id, 'repo', 'feature.txt')).toBe('new work');
+    expect(workspaceFile(h, request.id, 'workspace', 'app', 'feature.txt')).toBe('new work');
     // init's output from the older commit is still there: that is the point of an incremental start.
-    expect(workspaceFile(h, request.id, 'repo', 'build-output.txt').trim()).toBe(old);
+    expect(workspaceFile(h, request.id, 'workspace', 'app', 'build-output.txt').trim()).toBe(old);
     expect(workspaceFile(h, request.id, 'logs', '0-git.log')).toContain('$ git fetch');
   });
 
@@ -143,7 +143,7 @@ describe('prebuilds', () => {
     const b = await h.waitFor(missing.id, 'running');
     expect(b).toMatchObject({ phase: 'running', startedFrom: 'prebuild-fallback-git' });
     expect(b.fallbackReason).toMatch(/pb-never-built has no snapshot on this cluster/);
-    expect(git(join(h.dataDir, 'workspaces', missing.id, 'repo'), 'rev-parse', 'HEAD')).toBe(sha);
+    expect(git(checkoutOf(h.dataDir, missing.id), 'rev-parse', 'HEAD')).toBe(sha);
   });
 
   it('fails a prebuild whose init fails, storing no snapshot', async () => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
+import { type Harness, makeHarness, processesOf, startRequest, workspaceUid } from './cluster-harness.ts';
 import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
 const open: Harness[] = [];
@@ -63,7 +63,7 @@ describe('tasks', () => {
 
     await eventually(() => {
       const first = log(h, request.id, '1-install-deps.log');
-      expect(first).toMatch(/before-ran\n.*\/repo\n/s);
+      expect(first).toMatch(/before-ran\n\/workspace\/app\n/);
       expect(first.indexOf('before-ran')).toBeLessThan(first.indexOf('init sees hello'));
       expect(first).toContain('command sees [] from-task\nbuilt');
     });
@@ -77,20 +77,16 @@ describe('tasks', () => {
     const request = startRequest({
       cloneUrl: repo.url,
       sha,
-      tasks: [{ name: 'server', command: 'echo $$ > ../server.pid; exec sleep 30' }],
+      tasks: [{ name: 'server', command: 'sleep 1000 & exec sleep 30' }],
     });
     await h.start(request);
     await h.waitFor(request.id, 'running');
-    const pidFile = join(h.dataDir, 'workspaces', request.id, 'server.pid');
-    let pid = 0;
-    await eventually(() => {
-      pid = Number(readFileSync(pidFile, 'utf8'));
-      expect(pid).toBeGreaterThan(0);
-    });
-    expect(() => process.kill(pid, 0)).not.toThrow();
+    const uid = workspaceUid(h.dataDir, request.id);
+    await eventually(() => expect(processesOf(uid).join('\n')).toContain('sleep 1000'));
     await h.call('POST', `/v1/workspaces/${request.id}/stop`, {});
     expect((await h.waitFor(request.id, 'stopped')).phase).toBe('stopped');
-    expect(() => process.kill(pid, 0)).toThrow();
+    // Every process of the workspace's uid is gone, the one the command left in the background too.
+    expect(processesOf(uid)).toEqual([]);
     expect(log(h, request.id, '1-server.log')).toContain('command stopped');
   });
 

@@ -1,9 +1,8 @@
 // The public workspace page: everything from the request escaped under a strict CSP, what was opened and how it
 // started, how to open it locally, and live logs over server-sent events.
 
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
+import { checkoutOf, type Harness, makeHarness, startRequest } from './cluster-harness.ts';
 import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
 const open: Harness[] = [];
@@ -82,7 +81,7 @@ describe('workspace page', () => {
     await h.start(request);
     await h.waitFor(request.id, 'running');
     const html = await (await h.cluster.app.request(`/workspaces/${request.id}`)).text();
-    const repoDir = join(h.dataDir, 'workspaces', request.id, 'repo');
+    const repoDir = checkoutOf(h.dataDir, request.id);
     expect(html).toContain('acme/app');
     expect(html).toContain(`<code>${sha}</code>`);
     expect(html).toContain('<code>main</code>');

@@ -3,13 +3,12 @@
 // page, with the right commit. Badge: a README (served at the real host URL) carrying the badge the badge page
 // generated → click → workspace. Screenshots of the pages are kept as test artifacts.
 
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
-import { headOf } from '../git-head.ts';
+import { gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
 import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 
@@ -46,11 +45,7 @@ function startRequestOf(page: Page): {
 
 /** The branch checked out in the workspace on `page`, read from its checkout on this machine. */
 const checkedOutBranch = async (page: Page) =>
-  execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], {
-    cwd: (await page.locator('#workspace-path').textContent()) ?? '',
-  })
-    .toString()
-    .trim();
+  gitIn((await page.locator('#workspace-path').textContent()) ?? '', 'rev-parse', '--abbrev-ref', 'HEAD');
 
 describe('URL-prefix door', () => {
   it('goes from <launcher>/#<file URL with a line range> to the workspace page at that commit', async () => {

@@ -1,16 +1,8 @@
-// Cluster failover in a real browser on the local stack with two reference clusters. The launcher sees its visitor
-// near Frankfurt (wrangler dev's `request.cf`), so the Paris cluster is its first choice and the Tokyo one its
-// second, more than the 1,000 km "near equals" apart: the order is fixed, never a weighted coin toss. With both up
-// the launch lands on Paris; with Paris stopped (the launcher's health cache still calls it available), the start
-// request to it fails and the same URL-prefix launch lands on Tokyo at the right commit.
-
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterPaths } from '../../shared/cluster-contract.ts';
 import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
-import { headOf } from '../git-head.ts';
+import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack, StackCluster } from '../stack.ts';
 import { waitForWorkspacePage } from './workspace-page.ts';
 
@@ -102,8 +94,8 @@ describe('cluster failover through the URL-prefix door', () => {
     expect(text).toContain('launchpod-samples/node-app');
     expect(text).toContain(head);
     // The checkout on Tokyo's disk is at that commit.
-    const repo = join(far.dataDir, 'workspaces', id, 'repo');
-    expect(execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim()).toBe(head);
+    const repo = checkoutIn(far.dataDir, id);
+    expect(gitIn(repo, 'rev-parse', 'HEAD')).toBe(head);
     const record = await page.request.get(`${stack.launcherUrl}/api/v1/workspaces/${id}`);
     expect(await record.json()).toMatchObject({ id, cluster: 'tokyo', phase: 'running' });
     await page.context().close();

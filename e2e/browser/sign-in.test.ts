@@ -4,13 +4,12 @@
 // has already authorised → the launcher's callback → back on the very same launch, which now starts by itself → the
 // cluster's workspace page at the repository's head commit, cloned with the user's one-time credential.
 
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
-import { headOf } from '../git-head.ts';
+import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
 import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 
@@ -79,8 +78,8 @@ describe('a private repository in the browser', () => {
     expect(text).toContain('launchpod-samples/private-app');
     expect(text).toContain(head);
     const id = workspaceIdOf(page);
-    const repo = join(dataDir, 'cluster', 'workspaces', id, 'repo');
-    expect(execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim()).toBe(head);
+    const repo = checkoutIn(join(dataDir, 'cluster'), id, 'private-app');
+    expect(gitIn(repo, 'rev-parse', 'HEAD')).toBe(head);
 
     // The launcher knows who signed in, and the workspace is theirs.
     const who = await page.request.get(`${stack.launcherUrl}/auth/sign-in`);

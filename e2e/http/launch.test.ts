@@ -1,12 +1,11 @@
 // The first end-to-end launch over HTTP, no browser: the launcher under wrangler dev, the reference cluster and the
 // fake GitHub with real git repositories. A branch with slashes is launched through the API and checked on disk.
 
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
-import { headOf } from '../git-head.ts';
+import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
 import { launchAndWait } from './launcher-api.ts';
 
@@ -30,16 +29,14 @@ describe('a launch over HTTP on the local stack', () => {
     expect(status, stack.output().slice(-4000)).toMatchObject({ phase: 'running', cluster: 'local' });
     expect(String(status.url)).toBe(`${stack.clusterUrl}/workspaces/${id}`);
 
-    const repo = join(dataDir, 'cluster', 'workspaces', id, 'repo');
+    const repo = checkoutIn(join(dataDir, 'cluster'), id);
     const remoteHead = headOf(
       stack.fakes?.gitBase,
       'github.com/launchpod-samples/node-app.git',
       'refs/heads/feature/x/y',
     );
-    expect(execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim()).toBe(remoteHead);
-    expect(execFileSync('git', ['-C', repo, 'rev-parse', '--abbrev-ref', 'HEAD']).toString().trim()).toBe(
-      'feature/x/y',
-    );
+    expect(gitIn(repo, 'rev-parse', 'HEAD')).toBe(remoteHead);
+    expect(gitIn(repo, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/x/y');
     expect(existsSync(join(repo, 'src', 'feature.js'))).toBe(true);
     // The sample .gitpod.yml's init writes this file after a few seconds.
     expect(readFileSync(join(repo, '.deps-ready'), 'utf8')).toContain('dependencies installed');

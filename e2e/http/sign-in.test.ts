@@ -3,13 +3,12 @@
 // the same launch → the workspace runs with the repository cloned through a one-time clone credential, and the token
 // is nowhere on disk in the workspace's git config nor in any process output.
 
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
-import { headOf } from '../git-head.ts';
+import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
 
 let stack: Stack;
@@ -89,9 +88,9 @@ describe('a private repository over HTTP on the local stack', () => {
     }
     expect(status, stack.output().slice(-4000)).toMatchObject({ phase: 'running', cluster: 'local' });
 
-    const repo = join(dataDir, 'cluster', 'workspaces', id, 'repo');
+    const repo = checkoutIn(join(dataDir, 'cluster'), id, 'private-app');
     const remoteHead = headOf(stack.fakes?.gitBase, 'github.com/launchpod-samples/private-app.git', 'HEAD');
-    expect(execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim()).toBe(remoteHead);
+    expect(gitIn(repo, 'rev-parse', 'HEAD')).toBe(remoteHead);
     expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).not.toContain('user-token-alice');
     expect(stack.output()).not.toContain('user-token-alice');
 
