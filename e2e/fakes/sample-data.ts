@@ -1,9 +1,11 @@
 // The sample repositories every fake host serves: branches with slashes at depths 1–5, tags, a pull request from
 // the same repository, one from a fork, one whose head was deleted, issues, a private repository, one without and
-// one with an invalid `.gitpod.yml`. Commit ids are sha1 of their content, so they are stable across runs.
+// one with an invalid `.gitpod.yml`, and a hostile one that tries to leave its workspace. Commit ids are sha1 of
+// their content, so they are stable across runs.
 
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { HOSTILE_GITPOD_YML, HOSTILE_PROBE } from './hostile-repo.ts';
 import type { FakeCommit, FakeHostData, FakeIssue, FakePull, FakeRepo } from './model.ts';
 
 export const GITPOD_YML = `image: node:20
@@ -70,6 +72,8 @@ export interface SampleRepoOptions {
   readonly forkOf?: string;
   readonly pulls?: (branches: Record<string, string>) => FakePull[];
   readonly issues?: readonly FakeIssue[];
+  /** More files in the first commit (the hostile repository's probe). */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -91,6 +95,7 @@ export function sampleRepo(owner: string, name: string, options: SampleRepoOptio
           'src/index.js': "console.log('hello');\n",
           'src/lib/util.js': 'export const add = (a, b) => a + b;\n',
           ...(config === null ? {} : { '.gitpod.yml': config }),
+          ...options.files,
         },
       },
     ],
@@ -175,6 +180,12 @@ export function sampleHost(hostname: string, owner: string, forkOwner: string): 
       sampleRepo(owner, 'private-app', { id: 3, private: true }),
       sampleRepo(owner, 'no-config', { id: 4, config: null }),
       sampleRepo(owner, 'invalid-config', { id: 5, config: INVALID_GITPOD_YML }),
+      // A stranger's repository that tries to leave its workspace (e2e/fakes/hostile-repo.ts).
+      sampleRepo(owner, 'hostile', {
+        id: 6,
+        config: HOSTILE_GITPOD_YML,
+        files: { 'probe.js': HOSTILE_PROBE },
+      }),
     ],
     tokens: {
       'user-token-alice': { login: 'alice', id: 1001, canRead: [`${owner}/private-app`] },
