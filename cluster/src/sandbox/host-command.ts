@@ -11,6 +11,8 @@ export interface HostCommandOptions {
   /** Extra variables on top of PATH and LANG (podman's CONTAINERS_CONF). */
   readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** Where it runs (podman's conmon leaves an `oom` marker in its working directory). */
+  readonly cwd?: string;
 }
 
 const BASE_ENV = () => ({ PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' });
@@ -22,6 +24,7 @@ export function runHostCommand(
 ): Promise<Result<string, string>> {
   return new Promise((done) => {
     const child = spawn(program, args, {
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
       env: { ...BASE_ENV(), ...options.env },
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });

@@ -50,7 +50,7 @@ export function podmanRuntime(options: PodmanOptions): WorkspaceRuntime & { imag
   writeFileSync(confFile, CONTAINERS_CONF);
   const podmanEnv = { CONTAINERS_CONF: confFile };
   const podman = (args: readonly string[], timeoutMs = 120_000) =>
-    runHostCommand('podman', args, { env: podmanEnv, timeoutMs });
+    runHostCommand('podman', args, { env: podmanEnv, timeoutMs, cwd: options.stateDir });
   const catatonit = findProgram('catatonit') ?? '/usr/bin/catatonit';
 
   return {
@@ -132,7 +132,7 @@ export function podmanRuntime(options: PodmanOptions): WorkspaceRuntime & { imag
         await removeIt();
         return err(`Could not set up the workspace's network: ${walled.error}`);
       }
-      return ok(podmanSandbox(spec.id, names, options.processes, podman, podmanEnv));
+      return ok(podmanSandbox(spec.id, names, options.processes, podman, podmanEnv, options.stateDir));
     },
 
     async sweep() {
@@ -170,6 +170,7 @@ function podmanSandbox(
   processes: ProcessGroups,
   podman: (args: readonly string[], timeoutMs?: number) => Promise<Result<string, string>>,
   podmanEnv: Readonly<Record<string, string>>,
+  stateDir: string,
 ): Sandbox {
   const own = sandboxProcesses(processes);
   let destroyed: Promise<void> | undefined;
@@ -185,7 +186,8 @@ function podmanSandbox(
     ...argv,
   ];
   const spawnOptions = (options: SandboxRunOptions) => ({
-    cwd: '/',
+    // conmon writes an `oom` marker into podman's working directory when the container runs out of memory.
+    cwd: stateDir,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', ...podmanEnv },
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.signal !== undefined && { signal: options.signal }),
