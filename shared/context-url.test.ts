@@ -449,6 +449,13 @@ describe('properties', () => {
     )
     .map(([prefix, host, segments, tail]) => `${prefix}${host}/${segments.join('/')}${tail}`);
 
+  it('refuses text holding half of a UTF-16 pair, which no URL can carry', () => {
+    for (const input of ['\ud800', 'https://github.com/o/r/tree/\ud800', 'X=\udc00/https://github.com/o/r']) {
+      expect(parse(input)).toMatchObject({ ok: false, error: { code: 'malformed-url' } });
+    }
+    expect(parse('https://github.com/o/r/tree/\ud83d\ude00').ok).toBe(true);
+  });
+
   it('never throws: any string gives a request or a typed error', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), urlish), (input) => {

@@ -6,7 +6,7 @@ import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
 import { type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
 import { err, ok, type Result } from './result.ts';
-import { decodeLenient, parseQuery } from './url-encoding.ts';
+import { decodeLenient, isWellFormedText, parseQuery } from './url-encoding.ts';
 
 /** Longer input is refused before any work: no real context URL comes close. */
 export const MAX_INPUT_LENGTH = 8192;
@@ -17,6 +17,13 @@ export function parseLaunchInput(input: string, registry: HostRegistry): Result<
     return err({
       code: 'too-long',
       message: `That is ${input.length} characters long; a repository URL is at most ${MAX_INPUT_LENGTH}. Paste just the URL of the repository, branch, file, pull request or issue.`,
+    });
+  }
+  if (!isWellFormedText(input)) {
+    return err({
+      code: 'malformed-url',
+      message:
+        'That text holds a broken character (half of a UTF-16 pair), so it cannot be a URL. Copy the URL from the page again.',
     });
   }
   const text = withoutLauncherPrefix(input);

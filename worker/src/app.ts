@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
+import { isWellFormedText } from '../../shared/url-encoding.ts';
 import { authRoutes } from './auth/routes.ts';
 import {
   enforceLaunchLimit,
@@ -89,7 +90,7 @@ export function createApp(options: AppOptions = {}) {
         renderPage(
           ErrorPage({
             brand: c.env.BRAND_NAME || 'Launchpod',
-            error: new LaunchError('host-unavailable', {
+            error: new LaunchError('internal', {
               title: 'This launcher is not configured correctly',
               detail: `The operator needs to fix a setting: ${config.error}`,
             }),
@@ -350,7 +351,7 @@ export function createApp(options: AppOptions = {}) {
     const launchError =
       error instanceof LaunchError
         ? error
-        : new LaunchError('host-unavailable', {
+        : new LaunchError('internal', {
             title: 'Something went wrong on our side',
             detail:
               'The launcher hit an unexpected error. Try again; if it keeps happening, tell the operator.',
@@ -359,7 +360,7 @@ export function createApp(options: AppOptions = {}) {
     if (!(error instanceof LaunchError)) console.error(`unexpected error: ${error.name}: ${error.message}`);
     if (launchError.retryAfterSeconds !== undefined)
       c.header('retry-after', String(launchError.retryAfterSeconds));
-    const status = (error instanceof LaunchError ? launchError.status : 500) as 400;
+    const status = launchError.status as 400;
     if (c.req.path.startsWith('/api/')) {
       return c.body(JSON.stringify(launchError.toProblem(c.req.path)), status, {
         'content-type': 'application/problem+json',
@@ -431,6 +432,17 @@ async function launchBody(request: Request): Promise<{ url: string; options: Lau
     string,
     unknown
   >;
+  const strings = [
+    record.url,
+    ...Object.entries(raw).flatMap(([k, v]) => [k, typeof v === 'string' ? v : '']),
+  ];
+  if (!strings.every(isWellFormedText)) {
+    throw new LaunchError('bad-request', {
+      title: 'Broken text in the body',
+      detail:
+        'The body holds half of a UTF-16 pair (a lone "\\ud800"-style escape), which no URL can carry. Send the URL as it appears on the page.',
+    });
+  }
   const pairs = Object.entries(raw)
     .filter(([, v]) => typeof v === 'string' || typeof v === 'boolean')
     .map(

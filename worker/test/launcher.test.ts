@@ -411,6 +411,60 @@ describe('API', () => {
     expect(key.status).toBe(400);
   });
 
+  it.each([
+    ['a url', '{"url": "https://github.com/launchpod-samples/node-app/tree/\\ud800"}'],
+    ['a whole url', '{"url": "\\udc00"}'],
+    [
+      'an option',
+      '{"url": "https://github.com/launchpod-samples/node-app", "options": {"editor": "\\ud800"}}',
+    ],
+    [
+      'an option name',
+      '{"url": "https://github.com/launchpod-samples/node-app", "options": {"\\ud800": "x"}}',
+    ],
+  ])('answers half a UTF-16 pair in %s with a 400 problem, not a 5xx', async (_what, body) => {
+    for (const path of ['/api/v1/resolve', '/api/v1/workspaces']) {
+      const response = await call(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body,
+      });
+      const problem = (await response.json()) as { status: number };
+      expect(response.status).toBe(400);
+      expect(problem.status).toBe(400);
+    }
+    expect(eu.started).toHaveLength(0);
+  });
+
+  it('answers an unexpected failure with 500 and a problem body that says 500, without its details', async () => {
+    const broken = {
+      ...testEnv,
+      DB: {
+        prepare: () => {
+          throw new Error('D1_ERROR: disk I/O error at /secret/path');
+        },
+        batch: () => Promise.reject(new Error('D1_ERROR: disk I/O error at /secret/path')),
+      } as unknown as D1Database,
+    };
+    const response = await call(
+      '/api/v1/workspaces',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({ url: repoUrl }),
+      },
+      broken,
+    );
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.parse(text)).toMatchObject({ status: 500, code: 'internal' });
+    expect(text).not.toContain('/secret/path');
+    const page = await call(`/${repoUrl}`, {}, broken);
+    expect(page.status).toBe(500);
+    expect(await page.text()).toContain('Something went wrong on our side');
+  });
+
   it('accepts signed cluster events, forward only, and refuses bad or stale signatures', async () => {
     const started = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as { id: string };
     const event = (phase: string) =>

@@ -41,7 +41,7 @@ export async function authOf(env: Env): Promise<AuthConfig | undefined> {
   const auth = await authConfig(env);
   if (!auth.ok) {
     console.error(`launcher configuration: ${auth.error}`);
-    throw new LaunchError('host-unavailable', {
+    throw new LaunchError('internal', {
       title: 'This launcher is not configured correctly',
       detail: `The operator needs to fix a setting: ${auth.error}`,
     });

@@ -151,12 +151,16 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
   });
 
   app.post('/api/v1/admin/projects', async (c) => {
-    let body: Record<string, unknown>;
+    let parsedBody: unknown;
     try {
-      body = (await c.req.json()) as Record<string, unknown>;
+      parsedBody = await c.req.json();
     } catch {
-      return c.json({ error: 'send JSON like {"repoUrl": "https://github.com/owner/repo"}' }, 400);
+      parsedBody = undefined;
     }
+    // `null`, a list or a string is JSON too, but not a project.
+    if (typeof parsedBody !== 'object' || parsedBody === null || Array.isArray(parsedBody))
+      return c.json({ error: 'send a JSON object like {"repoUrl": "https://github.com/owner/repo"}' }, 400);
+    const body = parsedBody as Record<string, unknown>;
     const parsed = parseLaunchInput(
       typeof body.repoUrl === 'string' ? body.repoUrl : '',
       c.get('config').registry,

@@ -348,4 +348,17 @@ describe('GitHub ping and the admin API', () => {
     });
     expect(off.status).toBe(200);
   });
+
+  it.each(['null', '[]', '"https://github.com/o/r"', '42', '{'])(
+    'answers an admin body of %s with 400 and what to send, not a 500',
+    async (body) => {
+      const response = await call(h, '/api/v1/admin/projects', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('repoUrl');
+    },
+  );
 });
