@@ -193,7 +193,8 @@ export function authRoutes(options: { readonly now: () => number }) {
     await setSessionUser(c.env.DB, session.hash, token.value.userId, token.value.login);
     await setSessionCookie(c, auth, await rotateSession(c.env.DB, auth, session, now()));
     c.header('cache-control', 'no-store');
-    return c.redirect(pending.returnTo, 302);
+    // Checked again on the way out: a state stored before a rule was tightened must not send anyone off-site.
+    return c.redirect(safeReturnTo(pending.returnTo, c.get('config').origin), 302);
   });
 
   routes.post('/:host/token', async (c) => {

@@ -476,11 +476,31 @@ describe('hostile sign-ins', () => {
       '/\\evil.example',
       'https://evil.example/',
       'javascript:alert(1)',
+      // Each passes a check of the raw text and normalises to `//evil.example/`.
+      '/.//evil.example/',
+      '/..//evil.example/',
+      '/%2e//evil.example/',
+      '/a/..//evil.example/',
     ]) {
       const browser = new Browser();
       const landed = await browser.signIn('github.com', returnTo);
       expect(landed.status).toBe(302);
       expect(landed.headers.get('location')).toBe('/');
+    }
+  });
+
+  it('lands the Bitbucket Server token form only on launcher paths, whatever returnTo says', async () => {
+    for (const returnTo of ['/.//evil.example/', '/%2E%2E//evil.example/x', '//evil.example']) {
+      const browser = new Browser();
+      const html = await (await browser.get('/auth/bitbucket.launchpod.test/sign-in?returnTo=/')).text();
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const posted = await browser.send('/auth/bitbucket.launchpod.test/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        body: new URLSearchParams({ csrf, token: 'user-token-alice', returnTo }).toString(),
+      });
+      expect(posted.status).toBe(303);
+      expect(posted.headers.get('location')).toBe('/');
     }
   });
 
