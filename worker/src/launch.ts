@@ -17,6 +17,7 @@ import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { needsCloneCredential } from './auth/clone-credentials.ts';
+import { cacheKey } from './cache-keys.ts';
 import {
   type ClusterCandidate,
   type ClusterHealth,
@@ -228,9 +229,9 @@ async function resolveCached(
 ): Promise<Result<ResolvedContext, LaunchError>> {
   // A user's resolution is theirs alone (private repositories); anonymous and server ones are shared.
   // v2: resolutions carry the repository's visibility.
-  const cacheKey = `resolved:v2:${credentials.kind}:${contextKey}`;
+  const key = cacheKey(`resolved:v2:${credentials.kind}`, contextKey);
   if (credentials.kind !== 'user') {
-    const cached = await deps.cache.get<ResolvedContext>(cacheKey, 'json');
+    const cached = await deps.cache.get<ResolvedContext>(key, 'json');
     if (cached !== null) return ok(cached);
   }
   const resolved = await resolver.resolve({
@@ -241,14 +242,15 @@ async function resolveCached(
     ...(deps.http !== undefined && { http: deps.http }),
   });
   if (resolved.ok && credentials.kind !== 'user') {
-    await deps.cache.put(cacheKey, JSON.stringify(resolved.value), { expirationTtl: RESOLUTION_TTL_SECONDS });
+    await deps.cache.put(key, JSON.stringify(resolved.value), { expirationTtl: RESOLUTION_TTL_SECONDS });
     if (resolved.value.configText !== undefined)
       await putConfig(deps.cache, resolved.value, resolved.value.configText);
   }
   return resolved;
 }
 
-const configKey = (r: ResolvedContext) => `config:v1:${r.repo.host}/${r.repo.owner}/${r.repo.name}@${r.sha}`;
+const configKey = (r: ResolvedContext) =>
+  cacheKey('config:v1', `${r.repo.host}/${r.repo.owner}/${r.repo.name}@${r.sha}`);
 const MISSING = '\u0000missing';
 
 /** `.gitpod.yml` at a commit never changes: it is kept forever, a missing file too. */

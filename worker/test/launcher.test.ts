@@ -500,6 +500,49 @@ describe('API', () => {
   });
 });
 
+describe('long links', () => {
+  // Real links run long: deep file paths, descriptive branch names, many environment variables. Each part of the
+  // launcher that keys a cache on the context must take them (KV keys stop at 512 bytes).
+  const longPath = `src/${'generated/'.repeat(50)}index.ts`;
+  const longBranch = `feature/${'a-very-descriptive-branch-name-'.repeat(17)}end`;
+
+  beforeEach(() => {
+    fakes.restore();
+    const [first, ...rest] = samples.github.repos;
+    if (first === undefined) throw new Error('no sample repository');
+    const head = first.commits[first.branches.main ?? ''];
+    if (head === undefined) throw new Error('no main commit');
+    const repo = {
+      ...first,
+      branches: { ...first.branches, [longBranch]: head.sha },
+      commits: { ...first.commits, [head.sha]: { ...head, files: { ...head.files, [longPath]: 'x\n' } } },
+    };
+    fakes = installFakeHosts({
+      'https://api.github.com': fakeGitHub({ ...samples.github, repos: [repo, ...rest] }),
+      'https://eu.cluster.test': eu.handler,
+      'https://us.cluster.test': us.handler,
+    });
+  });
+
+  it.each([
+    ['a 570-character file link', `${repoUrl}/blob/main/${longPath}`],
+    ['a branch of 538 characters', `${repoUrl}/tree/${longBranch}`],
+    [
+      'forty environment variables',
+      `${Array.from({ length: 40 }, (_, i) => `VARIABLE_NUMBER_${i}=value-${i}`).join(',')}/${repoUrl}`,
+    ],
+  ])('opens %s: page, resolve and start, twice (the second from cache)', async (_what, url) => {
+    for (let round = 0; round < 2; round++) {
+      const page = await call(`/start?url=${encodeURIComponent(url)}&autostart=false`);
+      expect(page.status, await page.clone().text()).toBe(200);
+      const resolved = await post('/api/v1/resolve', { url });
+      expect(resolved.status).toBe(200);
+    }
+    const started = await post('/api/v1/workspaces', { url });
+    expect(started.status).toBe(201);
+  });
+});
+
 describe('resolution cost', () => {
   it('answers a warm launch with no upstream request before the cluster call', async () => {
     await post('/api/v1/resolve', { url: `${repoUrl}/tree/feature/x/y` });
