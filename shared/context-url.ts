@@ -1,6 +1,7 @@
 // Anything a user pastes, clicks or prefixes → a typed launch request, or a parse error a person can act on.
 // Pure and total: never throws, never guesses a host's family, never upgrades someone else's http:// URL.
 
+import { refuseDotSegments } from './dot-segments.ts';
 import type { HostRegistry } from './host-registry.ts';
 import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
@@ -195,7 +196,8 @@ function parseRepoUrl(
     fragment: decodeLenient(fragment),
     via,
   };
-  return registry.family(entry).parse(url);
+  const parsed = registry.family(entry).parse(url);
+  return parsed.ok ? refuseDotSegments(parsed.value) : parsed;
 }
 
 const NO_QUERY: ReadonlyMap<string, string> = new Map();

@@ -107,7 +107,8 @@ export type ParseErrorCode =
   | 'unsupported-page'
   | 'invalid-number'
   | 'invalid-sha'
-  | 'invalid-modifier';
+  | 'invalid-modifier'
+  | 'dot-segment';
 
 export interface ParseError {
   readonly code: ParseErrorCode;

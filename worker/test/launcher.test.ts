@@ -500,6 +500,35 @@ describe('API', () => {
   });
 });
 
+describe('paths that fold into another repository', () => {
+  // The server token may read private repositories. A public repository's path that climbs out of it
+  // (`../../private-app/…`) must not let an anonymous visitor learn whether a private file exists.
+  const withServerToken = () => ({
+    ...testEnv,
+    HOST_TOKENS: JSON.stringify({ 'bitbucket.launchpod.test': 'user-token-alice' }),
+  });
+  const climb = (file: string) =>
+    `https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse/..%2F..%2F..%2Fprivate-app%2Fbrowse%2F${file}?at=main`;
+
+  it.each([
+    ['a file the private repository has', climb('.gitpod.yml')],
+    ['a file it does not have', climb('no-such-file.txt')],
+  ])('refuses %s with the same 400, asking the host nothing', async (_what, url) => {
+    const response = await call(
+      '/api/v1/resolve',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({ url }),
+      },
+      withServerToken(),
+    );
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toContain("'..'");
+    expect(fakes.requests.filter((r) => r.url.includes('bitbucket.launchpod.test'))).toEqual([]);
+  });
+});
+
 describe('long links', () => {
   // Real links run long: deep file paths, descriptive branch names, many environment variables. Each part of the
   // launcher that keys a cache on the context must take them (KV keys stop at 512 bytes).
