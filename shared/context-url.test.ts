@@ -34,6 +34,12 @@ const PATH_REFUSED = rejected(
   "PATH changes how the workspace's shell or tools start, so it cannot be set from a link.",
 );
 
+const MY_VAR_REFUSED = rejected(
+  'my-var=x',
+  'invalid-name',
+  "'my-var' cannot be an environment variable name: use letters, digits and _, not starting with a digit (like my_var).",
+);
+
 describe('launcher entry forms', () => {
   it.each([
     'https://github.com/octocat/Hello-World',
@@ -102,7 +108,16 @@ describe('prefix modifiers', () => {
     ],
     ['FOO=a,FOO=b/', { env: [{ name: 'FOO', value: 'b' }] }],
     ['FOO=a/FOO=b/', { env: [{ name: 'FOO', value: 'b' }] }],
-    ['my-var_2=x%3Dy/', { env: [{ name: 'my-var_2', value: 'x=y' }] }],
+    ['my_var_2=x%3Dy/', { env: [{ name: 'my_var_2', value: 'x=y' }] }],
+    // Gitpod's grammar reads `my-var=x` as an item, but no shell can set that name: refused, saying why.
+    [
+      'my-var=x,OK=1/',
+      {
+        env: [{ name: 'OK', value: '1' }],
+        rejectedEnv: [MY_VAR_REFUSED],
+        warnings: [envWarning(MY_VAR_REFUSED)],
+      },
+    ],
     ['Q=what%3F/', { env: [{ name: 'Q', value: 'what?' }] }],
     [
       'FOO=bar,PATH=x/',

@@ -9,6 +9,7 @@ import {
   type WorkspacePhase,
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
+import { parseStartRequest } from '../../shared/start-request.ts';
 
 export interface FakeClusterOptions {
   readonly name: string;
@@ -65,7 +66,10 @@ export function fakeCluster(options: FakeClusterOptions): FakeCluster {
       }
       if (request.method === 'POST' && path === '/v1/workspaces') {
         if (cluster.full) return json({ message: 'no capacity left' }, 503);
-        const start = (await request.json()) as StartWorkspaceRequest;
+        // The contract's own validation, as the reference cluster applies it.
+        const parsed = parseStartRequest(await request.json());
+        if (!parsed.ok) return json({ message: parsed.error }, 400);
+        const start = parsed.value;
         cluster.started.push(start);
         const existing = workspaces.get(start.id);
         if (existing !== undefined) return json(existing);

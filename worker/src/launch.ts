@@ -16,6 +16,7 @@ import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
 import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { parseStartRequest } from '../../shared/start-request.ts';
 import { needsCloneCredential } from './auth/clone-credentials.ts';
 import { cacheKey } from './cache-keys.ts';
 import {
@@ -198,7 +199,7 @@ export async function resolveLaunch(
     .filter((c) => !clusters.some((candidate) => candidate.cluster.name === c.name))
     .map((c) => `${c.name}: ${unavailableReason(health[c.name])}`);
   const { configText: _omitted, ...withoutConfigText } = resolved.value;
-  return ok({
+  const resolution: Resolution = {
     request,
     options,
     contextKey: key.value,
@@ -209,6 +210,63 @@ export async function resolveLaunch(
     clusters,
     unavailable,
     credentials: credentials.kind,
+  };
+  // What the cluster would refuse is refused now, saying why, instead of failing on every cluster at start.
+  const preview = startRequestFor(
+    resolution,
+    PREVIEW_ID,
+    'preview',
+    `${deps.config.origin}/api/v1/cluster-events`,
+  );
+  const startable = parseStartRequest(preview);
+  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved));
+  return ok(resolution);
+}
+
+/** Stands in for the workspace id while checking a start request before any workspace exists. */
+const PREVIEW_ID = 'ws-00000000-0000-4000-8000-000000000000';
+
+/** The start request for a launch: what the cluster gets, minus the clone credential URL bound to one cluster. */
+export function startRequestFor(
+  resolution: Resolution,
+  id: string,
+  owner: string,
+  eventsUrl: string,
+): StartWorkspaceRequest {
+  const initializer: Initializer =
+    resolution.prebuild.kind === 'use'
+      ? {
+          kind: 'prebuild-snapshot-with-git-fallback',
+          prebuildId: resolution.prebuild.prebuildId,
+          snapshotSha: resolution.prebuild.sha,
+        }
+      : { kind: 'git' };
+  return {
+    contractVersion: CLUSTER_CONTRACT_VERSION,
+    id,
+    type: 'regular',
+    owner: { id: owner },
+    context: resolution.resolved,
+    initializer,
+    image: resolution.config.image,
+    tasks: resolution.config.tasks,
+    ports: resolution.config.ports,
+    env: resolution.request.env,
+    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
+    ...(resolution.options.workspaceClass !== undefined && {
+      workspaceClass: resolution.options.workspaceClass,
+    }),
+    eventsUrl,
+  };
+}
+
+/** A launch the cluster contract would refuse (shared/start-request.ts): the config error page, with the reason. */
+function notStartable(reason: string, resolved: ResolvedContext): LaunchError {
+  return new LaunchError('invalid-config', {
+    title: 'This workspace cannot be started as configured',
+    detail: `${reason} Change .gitpod.yml (or the link) and try again.`,
+    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved) },
+    facts: { errors: [{ path: '', line: 0, column: 0, message: reason }] },
   });
 }
 
@@ -354,31 +412,7 @@ export async function startLaunch(
   });
   if (!claim.created) return ok({ workspace: claim.record, started: false });
 
-  const initializer: Initializer =
-    resolution.prebuild.kind === 'use'
-      ? {
-          kind: 'prebuild-snapshot-with-git-fallback',
-          prebuildId: resolution.prebuild.prebuildId,
-          snapshotSha: resolution.prebuild.sha,
-        }
-      : { kind: 'git' };
-  const startRequest: StartWorkspaceRequest = {
-    contractVersion: CLUSTER_CONTRACT_VERSION,
-    id,
-    type: 'regular',
-    owner: { id: owner },
-    context: resolution.resolved,
-    initializer,
-    image: resolution.config.image,
-    tasks: resolution.config.tasks,
-    ports: resolution.config.ports,
-    env: resolution.request.env,
-    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
-    ...(resolution.options.workspaceClass !== undefined && {
-      workspaceClass: resolution.options.workspaceClass,
-    }),
-    eventsUrl: input.eventsUrl,
-  };
+  const startRequest = startRequestFor(resolution, id, owner, input.eventsUrl);
 
   const entry = deps.config.registry.entries.find((e) => e.hostname === resolution.resolved.repo.host);
   const mint = needsCloneCredential(resolution.resolved, resolution.credentials, entry)

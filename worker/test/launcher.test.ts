@@ -5,7 +5,7 @@ import { fakeBitbucketServer } from '../../e2e/fakes/bitbucket-server.ts';
 import { type FakeCluster, fakeCluster } from '../../e2e/fakes/cluster.ts';
 import { fakeGitHub } from '../../e2e/fakes/github.ts';
 import { fakeGitLab } from '../../e2e/fakes/gitlab.ts';
-import { samples } from '../../e2e/fakes/sample-data.ts';
+import { sampleRepo, samples } from '../../e2e/fakes/sample-data.ts';
 import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
 import { createApp } from '../src/app.ts';
 import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';
@@ -497,6 +497,45 @@ describe('API', () => {
     expect(
       await env.DB.prepare('SELECT phase FROM workspaces WHERE id = ?').bind(started.id).first('phase'),
     ).toBe('running');
+  });
+});
+
+describe('config the cluster would refuse', () => {
+  // `MY-VAR` is fine YAML and fine for the Gitpod schema, but no shell can set it: the cluster refuses the start.
+  const config = `tasks:
+  - init: echo ready
+    env:
+      MY-VAR: x
+`;
+  beforeEach(() => {
+    fakes.restore();
+    fakes = installFakeHosts({
+      'https://api.github.com': fakeGitHub({
+        ...samples.github,
+        repos: [...samples.github.repos, sampleRepo('launchpod-samples', 'dashed-env', { id: 90, config })],
+      }),
+      'https://eu.cluster.test': eu.handler,
+      'https://us.cluster.test': us.handler,
+    });
+  });
+  const url = 'https://github.com/launchpod-samples/dashed-env';
+
+  it('shows the config error page with the line, before anything starts', async () => {
+    const page = await call(`/${url}`);
+    const html = await page.text();
+    expect(page.status).toBe(422);
+    expect(html).toContain('.gitpod.yml has a mistake at line 4');
+    expect(html).toContain("'MY-VAR' cannot be an environment variable name");
+    const started = await post('/api/v1/workspaces', { url });
+    expect(started.status).toBe(422);
+    expect(((await started.json()) as { code: string }).code).toBe('invalid-config');
+    expect(eu.started.length + us.started.length).toBe(0);
+  });
+
+  it('refuses a link whose env name the cluster would refuse, listing it, and starts without it', async () => {
+    const response = await post('/api/v1/workspaces', { url: `MY-VAR=x,OK=1/${repoUrl}` });
+    expect(response.status).toBe(201);
+    expect(eu.started[0]?.env).toEqual([{ name: 'OK', value: '1' }]);
   });
 });
 

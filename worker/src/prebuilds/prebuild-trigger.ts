@@ -6,6 +6,7 @@
 import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from '../../../shared/cluster-contract.ts';
 import { needsPrebuild, parseGitpodConfig, prebuildFingerprint } from '../../../shared/gitpod-config.ts';
 import type { RepoRef } from '../../../shared/launch-request.ts';
+import { parseStartRequest } from '../../../shared/start-request.ts';
 import { chooseClusters } from '../cluster-choice.ts';
 import { clusterHealth } from '../cluster-health.ts';
 import { startOnFirstCluster } from '../cluster-start.ts';
@@ -129,6 +130,25 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
     }
   }
 
+  const { configText: _omitted, ...startContext } = context;
+  const requestFor = (id: string): StartWorkspaceRequest => ({
+    contractVersion: CLUSTER_CONTRACT_VERSION,
+    id,
+    type: 'prebuild',
+    prebuildId: id,
+    owner: { id: `project:${project.id}` },
+    context: startContext,
+    initializer: { kind: 'git' },
+    image: config.image,
+    tasks: config.tasks,
+    ports: config.ports,
+    env: [],
+    eventsUrl: `${deps.config.origin}/api/v1/cluster-events`,
+  });
+  // The cluster's own check, before anything is claimed: a request it would refuse is a skip with the reason.
+  const startable = parseStartRequest(requestFor('pb-00000000-0000-4000-8000-000000000000'));
+  if (!startable.ok) return skip(`a cluster would refuse this prebuild: ${startable.error}`);
+
   const claim = await claimPrebuild(deps.db, {
     projectId: project.id,
     repoKey: key,
@@ -140,21 +160,7 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
   if (!claim.created) return { kind: 'reused', prebuildId: claim.record.id };
   const prebuildId = claim.record.id;
 
-  const { configText: _omitted, ...startContext } = context;
-  const request: StartWorkspaceRequest = {
-    contractVersion: CLUSTER_CONTRACT_VERSION,
-    id: prebuildId,
-    type: 'prebuild',
-    prebuildId,
-    owner: { id: `project:${project.id}` },
-    context: startContext,
-    initializer: { kind: 'git' },
-    image: config.image,
-    tasks: config.tasks,
-    ports: config.ports,
-    env: [],
-    eventsUrl: `${deps.config.origin}/api/v1/cluster-events`,
-  };
+  const request = requestFor(prebuildId);
   const health = await clusterHealth(deps.config.clusters, deps.cache, deps.now());
   const candidates = chooseClusters({
     clusters: deps.config.clusters,
