@@ -437,6 +437,46 @@ describe('workspace owner', () => {
 });
 
 describe('hostile sign-ins', () => {
+  it('identifies a Bitbucket Server user by asking the server who the token is, never a form field', async () => {
+    /** Signs in with a pasted token and a hidden `username` field the page never asked for. */
+    const pasteToken = async (browser: Browser, token: string, username: string) => {
+      const html = await (await browser.get('/auth/bitbucket.launchpod.test/sign-in?returnTo=/')).text();
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const posted = await browser.send('/auth/bitbucket.launchpod.test/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        body: new URLSearchParams({ csrf, token, returnTo: '/', username }).toString(),
+      });
+      expect(posted.status).toBe(303);
+    };
+    const launch = (browser: Browser, quickstart: boolean) =>
+      browser.send('/api/v1/workspaces', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({
+          url: 'https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse',
+          options: { quickstart },
+        }),
+      });
+    const alice = new Browser('203.0.113.20');
+    await pasteToken(alice, 'user-token-alice', 'bob');
+    expect(await (await alice.get('/auth/sign-in')).text()).toContain('alice');
+    const hers = (await (await launch(alice, false)).json()) as { id: string };
+
+    // Any valid token with `username=alice` used to sign in as alice, and so see her workspaces.
+    const bot = new Browser('203.0.113.21');
+    await pasteToken(bot, 'server-token', 'alice');
+    const page = await (await bot.get('/auth/sign-in')).text();
+    expect(page).toContain('launchpod-bot');
+    expect(page).not.toContain('alice');
+    expect((await bot.get(`/api/v1/workspaces/${hers.id}`)).status).toBe(404);
+    expect((await launch(bot, true)).status).toBe(201);
+    expect(cluster.started.map((r) => r.owner.id)).toEqual([
+      'user:bitbucket.launchpod.test:1001',
+      'user:bitbucket.launchpod.test:1002',
+    ]);
+  });
+
   it('refuses a wrong, missing or foreign state, and a replayed callback or code', async () => {
     const browser = new Browser();
     const callback = new URL(await browser.authorize('/auth/github.com/sign-in?returnTo=/'));
