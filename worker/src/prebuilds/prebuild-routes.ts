@@ -104,13 +104,15 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       const read = readWebhookEvent(project.repo.family, c.req.raw.headers, payload);
       if (read.kind === 'ping') return c.json({ ok: true, pong: true }, 200);
       if (read.kind === 'irrelevant') return c.json({ ignored: read.why }, 202);
-      // Replays and host retries carry the same delivery id; a body without one is keyed by its digest.
-      const delivery = deliveryId(project.repo.family, c.req.raw.headers) ?? `body:${await digestHex(body)}`;
+      // Deduplicated on what the signature covers — the body — not on the delivery id beside it: a captured
+      // delivery re-sent with a new id, or none, is the same delivery. (A host's own retry is the same body too.)
+      const signed = `sha256:${await digestHex(body)}`;
+      const delivery = deliveryId(project.repo.family, c.req.raw.headers) ?? signed;
       const fresh = await c.env.DB.prepare(
         `INSERT INTO webhook_deliveries (project_id, delivery_id, received_at) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING RETURNING delivery_id`,
       )
-        .bind(project.id, delivery, now())
+        .bind(project.id, signed, now())
         .first();
       if (fresh === null) return c.json({ duplicate: true, delivery }, 202);
       const messages: PrebuildMessage[] = read.triggers.map((trigger) => ({

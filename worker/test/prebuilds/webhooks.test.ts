@@ -248,6 +248,23 @@ describe.each(families)('$family webhooks', (f) => {
     expect(h.queued).toHaveLength(1);
   });
 
+  it('queues a captured delivery re-sent with a new delivery id, or none, only once', async () => {
+    const project = await registerProject(h, f.repoUrl);
+    const signature = await f.sign(project.webhookSecret, JSON.stringify(f.push.body));
+    expect((await deliver(project.id, f.push, signature, 'delivery-1')).status).toBe(202);
+    // The signature covers the body only: the id beside it is the attacker's to choose.
+    const renamed = await deliver(project.id, f.push, signature, 'delivery-2-forged');
+    expect(await renamed.json()).toMatchObject({ duplicate: true });
+    const anonymous = await call(h, `/webhooks/${f.family}/${project.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...f.push.headers, ...signature },
+      body: JSON.stringify(f.push.body),
+    });
+    expect(anonymous.status).toBe(202);
+    expect(await anonymous.json()).toMatchObject({ duplicate: true });
+    expect(h.queued).toHaveLength(1);
+  });
+
   it('reads a pull request from a fork', async () => {
     const project = await registerProject(h, f.repoUrl);
     const signature = await f.sign(project.webhookSecret, JSON.stringify(f.pr.body));
