@@ -136,6 +136,15 @@ export interface CloneCredential {
   readonly password: string;
 }
 
+/**
+ * The body a cluster posts (and signs, with `signEvent`) to redeem a credential URL: `{"credential":"<id>"}`, the
+ * URL's last path segment. The signature names the credential, so one captured for a credential redeems no other.
+ */
+export function credentialRedemptionBody(credentialUrl: string): string {
+  const path = credentialUrl.split(/[?#]/, 1)[0] ?? '';
+  return JSON.stringify({ credential: path.slice(path.lastIndexOf('/') + 1) });
+}
+
 /** Cluster → launcher event, `POST <eventsUrl>`, signed (see `signEvent`). */
 export interface ClusterEvent {
   readonly cluster: string;

@@ -5,7 +5,7 @@
 import { type Context, Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { EVENT_HEADERS, verifyEvent } from '../../../shared/cluster-contract.ts';
+import { credentialRedemptionBody, EVENT_HEADERS, verifyEvent } from '../../../shared/cluster-contract.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { LauncherConfig } from '../config.ts';
@@ -282,6 +282,7 @@ export function authRoutes(options: { readonly now: () => number }) {
     const config = c.get('config');
     const name = c.req.header(EVENT_HEADERS.cluster);
     const cluster = config.clusters.find((k) => k.name === name);
+    const body = await c.req.text();
     const check =
       cluster === undefined
         ? ({ ok: false, reason: 'unknown cluster' } as const)
@@ -289,11 +290,14 @@ export function authRoutes(options: { readonly now: () => number }) {
             cluster.secret,
             c.req.header(EVENT_HEADERS.timestamp) ?? null,
             c.req.header(EVENT_HEADERS.signature) ?? null,
-            await c.req.text(),
+            body,
             Math.floor(now() / 1000),
           );
     if (!check.ok || cluster === undefined)
       return c.json({ error: `refused: ${check.ok ? 'unknown cluster' : check.reason}` }, 401);
+    // The signed body names the credential: a signature captured for one redeems no other.
+    if (body !== credentialRedemptionBody(c.req.url))
+      return c.json({ error: 'refused: the signature is for another credential' }, 401);
     const redeemed = await redeemCloneCredential(c.env.DB, c.req.param('id'), cluster.name, now());
     if (!redeemed.ok) {
       const status = redeemed.reason === 'unknown' || redeemed.reason === 'wrong-cluster' ? 404 : 410;
