@@ -44,7 +44,7 @@ import { applyPrebuildEvent, isPrebuildId } from './prebuilds/prebuild-events.ts
 import { prebuildRoutes } from './prebuilds/prebuild-routes.ts';
 import { withPrebuildPreference } from './prebuilds/prebuild-selection.ts';
 import { prebuildStatus } from './prebuilds/prebuild-status.ts';
-import { getWorkspace, updateWorkspace, type WorkspaceRecord } from './workspaces.ts';
+import { applyWorkspaceEvent, getWorkspace, type WorkspaceRecord } from './workspaces.ts';
 
 type AppEnv = { Bindings: Env; Variables: { config: LauncherConfig; owner: string } };
 
@@ -265,14 +265,25 @@ export function createApp(options: AppOptions = {}) {
     const record = await getWorkspace(c.env.DB, event.workspace.id);
     if (record === undefined || record.cluster !== cluster.name)
       return c.json({ error: 'unknown workspace' }, 404);
+    // Each event once, in order: a replayed (or late) event's sequence is not above the last one applied.
+    if (typeof event.sequence !== 'number' || !Number.isSafeInteger(event.sequence) || event.sequence < 0)
+      return c.json({ error: 'event refused: it has no sequence' }, 409);
     const url = checkedWorkspaceUrl(event.workspace.url, cluster);
-    await updateWorkspace(c.env.DB, record.id, {
+    const applied = await applyWorkspaceEvent(c.env.DB, record.id, event.sequence, {
       phase: event.workspace.phase,
       ...(url !== undefined && { url }),
       ...(event.workspace.failure !== undefined && { failure: event.workspace.failure }),
       now: now(),
     });
-    return c.json({ ok: true });
+    if (applied.kind === 'unknown') return c.json({ error: 'unknown workspace' }, 404);
+    if (applied.kind === 'stale')
+      return c.json(
+        {
+          error: `event refused: stale (sequence ${event.sequence} ≤ ${applied.lastSequence} already applied)`,
+        },
+        409,
+      );
+    return c.json({ ok: true, phase: applied.record.phase });
   });
 
   // Prebuilds: webhooks, the admin API, a prebuild's state and its badge (before the API's 16 KiB body limit).

@@ -65,6 +65,8 @@ beforeEach(async () => {
   const keys = await env.CACHE.list();
   await Promise.all(keys.keys.map((k) => env.CACHE.delete(k.name)));
   await env.DB.exec('DELETE FROM workspaces');
+  // Every test starts with fresh launch counters (they are per client IP, and tests share one).
+  await env.DB.exec('DELETE FROM rate_limits');
 });
 
 afterEach(() => fakes.restore());
@@ -467,10 +469,10 @@ describe('API', () => {
 
   it('accepts signed cluster events, forward only, and refuses bad or stale signatures', async () => {
     const started = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as { id: string };
-    const event = (phase: string) =>
+    const event = (phase: string, sequence = 1) =>
       JSON.stringify({
         cluster: 'eu-1',
-        sequence: 1,
+        sequence,
         workspace: {
           id: started.id,
           phase,
@@ -493,10 +495,63 @@ describe('API', () => {
       (await send(event('running'), 'eu-secret-0123456789', Math.floor(Date.now() / 1000) - 3600)).status,
     ).toBe(401);
     expect((await send(event('running'), 'eu-secret-0123456789')).status).toBe(200);
-    expect((await send(event('initializing'), 'eu-secret-0123456789')).status).toBe(200);
+    expect((await send(event('initializing', 2), 'eu-secret-0123456789')).status).toBe(200);
     expect(
       await env.DB.prepare('SELECT phase FROM workspaces WHERE id = ?').bind(started.id).first('phase'),
     ).toBe('running');
+  });
+
+  it('applies each signed workspace event once: a replay or an older sequence is refused', async () => {
+    const started = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as { id: string };
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signed = (sequence: number, phase: string, failure?: string) => {
+      const body = JSON.stringify({
+        cluster: 'eu-1',
+        sequence,
+        workspace: {
+          id: started.id,
+          phase,
+          url: `https://eu.cluster.test/workspaces/${started.id}`,
+          updatedAt: '',
+          ...(failure !== undefined && { failure }),
+        },
+      });
+      // Captured as sent: the same headers and body can be posted again within the signature's tolerance.
+      const init = {
+        method: 'POST',
+        headers: {
+          [EVENT_HEADERS.cluster]: 'eu-1',
+          [EVENT_HEADERS.timestamp]: String(timestamp),
+          [EVENT_HEADERS.signature]: signEvent('eu-secret-0123456789', timestamp, body),
+        },
+        body,
+      };
+      return () => call('/api/v1/cluster-events', init);
+    };
+    const failing = signed(3, 'failed', 'out of disk');
+    const phase = async () =>
+      env.DB.prepare('SELECT phase, failure FROM workspaces WHERE id = ?').bind(started.id).first();
+    expect((await signed(2, 'running')()).status).toBe(200);
+    expect((await failing()).status).toBe(200);
+    expect(await phase()).toEqual({ phase: 'failed', failure: 'out of disk' });
+    // The same event again, and an older one: refused, nothing changes.
+    expect((await failing()).status).toBe(409);
+    expect((await signed(1, 'failed', 'something else')()).status).toBe(409);
+    expect(await phase()).toEqual({ phase: 'failed', failure: 'out of disk' });
+    const unsequenced = JSON.stringify({
+      cluster: 'eu-1',
+      workspace: { id: started.id, phase: 'failed', url: '', updatedAt: '' },
+    });
+    const response = await call('/api/v1/cluster-events', {
+      method: 'POST',
+      headers: {
+        [EVENT_HEADERS.cluster]: 'eu-1',
+        [EVENT_HEADERS.timestamp]: String(timestamp),
+        [EVENT_HEADERS.signature]: signEvent('eu-secret-0123456789', timestamp, unsequenced),
+      },
+      body: unsequenced,
+    });
+    expect(response.status).toBe(409);
   });
 });
 
