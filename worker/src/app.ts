@@ -136,15 +136,18 @@ export function createApp(options: AppOptions = {}) {
 
   // ---- API -------------------------------------------------------------------------------------------------
   const api = new Hono<AppEnv>();
-  api.use(
-    '*',
-    cors({
-      origin: (origin, c) => (allowedOrigin(origin, c.get('config')) ? origin : null),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['content-type', 'idempotency-key'],
-      credentials: true,
-      maxAge: 600,
-    }),
+  // Public, cookie-less reads (the extension's status dot and anchor table) may be fetched from any page; anything
+  // else answers with credentials, so only to the launcher itself and the exact origins an operator listed.
+  const publicCors = cors({ origin: '*', allowMethods: ['GET', 'OPTIONS'], maxAge: 600 });
+  const credentialedCors = cors({
+    origin: (origin, c) => (allowedOrigin(origin, c.get('config')) ? origin : null),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['content-type', 'idempotency-key'],
+    credentials: true,
+    maxAge: 600,
+  });
+  api.use('*', (c, next) =>
+    PUBLIC_API_PATHS.has(c.req.path) ? publicCors(c, next) : credentialedCors(c, next),
   );
   api.use('*', async (c, next) => {
     // Browsers send Origin on cross-site POSTs: only the launcher and the extension may change state.
@@ -409,14 +412,12 @@ function notFound(what: string): LaunchError {
   });
 }
 
-/** The launcher itself, or an origin matching API_ALLOWED_ORIGINS (`chrome-extension://*`). */
+/** API paths that read only public data, without cookies: open to any origin, never with credentials. */
+const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/status', '/api/v1/extension/anchors']);
+
+/** The launcher itself, or one of the exact origins in API_ALLOWED_ORIGINS (`chrome-extension://<id>`). */
 function allowedOrigin(origin: string, config: LauncherConfig): boolean {
-  if (origin === config.origin) return true;
-  return config.apiOrigins.some((pattern) =>
-    pattern.endsWith('*')
-      ? origin.startsWith(pattern.slice(0, -1)) && /^[a-z-]+:\/\/[\w.-]+$/.test(origin)
-      : origin === pattern,
-  );
+  return origin === config.origin || config.apiOrigins.includes(origin);
 }
 
 async function launchBody(request: Request): Promise<{ url: string; options: LaunchOptions }> {

@@ -387,16 +387,45 @@ describe('API', () => {
     expect(fakes.requests.filter((r) => !r.url.includes('cluster.test'))).toHaveLength(0);
   });
 
-  it('allows extension origins through CORS and refuses other sites', async () => {
-    const preflight = await call('/api/v1/workspaces', {
-      method: 'OPTIONS',
-      headers: { origin: 'chrome-extension://abcdefghijklmnop', 'access-control-request-method': 'POST' },
-    });
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
+  it('answers with credentials only to the extension ids it is configured with, and refuses other sites', async () => {
+    const configured = { ...testEnv, API_ALLOWED_ORIGINS: 'chrome-extension://abcdefghijklmnop' };
+    const preflight = (origin: string) =>
+      call(
+        '/api/v1/workspaces',
+        { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } },
+        configured,
+      );
+    const ours = await preflight('chrome-extension://abcdefghijklmnop');
+    expect(ours.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
+    expect(ours.headers.get('access-control-allow-credentials')).toBe('true');
+    // Any other installed extension is just another site.
+    const other = await preflight('chrome-extension://someotherextensionid');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const stranger = await post(
+      '/api/v1/workspaces',
+      { url: repoUrl },
+      { origin: 'chrome-extension://someotherextensionid' },
+    );
+    expect(stranger.status).toBe(400);
     const evil = await post('/api/v1/workspaces', { url: repoUrl }, { origin: 'https://evil.example' });
     expect(evil.status).toBe(400);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     expect(eu.started).toHaveLength(0);
+  });
+
+  it('lets any page read the public status and anchor table, never with credentials', async () => {
+    for (const path of [`/api/v1/status?url=${encodeURIComponent(repoUrl)}`, '/api/v1/extension/anchors']) {
+      const response = await call(path, { headers: { origin: 'moz-extension://0b7c1e2a-uuid-per-install' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('refuses an API_ALLOWED_ORIGINS pattern, naming the setting', async () => {
+    const response = await call('/', {}, { ...testEnv, API_ALLOWED_ORIGINS: 'chrome-extension://*' });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain('API_ALLOWED_ORIGINS lists exact origins');
   });
 
   it('refuses oversized bodies, bad JSON and bad keys with problem+json', async () => {
