@@ -10,9 +10,11 @@ import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/clus
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
 import { isWellFormedText } from '../../shared/url-encoding.ts';
+import { LIMITS } from './auth/rate-limit.ts';
 import { authRoutes } from './auth/routes.ts';
 import {
   enforceLaunchLimit,
+  enforceLimit,
   requestCloneCredentialUrl,
   requestUserCredentials,
   signedInOwner,
@@ -179,6 +181,7 @@ export function createApp(options: AppOptions = {}) {
   );
 
   api.post('/resolve', async (c) => {
+    await enforceLimit(c, LIMITS.resolve, now());
     const { url, options: launchOptions } = await launchBody(c.req.raw);
     const resolution = await resolveLaunch(url, launchOptions, deps(c));
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
@@ -226,6 +229,7 @@ export function createApp(options: AppOptions = {}) {
   api.get('/extension/anchors', extensionAnchors);
 
   api.get('/status', async (c) => {
+    await enforceLimit(c, LIMITS.status, now());
     const url = c.req.query('url') ?? '';
     const parsed = parseLaunchInput(url, c.get('config').registry);
     c.header('cache-control', 'private, max-age=60');

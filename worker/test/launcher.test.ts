@@ -413,6 +413,46 @@ describe('API', () => {
     expect(eu.started).toHaveLength(0);
   });
 
+  // A stopped clock: the counters' one-minute window must not roll over in the middle of the test.
+  const stopped = createApp({ backoffMs: [0, 0], clusterTimeoutMs: 1000, now: () => 1_800_000_030_000 });
+  const atStoppedClock = async (path: string, init: RequestInit) => {
+    const ctx = createExecutionContext();
+    const response = await stopped.fetch(
+      new Request(`${ORIGIN}${path}`, { cf: FRANKFURT, ...init } as RequestInit),
+      testEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return response;
+  };
+  it.each([
+    [
+      'POST /api/v1/resolve',
+      120,
+      (ip: string) =>
+        atStoppedClock('/api/v1/resolve', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: ORIGIN, 'cf-connecting-ip': ip },
+          body: JSON.stringify({ url: repoUrl }),
+        }),
+    ],
+    [
+      'GET /api/v1/status',
+      300,
+      (ip: string) =>
+        atStoppedClock(`/api/v1/status?url=${encodeURIComponent(repoUrl)}`, {
+          headers: { 'cf-connecting-ip': ip },
+        }),
+    ],
+  ] as const)('limits %s per client to %i a minute, with Retry-After', async (_what, limit, send) => {
+    for (let i = 0; i < limit; i++) expect((await send('198.51.100.7')).status).toBe(200);
+    const over = await send('198.51.100.7');
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await over.json()) as { code: string }).code).toBe('rate-limited');
+    expect((await send('198.51.100.8')).status).toBe(200);
+  });
+
   it('lets any page read the public status and anchor table, never with credentials', async () => {
     for (const path of [`/api/v1/status?url=${encodeURIComponent(repoUrl)}`, '/api/v1/extension/anchors']) {
       const response = await call(path, { headers: { origin: 'moz-extension://0b7c1e2a-uuid-per-install' } });
