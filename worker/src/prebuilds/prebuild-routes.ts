@@ -10,8 +10,11 @@ import { prebuildBadgeSvg } from '../../../shared/badge.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { vaultConfig } from '../auth/auth-config.ts';
 import { authOf, requestSession, requestUserCredentials } from '../auth/session-auth.ts';
+import type { Vault } from '../auth/token-vault.ts';
 import type { LauncherConfig } from '../config.ts';
+import { LaunchError } from '../errors.ts';
 import type { HostResolver, HttpTuning } from '../hosts/host-resolver.ts';
 import { prebuildBadgeState } from './badge.ts';
 import { getPrebuild, type PrebuildRecord, repoKey } from './prebuild-records.ts';
@@ -25,6 +28,7 @@ import {
   projectJson,
   readSettings,
   setProjectVisibility,
+  webhookSecretOf,
 } from './projects.ts';
 import {
   followWebhookVisibility,
@@ -83,7 +87,16 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       if (project === undefined || project.repo.family !== family)
         return c.json({ error: 'no such project: register it with the admin API first' }, 404);
       const body = await c.req.arrayBuffer();
-      const check = await verifyWebhook(project.repo.family, project.webhookSecret, c.req.raw.headers, body);
+      const secret = await webhookSecretOf(c.env.DB, project, await vaultOf(c.env));
+      if (secret === undefined)
+        return c.json(
+          {
+            error:
+              "this launcher cannot open the project's webhook secret: TOKEN_KEYS must still hold the key it was sealed with",
+          },
+          503,
+        );
+      const check = await verifyWebhook(project.repo.family, secret, c.req.raw.headers, body);
       if (!check.ok) return c.json({ error: `signature refused (${check.reason})` }, 401);
       let payload: unknown;
       try {
@@ -171,6 +184,16 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       return c.json({ error: `repoUrl: ${parsed.ok ? 'not a repository' : parsed.error.message}` }, 400);
     const settings = readSettings(body, randomSecret());
     if (!settings.ok) return c.json({ error: settings.error }, 400);
+    // Webhook secrets are stored sealed, like sign-in tokens: no keys, no projects.
+    const vault = await vaultOf(c.env);
+    if (vault === undefined)
+      return c.json(
+        {
+          error:
+            'webhook secrets are stored encrypted: set TOKEN_KEYS ({"<key id>": "<base64 of 32 random bytes>"}) and TOKEN_KEY_CURRENT first',
+        },
+        503,
+      );
     const repo = parsed.value.context.repo;
     const conflict = () => c.json({ error: 'this repository is already a project' }, 409);
     if ((await projectForRepo(c.env.DB, repoKey(repo))) !== undefined) return conflict();
@@ -186,11 +209,11 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
         503,
       );
     }
-    const project = await createProject(c.env.DB, repo, settings.value, visibility.value, now());
+    const project = await createProject(c.env.DB, repo, settings.value, visibility.value, now(), vault);
     if (project === undefined) return conflict();
     // The only answer that ever carries the secret: paste it into the host's webhook settings now.
     return c.json(
-      { ...projectJson(project, c.get('config').origin), webhookSecret: project.webhookSecret },
+      { ...projectJson(project, c.get('config').origin), webhookSecret: settings.value.webhookSecret },
       201,
     );
   });
@@ -254,6 +277,19 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
   });
 
   return app;
+}
+
+/** The keys that seal webhook secrets; a broken TOKEN_KEYS is the operator's error page, never a guess. */
+async function vaultOf(env: Env): Promise<Vault | undefined> {
+  const vault = await vaultConfig(env);
+  if (!vault.ok) {
+    console.error(`launcher configuration: ${vault.error}`);
+    throw new LaunchError('internal', {
+      title: 'This launcher is not configured correctly',
+      detail: `The operator needs to fix a setting: ${vault.error}`,
+    });
+  }
+  return vault.value;
 }
 
 export function prebuildJson(r: PrebuildRecord) {
