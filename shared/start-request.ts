@@ -203,7 +203,7 @@ function schemaMessage(errors: readonly OutputUnit[]): string {
     .join('; ');
 }
 
-const CLONE_SCHEMES = new Set(['https', 'http', 'ssh', 'git', 'file']);
+const CLONE_SCHEMES = new Set(['https', 'http', 'ssh', 'git']);
 
 /** Answers a message naming what is wrong for a body the cluster cannot start. */
 export function parseStartRequest(body: unknown): Result<StartWorkspaceRequest, string> {
@@ -219,8 +219,10 @@ export function parseStartRequest(body: unknown): Result<StartWorkspaceRequest, 
     return err('A prebuild start request needs a prebuildId to store its snapshot under.');
 
   const clone = urlParts(request.context.cloneUrl);
-  if (clone === undefined || !CLONE_SCHEMES.has(clone.scheme))
-    return err('context.cloneUrl must be an https, http, ssh, git or file URL.');
+  // Network URLs only: `file:` (or a path) would clone whatever the cluster's own disk holds — other workspaces,
+  // snapshots. An operator who mirrors repositories locally maps host URLs there with git's insteadOf rules.
+  if (clone === undefined || !CLONE_SCHEMES.has(clone.scheme) || clone.host === '')
+    return err('context.cloneUrl must be an https, http, ssh or git URL with a host.');
   // Credentials never travel in a start request: they come once from `credentialUrl`.
   if (clone.userinfo.includes(':') || (clone.userinfo !== '' && clone.scheme !== 'ssh'))
     return err('context.cloneUrl must not carry credentials; send a credentialUrl instead.');

@@ -14,7 +14,7 @@ import {
 } from '../../shared/cluster-contract.ts';
 import type { Task } from '../../shared/gitpod-config.ts';
 import { type Cluster, type ClusterOptions, createCluster } from '../src/cluster.ts';
-import { tempDir } from './git-fixtures.ts';
+import { fixtureGitConfig, tempDir } from './git-fixtures.ts';
 
 export const SECRET = 'test-cluster-secret-0123456789';
 export const LAUNCHER = 'http://launcher.test';
@@ -115,6 +115,8 @@ export function makeHarness(
     fetch: launcher.fetch,
     eventRetry: { initialMs: 20, maxMs: 100, attempts: 6 },
     logPollMs: 50,
+    // Test repositories are served through a rewrite of their https URL (the cluster refuses file: URLs).
+    gitConfigFile: fixtureGitConfig(),
     ...overrides,
   });
   const harness: Harness = {
