@@ -23,6 +23,7 @@ import {
 import { badgeRoutes } from './badges.ts';
 import type { UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
+import { stopAbandoned } from './cluster-reconcile.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import { extensionAnchors } from './extension-anchors.ts';
@@ -46,7 +47,7 @@ import { applyPrebuildEvent, isPrebuildId } from './prebuilds/prebuild-events.ts
 import { prebuildRoutes } from './prebuilds/prebuild-routes.ts';
 import { withPrebuildPreference } from './prebuilds/prebuild-selection.ts';
 import { prebuildStatus } from './prebuilds/prebuild-status.ts';
-import { applyWorkspaceEvent, getWorkspace, type WorkspaceRecord } from './workspaces.ts';
+import { applyWorkspaceEvent, getWorkspace, type WorkspaceRecord, workspaceByKey } from './workspaces.ts';
 
 type AppEnv = { Bindings: Env; Variables: { config: LauncherConfig; owner: string } };
 
@@ -198,6 +199,11 @@ export function createApp(options: AppOptions = {}) {
         detail: 'Idempotency-Key must be 8–128 letters, digits, or . _ : -.',
       });
     }
+    // The key first: a retry of a start that happened answers it, whatever the host or the clusters say now.
+    if (key !== null) {
+      const existing = await workspaceByKey(c.env.DB, c.get('owner'), key);
+      if (existing !== undefined) return c.json(workspaceJson(existing), 200);
+    }
     const d = deps(c);
     const resolution = await resolveLaunch(url, launchOptions, d);
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
@@ -215,8 +221,12 @@ export function createApp(options: AppOptions = {}) {
       },
       d,
     );
+    // Starts the launcher gave up on are stopped once their cluster answers (the cron does it too).
+    c.executionCtx.waitUntil(stopAbandoned(d).catch(() => undefined));
     if (!started.ok) throw started.error;
-    return c.json(workspaceJson(started.value.workspace), started.value.started ? 201 : 200);
+    const { workspace, started: isNew, confirmed } = started.value;
+    // 202: a cluster did not answer in time and may still start it; the status read follows it.
+    return c.json(workspaceJson(workspace), !isNew ? 200 : confirmed ? 201 : 202);
   });
 
   api.get('/workspaces/:id', async (c) => {

@@ -25,8 +25,9 @@ import {
   chooseClusters,
   type UserLocation,
 } from './cluster-choice.ts';
-import { workspaceStatus } from './cluster-client.ts';
+import { type ClusterFailure, workspaceStatus } from './cluster-client.ts';
 import { clusterHealth } from './cluster-health.ts';
+import { abandonStart } from './cluster-reconcile.ts';
 import { startOnFirstCluster } from './cluster-start.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
@@ -38,6 +39,7 @@ import {
   getWorkspace,
   updateWorkspace,
   type WorkspaceRecord,
+  workspaceByKey,
 } from './workspaces.ts';
 
 export interface LaunchDeps {
@@ -386,7 +388,17 @@ export interface StartOutcome {
   readonly workspace: WorkspaceRecord;
   /** false when an existing workspace answered (same idempotency key, or `quickstart`). */
   readonly started: boolean;
+  /**
+   * false when the only cluster that may have started it did not answer in time: the record waits for the cluster
+   * to confirm (its events, or the next status read) — it is neither failed nor left running unfollowed.
+   */
+  readonly confirmed: boolean;
 }
+
+/** An unconfirmed start the cluster says it does not hold, after this long, never landed: it is failed. */
+export const UNCONFIRMED_GRACE_MS = 30_000;
+/** An unconfirmed start whose cluster does not answer for this long is failed (and stopped if it ever lands). */
+export const UNCONFIRMED_LIMIT_MS = 10 * 60_000;
 
 /** Starts the workspace, or answers the one this owner already started with this key (or for this context). */
 export async function startLaunch(
@@ -394,9 +406,14 @@ export async function startLaunch(
   deps: LaunchDeps,
 ): Promise<Result<StartOutcome, LaunchError>> {
   const { resolution, owner } = input;
+  // A retry of a start that happened answers that workspace, whatever the clusters' state now.
+  if (input.idempotencyKey !== null) {
+    const existing = await workspaceByKey(deps.db, owner, input.idempotencyKey);
+    if (existing !== undefined) return ok({ workspace: existing, started: false, confirmed: true });
+  }
   if (resolution.options.quickstart === true) {
     const active = await findActiveWorkspace(deps.db, owner, resolution.contextKey);
-    if (active !== undefined) return ok({ workspace: active, started: false });
+    if (active !== undefined) return ok({ workspace: active, started: false, confirmed: true });
   }
   if (resolution.clusters.length === 0) return err(noCapacity(resolution.unavailable));
   const id = `ws-${crypto.randomUUID()}`;
@@ -410,7 +427,7 @@ export async function startLaunch(
     idempotencyKey: input.idempotencyKey,
     now: deps.now(),
   });
-  if (!claim.created) return ok({ workspace: claim.record, started: false });
+  if (!claim.created) return ok({ workspace: claim.record, started: false, confirmed: true });
 
   const startRequest = startRequestFor(resolution, id, owner, input.eventsUrl);
 
@@ -444,22 +461,45 @@ export async function startLaunch(
       now: deps.now(),
     });
     if (record === undefined) throw new Error(`workspace ${id} vanished while starting`);
-    return ok({ workspace: record, started: true });
+    // Clusters tried before may still start the same id: stopped there once they answer.
+    for (const doubt of start.inDoubt)
+      await abandonStart(deps.db, doubt.cluster.name, id, doubt.reason, deps.now());
+    return ok({ workspace: record, started: true, confirmed: true });
   }
-  const problems = start.problems;
-  const error = noCapacity(problems);
+  const waitFor = start.inDoubt.find((d) => d.slow);
+  if (waitFor !== undefined) {
+    // A cluster that did not answer in time may still start it: follow the first such (its events or the next
+    // status read confirm it or time it out) and stop it on every other.
+    for (const doubt of start.inDoubt.filter((d) => d !== waitFor))
+      await abandonStart(deps.db, doubt.cluster.name, id, doubt.reason, deps.now());
+    const record = await updateWorkspace(deps.db, id, {
+      cluster: waitFor.cluster.name,
+      clusterWorkspaceId: id,
+      phase: 'pending',
+      now: deps.now(),
+    });
+    if (record === undefined) throw new Error(`workspace ${id} vanished while starting`);
+    return ok({ workspace: record, started: true, confirmed: false });
+  }
+  for (const doubt of start.inDoubt)
+    await abandonStart(deps.db, doubt.cluster.name, id, doubt.reason, deps.now());
+  // What each cluster tried answered, then why the others were not tried.
+  const error = noCapacity([...start.problems, ...resolution.unavailable], start.fullRetryAfterSeconds);
   await updateWorkspace(deps.db, id, { phase: 'failed', failure: error.detail, now: deps.now() });
   return err(error);
 }
 
-function noCapacity(problems: readonly string[]): LaunchError {
+function noCapacity(problems: readonly string[], fullRetryAfterSeconds?: number): LaunchError {
+  const full = fullRetryAfterSeconds !== undefined;
   return new LaunchError('no-capacity', {
-    title: 'No workspace capacity right now',
+    title: full ? 'Every workspace cluster is full right now' : 'No workspace capacity right now',
     detail:
       problems.length === 0
         ? 'No workspace cluster is available at the moment. Try again in a minute.'
-        : `No workspace cluster could start the workspace (${problems.join('; ')}). Try again in a minute.`,
-    retryAfterSeconds: 60,
+        : `No workspace cluster could start the workspace (${problems.join('; ')}). ${
+            full ? `Try again in ${fullRetryAfterSeconds} seconds.` : 'Try again in a minute.'
+          }`,
+    retryAfterSeconds: fullRetryAfterSeconds ?? 60,
     wayOut: { label: 'Try again', href: '' },
   });
 }
@@ -498,7 +538,7 @@ export async function currentWorkspace(
   const status = await workspaceStatus(cluster, record.clusterWorkspaceId, {
     ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
   });
-  if (!status.ok) return ok(record);
+  if (!status.ok) return ok(await timeOutUnconfirmed(record, cluster, status.error, deps));
   const url = checkedWorkspaceUrl(status.value.url, cluster);
   const updated = await updateWorkspace(deps.db, id, {
     phase: status.value.phase,
@@ -507,6 +547,33 @@ export async function currentWorkspace(
     now: deps.now(),
   });
   return ok(updated ?? record);
+}
+
+/**
+ * A start its cluster never confirmed (no workspace URL yet) is given up once the cluster says it holds no such
+ * workspace after the grace, or has not answered for the limit: failed, with a way out — and stopped there should the
+ * start land after all. A confirmed workspace is left as it is.
+ */
+async function timeOutUnconfirmed(
+  record: WorkspaceRecord,
+  cluster: ClusterConfig,
+  failure: ClusterFailure,
+  deps: LaunchDeps,
+): Promise<WorkspaceRecord> {
+  if (record.url !== null || record.phase !== 'pending') return record;
+  const age = deps.now() - record.createdAt;
+  const absent = failure.kind === 'refused' && failure.status === 404;
+  if (!(absent && age >= UNCONFIRMED_GRACE_MS) && age < UNCONFIRMED_LIMIT_MS) return record;
+  const why = absent
+    ? `cluster ${cluster.name} never received the start`
+    : `cluster ${cluster.name} has not answered for ${Math.round(age / 60_000)} minutes`;
+  await abandonStart(deps.db, cluster.name, record.id, why, deps.now());
+  const failed = await updateWorkspace(deps.db, record.id, {
+    phase: 'failed',
+    failure: `The workspace did not start: ${why}. Start it again.`,
+    now: deps.now(),
+  });
+  return failed ?? record;
 }
 
 /** What the workspace list and status API show about a workspace's context (no tokens, no config text). */

@@ -95,6 +95,19 @@ export async function claimWorkspace(
   return { created: false, record: fromRow(existing) };
 }
 
+/** The workspace this owner started with this idempotency key, if any. */
+export async function workspaceByKey(
+  db: D1Database,
+  owner: string,
+  idempotencyKey: string,
+): Promise<WorkspaceRecord | undefined> {
+  const row = await db
+    .prepare('SELECT * FROM workspaces WHERE owner = ?1 AND idempotency_key = ?2')
+    .bind(owner, idempotencyKey)
+    .first<Row>();
+  return row === null ? undefined : fromRow(row);
+}
+
 export async function getWorkspace(db: D1Database, id: string): Promise<WorkspaceRecord | undefined> {
   const row = await db.prepare('SELECT * FROM workspaces WHERE id = ?1').bind(id).first<Row>();
   return row === null ? undefined : fromRow(row);

@@ -9,6 +9,7 @@ import type { RepoRef } from '../../../shared/launch-request.ts';
 import { parseStartRequest } from '../../../shared/start-request.ts';
 import { chooseClusters } from '../cluster-choice.ts';
 import { clusterHealth } from '../cluster-health.ts';
+import { abandonStart } from '../cluster-reconcile.ts';
 import { startOnFirstCluster } from '../cluster-start.ts';
 import type { HostCredentials } from '../hosts/host-resolver.ts';
 import { checkedWorkspaceUrl, type LaunchDeps } from '../launch.ts';
@@ -182,7 +183,17 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
       checkedWorkspaceUrl(status.url, cluster),
       deps.now(),
     );
+    for (const doubt of start.inDoubt)
+      await abandonStart(deps.db, doubt.cluster.name, prebuildId, doubt.reason, deps.now());
     return { kind: 'started', prebuildId, cluster: cluster.name };
+  }
+  const waitFor = start.inDoubt.find((d) => d.slow);
+  for (const doubt of start.inDoubt.filter((d) => d !== waitFor))
+    await abandonStart(deps.db, doubt.cluster.name, prebuildId, doubt.reason, deps.now());
+  if (waitFor !== undefined) {
+    // It may still start there: its signed events move the record on; the hourly sweep times it out otherwise.
+    await markStarted(deps.db, prebuildId, waitFor.cluster.name, undefined, deps.now());
+    return { kind: 'started', prebuildId, cluster: waitFor.cluster.name };
   }
   const { problems } = start;
   const reason =
