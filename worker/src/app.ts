@@ -268,13 +268,20 @@ export function createApp(options: AppOptions = {}) {
           );
     if (!check.ok || cluster === undefined)
       return c.json({ error: `event refused: ${check.ok ? 'unknown cluster' : check.reason}` }, 401);
-    let event: ClusterEvent;
+    let parsed: unknown;
     try {
-      event = JSON.parse(body) as ClusterEvent;
+      parsed = JSON.parse(body);
     } catch {
       return c.json({ error: 'event body is not JSON' }, 400);
     }
-    if (!isWorkspaceStatus(event.workspace)) return c.json({ error: 'event has no workspace status' }, 400);
+    // Signed is not well-formed: `null`, a list or a string is JSON too.
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      !isWorkspaceStatus((parsed as ClusterEvent).workspace)
+    )
+      return c.json({ error: 'event has no workspace status' }, 400);
+    const event = parsed as ClusterEvent;
     if (isPrebuildId(event.workspace.id)) {
       const answer = await applyPrebuildEvent(c.env.DB, cluster.name, event, now());
       return c.json(answer.body, answer.status);
