@@ -19,6 +19,12 @@ export const clusterPaths = {
   stop: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}/stop`,
 } as const;
 
+/**
+ * The health interval: a launcher asks a cluster it found down, slow or full again (`GET /v1/cluster`) this long
+ * after it marked it, so a cluster takes work again within this time of answering.
+ */
+export const HEALTH_INTERVAL_MS = 10_000;
+
 export type ClusterState = 'available' | 'cordoned' | 'draining';
 
 export interface WorkspaceClass {

@@ -3,6 +3,7 @@
 // (`GET /v1/cluster`) by the next launch once one health interval has passed, so it serves again as soon as it
 // answers: a slow answer never takes a cluster out for minutes.
 
+import { HEALTH_INTERVAL_MS } from '../../shared/cluster-contract.ts';
 import type { ClusterHealth } from './cluster-choice.ts';
 import { describeCluster } from './cluster-client.ts';
 import type { ClusterConfig } from './config.ts';
@@ -10,8 +11,8 @@ import type { ClusterConfig } from './config.ts';
 const HEALTH_KEY = 'cluster-health:v1';
 /** A healthy record is trusted this long; the cron refreshes every minute. */
 const STALE_MS = 5 * 60 * 1000;
-/** The health interval: a cluster seen down, slow or full is asked again this long after it was marked. */
-export const HEALTH_INTERVAL_MS = 10_000;
+
+export { HEALTH_INTERVAL_MS };
 
 /** Describes every cluster (the cron). */
 export async function refreshClusterHealth(
