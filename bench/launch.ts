@@ -84,8 +84,12 @@ function envWith(kv: ReturnType<typeof memoryKv>, token: boolean) {
   return {
     ...baseEnv,
     CACHE: kv,
-    // Prebuild selection's one D1 query, answered "no prebuilds": this bench measures the host side.
-    DB: { prepare: () => ({ bind: () => ({ all: async () => ({ results: [] }) }) }) },
+    // Prebuild selection's one D1 query, answered "no prebuilds", and the rate-limit counter (one hit each): this
+    // bench measures the host side.
+    DB: {
+      prepare: () => ({ bind: () => ({ all: async () => ({ results: [] }), run: async () => ({}) }) }),
+      batch: async (statements: unknown[]) => statements.map(() => ({ results: [{ hits: 1 }] })),
+    },
     PREBUILDS: {},
     ...(token && {
       HOST_TOKENS: JSON.stringify({ 'github.com': 'server-token', 'gitlab.com': 'server-token' }),

@@ -19,6 +19,12 @@ export const clusterPaths = {
   stop: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}/stop`,
 } as const;
 
+/**
+ * The health interval: a launcher asks a cluster it found down, slow or full again (`GET /v1/cluster`) this long
+ * after it marked it, so a cluster takes work again within this time of answering.
+ */
+export const HEALTH_INTERVAL_MS = 10_000;
+
 export type ClusterState = 'available' | 'cordoned' | 'draining';
 
 export interface WorkspaceClass {
@@ -136,6 +142,15 @@ export interface WorkspaceList {
 export interface CloneCredential {
   readonly username: string;
   readonly password: string;
+}
+
+/**
+ * The body a cluster posts (and signs, with `signEvent`) to redeem a credential URL: `{"credential":"<id>"}`, the
+ * URL's last path segment. The signature names the credential, so one captured for a credential redeems no other.
+ */
+export function credentialRedemptionBody(credentialUrl: string): string {
+  const path = credentialUrl.split(/[?#]/, 1)[0] ?? '';
+  return JSON.stringify({ credential: path.slice(path.lastIndexOf('/') + 1) });
 }
 
 /** Cluster → launcher event, `POST <eventsUrl>`, signed (see `signEvent`). */

@@ -34,6 +34,12 @@ const PATH_REFUSED = rejected(
   "PATH changes how the workspace's shell or tools start, so it cannot be set from a link.",
 );
 
+const MY_VAR_REFUSED = rejected(
+  'my-var=x',
+  'invalid-name',
+  "'my-var' cannot be an environment variable name: use letters, digits and _, not starting with a digit (like my_var).",
+);
+
 describe('launcher entry forms', () => {
   it.each([
     'https://github.com/octocat/Hello-World',
@@ -102,7 +108,16 @@ describe('prefix modifiers', () => {
     ],
     ['FOO=a,FOO=b/', { env: [{ name: 'FOO', value: 'b' }] }],
     ['FOO=a/FOO=b/', { env: [{ name: 'FOO', value: 'b' }] }],
-    ['my-var_2=x%3Dy/', { env: [{ name: 'my-var_2', value: 'x=y' }] }],
+    ['my_var_2=x%3Dy/', { env: [{ name: 'my_var_2', value: 'x=y' }] }],
+    // Gitpod's grammar reads `my-var=x` as an item, but no shell can set that name: refused, saying why.
+    [
+      'my-var=x,OK=1/',
+      {
+        env: [{ name: 'OK', value: '1' }],
+        rejectedEnv: [MY_VAR_REFUSED],
+        warnings: [envWarning(MY_VAR_REFUSED)],
+      },
+    ],
     ['Q=what%3F/', { env: [{ name: 'Q', value: 'what?' }] }],
     [
       'FOO=bar,PATH=x/',
@@ -416,6 +431,45 @@ describe('input that cannot be opened', () => {
   });
 });
 
+describe('dot segments, which would fold a host API path into another repository', () => {
+  const server = createHostRegistry([
+    { hostname: 'bitbucket.corp.example', family: 'bitbucket-server' },
+    { hostname: 'gitlab.corp.example', family: 'gitlab' },
+  ]);
+  if (!server.ok) throw new Error(server.error);
+  it.each([
+    'https://github.com/o/r/blob/main/..%2F..%2Fsecret-repo%2Fblob%2Fmain%2Fkeys.txt',
+    'https://github.com/o/r/blob/main/%2e%2e/%2E%2E/secret-repo/keys.txt',
+    'https://github.com/o/r/tree/feature/../../x',
+    'https://github.com/o/r/tree/..',
+    'https://github.com/o/r/blob/./a.txt',
+    'https://github.com/o/r/commits/..%2Fx',
+    'https://gitlab.com/g/p/-/blob/main/..%2F..%2Fprivate%2Fproject/x',
+    'https://gitlab.com/g/%2e%2e/p/-/tree/main',
+    'https://gitlab.corp.example/g/p/tree/main/../x',
+    'https://bitbucket.org/w/r/src/main/..%2F..%2Fprivate%2Fsrc%2Fmain%2Fx',
+    'https://bitbucket.org/w/r/src/0123456789abcdef0123456789abcdef01234567/a?at=..%2Fx',
+    'https://bitbucket.org/w/r/branch/a/../b',
+    'https://bitbucket.corp.example/projects/P/repos/r/browse/..%2F..%2F..%2FPRIV%2Frepos%2Fp%2Fbrowse%2Fx',
+    'https://bitbucket.corp.example/projects/P/repos/r/browse?at=refs%2Fheads%2F..%2F..%2Fx',
+    'https://bitbucket.corp.example/projects/P/repos/r/browse/a?at=.',
+  ])('refuses %s', (input) => {
+    expect(parseLaunchInput(input, server.value)).toMatchObject({
+      ok: false,
+      error: { code: 'dot-segment' },
+    });
+  });
+
+  it.each([
+    'https://github.com/o/r/blob/main/.github/workflows/ci.yml',
+    'https://github.com/o/r/tree/release/v1.0..v1.1-notes',
+    'https://github.com/o/.github',
+    'https://bitbucket.org/w/r/src/main/a/.../b',
+  ])('still opens %s', (input) => {
+    expect(parseLaunchInput(input, server.value).ok).toBe(true);
+  });
+});
+
 describe('properties', () => {
   const hosts = ['github.com', 'gitlab.com', 'bitbucket.org', 'git.example.com', ''];
   const urlish = fc
@@ -448,6 +502,13 @@ describe('properties', () => {
       fc.string(),
     )
     .map(([prefix, host, segments, tail]) => `${prefix}${host}/${segments.join('/')}${tail}`);
+
+  it('refuses text holding half of a UTF-16 pair, which no URL can carry', () => {
+    for (const input of ['\ud800', 'https://github.com/o/r/tree/\ud800', 'X=\udc00/https://github.com/o/r']) {
+      expect(parse(input)).toMatchObject({ ok: false, error: { code: 'malformed-url' } });
+    }
+    expect(parse('https://github.com/o/r/tree/\ud83d\ude00').ok).toBe(true);
+  });
 
   it('never throws: any string gives a request or a typed error', () => {
     fc.assert(

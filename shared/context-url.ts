@@ -1,12 +1,13 @@
 // Anything a user pastes, clicks or prefixes → a typed launch request, or a parse error a person can act on.
 // Pure and total: never throws, never guesses a host's family, never upgrades someone else's http:// URL.
 
+import { refuseDotSegments } from './dot-segments.ts';
 import type { HostRegistry } from './host-registry.ts';
 import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
 import { type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
 import { err, ok, type Result } from './result.ts';
-import { decodeLenient, parseQuery } from './url-encoding.ts';
+import { decodeLenient, isWellFormedText, parseQuery } from './url-encoding.ts';
 
 /** Longer input is refused before any work: no real context URL comes close. */
 export const MAX_INPUT_LENGTH = 8192;
@@ -17,6 +18,13 @@ export function parseLaunchInput(input: string, registry: HostRegistry): Result<
     return err({
       code: 'too-long',
       message: `That is ${input.length} characters long; a repository URL is at most ${MAX_INPUT_LENGTH}. Paste just the URL of the repository, branch, file, pull request or issue.`,
+    });
+  }
+  if (!isWellFormedText(input)) {
+    return err({
+      code: 'malformed-url',
+      message:
+        'That text holds a broken character (half of a UTF-16 pair), so it cannot be a URL. Copy the URL from the page again.',
     });
   }
   const text = withoutLauncherPrefix(input);
@@ -188,7 +196,8 @@ function parseRepoUrl(
     fragment: decodeLenient(fragment),
     via,
   };
-  return registry.family(entry).parse(url);
+  const parsed = registry.family(entry).parse(url);
+  return parsed.ok ? refuseDotSegments(parsed.value) : parsed;
 }
 
 const NO_QUERY: ReadonlyMap<string, string> = new Map();

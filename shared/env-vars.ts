@@ -30,7 +30,24 @@ const BLOCKED_NAMES = new Set([
 const BLOCKED_PATTERN =
   /^(LD_|PYTHON|PERL|JAVA_|NODE_|GIT_|GITPOD_|SUPERVISOR_)|(_PATH|_HOME|_CONFIG|_OPTIONS|_STARTUP|_INIT)$/;
 
+// What the prefix grammar recognises as `NAME=value` (Gitpod's rule); ENV_NAME decides what may be set.
 const NAME = /^[\w-]+$/;
+
+/** A name every shell can set and every tool reads alike: `MY_VAR`, `_x1`; not `MY-VAR`, `1X`, `A.B`. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Why a name cannot be an environment variable, or undefined when it can. The one rule the launcher (links and
+ * `.gitpod.yml` task env) and the cluster (start requests) both apply, so neither accepts what the other refuses.
+ */
+export function envNameProblem(name: string): string | undefined {
+  if (ENV_NAME.test(name)) return undefined;
+  const shown = name.length > 60 ? `${name.slice(0, 57)}…` : name;
+  const like = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
+  return `'${shown}' cannot be an environment variable name: use letters, digits and _, not starting with a digit${
+    like !== '' && ENV_NAME.test(like) && like.length <= 60 ? ` (like ${like})` : ''
+  }.`;
+}
 const SAFE_VALUE = /^[A-Za-z0-9_\-.?=]*$/;
 
 /** Why a name is refused, or undefined when it may be set. Compared upper-cased: `ld_preload` is refused too,
@@ -80,7 +97,10 @@ export function readEnvSegment(
     const value = decodeLenient(parsed.rawValue);
     const shown = `${parsed.name}=${value}`;
     const blocked = blockedNameReason(parsed.name);
-    if (blocked !== undefined) {
+    const invalid = envNameProblem(parsed.name);
+    if (invalid !== undefined) {
+      rejected.push({ item: shown, reason: 'invalid-name', message: invalid });
+    } else if (blocked !== undefined) {
       rejected.push({ item: shown, reason: 'blocked-name', message: blocked });
     } else if (!isSafeValue(value)) {
       rejected.push({

@@ -439,6 +439,21 @@ describe('parseGitpodConfig: schema errors say where and what to change', () => 
       message: 'env.PORT: expected a string, got 8080 — put it in quotes: "8080"',
     },
     {
+      name: 'a task env name no shell can set (the cluster would refuse the start)',
+      text: yml('tasks:', '  - init: npm ci', '    env:', '      MY-VAR: x'),
+      path: 'tasks[0].env.MY-VAR',
+      at: [4, 7],
+      message:
+        "tasks[0].env.MY-VAR: 'MY-VAR' cannot be an environment variable name: use letters, digits and _, not starting with a digit (like MY_VAR)",
+    },
+    {
+      name: 'a script with a NUL character',
+      text: yml('tasks:', '  - init: "npm ci\\0"'),
+      path: 'tasks[0].init',
+      at: [2, 11],
+      message: 'tasks[0].init: this script contains a NUL character (\\0), which no shell can run',
+    },
+    {
       name: 'a git config key with dots',
       text: yml('gitConfig:', '  core.autocrlf: true'),
       path: 'gitConfig["core.autocrlf"]',

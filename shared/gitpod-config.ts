@@ -21,8 +21,10 @@ import {
   visit,
   type YAMLMap,
 } from 'yaml';
+import { envNameProblem } from './env-vars.ts';
 import schemaJson from './gitpod-schema.json';
 import { err, ok, type Result } from './result.ts';
+import { START_LIMITS } from './start-request.ts';
 
 /** Largest accepted file, in UTF-8 bytes. Real configs are a few KiB; long scripts belong in the repository. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
@@ -1008,6 +1010,8 @@ function semanticProblems(raw: Record<string, unknown>): Problem[] {
     });
   }
 
+  problems.push(...startableProblems(raw));
+
   if (typeof raw.image === 'string' && raw.image.trim() === '') {
     problem(
       ['image'],
@@ -1017,6 +1021,47 @@ function semanticProblems(raw: Record<string, unknown>): Problem[] {
   if (isRecord(raw.image) && typeof raw.image.file === 'string' && raw.image.file.trim() === '') {
     problem(['image', 'file'], "expected a path to a Dockerfile like '.gitpod.Dockerfile', got ''");
   }
+  return problems;
+}
+
+/**
+ * What the cluster would refuse in a start request built from this file (shared/start-request.ts), found here with
+ * its line: task environment names no shell can set (`MY-VAR`), too many tasks, over-long names, scripts or values,
+ * NUL characters. A config that passes is never refused by the cluster for these.
+ */
+function startableProblems(raw: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const add = (segments: Path, detail: string, atKey = false): void => {
+    problems.push({ segments, atKey, rank: 0, detail });
+  };
+  if (!Array.isArray(raw.tasks)) return problems;
+  if (raw.tasks.length > START_LIMITS.tasks)
+    add(['tasks'], `a workspace runs at most ${START_LIMITS.tasks} tasks, this file has ${raw.tasks.length}`);
+  raw.tasks.forEach((task: unknown, i) => {
+    if (!isRecord(task)) return;
+    if (typeof task.name === 'string' && task.name.length > START_LIMITS.taskName)
+      add(['tasks', i, 'name'], `a task name is at most ${START_LIMITS.taskName} characters`);
+    for (const field of ['before', 'init', 'prebuild', 'command'] as const) {
+      const script = task[field];
+      if (typeof script !== 'string') continue;
+      if (script.length > START_LIMITS.scriptChars)
+        add(
+          ['tasks', i, field],
+          `a script is at most ${START_LIMITS.scriptChars} characters — run a file instead`,
+        );
+      if (script.includes('\0'))
+        add(['tasks', i, field], 'this script contains a NUL character (\\0), which no shell can run');
+    }
+    if (!isRecord(task.env)) return;
+    for (const [name, value] of Object.entries(task.env)) {
+      const invalid = envNameProblem(name);
+      if (invalid !== undefined) add(['tasks', i, 'env', name], invalid.replace(/\.$/, ''), true);
+      const text = typeof value === 'string' ? value : String(JSON.stringify(value));
+      if (text.length > START_LIMITS.envValue)
+        add(['tasks', i, 'env', name], `a value is at most ${START_LIMITS.envValue} characters`);
+      if (text.includes('\0')) add(['tasks', i, 'env', name], 'this value contains a NUL character (\\0)');
+    }
+  });
   return problems;
 }
 

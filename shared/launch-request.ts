@@ -64,7 +64,7 @@ export interface EnvVar {
   readonly value: string;
 }
 
-export type EnvRejection = 'malformed' | 'blocked-name' | 'unsafe-value';
+export type EnvRejection = 'malformed' | 'invalid-name' | 'blocked-name' | 'unsafe-value';
 
 export interface RejectedEnvVar {
   /** The item as the user wrote it (`K=V`), value percent-decoded. */
@@ -107,7 +107,8 @@ export type ParseErrorCode =
   | 'unsupported-page'
   | 'invalid-number'
   | 'invalid-sha'
-  | 'invalid-modifier';
+  | 'invalid-modifier'
+  | 'dot-segment';
 
 export interface ParseError {
   readonly code: ParseErrorCode;

@@ -3,6 +3,12 @@
 
 const ENCODED_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 
+// Half of a UTF-16 surrogate pair (`"\ud800"` in a JSON body): no URL, encoder or host can carry it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** False for text holding a lone surrogate (`encodeURIComponent` throws on it); true for all other text. */
+export const isWellFormedText = (text: string): boolean => !LONE_SURROGATE.test(text);
+
 /** Decodes every valid `%XX` run; an invalid or non-UTF-8 run is kept as written ("50%off" stays "50%off"). */
 export function decodeLenient(text: string): string {
   if (text.indexOf('%') === -1) return text;

@@ -1,7 +1,12 @@
 // Redeems a start request's one-time credential URL for git's username and password. Called at most once per
 // workspace; the answer lives only in memory for that workspace's git commands. Never logs or stores it.
 
-import { type CloneCredential, EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
+import {
+  type CloneCredential,
+  credentialRedemptionBody,
+  EVENT_HEADERS,
+  signEvent,
+} from '../../shared/cluster-contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 
 export interface RedeemOptions {
@@ -18,18 +23,21 @@ export async function redeemCloneCredential(
   url: string,
   options: RedeemOptions,
 ): Promise<Result<CloneCredential, string>> {
-  // The URL itself is the secret; the signature (same scheme as events, over an empty body) lets the launcher
-  // tell that this cluster, not whoever copied the URL, redeemed it.
+  // The URL itself is the secret; the signature (same scheme as events, over a body naming the credential) lets
+  // the launcher tell that this cluster, not whoever copied the URL, redeemed this credential and no other.
   const timestamp = options.nowSeconds();
+  const redemption = credentialRedemptionBody(url);
   let response: Response;
   try {
     response = await options.fetch(url, {
       method: 'POST',
+      body: redemption,
       headers: {
         accept: 'application/json',
+        'content-type': 'application/json',
         [EVENT_HEADERS.cluster]: options.clusterName,
         [EVENT_HEADERS.timestamp]: String(timestamp),
-        [EVENT_HEADERS.signature]: signEvent(options.secret, timestamp, ''),
+        [EVENT_HEADERS.signature]: signEvent(options.secret, timestamp, redemption),
       },
       signal: AbortSignal.timeout(options.timeoutMs),
     });

@@ -1,5 +1,7 @@
 // Delivers signed phase-change events to each workspace's launcher, in order per workspace, retrying with backoff
-// until a 2xx. Never blocks or fails a workspace: a launcher that stays down only loses events after the last try.
+// until a 2xx — but not an answer that says retrying cannot help (409: already applied or stale; 4xx refusals), so
+// one lost acknowledgement never holds the later events back. Never blocks or fails a workspace: a launcher that
+// stays down only loses events after the last try.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClusterEvent, EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
@@ -75,8 +77,15 @@ export class EventOutbox {
     let wait = retry.initialMs;
     for (let attempt = 1; attempt <= retry.attempts; attempt++) {
       if (this.#closing.signal.aborted) return;
-      const problem = await this.#attempt(url, body);
+      const { problem, final } = await this.#attempt(url, body);
       if (problem === undefined) return;
+      if (final) {
+        log({
+          level: 'warn',
+          message: `event ${event.sequence} for ${event.workspace.id} refused by the launcher: ${problem}`,
+        });
+        return;
+      }
       if (attempt === retry.attempts) {
         log({
           level: 'warn',
@@ -93,8 +102,12 @@ export class EventOutbox {
     }
   }
 
-  /** One signed POST; answers what went wrong, or undefined on a 2xx. */
-  async #attempt(url: string, body: string): Promise<string | undefined> {
+  /**
+   * One signed POST; answers what went wrong (undefined on a 2xx) and whether it is final: a 4xx other than 408 and
+   * 429 (409 for an event the launcher already applied, 404 for a workspace it does not know) does not change with
+   * a retry.
+   */
+  async #attempt(url: string, body: string): Promise<{ problem: string | undefined; final: boolean }> {
     // Signed per attempt: a retry half an hour later must not carry a timestamp the launcher calls stale.
     const timestamp = this.#options.nowSeconds();
     try {
@@ -110,9 +123,12 @@ export class EventOutbox {
         signal: AbortSignal.any([AbortSignal.timeout(ATTEMPT_TIMEOUT_MS), this.#closing.signal]),
       });
       await response.body?.cancel();
-      return response.ok ? undefined : `HTTP ${response.status}`;
+      if (response.ok) return { problem: undefined, final: false };
+      const final =
+        response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+      return { problem: `HTTP ${response.status}`, final };
     } catch (cause) {
-      return cause instanceof Error ? cause.message : String(cause);
+      return { problem: cause instanceof Error ? cause.message : String(cause), final: false };
     }
   }
 }

@@ -71,6 +71,11 @@ describe('start request validation', () => {
       /credentials/,
     ],
     ['an unsupported clone scheme', { cloneUrl: 'ext::sh -c touch% /tmp/pwned' }, /cloneUrl/],
+    // Only network URLs: a local path would clone whatever the cluster's own disk holds.
+    ['a file: clone URL', { cloneUrl: 'file:///var/lib/launchpod/snapshots/other.git' }, /cloneUrl/],
+    ['a local path', { cloneUrl: '/etc/../var/lib/secret.git' }, /cloneUrl/],
+    ['an ssh URL without a host', { cloneUrl: 'ssh:///srv/git/app.git' }, /cloneUrl/],
+    ['a git+file transport', { cloneUrl: 'git+file:///srv/git/app.git' }, /cloneUrl/],
   ] as const)('answers 400 naming the field for %s', async (_, change, message) => {
     const { harness, repo, sha } = setup();
     const base = startRequest({ cloneUrl: repo.url, sha });

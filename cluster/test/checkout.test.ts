@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkoutOf, type Harness, makeHarness, startRequest } from './cluster-harness.ts';
-import { git, makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
+import { fixtureUrl, git, makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
 const open: Harness[] = [];
 afterEach(async () => {
@@ -100,7 +100,7 @@ describe('checkout', () => {
     const head = git(fork, 'rev-parse', 'HEAD');
 
     const request = startRequest({
-      cloneUrl: `file://${fork}`,
+      cloneUrl: fixtureUrl(fork),
       sha: head,
       context: {
         ref: { name: 'patch-1', type: 'branch' },

@@ -17,7 +17,7 @@ import {
 import type { Task } from '../../shared/gitpod-config.ts';
 import { type Cluster, type ClusterOptions, createCluster } from '../src/cluster.ts';
 import { uidRange } from '../src/sandbox/uid-ranges.ts';
-import { tempDir } from './git-fixtures.ts';
+import { fixtureGitConfig, tempDir } from './git-fixtures.ts';
 
 export const SECRET = 'test-cluster-secret-0123456789';
 export const LAUNCHER = 'http://launcher.test';
@@ -125,6 +125,8 @@ export function makeHarness(
     // The sample configs' `node:20` is the default image here: no registry is reachable.
     imageMap: testImageMap(),
     imagePull: 'never',
+    // Test repositories are served through a rewrite of their https URL (the cluster refuses file: URLs).
+    gitConfigFile: fixtureGitConfig(),
     ...overrides,
   });
   const harness: Harness = {

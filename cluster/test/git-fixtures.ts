@@ -39,6 +39,22 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Where test repositories appear to live. The cluster refuses `file:` clone URLs, so a git rewrite (the config file
+ * `fixtureGitConfig` writes, like an operator's mirror rule) maps this origin onto the temp dirs.
+ */
+export const FIXTURE_GIT_ORIGIN = 'https://git.fixtures.test';
+
+/** A git config file mapping FIXTURE_GIT_ORIGIN to local paths, for the cluster's `gitConfigFile` / `--git-config`. */
+export function fixtureGitConfig(): string {
+  const file = join(tempDir('launchpod-gitconfig-'), 'gitconfig');
+  writeFileSync(file, `[url "file://"]\n\tinsteadOf = ${FIXTURE_GIT_ORIGIN}\n`);
+  return file;
+}
+
+/** The clone URL of a local repository, as the cluster is given it. */
+export const fixtureUrl = (dir: string): string => `${FIXTURE_GIT_ORIGIN}${dir}`;
+
 export interface TestRepo {
   readonly dir: string;
   readonly url: string;
@@ -54,7 +70,7 @@ export function makeRepo(parent: string, name = 'app'): TestRepo {
   git(dir, 'init', '--quiet', '--initial-branch=main');
   const repo: TestRepo = {
     dir,
-    url: `file://${dir}`,
+    url: fixtureUrl(dir),
     git: (...args) => git(dir, ...args),
     commit(files, message = 'change') {
       for (const [path, content] of Object.entries(files)) {

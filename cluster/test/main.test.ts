@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCliOptions } from '../src/cli-options.ts';
 import { processesOf, SECRET, startRequest, workspaceUid } from './cluster-harness.ts';
-import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
+import { fixtureGitConfig, makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
 afterEach(() => removeTempDirs());
 
@@ -75,6 +75,8 @@ describe('main', () => {
         data,
         '--public-origin',
         'http://127.0.0.1:1',
+        '--git-config',
+        fixtureGitConfig(),
       ],
       {
         // From the repository root, as `npm start` runs it: the root tsconfig (no JSX settings) applies.

@@ -4,6 +4,7 @@
 
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledAnchorTable } from '../../extension/src/hosts/bundled.ts';
 import { fixtureCases } from '../../extension/test/fixture-cases.ts';
 import { type ExtensionInChromium, launchExtensionInChromium } from '../browser/chromium-extension.ts';
 import { type LauncherStub, startLauncherStub } from './launcher-stub.ts';
@@ -129,7 +130,7 @@ describe('prebuild indicator', () => {
         }
       ).chrome.storage.local.get('remoteTable'),
     );
-    expect(local.remoteTable).toMatchObject({ outcome: 'applied', revision: 1 });
+    expect(local.remoteTable).toMatchObject({ outcome: 'applied', revision: bundledAnchorTable.revision });
   });
 });
 

@@ -21,10 +21,8 @@ export async function startLauncherStub(): Promise<LauncherStub> {
   const state: { anchors: unknown } = { anchors: bundledAnchorTable };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const origin = req.headers.origin;
-    // The launcher's CORS: extension origins may read the API.
-    if (origin && /^(chrome|moz)-extension:\/\//.test(origin))
-      res.setHeader('access-control-allow-origin', origin);
+    // The launcher's CORS for its public reads: any origin, never with credentials.
+    if (url.pathname.startsWith('/api/v1/')) res.setHeader('access-control-allow-origin', '*');
     if (url.pathname === '/api/v1/status') {
       const page = url.searchParams.get('url') ?? '';
       statusRequests.push(page);

@@ -2,7 +2,8 @@
 // repositories (project and personal `~user`), default branch, branches (`filterText`, `boostMatches`), tags,
 // commits, raw files, browse (lines vs children), pull requests; `{"errors":[…]}` bodies with exception names, paged
 // `values` with `isLastPage`/`nextPageStart`, Data Center's token-bucket rate-limit headers. Works under any base
-// path (`/bitbucket/rest/api/1.0`). Web APIs only, so it runs inside workerd and under Node.
+// path (`/bitbucket/rest/api/1.0`). Who a token belongs to: `/plugins/servlet/applinks/whoami` (the user name as
+// plain text, empty for an anonymous caller) and `users/{slug}`. Web APIs only, so it runs inside workerd and Node.
 
 import {
   canSee,
@@ -30,6 +31,7 @@ export interface FakeBitbucketServerOptions {
 type Handler = (request: Request) => Promise<Response>;
 
 const API_MARKERS = ['/rest/api/1.0/', '/rest/api/latest/'];
+const WHOAMI = '/plugins/servlet/applinks/whoami';
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 1000;
 const EXCEPTION = 'com.atlassian.bitbucket';
@@ -70,6 +72,14 @@ export function fakeBitbucketServer(data: FakeHostData, options: FakeBitbucketSe
         limits,
       );
     }
+    // Bitbucket's own answer to "who is calling": the user name, or nothing at all for an anonymous request.
+    if (url.pathname.endsWith(WHOAMI) && request.method === 'GET') {
+      const user = token === undefined ? undefined : data.tokens[token];
+      return new Response(user?.login ?? '', {
+        status: 200,
+        headers: { 'content-type': 'text/plain;charset=UTF-8', ...limits },
+      });
+    }
     if (marker === undefined) return errors(404, 'Not found', null, limits);
     if (request.method !== 'GET')
       return errors(405, `Method ${request.method} is not allowed.`, null, limits);
@@ -81,6 +91,31 @@ export function fakeBitbucketServer(data: FakeHostData, options: FakeBitbucketSe
       .split('/')
       .map(decode);
     const [scope, ownerSegment, repos, slug, ...rest] = segments;
+    if (scope === 'users' && ownerSegment !== undefined && segments.length === 2) {
+      if (token === undefined)
+        return errors(401, 'Authentication required.', `${EXCEPTION}.AuthorisationException`, limits);
+      const user = Object.values(data.tokens).find((u) => u.login === ownerSegment.toLowerCase());
+      if (user === undefined)
+        return errors(
+          404,
+          `User ${ownerSegment} does not exist.`,
+          `${EXCEPTION}.user.NoSuchUserException`,
+          limits,
+        );
+      const body = {
+        name: user.login,
+        emailAddress: `${user.login}@example.test`,
+        id: user.id,
+        displayName: user.login,
+        active: true,
+        slug: user.login,
+        type: 'NORMAL',
+        links: { self: [{ href: `${webBase}/users/${user.login}` }] },
+      };
+      return new Response(JSON.stringify(body), {
+        headers: { 'content-type': 'application/json;charset=UTF-8', ...limits },
+      });
+    }
     const owner =
       scope === 'projects'
         ? ownerSegment

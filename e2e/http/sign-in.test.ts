@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
+import { credentialRedemptionBody, EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
@@ -102,12 +102,14 @@ describe('a private repository over HTTP on the local stack', () => {
       .filter((path) => path !== undefined);
     expect(redeemed).toHaveLength(1);
     const ts = Math.floor(Date.now() / 1000);
+    const redemption = credentialRedemptionBody(`${stack.launcherUrl}${redeemed[0]}`);
     const again = await fetch(`${stack.launcherUrl}${redeemed[0]}`, {
       method: 'POST',
+      body: redemption,
       headers: {
         [EVENT_HEADERS.cluster]: 'local',
         [EVENT_HEADERS.timestamp]: String(ts),
-        [EVENT_HEADERS.signature]: signEvent(stack.clusterSecret, ts, ''),
+        [EVENT_HEADERS.signature]: signEvent(stack.clusterSecret, ts, redemption),
       },
     });
     expect(again.status).toBe(410);

@@ -118,6 +118,70 @@ describe('behaviour', () => {
     await page.close();
   });
 
+  it('moves from the repository header to the file view when GitHub renders it after the button was placed', async () => {
+    const page = await open('https://github.com/o/r/blob/main/src/app.ts', 'github');
+    await page.waitForFunction(
+      () => document.querySelector('#repository-container-header [data-launchpod-button]') !== null,
+    );
+    await page.evaluate(() => {
+      const actions = document.createElement('div');
+      actions.innerHTML = '<button data-testid="raw-button">Raw</button><button>Copy</button>';
+      document.getElementById('file-view')?.append(actions);
+    });
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('div:has(> [data-testid="raw-button"])')
+          ?.previousElementSibling?.hasAttribute('data-launchpod-button') === true,
+    );
+    expect(await page.locator('[data-launchpod-button]').count()).toBe(1);
+    expect(await page.locator('#repository-container-header [data-launchpod-button]').count()).toBe(0);
+    await page.close();
+  });
+
+  it('takes a floating button away when the host renders its own "not found" page in place', async () => {
+    const page = await open('https://github.com/o/r', 'github');
+    await page.waitForFunction(() => document.querySelector('[data-launchpod-button].lp-floating') !== null);
+    // The host's single-page app swaps its content for its own error view, leaving the button where it was.
+    await page.evaluate(() => {
+      document.title = 'Repository not found';
+      const button = document.querySelector('[data-launchpod-button]');
+      document.body.innerHTML = '<main><h1>Repository not found</h1></main>';
+      if (button !== null) document.body.append(button);
+    });
+    await page.waitForFunction(() => document.querySelector('[data-launchpod-button]') === null);
+    // And it stays away, whatever the controller re-reads.
+    const count = await page.evaluate(() => {
+      (window as unknown as { launchpodHarness: { check(): void } }).launchpodHarness.check();
+      return document.querySelectorAll('[data-launchpod-button]').length;
+    });
+    expect(count).toBe(0);
+    await page.close();
+  });
+
+  it('shows no floating button on a page the host served with an error status', async () => {
+    const page = await context.newPage();
+    await page.goto('https://github.com/o/r', { waitUntil: 'domcontentloaded' });
+    const count = await page.evaluate(
+      ([family, launcher]) => {
+        // The document's own HTTP status, as Chromium reports it for a 404 page with a neutral title.
+        const original = performance.getEntriesByType.bind(performance);
+        performance.getEntriesByType = ((type: string) =>
+          type === 'navigation'
+            ? [{ name: location.href, responseStatus: 404 } as unknown as PerformanceEntry]
+            : original(type)) as typeof performance.getEntriesByType;
+        (window as unknown as { launchpodHarness: { start(o: unknown): void } }).launchpodHarness.start({
+          family,
+          launcher,
+        });
+        return document.querySelectorAll('[data-launchpod-button]').length;
+      },
+      ['github', LAUNCHER] as const,
+    );
+    expect(count).toBe(0);
+    await page.close();
+  });
+
   it('follows pushState, replaceState and popstate with exactly one correct button, and leaves non-context pages', async () => {
     const page = await open('https://github.com/o/r/tree/dev/src', 'github');
     const href = () => page.locator('[data-launchpod-button] a.lp-main').getAttribute('href');

@@ -136,7 +136,16 @@ export const fixtureCases: readonly FixtureCase[] = [
     context: 'https://github.com/o/r/commit/0123456789abcdef0123456789abcdef01234567',
     near: '[data-component="PH_Actions"]',
   },
+  {
+    file: 'github/hand-blob-header-only.html',
+    url: 'https://github.com/o/r/blob/main/src/app.ts',
+    family: 'github',
+    context: 'https://github.com/o/r/blob/main/src/app.ts',
+    near: '#repository-container-header ul.pagehead-actions',
+  },
   { file: 'github/hand-settings.html', url: 'https://github.com/settings/profile', family: 'github' },
+  // The host's own "not found" page on a URL that reads as a context: nothing to open, no floating button.
+  { file: 'github/hand-not-found.html', url: 'https://github.com/nobody/nothing-here', family: 'github' },
   {
     file: 'github/hand-unknown-layout.html',
     url: 'https://github.com/o/r',
@@ -159,6 +168,13 @@ export const fixtureCases: readonly FixtureCase[] = [
     context:
       'https://gitlab.com/rwkgyg/cdnopw/-/blob/7505138d3bbc946742e89785ad939b358e093417/cdnopw.sh#L5-9',
     near: '.tree-controls',
+  },
+  {
+    file: 'gitlab/hand-blob-v10.html',
+    url: 'https://gitlab.com/g/p/blob/master/README.md',
+    family: 'gitlab',
+    context: 'https://gitlab.com/g/p/blob/master/README.md',
+    near: '.file-holder .file-actions',
   },
   {
     file: 'gitlab/hand-empty.html',
@@ -190,6 +206,11 @@ export const fixtureCases: readonly FixtureCase[] = [
   },
   { file: 'gitlab/hand-empty.html', url: 'https://gitlab.com/explore/projects', family: 'gitlab' },
   // Bitbucket Cloud
+  {
+    file: 'bitbucket-cloud/hand-not-found.html',
+    url: 'https://bitbucket.org/acme/app/raw/main/src/index.js',
+    family: 'bitbucket-cloud',
+  },
   {
     file: 'bitbucket-cloud/hand-source.html',
     url: 'https://bitbucket.org/w/r/src/main/README.md',

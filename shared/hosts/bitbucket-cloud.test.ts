@@ -66,6 +66,20 @@ const ok: [string, GitContext][] = [
     `https://bitbucket.org/atlassian/bitbucket-cli/src/${sha}/docs/`,
     at(cli, commit(sha), 'tree', folder('docs')),
   ],
+  // A raw file keeps its ref and path (it used to open the repository's default branch).
+  [
+    'https://bitbucket.org/atlassian/bitbucket-cli/raw/master/README.md',
+    at(cli, anyRef('master'), 'tree', somePath('README.md')),
+  ],
+  [
+    'https://bitbucket.org/atlassian/bitbucket-cli/raw/feature/login/app/main.py#lines-3',
+    at(cli, splits('feature/login/app/main.py', 1), 'tree', undefined, lines(3)),
+  ],
+  [
+    `https://bitbucket.org/atlassian/bitbucket-cli/raw/${sha}/src/setup.py`,
+    at(cli, commit(sha), 'tree', somePath('src/setup.py')),
+  ],
+  ['https://bitbucket.org/atlassian/bitbucket-cli/raw/master', repoPage(cli)],
   [
     'https://bitbucket.org/atlassian/bitbucket-cli/branch/feature/login',
     at(cli, branch('feature/login'), 'branch'),

@@ -1,5 +1,5 @@
-// Bitbucket Cloud's URL grammar (bitbucket.org): source, branch, commits, pull request and issue pages, with the
-// branch named in `?at=` when `src/` holds a commit id.
+// Bitbucket Cloud's URL grammar (bitbucket.org): source and raw file, branch, commits, pull request and issue pages,
+// with the branch named in `?at=` when `src/` holds a commit id.
 
 import type { GitContext, ParseError, PathTarget, RepoRef, Revision } from '../launch-request.ts';
 import { err, ok, type Result } from '../result.ts';
@@ -98,6 +98,21 @@ export const bitbucketCloud: HostFamily = {
           );
         }
         const { revision, path } = refAndPath(rest, kind, 0);
+        return one(repositoryContext(repo, revision, 'tree', path, lines));
+      }
+      // `raw/<ref-or-sha>/<path>`: a file's raw text — the same file at the same ref (the path is never empty). The
+      // path kind stays `unknown`, as for `src/`, so the canonical `src/` link reads back the same.
+      case 'raw': {
+        if (rest.length < 2) return one(atDefault);
+        const first = rest[0] ?? '';
+        const lines = parseLines(url.fragment);
+        if (isSha(first)) {
+          const path: PathTarget = { path: rest.slice(1).join('/'), kind: 'unknown' };
+          return one(
+            repositoryContext(repo, { type: 'commit', sha: first.toLowerCase() }, 'tree', path, lines),
+          );
+        }
+        const { revision, path } = refAndPath(rest, 'unknown', 1);
         return one(repositoryContext(repo, revision, 'tree', path, lines));
       }
       case 'branch': {

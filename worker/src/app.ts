@@ -9,9 +9,12 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
+import { isWellFormedText } from '../../shared/url-encoding.ts';
+import { LIMITS } from './auth/rate-limit.ts';
 import { authRoutes } from './auth/routes.ts';
 import {
   enforceLaunchLimit,
+  enforceLimit,
   requestCloneCredentialUrl,
   requestUserCredentials,
   signedInOwner,
@@ -20,6 +23,7 @@ import {
 import { badgeRoutes } from './badges.ts';
 import type { UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
+import { stopAbandoned } from './cluster-reconcile.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import { extensionAnchors } from './extension-anchors.ts';
@@ -43,7 +47,7 @@ import { applyPrebuildEvent, isPrebuildId } from './prebuilds/prebuild-events.ts
 import { prebuildRoutes } from './prebuilds/prebuild-routes.ts';
 import { withPrebuildPreference } from './prebuilds/prebuild-selection.ts';
 import { prebuildStatus } from './prebuilds/prebuild-status.ts';
-import { getWorkspace, updateWorkspace, type WorkspaceRecord } from './workspaces.ts';
+import { applyWorkspaceEvent, getWorkspace, type WorkspaceRecord, workspaceByKey } from './workspaces.ts';
 
 type AppEnv = { Bindings: Env; Variables: { config: LauncherConfig; owner: string } };
 
@@ -89,7 +93,7 @@ export function createApp(options: AppOptions = {}) {
         renderPage(
           ErrorPage({
             brand: c.env.BRAND_NAME || 'Launchpod',
-            error: new LaunchError('host-unavailable', {
+            error: new LaunchError('internal', {
               title: 'This launcher is not configured correctly',
               detail: `The operator needs to fix a setting: ${config.error}`,
             }),
@@ -135,15 +139,18 @@ export function createApp(options: AppOptions = {}) {
 
   // ---- API -------------------------------------------------------------------------------------------------
   const api = new Hono<AppEnv>();
-  api.use(
-    '*',
-    cors({
-      origin: (origin, c) => (allowedOrigin(origin, c.get('config')) ? origin : null),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['content-type', 'idempotency-key'],
-      credentials: true,
-      maxAge: 600,
-    }),
+  // Public, cookie-less reads (the extension's status dot and anchor table) may be fetched from any page; anything
+  // else answers with credentials, so only to the launcher itself and the exact origins an operator listed.
+  const publicCors = cors({ origin: '*', allowMethods: ['GET', 'OPTIONS'], maxAge: 600 });
+  const credentialedCors = cors({
+    origin: (origin, c) => (allowedOrigin(origin, c.get('config')) ? origin : null),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['content-type', 'idempotency-key'],
+    credentials: true,
+    maxAge: 600,
+  });
+  api.use('*', (c, next) =>
+    PUBLIC_API_PATHS.has(c.req.path) ? publicCors(c, next) : credentialedCors(c, next),
   );
   api.use('*', async (c, next) => {
     // Browsers send Origin on cross-site POSTs: only the launcher and the extension may change state.
@@ -175,6 +182,7 @@ export function createApp(options: AppOptions = {}) {
   );
 
   api.post('/resolve', async (c) => {
+    await enforceLimit(c, LIMITS.resolve, now());
     const { url, options: launchOptions } = await launchBody(c.req.raw);
     const resolution = await resolveLaunch(url, launchOptions, deps(c));
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
@@ -190,6 +198,11 @@ export function createApp(options: AppOptions = {}) {
         title: 'Bad Idempotency-Key',
         detail: 'Idempotency-Key must be 8–128 letters, digits, or . _ : -.',
       });
+    }
+    // The key first: a retry of a start that happened answers it, whatever the host or the clusters say now.
+    if (key !== null) {
+      const existing = await workspaceByKey(c.env.DB, c.get('owner'), key);
+      if (existing !== undefined) return c.json(workspaceJson(existing), 200);
     }
     const d = deps(c);
     const resolution = await resolveLaunch(url, launchOptions, d);
@@ -208,8 +221,12 @@ export function createApp(options: AppOptions = {}) {
       },
       d,
     );
+    // Starts the launcher gave up on are stopped once their cluster answers (the cron does it too).
+    c.executionCtx.waitUntil(stopAbandoned(d).catch(() => undefined));
     if (!started.ok) throw started.error;
-    return c.json(workspaceJson(started.value.workspace), started.value.started ? 201 : 200);
+    const { workspace, started: isNew, confirmed } = started.value;
+    // 202: a cluster did not answer in time and may still start it; the status read follows it.
+    return c.json(workspaceJson(workspace), !isNew ? 200 : confirmed ? 201 : 202);
   });
 
   api.get('/workspaces/:id', async (c) => {
@@ -222,6 +239,7 @@ export function createApp(options: AppOptions = {}) {
   api.get('/extension/anchors', extensionAnchors);
 
   api.get('/status', async (c) => {
+    await enforceLimit(c, LIMITS.status, now());
     const url = c.req.query('url') ?? '';
     const parsed = parseLaunchInput(url, c.get('config').registry);
     c.header('cache-control', 'private, max-age=60');
@@ -250,13 +268,20 @@ export function createApp(options: AppOptions = {}) {
           );
     if (!check.ok || cluster === undefined)
       return c.json({ error: `event refused: ${check.ok ? 'unknown cluster' : check.reason}` }, 401);
-    let event: ClusterEvent;
+    let parsed: unknown;
     try {
-      event = JSON.parse(body) as ClusterEvent;
+      parsed = JSON.parse(body);
     } catch {
       return c.json({ error: 'event body is not JSON' }, 400);
     }
-    if (!isWorkspaceStatus(event.workspace)) return c.json({ error: 'event has no workspace status' }, 400);
+    // Signed is not well-formed: `null`, a list or a string is JSON too.
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      !isWorkspaceStatus((parsed as ClusterEvent).workspace)
+    )
+      return c.json({ error: 'event has no workspace status' }, 400);
+    const event = parsed as ClusterEvent;
     if (isPrebuildId(event.workspace.id)) {
       const answer = await applyPrebuildEvent(c.env.DB, cluster.name, event, now());
       return c.json(answer.body, answer.status);
@@ -264,14 +289,25 @@ export function createApp(options: AppOptions = {}) {
     const record = await getWorkspace(c.env.DB, event.workspace.id);
     if (record === undefined || record.cluster !== cluster.name)
       return c.json({ error: 'unknown workspace' }, 404);
+    // Each event once, in order: a replayed (or late) event's sequence is not above the last one applied.
+    if (typeof event.sequence !== 'number' || !Number.isSafeInteger(event.sequence) || event.sequence < 0)
+      return c.json({ error: 'event refused: it has no sequence' }, 409);
     const url = checkedWorkspaceUrl(event.workspace.url, cluster);
-    await updateWorkspace(c.env.DB, record.id, {
+    const applied = await applyWorkspaceEvent(c.env.DB, record.id, event.sequence, {
       phase: event.workspace.phase,
       ...(url !== undefined && { url }),
       ...(event.workspace.failure !== undefined && { failure: event.workspace.failure }),
       now: now(),
     });
-    return c.json({ ok: true });
+    if (applied.kind === 'unknown') return c.json({ error: 'unknown workspace' }, 404);
+    if (applied.kind === 'stale')
+      return c.json(
+        {
+          error: `event refused: stale (sequence ${event.sequence} ≤ ${applied.lastSequence} already applied)`,
+        },
+        409,
+      );
+    return c.json({ ok: true, phase: applied.record.phase });
   });
 
   // Prebuilds: webhooks, the admin API, a prebuild's state and its badge (before the API's 16 KiB body limit).
@@ -350,7 +386,7 @@ export function createApp(options: AppOptions = {}) {
     const launchError =
       error instanceof LaunchError
         ? error
-        : new LaunchError('host-unavailable', {
+        : new LaunchError('internal', {
             title: 'Something went wrong on our side',
             detail:
               'The launcher hit an unexpected error. Try again; if it keeps happening, tell the operator.',
@@ -359,7 +395,7 @@ export function createApp(options: AppOptions = {}) {
     if (!(error instanceof LaunchError)) console.error(`unexpected error: ${error.name}: ${error.message}`);
     if (launchError.retryAfterSeconds !== undefined)
       c.header('retry-after', String(launchError.retryAfterSeconds));
-    const status = (error instanceof LaunchError ? launchError.status : 500) as 400;
+    const status = launchError.status as 400;
     if (c.req.path.startsWith('/api/')) {
       return c.body(JSON.stringify(launchError.toProblem(c.req.path)), status, {
         'content-type': 'application/problem+json',
@@ -397,14 +433,12 @@ function notFound(what: string): LaunchError {
   });
 }
 
-/** The launcher itself, or an origin matching API_ALLOWED_ORIGINS (`chrome-extension://*`). */
+/** API paths that read only public data, without cookies: open to any origin, never with credentials. */
+const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/status', '/api/v1/extension/anchors']);
+
+/** The launcher itself, or one of the exact origins in API_ALLOWED_ORIGINS (`chrome-extension://<id>`). */
 function allowedOrigin(origin: string, config: LauncherConfig): boolean {
-  if (origin === config.origin) return true;
-  return config.apiOrigins.some((pattern) =>
-    pattern.endsWith('*')
-      ? origin.startsWith(pattern.slice(0, -1)) && /^[a-z-]+:\/\/[\w.-]+$/.test(origin)
-      : origin === pattern,
-  );
+  return origin === config.origin || config.apiOrigins.includes(origin);
 }
 
 async function launchBody(request: Request): Promise<{ url: string; options: LaunchOptions }> {
@@ -431,6 +465,17 @@ async function launchBody(request: Request): Promise<{ url: string; options: Lau
     string,
     unknown
   >;
+  const strings = [
+    record.url,
+    ...Object.entries(raw).flatMap(([k, v]) => [k, typeof v === 'string' ? v : '']),
+  ];
+  if (!strings.every(isWellFormedText)) {
+    throw new LaunchError('bad-request', {
+      title: 'Broken text in the body',
+      detail:
+        'The body holds half of a UTF-16 pair (a lone "\\ud800"-style escape), which no URL can carry. Send the URL as it appears on the page.',
+    });
+  }
   const pairs = Object.entries(raw)
     .filter(([, v]) => typeof v === 'string' || typeof v === 'boolean')
     .map(

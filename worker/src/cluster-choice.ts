@@ -16,6 +16,8 @@ export interface ClusterHealth {
   readonly description?: ClusterDescription;
   /** Why the last health check failed, when it did. */
   readonly problem?: string;
+  /** A start timed out here: still usable, tried after the others until it answers a health check. */
+  readonly slow?: boolean;
   readonly checkedAt: number;
 }
 
@@ -66,7 +68,9 @@ export function chooseClusters(input: ChoiceInput): ClusterCandidate[] {
   const ordered = [...byDistanceThenScore(inRegion, random), ...byDistanceThenScore(elsewhere, random)];
   const preferred = ordered.findIndex((c) => c.cluster.name === input.preferred);
   if (preferred > 0) ordered.unshift(...ordered.splice(preferred, 1));
-  return ordered;
+  // A cluster that was slow to answer a start comes last, until a health check clears it.
+  const slow = (c: ClusterCandidate) => input.health[c.cluster.name]?.slow === true;
+  return [...ordered.filter((c) => !slow(c)), ...ordered.filter(slow)];
 }
 
 function byDistanceThenScore(

@@ -1,20 +1,30 @@
-// Speaking the cluster contract over HTTP: describe, start, status, stop — each bounded by a timeout, authenticated
-// with the cluster's secret, and answering typed failures (a transport failure means "try the next cluster").
+// Speaking the cluster contract over HTTP: describe, start, status, stop, list — each bounded by a timeout,
+// authenticated with the cluster's secret, and answering typed failures that keep "slow", "full" and "down" apart:
+// a cluster that did not answer in time may still act on the request; one that is full said so; one that is down
+// could not be reached or broke the contract.
 
 import {
   CLUSTER_CONTRACT_VERSION,
   type ClusterDescription,
   clusterPaths,
   type StartWorkspaceRequest,
+  type WorkspaceList,
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { ClusterConfig } from './config.ts';
 
 export type ClusterFailure =
-  /** Unreachable, timed out, 5xx, or an answer that is not the contract: another cluster may serve. */
-  | { readonly kind: 'transport'; readonly message: string }
-  /** The cluster answered and refused (capacity, bad request): final for this cluster. */
+  /** No answer within the timeout: the cluster may still be acting on the request (a start may still happen). */
+  | { readonly kind: 'slow'; readonly message: string }
+  /**
+   * Unreachable, a 5xx without the contract's body, or an answer outside the contract. `answered`: the cluster
+   * itself answered (it may have begun acting on the request); false when it could not be reached at all.
+   */
+  | { readonly kind: 'down'; readonly message: string; readonly answered: boolean }
+  /** It answered that it has no room now (503 or 429 with the contract's `{message}` body). */
+  | { readonly kind: 'full'; readonly message: string; readonly retryAfterSeconds?: number }
+  /** It answered and refused this request (a 4xx): final for this request on this cluster. */
   | { readonly kind: 'refused'; readonly status: number; readonly message: string };
 
 export interface ClusterClientOptions {
@@ -30,6 +40,7 @@ async function call<T>(
   isValid: (body: unknown) => body is T,
 ): Promise<Result<T, ClusterFailure>> {
   const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
   let response: Response;
   try {
     response = await doFetch(cluster.baseUrl + path, {
@@ -40,31 +51,57 @@ async function call<T>(
         accept: 'application/json',
         'x-launchpod-contract': String(CLUSTER_CONTRACT_VERSION),
       },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (cause) {
-    const reason = cause instanceof Error && cause.name === 'TimeoutError' ? 'timed out' : 'unreachable';
-    return err({ kind: 'transport', message: `cluster ${cluster.name} ${reason}` });
-  }
-  if (response.status >= 500 || response.status === 408) {
-    await response.body?.cancel();
-    return err({ kind: 'transport', message: `cluster ${cluster.name} answered HTTP ${response.status}` });
+    if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError'))
+      return err({
+        kind: 'slow',
+        message: `cluster ${cluster.name} did not answer within ${timeoutMs / 1000} s`,
+      });
+    return err({ kind: 'down', message: `cluster ${cluster.name} unreachable`, answered: false });
   }
   let body: unknown;
   try {
     body = await response.json();
   } catch {
-    return err({ kind: 'transport', message: `cluster ${cluster.name} answered something that is not JSON` });
+    body = undefined;
   }
-  if (!response.ok) {
-    const message =
-      typeof (body as { message?: unknown })?.message === 'string'
-        ? (body as { message: string }).message
-        : '';
-    return err({ kind: 'refused', status: response.status, message: message || `HTTP ${response.status}` });
+  const message =
+    typeof (body as { message?: unknown } | undefined)?.message === 'string'
+      ? (body as { message: string }).message
+      : undefined;
+  // The contract's "no room now": 503 or 429 with a `{message}` body (a proxy's bare 503 means down instead).
+  if ((response.status === 503 || response.status === 429) && message !== undefined) {
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return err({
+      kind: 'full',
+      message: `cluster ${cluster.name} is full (${message})`,
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 && { retryAfterSeconds: Math.ceil(retryAfter) }),
+    });
   }
+  if (response.status === 408)
+    return err({ kind: 'slow', message: `cluster ${cluster.name} timed out (HTTP 408)` });
+  if (response.status >= 500)
+    return err({
+      kind: 'down',
+      message: `cluster ${cluster.name} answered HTTP ${response.status}`,
+      answered: true,
+    });
+  if (body === undefined)
+    return err({
+      kind: 'down',
+      message: `cluster ${cluster.name} answered something that is not JSON`,
+      answered: true,
+    });
+  if (!response.ok)
+    return err({ kind: 'refused', status: response.status, message: message ?? `HTTP ${response.status}` });
   if (!isValid(body))
-    return err({ kind: 'transport', message: `cluster ${cluster.name} answered outside the contract` });
+    return err({
+      kind: 'down',
+      message: `cluster ${cluster.name} answered outside the contract`,
+      answered: true,
+    });
   return ok(body);
 }
 
@@ -113,4 +150,11 @@ export function workspaceStatus(cluster: ClusterConfig, id: string, options: Clu
 
 export function stopWorkspace(cluster: ClusterConfig, id: string, options: ClusterClientOptions = {}) {
   return call(cluster, clusterPaths.stop(id), { method: 'POST', body: '{}' }, options, isWorkspaceStatus);
+}
+
+const isWorkspaceList = (v: unknown): v is WorkspaceList =>
+  isRecord(v) && Array.isArray(v.workspaces) && v.workspaces.every(isWorkspaceStatus);
+
+export function listWorkspaces(cluster: ClusterConfig, options: ClusterClientOptions = {}) {
+  return call(cluster, clusterPaths.workspaces, { method: 'GET' }, options, isWorkspaceList);
 }

@@ -23,7 +23,7 @@ export interface LauncherConfig {
   /** Server tokens by registry hostname (`github.com`), for public repositories and rate limits. */
   readonly hostTokens: ReadonlyMap<string, string>;
   readonly clusters: readonly ClusterConfig[];
-  /** Browser origins allowed to call /api/v1 (`chrome-extension://*` patterns), beside the launcher's own. */
+  /** Exact browser origins (`chrome-extension://<id>`) allowed to call /api/v1 with cookies, beside the launcher. */
   readonly apiOrigins: readonly string[];
 }
 
@@ -119,6 +119,13 @@ export function readConfig(env: ConfigEnv): Result<LauncherConfig, string> {
     .split(',')
     .map((o) => o.trim())
     .filter((o) => o !== '');
+  for (const origin of apiOrigins) {
+    // A pattern such as `chrome-extension://*` would let every installed extension act with the user's cookies.
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/*\s,]+$/.test(origin))
+      return err(
+        `API_ALLOWED_ORIGINS lists exact origins, like chrome-extension://<your extension's id> (got '${origin}'; patterns with * are not allowed).`,
+      );
+  }
   return ok({
     origin,
     brand: env.BRAND_NAME || 'Launchpod',

@@ -20,7 +20,9 @@ export type LaunchErrorCode =
   | 'bad-request'
   | 'not-found'
   | 'sign-in-required'
-  | 'forbidden';
+  | 'forbidden'
+  /** A bug or an outage of our own: the one code that answers 500. */
+  | 'internal';
 
 const STATUS: Record<LaunchErrorCode, number> = {
   'invalid-input': 400,
@@ -42,6 +44,7 @@ const STATUS: Record<LaunchErrorCode, number> = {
   'not-found': 404,
   'sign-in-required': 401,
   forbidden: 403,
+  internal: 500,
 };
 
 export interface WayOut {

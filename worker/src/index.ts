@@ -1,8 +1,9 @@
-// The launcher Worker: HTTP (app.ts), the cron trigger that refreshes cluster health and times out silent
-// prebuilds, and the PREBUILDS queue consumer.
+// The launcher Worker: HTTP (app.ts), the cron trigger that refreshes cluster health, times out silent prebuilds
+// and stops what runs on a cluster unfollowed, and the PREBUILDS queue consumer.
 
 import { createApp } from './app.ts';
 import { refreshClusterHealth } from './cluster-health.ts';
+import { sweepOrphans } from './cluster-reconcile.ts';
 import { launcherConfig } from './config.ts';
 import { consumePrebuilds, sweepPrebuilds, triggerDeps } from './prebuilds/prebuild-queue.ts';
 import type { PrebuildMessage } from './prebuilds/prebuild-trigger.ts';
@@ -19,6 +20,8 @@ export default {
     }
     ctx.waitUntil(refreshClusterHealth(config.value.clusters, env.CACHE, Date.now()));
     ctx.waitUntil(sweepPrebuilds(env.DB, Date.now()));
+    // Nothing runs on a cluster unfollowed: abandoned starts and orphans the clusters list are stopped.
+    ctx.waitUntil(sweepOrphans({ config: config.value, db: env.DB, now: Date.now }));
   },
   async queue(batch, env) {
     const config = launcherConfig(env);

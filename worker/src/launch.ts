@@ -16,15 +16,18 @@ import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
 import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { parseStartRequest } from '../../shared/start-request.ts';
 import { needsCloneCredential } from './auth/clone-credentials.ts';
+import { cacheKey } from './cache-keys.ts';
 import {
   type ClusterCandidate,
   type ClusterHealth,
   chooseClusters,
   type UserLocation,
 } from './cluster-choice.ts';
-import { workspaceStatus } from './cluster-client.ts';
+import { type ClusterFailure, workspaceStatus } from './cluster-client.ts';
 import { clusterHealth } from './cluster-health.ts';
+import { abandonStart } from './cluster-reconcile.ts';
 import { startOnFirstCluster } from './cluster-start.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
@@ -36,6 +39,7 @@ import {
   getWorkspace,
   updateWorkspace,
   type WorkspaceRecord,
+  workspaceByKey,
 } from './workspaces.ts';
 
 export interface LaunchDeps {
@@ -197,7 +201,7 @@ export async function resolveLaunch(
     .filter((c) => !clusters.some((candidate) => candidate.cluster.name === c.name))
     .map((c) => `${c.name}: ${unavailableReason(health[c.name])}`);
   const { configText: _omitted, ...withoutConfigText } = resolved.value;
-  return ok({
+  const resolution: Resolution = {
     request,
     options,
     contextKey: key.value,
@@ -208,6 +212,63 @@ export async function resolveLaunch(
     clusters,
     unavailable,
     credentials: credentials.kind,
+  };
+  // What the cluster would refuse is refused now, saying why, instead of failing on every cluster at start.
+  const preview = startRequestFor(
+    resolution,
+    PREVIEW_ID,
+    'preview',
+    `${deps.config.origin}/api/v1/cluster-events`,
+  );
+  const startable = parseStartRequest(preview);
+  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved));
+  return ok(resolution);
+}
+
+/** Stands in for the workspace id while checking a start request before any workspace exists. */
+const PREVIEW_ID = 'ws-00000000-0000-4000-8000-000000000000';
+
+/** The start request for a launch: what the cluster gets, minus the clone credential URL bound to one cluster. */
+export function startRequestFor(
+  resolution: Resolution,
+  id: string,
+  owner: string,
+  eventsUrl: string,
+): StartWorkspaceRequest {
+  const initializer: Initializer =
+    resolution.prebuild.kind === 'use'
+      ? {
+          kind: 'prebuild-snapshot-with-git-fallback',
+          prebuildId: resolution.prebuild.prebuildId,
+          snapshotSha: resolution.prebuild.sha,
+        }
+      : { kind: 'git' };
+  return {
+    contractVersion: CLUSTER_CONTRACT_VERSION,
+    id,
+    type: 'regular',
+    owner: { id: owner },
+    context: resolution.resolved,
+    initializer,
+    image: resolution.config.image,
+    tasks: resolution.config.tasks,
+    ports: resolution.config.ports,
+    env: resolution.request.env,
+    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
+    ...(resolution.options.workspaceClass !== undefined && {
+      workspaceClass: resolution.options.workspaceClass,
+    }),
+    eventsUrl,
+  };
+}
+
+/** A launch the cluster contract would refuse (shared/start-request.ts): the config error page, with the reason. */
+function notStartable(reason: string, resolved: ResolvedContext): LaunchError {
+  return new LaunchError('invalid-config', {
+    title: 'This workspace cannot be started as configured',
+    detail: `${reason} Change .gitpod.yml (or the link) and try again.`,
+    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved) },
+    facts: { errors: [{ path: '', line: 0, column: 0, message: reason }] },
   });
 }
 
@@ -228,9 +289,9 @@ async function resolveCached(
 ): Promise<Result<ResolvedContext, LaunchError>> {
   // A user's resolution is theirs alone (private repositories); anonymous and server ones are shared.
   // v2: resolutions carry the repository's visibility.
-  const cacheKey = `resolved:v2:${credentials.kind}:${contextKey}`;
+  const key = cacheKey(`resolved:v2:${credentials.kind}`, contextKey);
   if (credentials.kind !== 'user') {
-    const cached = await deps.cache.get<ResolvedContext>(cacheKey, 'json');
+    const cached = await deps.cache.get<ResolvedContext>(key, 'json');
     if (cached !== null) return ok(cached);
   }
   const resolved = await resolver.resolve({
@@ -241,14 +302,15 @@ async function resolveCached(
     ...(deps.http !== undefined && { http: deps.http }),
   });
   if (resolved.ok && credentials.kind !== 'user') {
-    await deps.cache.put(cacheKey, JSON.stringify(resolved.value), { expirationTtl: RESOLUTION_TTL_SECONDS });
+    await deps.cache.put(key, JSON.stringify(resolved.value), { expirationTtl: RESOLUTION_TTL_SECONDS });
     if (resolved.value.configText !== undefined)
       await putConfig(deps.cache, resolved.value, resolved.value.configText);
   }
   return resolved;
 }
 
-const configKey = (r: ResolvedContext) => `config:v1:${r.repo.host}/${r.repo.owner}/${r.repo.name}@${r.sha}`;
+const configKey = (r: ResolvedContext) =>
+  cacheKey('config:v1', `${r.repo.host}/${r.repo.owner}/${r.repo.name}@${r.sha}`);
 const MISSING = '\u0000missing';
 
 /** `.gitpod.yml` at a commit never changes: it is kept forever, a missing file too. */
@@ -326,7 +388,17 @@ export interface StartOutcome {
   readonly workspace: WorkspaceRecord;
   /** false when an existing workspace answered (same idempotency key, or `quickstart`). */
   readonly started: boolean;
+  /**
+   * false when the only cluster that may have started it did not answer in time: the record waits for the cluster
+   * to confirm (its events, or the next status read) — it is neither failed nor left running unfollowed.
+   */
+  readonly confirmed: boolean;
 }
+
+/** An unconfirmed start the cluster says it does not hold, after this long, never landed: it is failed. */
+export const UNCONFIRMED_GRACE_MS = 30_000;
+/** An unconfirmed start whose cluster does not answer for this long is failed (and stopped if it ever lands). */
+export const UNCONFIRMED_LIMIT_MS = 10 * 60_000;
 
 /** Starts the workspace, or answers the one this owner already started with this key (or for this context). */
 export async function startLaunch(
@@ -334,9 +406,14 @@ export async function startLaunch(
   deps: LaunchDeps,
 ): Promise<Result<StartOutcome, LaunchError>> {
   const { resolution, owner } = input;
+  // A retry of a start that happened answers that workspace, whatever the clusters' state now.
+  if (input.idempotencyKey !== null) {
+    const existing = await workspaceByKey(deps.db, owner, input.idempotencyKey);
+    if (existing !== undefined) return ok({ workspace: existing, started: false, confirmed: true });
+  }
   if (resolution.options.quickstart === true) {
     const active = await findActiveWorkspace(deps.db, owner, resolution.contextKey);
-    if (active !== undefined) return ok({ workspace: active, started: false });
+    if (active !== undefined) return ok({ workspace: active, started: false, confirmed: true });
   }
   if (resolution.clusters.length === 0) return err(noCapacity(resolution.unavailable));
   const id = `ws-${crypto.randomUUID()}`;
@@ -350,33 +427,9 @@ export async function startLaunch(
     idempotencyKey: input.idempotencyKey,
     now: deps.now(),
   });
-  if (!claim.created) return ok({ workspace: claim.record, started: false });
+  if (!claim.created) return ok({ workspace: claim.record, started: false, confirmed: true });
 
-  const initializer: Initializer =
-    resolution.prebuild.kind === 'use'
-      ? {
-          kind: 'prebuild-snapshot-with-git-fallback',
-          prebuildId: resolution.prebuild.prebuildId,
-          snapshotSha: resolution.prebuild.sha,
-        }
-      : { kind: 'git' };
-  const startRequest: StartWorkspaceRequest = {
-    contractVersion: CLUSTER_CONTRACT_VERSION,
-    id,
-    type: 'regular',
-    owner: { id: owner },
-    context: resolution.resolved,
-    initializer,
-    image: resolution.config.image,
-    tasks: resolution.config.tasks,
-    ports: resolution.config.ports,
-    env: resolution.request.env,
-    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
-    ...(resolution.options.workspaceClass !== undefined && {
-      workspaceClass: resolution.options.workspaceClass,
-    }),
-    eventsUrl: input.eventsUrl,
-  };
+  const startRequest = startRequestFor(resolution, id, owner, input.eventsUrl);
 
   const entry = deps.config.registry.entries.find((e) => e.hostname === resolution.resolved.repo.host);
   const mint = needsCloneCredential(resolution.resolved, resolution.credentials, entry)
@@ -408,22 +461,45 @@ export async function startLaunch(
       now: deps.now(),
     });
     if (record === undefined) throw new Error(`workspace ${id} vanished while starting`);
-    return ok({ workspace: record, started: true });
+    // Clusters tried before may still start the same id: stopped there once they answer.
+    for (const doubt of start.inDoubt)
+      await abandonStart(deps.db, doubt.cluster.name, id, doubt.reason, deps.now());
+    return ok({ workspace: record, started: true, confirmed: true });
   }
-  const problems = start.problems;
-  const error = noCapacity(problems);
+  const waitFor = start.inDoubt.find((d) => d.slow);
+  if (waitFor !== undefined) {
+    // A cluster that did not answer in time may still start it: follow the first such (its events or the next
+    // status read confirm it or time it out) and stop it on every other.
+    for (const doubt of start.inDoubt.filter((d) => d !== waitFor))
+      await abandonStart(deps.db, doubt.cluster.name, id, doubt.reason, deps.now());
+    const record = await updateWorkspace(deps.db, id, {
+      cluster: waitFor.cluster.name,
+      clusterWorkspaceId: id,
+      phase: 'pending',
+      now: deps.now(),
+    });
+    if (record === undefined) throw new Error(`workspace ${id} vanished while starting`);
+    return ok({ workspace: record, started: true, confirmed: false });
+  }
+  for (const doubt of start.inDoubt)
+    await abandonStart(deps.db, doubt.cluster.name, id, doubt.reason, deps.now());
+  // What each cluster tried answered, then why the others were not tried.
+  const error = noCapacity([...start.problems, ...resolution.unavailable], start.fullRetryAfterSeconds);
   await updateWorkspace(deps.db, id, { phase: 'failed', failure: error.detail, now: deps.now() });
   return err(error);
 }
 
-function noCapacity(problems: readonly string[]): LaunchError {
+function noCapacity(problems: readonly string[], fullRetryAfterSeconds?: number): LaunchError {
+  const full = fullRetryAfterSeconds !== undefined;
   return new LaunchError('no-capacity', {
-    title: 'No workspace capacity right now',
+    title: full ? 'Every workspace cluster is full right now' : 'No workspace capacity right now',
     detail:
       problems.length === 0
         ? 'No workspace cluster is available at the moment. Try again in a minute.'
-        : `No workspace cluster could start the workspace (${problems.join('; ')}). Try again in a minute.`,
-    retryAfterSeconds: 60,
+        : `No workspace cluster could start the workspace (${problems.join('; ')}). ${
+            full ? `Try again in ${fullRetryAfterSeconds} seconds.` : 'Try again in a minute.'
+          }`,
+    retryAfterSeconds: fullRetryAfterSeconds ?? 60,
     wayOut: { label: 'Try again', href: '' },
   });
 }
@@ -462,7 +538,7 @@ export async function currentWorkspace(
   const status = await workspaceStatus(cluster, record.clusterWorkspaceId, {
     ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
   });
-  if (!status.ok) return ok(record);
+  if (!status.ok) return ok(await timeOutUnconfirmed(record, cluster, status.error, deps));
   const url = checkedWorkspaceUrl(status.value.url, cluster);
   const updated = await updateWorkspace(deps.db, id, {
     phase: status.value.phase,
@@ -471,6 +547,33 @@ export async function currentWorkspace(
     now: deps.now(),
   });
   return ok(updated ?? record);
+}
+
+/**
+ * A start its cluster never confirmed (no workspace URL yet) is given up once the cluster says it holds no such
+ * workspace after the grace, or has not answered for the limit: failed, with a way out — and stopped there should the
+ * start land after all. A confirmed workspace is left as it is.
+ */
+async function timeOutUnconfirmed(
+  record: WorkspaceRecord,
+  cluster: ClusterConfig,
+  failure: ClusterFailure,
+  deps: LaunchDeps,
+): Promise<WorkspaceRecord> {
+  if (record.url !== null || record.phase !== 'pending') return record;
+  const age = deps.now() - record.createdAt;
+  const absent = failure.kind === 'refused' && failure.status === 404;
+  if (!(absent && age >= UNCONFIRMED_GRACE_MS) && age < UNCONFIRMED_LIMIT_MS) return record;
+  const why = absent
+    ? `cluster ${cluster.name} never received the start`
+    : `cluster ${cluster.name} has not answered for ${Math.round(age / 60_000)} minutes`;
+  await abandonStart(deps.db, cluster.name, record.id, why, deps.now());
+  const failed = await updateWorkspace(deps.db, record.id, {
+    phase: 'failed',
+    failure: `The workspace did not start: ${why}. Start it again.`,
+    now: deps.now(),
+  });
+  return failed ?? record;
 }
 
 /** What the workspace list and status API show about a workspace's context (no tokens, no config text). */

@@ -16,6 +16,8 @@ export interface WorkspaceRecord {
   readonly failure: string | null;
   readonly prebuildId: string | null;
   readonly idempotencyKey: string | null;
+  /** The sequence of the last signed cluster event applied; -1 before the first. */
+  readonly eventSequence: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -33,6 +35,7 @@ interface Row {
   failure: string | null;
   prebuild_id: string | null;
   idempotency_key: string | null;
+  event_sequence: number;
   created_at: number;
   updated_at: number;
 }
@@ -50,6 +53,7 @@ const fromRow = (r: Row): WorkspaceRecord => ({
   failure: r.failure,
   prebuildId: r.prebuild_id,
   idempotencyKey: r.idempotency_key,
+  eventSequence: r.event_sequence,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -89,6 +93,19 @@ export async function claimWorkspace(
     .first<Row>();
   if (existing === null) throw new Error('workspace claim conflicted but no row holds the key');
   return { created: false, record: fromRow(existing) };
+}
+
+/** The workspace this owner started with this idempotency key, if any. */
+export async function workspaceByKey(
+  db: D1Database,
+  owner: string,
+  idempotencyKey: string,
+): Promise<WorkspaceRecord | undefined> {
+  const row = await db
+    .prepare('SELECT * FROM workspaces WHERE owner = ?1 AND idempotency_key = ?2')
+    .bind(owner, idempotencyKey)
+    .first<Row>();
+  return row === null ? undefined : fromRow(row);
 }
 
 export async function getWorkspace(db: D1Database, id: string): Promise<WorkspaceRecord | undefined> {
@@ -147,4 +164,48 @@ export async function updateWorkspace(
     )
     .first<Row>();
   return row === null ? undefined : fromRow(row);
+}
+
+export type EventOutcome =
+  | { readonly kind: 'applied'; readonly record: WorkspaceRecord }
+  | { readonly kind: 'stale'; readonly lastSequence: number }
+  | { readonly kind: 'unknown' };
+
+/**
+ * Applies a signed cluster event once: only when its sequence is above the last one applied (a replay or a late
+ * event is `stale`). The sequence is taken even when the phase cannot move (forward only), so it is never applied
+ * twice. Atomic: of two deliveries of one event racing, one applies.
+ */
+export async function applyWorkspaceEvent(
+  db: D1Database,
+  id: string,
+  sequence: number,
+  u: Omit<WorkspaceUpdate, 'cluster' | 'clusterWorkspaceId'>,
+): Promise<EventOutcome> {
+  const current = await getWorkspace(db, id);
+  if (current === undefined) return { kind: 'unknown' };
+  if (sequence <= current.eventSequence) return { kind: 'stale', lastSequence: current.eventSequence };
+  const moves = canMovePhase(current.phase, u.phase);
+  const row = await db
+    .prepare(
+      `UPDATE workspaces SET url = COALESCE(?2, url), phase = ?3, failure = COALESCE(?4, failure), updated_at = ?5,
+         event_sequence = ?6
+       WHERE id = ?1 AND event_sequence < ?6 AND phase = ?7 RETURNING *`,
+    )
+    .bind(
+      id,
+      moves ? (u.url ?? null) : null,
+      moves ? u.phase : current.phase,
+      moves ? (u.failure ?? null) : null,
+      u.now,
+      sequence,
+      current.phase,
+    )
+    .first<Row>();
+  if (row !== null) return { kind: 'applied', record: fromRow(row) };
+  // Another event or a status refresh got there first: read again and decide on what is there now.
+  const now = await getWorkspace(db, id);
+  if (now === undefined) return { kind: 'unknown' };
+  if (sequence <= now.eventSequence) return { kind: 'stale', lastSequence: now.eventSequence };
+  return applyWorkspaceEvent(db, id, sequence, u);
 }

@@ -37,7 +37,13 @@ export function installFakeHosts(routes: Readonly<Record<string, FakeHandler>>):
           status: 599,
         });
       }
-      return await handler(request);
+      // A caller's timeout (AbortSignal.timeout) ends the wait as it would for a real slow host.
+      const signal = request.signal;
+      if (signal.aborted) throw signal.reason;
+      return await new Promise<Response>((resolve, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        Promise.resolve(handler(request)).then(resolve, reject);
+      });
     } finally {
       inFlight--;
     }

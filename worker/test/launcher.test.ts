@@ -5,7 +5,7 @@ import { fakeBitbucketServer } from '../../e2e/fakes/bitbucket-server.ts';
 import { type FakeCluster, fakeCluster } from '../../e2e/fakes/cluster.ts';
 import { fakeGitHub } from '../../e2e/fakes/github.ts';
 import { fakeGitLab } from '../../e2e/fakes/gitlab.ts';
-import { samples } from '../../e2e/fakes/sample-data.ts';
+import { sampleRepo, samples } from '../../e2e/fakes/sample-data.ts';
 import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
 import { createApp } from '../src/app.ts';
 import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';
@@ -65,6 +65,8 @@ beforeEach(async () => {
   const keys = await env.CACHE.list();
   await Promise.all(keys.keys.map((k) => env.CACHE.delete(k.name)));
   await env.DB.exec('DELETE FROM workspaces');
+  // Every test starts with fresh launch counters (they are per client IP, and tests share one).
+  await env.DB.exec('DELETE FROM rate_limits');
 });
 
 afterEach(() => fakes.restore());
@@ -385,16 +387,85 @@ describe('API', () => {
     expect(fakes.requests.filter((r) => !r.url.includes('cluster.test'))).toHaveLength(0);
   });
 
-  it('allows extension origins through CORS and refuses other sites', async () => {
-    const preflight = await call('/api/v1/workspaces', {
-      method: 'OPTIONS',
-      headers: { origin: 'chrome-extension://abcdefghijklmnop', 'access-control-request-method': 'POST' },
-    });
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
+  it('answers with credentials only to the extension ids it is configured with, and refuses other sites', async () => {
+    const configured = { ...testEnv, API_ALLOWED_ORIGINS: 'chrome-extension://abcdefghijklmnop' };
+    const preflight = (origin: string) =>
+      call(
+        '/api/v1/workspaces',
+        { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } },
+        configured,
+      );
+    const ours = await preflight('chrome-extension://abcdefghijklmnop');
+    expect(ours.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdefghijklmnop');
+    expect(ours.headers.get('access-control-allow-credentials')).toBe('true');
+    // Any other installed extension is just another site.
+    const other = await preflight('chrome-extension://someotherextensionid');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const stranger = await post(
+      '/api/v1/workspaces',
+      { url: repoUrl },
+      { origin: 'chrome-extension://someotherextensionid' },
+    );
+    expect(stranger.status).toBe(400);
     const evil = await post('/api/v1/workspaces', { url: repoUrl }, { origin: 'https://evil.example' });
     expect(evil.status).toBe(400);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     expect(eu.started).toHaveLength(0);
+  });
+
+  // A stopped clock: the counters' one-minute window must not roll over in the middle of the test.
+  const stopped = createApp({ backoffMs: [0, 0], clusterTimeoutMs: 1000, now: () => 1_800_000_030_000 });
+  const atStoppedClock = async (path: string, init: RequestInit) => {
+    const ctx = createExecutionContext();
+    const response = await stopped.fetch(
+      new Request(`${ORIGIN}${path}`, { cf: FRANKFURT, ...init } as RequestInit),
+      testEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return response;
+  };
+  it.each([
+    [
+      'POST /api/v1/resolve',
+      120,
+      (ip: string) =>
+        atStoppedClock('/api/v1/resolve', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: ORIGIN, 'cf-connecting-ip': ip },
+          body: JSON.stringify({ url: repoUrl }),
+        }),
+    ],
+    [
+      'GET /api/v1/status',
+      300,
+      (ip: string) =>
+        atStoppedClock(`/api/v1/status?url=${encodeURIComponent(repoUrl)}`, {
+          headers: { 'cf-connecting-ip': ip },
+        }),
+    ],
+  ] as const)('limits %s per client to %i a minute, with Retry-After', async (_what, limit, send) => {
+    for (let i = 0; i < limit; i++) expect((await send('198.51.100.7')).status).toBe(200);
+    const over = await send('198.51.100.7');
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await over.json()) as { code: string }).code).toBe('rate-limited');
+    expect((await send('198.51.100.8')).status).toBe(200);
+  });
+
+  it('lets any page read the public status and anchor table, never with credentials', async () => {
+    for (const path of [`/api/v1/status?url=${encodeURIComponent(repoUrl)}`, '/api/v1/extension/anchors']) {
+      const response = await call(path, { headers: { origin: 'moz-extension://0b7c1e2a-uuid-per-install' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it('refuses an API_ALLOWED_ORIGINS pattern, naming the setting', async () => {
+    const response = await call('/', {}, { ...testEnv, API_ALLOWED_ORIGINS: 'chrome-extension://*' });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain('API_ALLOWED_ORIGINS lists exact origins');
   });
 
   it('refuses oversized bodies, bad JSON and bad keys with problem+json', async () => {
@@ -411,12 +482,66 @@ describe('API', () => {
     expect(key.status).toBe(400);
   });
 
+  it.each([
+    ['a url', '{"url": "https://github.com/launchpod-samples/node-app/tree/\\ud800"}'],
+    ['a whole url', '{"url": "\\udc00"}'],
+    [
+      'an option',
+      '{"url": "https://github.com/launchpod-samples/node-app", "options": {"editor": "\\ud800"}}',
+    ],
+    [
+      'an option name',
+      '{"url": "https://github.com/launchpod-samples/node-app", "options": {"\\ud800": "x"}}',
+    ],
+  ])('answers half a UTF-16 pair in %s with a 400 problem, not a 5xx', async (_what, body) => {
+    for (const path of ['/api/v1/resolve', '/api/v1/workspaces']) {
+      const response = await call(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body,
+      });
+      const problem = (await response.json()) as { status: number };
+      expect(response.status).toBe(400);
+      expect(problem.status).toBe(400);
+    }
+    expect(eu.started).toHaveLength(0);
+  });
+
+  it('answers an unexpected failure with 500 and a problem body that says 500, without its details', async () => {
+    const broken = {
+      ...testEnv,
+      DB: {
+        prepare: () => {
+          throw new Error('D1_ERROR: disk I/O error at /secret/path');
+        },
+        batch: () => Promise.reject(new Error('D1_ERROR: disk I/O error at /secret/path')),
+      } as unknown as D1Database,
+    };
+    const response = await call(
+      '/api/v1/workspaces',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({ url: repoUrl }),
+      },
+      broken,
+    );
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(JSON.parse(text)).toMatchObject({ status: 500, code: 'internal' });
+    expect(text).not.toContain('/secret/path');
+    const page = await call(`/${repoUrl}`, {}, broken);
+    expect(page.status).toBe(500);
+    expect(await page.text()).toContain('Something went wrong on our side');
+  });
+
   it('accepts signed cluster events, forward only, and refuses bad or stale signatures', async () => {
     const started = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as { id: string };
-    const event = (phase: string) =>
+    const event = (phase: string, sequence = 1) =>
       JSON.stringify({
         cluster: 'eu-1',
-        sequence: 1,
+        sequence,
         workspace: {
           id: started.id,
           phase,
@@ -439,10 +564,174 @@ describe('API', () => {
       (await send(event('running'), 'eu-secret-0123456789', Math.floor(Date.now() / 1000) - 3600)).status,
     ).toBe(401);
     expect((await send(event('running'), 'eu-secret-0123456789')).status).toBe(200);
-    expect((await send(event('initializing'), 'eu-secret-0123456789')).status).toBe(200);
+    expect((await send(event('initializing', 2), 'eu-secret-0123456789')).status).toBe(200);
     expect(
       await env.DB.prepare('SELECT phase FROM workspaces WHERE id = ?').bind(started.id).first('phase'),
     ).toBe('running');
+  });
+
+  it('applies each signed workspace event once: a replay or an older sequence is refused', async () => {
+    const started = (await (await post('/api/v1/workspaces', { url: repoUrl })).json()) as { id: string };
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signed = (sequence: number, phase: string, failure?: string) => {
+      const body = JSON.stringify({
+        cluster: 'eu-1',
+        sequence,
+        workspace: {
+          id: started.id,
+          phase,
+          url: `https://eu.cluster.test/workspaces/${started.id}`,
+          updatedAt: '',
+          ...(failure !== undefined && { failure }),
+        },
+      });
+      // Captured as sent: the same headers and body can be posted again within the signature's tolerance.
+      const init = {
+        method: 'POST',
+        headers: {
+          [EVENT_HEADERS.cluster]: 'eu-1',
+          [EVENT_HEADERS.timestamp]: String(timestamp),
+          [EVENT_HEADERS.signature]: signEvent('eu-secret-0123456789', timestamp, body),
+        },
+        body,
+      };
+      return () => call('/api/v1/cluster-events', init);
+    };
+    const failing = signed(3, 'failed', 'out of disk');
+    const phase = async () =>
+      env.DB.prepare('SELECT phase, failure FROM workspaces WHERE id = ?').bind(started.id).first();
+    expect((await signed(2, 'running')()).status).toBe(200);
+    expect((await failing()).status).toBe(200);
+    expect(await phase()).toEqual({ phase: 'failed', failure: 'out of disk' });
+    // The same event again, and an older one: refused, nothing changes.
+    expect((await failing()).status).toBe(409);
+    expect((await signed(1, 'failed', 'something else')()).status).toBe(409);
+    expect(await phase()).toEqual({ phase: 'failed', failure: 'out of disk' });
+    const unsequenced = JSON.stringify({
+      cluster: 'eu-1',
+      workspace: { id: started.id, phase: 'failed', url: '', updatedAt: '' },
+    });
+    const response = await call('/api/v1/cluster-events', {
+      method: 'POST',
+      headers: {
+        [EVENT_HEADERS.cluster]: 'eu-1',
+        [EVENT_HEADERS.timestamp]: String(timestamp),
+        [EVENT_HEADERS.signature]: signEvent('eu-secret-0123456789', timestamp, unsequenced),
+      },
+      body: unsequenced,
+    });
+    expect(response.status).toBe(409);
+  });
+});
+
+describe('config the cluster would refuse', () => {
+  // `MY-VAR` is fine YAML and fine for the Gitpod schema, but no shell can set it: the cluster refuses the start.
+  const config = `tasks:
+  - init: echo ready
+    env:
+      MY-VAR: x
+`;
+  beforeEach(() => {
+    fakes.restore();
+    fakes = installFakeHosts({
+      'https://api.github.com': fakeGitHub({
+        ...samples.github,
+        repos: [...samples.github.repos, sampleRepo('launchpod-samples', 'dashed-env', { id: 90, config })],
+      }),
+      'https://eu.cluster.test': eu.handler,
+      'https://us.cluster.test': us.handler,
+    });
+  });
+  const url = 'https://github.com/launchpod-samples/dashed-env';
+
+  it('shows the config error page with the line, before anything starts', async () => {
+    const page = await call(`/${url}`);
+    const html = await page.text();
+    expect(page.status).toBe(422);
+    expect(html).toContain('.gitpod.yml has a mistake at line 4');
+    expect(html).toContain("'MY-VAR' cannot be an environment variable name");
+    const started = await post('/api/v1/workspaces', { url });
+    expect(started.status).toBe(422);
+    expect(((await started.json()) as { code: string }).code).toBe('invalid-config');
+    expect(eu.started.length + us.started.length).toBe(0);
+  });
+
+  it('refuses a link whose env name the cluster would refuse, listing it, and starts without it', async () => {
+    const response = await post('/api/v1/workspaces', { url: `MY-VAR=x,OK=1/${repoUrl}` });
+    expect(response.status).toBe(201);
+    expect(eu.started[0]?.env).toEqual([{ name: 'OK', value: '1' }]);
+  });
+});
+
+describe('paths that fold into another repository', () => {
+  // The server token may read private repositories. A public repository's path that climbs out of it
+  // (`../../private-app/…`) must not let an anonymous visitor learn whether a private file exists.
+  const withServerToken = () => ({
+    ...testEnv,
+    HOST_TOKENS: JSON.stringify({ 'bitbucket.launchpod.test': 'user-token-alice' }),
+  });
+  const climb = (file: string) =>
+    `https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse/..%2F..%2F..%2Fprivate-app%2Fbrowse%2F${file}?at=main`;
+
+  it.each([
+    ['a file the private repository has', climb('.gitpod.yml')],
+    ['a file it does not have', climb('no-such-file.txt')],
+  ])('refuses %s with the same 400, asking the host nothing', async (_what, url) => {
+    const response = await call(
+      '/api/v1/resolve',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({ url }),
+      },
+      withServerToken(),
+    );
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { detail: string }).detail).toContain("'..'");
+    expect(fakes.requests.filter((r) => r.url.includes('bitbucket.launchpod.test'))).toEqual([]);
+  });
+});
+
+describe('long links', () => {
+  // Real links run long: deep file paths, descriptive branch names, many environment variables. Each part of the
+  // launcher that keys a cache on the context must take them (KV keys stop at 512 bytes).
+  const longPath = `src/${'generated/'.repeat(50)}index.ts`;
+  const longBranch = `feature/${'a-very-descriptive-branch-name-'.repeat(17)}end`;
+
+  beforeEach(() => {
+    fakes.restore();
+    const [first, ...rest] = samples.github.repos;
+    if (first === undefined) throw new Error('no sample repository');
+    const head = first.commits[first.branches.main ?? ''];
+    if (head === undefined) throw new Error('no main commit');
+    const repo = {
+      ...first,
+      branches: { ...first.branches, [longBranch]: head.sha },
+      commits: { ...first.commits, [head.sha]: { ...head, files: { ...head.files, [longPath]: 'x\n' } } },
+    };
+    fakes = installFakeHosts({
+      'https://api.github.com': fakeGitHub({ ...samples.github, repos: [repo, ...rest] }),
+      'https://eu.cluster.test': eu.handler,
+      'https://us.cluster.test': us.handler,
+    });
+  });
+
+  it.each([
+    ['a 570-character file link', `${repoUrl}/blob/main/${longPath}`],
+    ['a branch of 538 characters', `${repoUrl}/tree/${longBranch}`],
+    [
+      'forty environment variables',
+      `${Array.from({ length: 40 }, (_, i) => `VARIABLE_NUMBER_${i}=value-${i}`).join(',')}/${repoUrl}`,
+    ],
+  ])('opens %s: page, resolve and start, twice (the second from cache)', async (_what, url) => {
+    for (let round = 0; round < 2; round++) {
+      const page = await call(`/start?url=${encodeURIComponent(url)}&autostart=false`);
+      expect(page.status, await page.clone().text()).toBe(200);
+      const resolved = await post('/api/v1/resolve', { url });
+      expect(resolved.status).toBe(200);
+    }
+    const started = await post('/api/v1/workspaces', { url });
+    expect(started.status).toBe(201);
   });
 });
 

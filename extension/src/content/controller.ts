@@ -1,11 +1,14 @@
 // Keeps exactly one launch button on the page: finds the first matching anchor from the host's table, mounts the
-// button there (or floating when none matches), and follows in-page navigation. Never does document-wide work on
-// a DOM mutation: the observer only compares the URL and asks whether the button is still attached.
+// button there (or floating when none matches — never on a page the host marks as an error or not found), moves it
+// when a better anchor renders later, and follows in-page navigation. Never does document-wide work on a DOM
+// mutation: the observer compares the URL, asks whether the button is still attached and, while it sits at a
+// weaker anchor, whether one of the better ones exists now.
 
 import type { HostRegistry } from '../../../shared/host-registry.ts';
 import type { HostFamily } from '../../../shared/hosts/host-family.ts';
 import { type Anchor, type AnchorPageKind, type AnchorTable, candidatesFor } from '../hosts/anchor-table.ts';
 import { BUTTON_ATTR, createLaunchButton, type LaunchButton, type PrebuildState } from './button.ts';
+import { isErrorPage } from './error-page.ts';
 import { type PageContext, readPageContext } from './page-context.ts';
 
 export interface ControllerDeps {
@@ -50,6 +53,8 @@ export function startController(deps: ControllerDeps): Controller {
 
   let button: LaunchButton | undefined;
   let placedBy: string | undefined; // selector, or '' when floating
+  // The anchors that would rank above the one holding the button (empty at the best one, or floating).
+  let better: readonly Anchor[] = [];
   let seenUrl = '';
   let context: PageContext | undefined;
   let scheduled = false;
@@ -61,6 +66,7 @@ export function startController(deps: ControllerDeps): Controller {
     else button?.root.remove();
     button = undefined;
     placedBy = undefined;
+    better = [];
   };
 
   const effectiveUrl = (): string => {
@@ -89,7 +95,10 @@ export function startController(deps: ControllerDeps): Controller {
         (stray.parentElement?.hasAttribute('data-launchpod-wrap') ? stray.parentElement : stray).remove();
     }
     if (context === undefined) return remove();
-    const found = findAnchor(candidatesFor(deps.table, deps.family.id, context.kind));
+    const candidates = candidatesFor(deps.table, deps.family.id, context.kind);
+    const found = findAnchor(candidates);
+    // Nothing to open on the host's own "not found" or error page: no floating button, and no miss to record.
+    if (found === undefined && isErrorPage(document)) return remove();
     const want = found?.anchor.selector ?? '';
     if (
       button === undefined ||
@@ -108,6 +117,7 @@ export function startController(deps: ControllerDeps): Controller {
       if (found) place(button.root, found.element, found.anchor);
       else document.body.append(button.root);
       placedBy = want;
+      better = found === undefined ? [] : candidates.slice(0, candidates.indexOf(found.anchor));
       if (lastPrebuild !== undefined) button.setPrebuild(lastPrebuild.state);
     }
     button.update(context);
@@ -168,6 +178,8 @@ export function startController(deps: ControllerDeps): Controller {
       schedule();
     else if (watchUrl && (deps.revisionFact === undefined ? location.href : effectiveUrl()) !== seenUrl)
       schedule();
+    // At a weaker anchor (the repository header) while the page's own view renders: move once a better one exists.
+    else if (better.length > 0 && findAnchor(better) !== undefined) schedule();
   });
   observer.observe(document.documentElement, { childList: true, subtree: true });
   for (const name of NAVIGATION_EVENTS) window.addEventListener(name, schedule);

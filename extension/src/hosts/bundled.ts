@@ -9,7 +9,7 @@ import { gitlabAnchors } from './gitlab.ts';
 
 export const bundledAnchorTable: AnchorTable = {
   version: 1,
-  revision: 1,
+  revision: 2,
   families: {
     github: githubAnchors,
     gitlab: gitlabAnchors,

@@ -44,7 +44,13 @@ export const githubAnchors: readonly AnchorRule[] = [
       REPO_HEADER,
       OLD_REPO_HEADER,
     ],
-    evidence: ['github/blob-2.html', 'github/blob-4.html', 'github/blob-6.html', 'github/blob-7.html'],
+    evidence: [
+      'github/blob-2.html',
+      'github/blob-4.html',
+      'github/blob-6.html',
+      'github/blob-7.html',
+      'github/hand-blob-header-only.html',
+    ],
   },
   {
     kinds: ['commit'],

@@ -27,11 +27,13 @@ export const gitlabAnchors: readonly AnchorRule[] = [
     kinds: ['blob'],
     candidates: [
       { selector: '#fileHolder .file-actions', position: 'prepend' },
+      // GitLab 8–10 (old self-managed instances): the file header's Edit/Raw/Blame group in article.file-holder.
+      { selector: '#tree-holder .file-holder .file-actions', position: 'prepend' },
       { selector: '#tree-holder .tree-controls', position: 'append' },
       TOP_BAR,
       TOP_BAR_ANY,
     ],
-    evidence: ['gitlab/blob-1.html'],
+    evidence: ['gitlab/blob-1.html', 'gitlab/hand-blob-v10.html'],
   },
   {
     kinds: ['commit'],

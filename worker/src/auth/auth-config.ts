@@ -1,7 +1,9 @@
-// Sign-in settings read once per env from secrets: OAuth clients per host, token-encryption keys (with ids, for
-// rotation) and the session-cookie secret. A mistake names the secret and the fix. Never logs a secret's value.
+// Sign-in settings read once per env from secrets: OAuth clients per host, the keys that seal secrets at rest (with
+// ids, for rotation; webhook secrets use them too) and the session-cookie secret. A mistake names the secret and the
+// fix. Never logs a secret's value.
 
 import { err, ok, type Result } from '../../../shared/result.ts';
+import type { Vault } from './token-vault.ts';
 
 export interface OAuthClient {
   readonly clientId: string;
@@ -74,6 +76,34 @@ export async function readAuthConfig(env: AuthEnv): Promise<Result<AuthConfig, s
     clients.set(hostname.toLowerCase(), { clientId: c.clientId, clientSecret: c.clientSecret, ...urls });
   }
 
+  const vault = await readVault(env);
+  if (!vault.ok) return vault;
+  if (vault.value === undefined)
+    return err(
+      'TOKEN_KEYS must be JSON {"<key id>": "<base64 of 32 random bytes>"} (it encrypts stored tokens).',
+    );
+  return ok({ clients, ...vault.value, sessionSecret });
+}
+
+export type VaultEnv = Pick<Env, 'TOKEN_KEYS' | 'TOKEN_KEY_CURRENT'>;
+
+const vaults = new WeakMap<object, Promise<Result<Vault | undefined, string>>>();
+
+/**
+ * The keys that seal secrets at rest (sign-in tokens, webhook secrets), read once per env; `ok(undefined)` when
+ * TOKEN_KEYS is not set.
+ */
+export function vaultConfig(env: VaultEnv): Promise<Result<Vault | undefined, string>> {
+  let cached = vaults.get(env);
+  if (cached === undefined) {
+    cached = readVault(env);
+    vaults.set(env, cached);
+  }
+  return cached;
+}
+
+async function readVault(env: VaultEnv): Promise<Result<Vault | undefined, string>> {
+  if ((env.TOKEN_KEYS ?? '').trim() === '') return ok(undefined);
   let rawKeys: unknown;
   try {
     rawKeys = JSON.parse(env.TOKEN_KEYS ?? '');
@@ -100,5 +130,5 @@ export async function readAuthConfig(env: AuthEnv): Promise<Result<AuthConfig, s
   const currentKeyId = env.TOKEN_KEY_CURRENT ?? '';
   if (!keys.has(currentKeyId))
     return err(`TOKEN_KEY_CURRENT must name one of the keys in TOKEN_KEYS (got '${currentKeyId}').`);
-  return ok({ clients, keys, currentKeyId, sessionSecret });
+  return ok({ keys, currentKeyId });
 }

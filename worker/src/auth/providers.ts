@@ -35,8 +35,14 @@ export interface OAuthFamily {
 
 export interface TokenFamily {
   readonly kind: 'personal-token';
-  /** Path under the API base that any valid token may read (a refused token gets 401). */
-  readonly checkPath: string;
+  /**
+   * Path on the host's site that answers who the token belongs to, as plain text (empty when the host did not take
+   * the token): the only source of the user's identity — never a form field or a header a proxy may add or drop.
+   */
+  readonly whoamiPath: string;
+  /** Path under the API base that answers a user by name (`{name}`), with the host's stable numeric id. */
+  readonly userPath: string;
+  readonly readUser: (json: Record<string, unknown>) => { id: string; login: string } | undefined;
   /** The page on the host's site where a user deletes their access tokens (we never revoke a token they made). */
   readonly grantsPath: string;
 }
@@ -87,7 +93,10 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
   // HTTP access tokens go with the user's own name to git (username + token as password).
   'bitbucket-server': {
     kind: 'personal-token',
-    checkPath: '/application-properties',
+    // As Gitpod's Bitbucket Server provider does: the applinks servlet names the caller, `users/{slug}` its id.
+    whoamiPath: '/plugins/servlet/applinks/whoami',
+    userPath: '/users/{name}',
+    readUser: (j) => idLogin(j.id, j.name),
     grantsPath: '/plugins/servlet/access-tokens/manage',
   },
 };

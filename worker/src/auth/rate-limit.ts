@@ -12,6 +12,10 @@ export interface RateLimit {
 export const LIMITS = {
   signIn: { name: 'sign-in', limit: 20, windowSeconds: 60 },
   launch: { name: 'launch', limit: 60, windowSeconds: 60 },
+  // Resolution asks the git host (with the server token, when set): a crowd must not spend its rate limit.
+  resolve: { name: 'resolve', limit: 120, windowSeconds: 60 },
+  // The extension asks once per page and context, cached 60 s: far below this for a person.
+  status: { name: 'status', limit: 300, windowSeconds: 60 },
 } as const satisfies Record<string, RateLimit>;
 
 /** Counts one hit for each key; answers the seconds to wait when any key is over its limit. */

@@ -5,8 +5,9 @@
 import { type Context, Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { EVENT_HEADERS, verifyEvent } from '../../../shared/cluster-contract.ts';
+import { credentialRedemptionBody, EVENT_HEADERS, verifyEvent } from '../../../shared/cluster-contract.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
 import type { LauncherConfig } from '../config.ts';
 import { LaunchError } from '../errors.ts';
 import { renderPage } from '../pages/layout.tsx';
@@ -14,7 +15,7 @@ import { PersonalTokenPage, SignInPage } from '../pages/sign-in.tsx';
 import type { AuthConfig } from './auth-config.ts';
 import { redeemCloneCredential } from './clone-credentials.ts';
 import { authorizeUrl, exchangeCode, oauthHost, revokeToken } from './oauth-client.ts';
-import { grantsPage, hostLabel, signInFamilies } from './providers.ts';
+import { grantsPage, hostLabel, signInFamilies, type TokenFamily } from './providers.ts';
 import { hit, LIMITS, type RateLimit } from './rate-limit.ts';
 import { safeReturnTo } from './return-to.ts';
 import {
@@ -193,7 +194,8 @@ export function authRoutes(options: { readonly now: () => number }) {
     await setSessionUser(c.env.DB, session.hash, token.value.userId, token.value.login);
     await setSessionCookie(c, auth, await rotateSession(c.env.DB, auth, session, now()));
     c.header('cache-control', 'no-store');
-    return c.redirect(pending.returnTo, 302);
+    // Checked again on the way out: a state stored before a rule was tightened must not send anyone off-site.
+    return c.redirect(safeReturnTo(pending.returnTo, c.get('config').origin), 302);
   });
 
   routes.post('/:host/token', async (c) => {
@@ -226,26 +228,16 @@ export function authRoutes(options: { readonly now: () => number }) {
       );
     if (!/^[\x21-\x7e]{8,512}$/.test(token))
       return problemPage('Paste the whole token: 8–512 visible characters.', 400);
-    let answer: Response;
-    try {
-      answer = await fetch(`${entry.apiBaseUrl.replace(/\/+$/, '')}${family.checkPath}`, {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      });
-    } catch {
-      return problemPage(`${hostLabel(entry)} did not answer. Try again in a minute.`, 502);
-    }
-    await answer.body?.cancel();
-    if (answer.status === 401 || answer.status === 403)
+    // Who the token belongs to, as the host says it: the user's identity (and so whose workspaces they see).
+    const who = await tokenOwner(entry, family, token);
+    if (!who.ok)
       return problemPage(
-        `${hostLabel(entry)} refused this token. Check that it is current and has Repository read permission.`,
-        400,
+        who.error === 'refused'
+          ? `${hostLabel(entry)} refused this token. Check that it is current and has Repository read permission.`
+          : `${hostLabel(entry)} did not say who this token belongs to (${who.error}). Try again in a minute.`,
+        who.error === 'refused' ? 400 : 502,
       );
-    if (answer.status >= 500)
-      return problemPage(`${hostLabel(entry)} answered HTTP ${answer.status}. Try again in a minute.`, 502);
-    // Bitbucket names the token's user in X-AUSERNAME; git needs it as the username beside the token.
-    const login =
-      answer.headers.get('x-ausername') ?? (typeof form.username === 'string' ? form.username : '');
-    const name = /^[\w.@+-]{1,128}$/.test(login) ? login : 'x-token-auth';
+    const { id, login: name } = who.value;
     await storeHostToken(
       c.env.DB,
       auth,
@@ -253,14 +245,14 @@ export function authRoutes(options: { readonly now: () => number }) {
       {
         host: entry.hostname,
         login: name,
-        userId: `${entry.hostname}:${name}`,
+        userId: `${entry.hostname}:${id}`,
         accessToken: token,
         refreshToken: undefined,
         expiresAt: undefined,
       },
       now(),
     );
-    await setSessionUser(c.env.DB, session.hash, `${entry.hostname}:${name}`, name);
+    await setSessionUser(c.env.DB, session.hash, `${entry.hostname}:${id}`, name);
     await setSessionCookie(c, auth, await rotateSession(c.env.DB, auth, session, now()));
     return c.redirect(returnTo, 303);
   });
@@ -290,6 +282,7 @@ export function authRoutes(options: { readonly now: () => number }) {
     const config = c.get('config');
     const name = c.req.header(EVENT_HEADERS.cluster);
     const cluster = config.clusters.find((k) => k.name === name);
+    const body = await c.req.text();
     const check =
       cluster === undefined
         ? ({ ok: false, reason: 'unknown cluster' } as const)
@@ -297,11 +290,14 @@ export function authRoutes(options: { readonly now: () => number }) {
             cluster.secret,
             c.req.header(EVENT_HEADERS.timestamp) ?? null,
             c.req.header(EVENT_HEADERS.signature) ?? null,
-            await c.req.text(),
+            body,
             Math.floor(now() / 1000),
           );
     if (!check.ok || cluster === undefined)
       return c.json({ error: `refused: ${check.ok ? 'unknown cluster' : check.reason}` }, 401);
+    // The signed body names the credential: a signature captured for one redeems no other.
+    if (body !== credentialRedemptionBody(c.req.url))
+      return c.json({ error: 'refused: the signature is for another credential' }, 401);
     const redeemed = await redeemCloneCredential(c.env.DB, c.req.param('id'), cluster.name, now());
     if (!redeemed.ok) {
       const status = redeemed.reason === 'unknown' || redeemed.reason === 'wrong-cluster' ? 404 : 410;
@@ -355,6 +351,62 @@ export function authRoutes(options: { readonly now: () => number }) {
   }
 
   return routes;
+}
+
+/**
+ * The user a pasted access token belongs to, asked of the host: its whoami answer (the name), then that user's
+ * record (the stable id). `refused` when the host does not take the token; otherwise why it could not be told.
+ */
+async function tokenOwner(
+  entry: HostEntry,
+  family: TokenFamily,
+  token: string,
+): Promise<Result<{ id: string; login: string }, 'refused' | string>> {
+  const headers = { authorization: `Bearer ${token}`, accept: 'application/json, text/plain' };
+  const ask = async (url: string): Promise<Response | string> => {
+    try {
+      return await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+    } catch {
+      return 'no answer';
+    }
+  };
+  const api = entry.apiBaseUrl.replace(/\/+$/, '');
+  // The servlet lives on the server the API is served from (`<server>/rest/api/1.0`), which may not be the web origin.
+  const server = /\/rest\/api\/(?:1\.0|latest)$/.test(api)
+    ? api.replace(/\/rest\/api\/(?:1\.0|latest)$/, '')
+    : entry.origin + entry.basePath;
+  const whoami = await ask(`${server}${family.whoamiPath}`);
+  if (typeof whoami === 'string') return err(whoami);
+  if (whoami.status === 401 || whoami.status === 403) {
+    await whoami.body?.cancel();
+    return err('refused');
+  }
+  if (!whoami.ok) {
+    await whoami.body?.cancel();
+    return err(`HTTP ${whoami.status}`);
+  }
+  // Empty: the host served the request anonymously, so the token is not one it takes.
+  const name = (await whoami.text()).trim();
+  if (name === '') return err('refused');
+  if (!/^[\w.@+-]{1,128}$/.test(name)) return err('an unexpected user name');
+  const profile = await ask(`${api}${family.userPath.replace('{name}', encodeURIComponent(name))}`);
+  if (typeof profile === 'string') return err(profile);
+  if (!profile.ok) {
+    await profile.body?.cancel();
+    return err(profile.status === 401 || profile.status === 403 ? 'refused' : `HTTP ${profile.status}`);
+  }
+  let body: unknown;
+  try {
+    body = await profile.json();
+  } catch {
+    return err('an answer that is not JSON');
+  }
+  const user =
+    typeof body === 'object' && body !== null ? family.readUser(body as Record<string, unknown>) : undefined;
+  // The record must be the same user whoami named: a host answering another user's record is not believed.
+  if (user === undefined || user.login.toLowerCase() !== name.toLowerCase())
+    return err('an unexpected user record');
+  return ok(user);
 }
 
 /**

@@ -15,7 +15,7 @@ import { type AuthConfig, authConfig } from './auth-config.ts';
 import { mintCloneCredential } from './clone-credentials.ts';
 import { oauthHost, refreshToken } from './oauth-client.ts';
 import { hostLabel, signInFamilies } from './providers.ts';
-import { hit, LIMITS } from './rate-limit.ts';
+import { hit, LIMITS, type RateLimit } from './rate-limit.ts';
 import {
   deleteHostToken,
   findSession,
@@ -41,7 +41,7 @@ export async function authOf(env: Env): Promise<AuthConfig | undefined> {
   const auth = await authConfig(env);
   if (!auth.ok) {
     console.error(`launcher configuration: ${auth.error}`);
-    throw new LaunchError('host-unavailable', {
+    throw new LaunchError('internal', {
       title: 'This launcher is not configured correctly',
       detail: `The operator needs to fix a setting: ${auth.error}`,
     });
@@ -213,21 +213,38 @@ export function withSignInWayOut(
 }
 
 /** The launch limit (per client IP and per session): a 429 page with Retry-After when over it. */
-export async function enforceLaunchLimit(c: AnyContext, now: number): Promise<void> {
+export function enforceLaunchLimit(c: AnyContext, now: number): Promise<void> {
+  return enforceLimit(c, LIMITS.launch, now, {
+    title: 'Too many launches',
+    detail: 'This browser or network started too many launches in a short time. Wait a little and try again.',
+  });
+}
+
+/**
+ * One request against a limit, per client IP (`CF-Connecting-IP`) and per session when there is one: over it, a
+ * `rate-limited` error (429, Retry-After) that says what to do.
+ */
+export async function enforceLimit(
+  c: AnyContext,
+  rule: RateLimit,
+  now: number,
+  words: { readonly title: string; readonly detail: string } = {
+    title: 'Too many requests',
+    detail: 'This browser or network sent too many requests in a short time. Wait a little and try again.',
+  },
+): Promise<void> {
   const auth = await authOf(envOf(c));
   const session = auth === undefined ? undefined : await requestSession(c, auth, now);
   const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
   const result = await hit(
     envOf(c).DB,
-    LIMITS.launch,
+    rule,
     [`ip:${ip}`, ...(session === undefined ? [] : [`session:${session.hash}`])],
     now,
   );
   if (!result.ok) {
     throw new LaunchError('rate-limited', {
-      title: 'Too many launches',
-      detail:
-        'This browser or network started too many launches in a short time. Wait a little and try again.',
+      ...words,
       retryAfterSeconds: result.retryAfterSeconds,
       wayOut: { label: 'Try again', href: '' },
     });

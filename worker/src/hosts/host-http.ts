@@ -19,6 +19,20 @@ export interface HostHttpOptions {
 
 export const defaultBackoffMs: readonly number[] = [150, 450];
 
+// `..`, `.`, `%2e%2E`, `.%2e` — segments a URL parser folds (`a/b/../c` is `a/c`).
+const FOLDING_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Whether fetching `url` would ask for another path than the one built: a segment of its path folds. The grammar
+ * already refuses dot segments in what users paste; this also covers names a host's own answer put in a path.
+ */
+export function foldsPath(url: string): boolean {
+  const rest = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*/i, '');
+  const path = rest.split(/[?#]/, 1)[0] ?? '';
+  // Browsers and the URL parser read `\` as `/` in http(s) URLs.
+  return path.split(/[/\\]/).some((segment) => FOLDING_SEGMENT.test(segment));
+}
+
 /**
  * Fetches with retries. Answers the response for 2xx, 3xx and the 4xx a caller interprets itself (404, 403 that
  * is not a rate limit, 401, 409, 422); turns rate limits into `rate-limited` and persistent 5xx or network
@@ -29,6 +43,15 @@ export async function hostFetch(
   init: RequestInit,
   options: HostHttpOptions,
 ): Promise<Result<Response, LaunchError>> {
+  if (foldsPath(url)) {
+    return err(
+      new LaunchError('invalid-input', {
+        title: "A '.' or '..' cannot be part of this path",
+        detail: `A name in this request to ${options.hostLabel} is '.' or '..', which would ask for a different path (another repository, possibly). Git refuses such names too.`,
+        wayOut: { label: 'Paste another URL', href: '/' },
+      }),
+    );
+  }
   const doFetch = options.fetch ?? fetch;
   const attempts = Math.max(1, options.attempts ?? 3);
   const backoff = options.backoffMs ?? defaultBackoffMs;

@@ -10,8 +10,11 @@ import { prebuildBadgeSvg } from '../../../shared/badge.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { vaultConfig } from '../auth/auth-config.ts';
 import { authOf, requestSession, requestUserCredentials } from '../auth/session-auth.ts';
+import type { Vault } from '../auth/token-vault.ts';
 import type { LauncherConfig } from '../config.ts';
+import { LaunchError } from '../errors.ts';
 import type { HostResolver, HttpTuning } from '../hosts/host-resolver.ts';
 import { prebuildBadgeState } from './badge.ts';
 import { getPrebuild, type PrebuildRecord, repoKey } from './prebuild-records.ts';
@@ -25,6 +28,7 @@ import {
   projectJson,
   readSettings,
   setProjectVisibility,
+  webhookSecretOf,
 } from './projects.ts';
 import {
   followWebhookVisibility,
@@ -83,7 +87,16 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       if (project === undefined || project.repo.family !== family)
         return c.json({ error: 'no such project: register it with the admin API first' }, 404);
       const body = await c.req.arrayBuffer();
-      const check = await verifyWebhook(project.repo.family, project.webhookSecret, c.req.raw.headers, body);
+      const secret = await webhookSecretOf(c.env.DB, project, await vaultOf(c.env));
+      if (secret === undefined)
+        return c.json(
+          {
+            error:
+              "this launcher cannot open the project's webhook secret: TOKEN_KEYS must still hold the key it was sealed with",
+          },
+          503,
+        );
+      const check = await verifyWebhook(project.repo.family, secret, c.req.raw.headers, body);
       if (!check.ok) return c.json({ error: `signature refused (${check.reason})` }, 401);
       let payload: unknown;
       try {
@@ -104,13 +117,15 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       const read = readWebhookEvent(project.repo.family, c.req.raw.headers, payload);
       if (read.kind === 'ping') return c.json({ ok: true, pong: true }, 200);
       if (read.kind === 'irrelevant') return c.json({ ignored: read.why }, 202);
-      // Replays and host retries carry the same delivery id; a body without one is keyed by its digest.
-      const delivery = deliveryId(project.repo.family, c.req.raw.headers) ?? `body:${await digestHex(body)}`;
+      // Deduplicated on what the signature covers — the body — not on the delivery id beside it: a captured
+      // delivery re-sent with a new id, or none, is the same delivery. (A host's own retry is the same body too.)
+      const signed = `sha256:${await digestHex(body)}`;
+      const delivery = deliveryId(project.repo.family, c.req.raw.headers) ?? signed;
       const fresh = await c.env.DB.prepare(
         `INSERT INTO webhook_deliveries (project_id, delivery_id, received_at) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING RETURNING delivery_id`,
       )
-        .bind(project.id, delivery, now())
+        .bind(project.id, signed, now())
         .first();
       if (fresh === null) return c.json({ duplicate: true, delivery }, 202);
       const messages: PrebuildMessage[] = read.triggers.map((trigger) => ({
@@ -151,12 +166,16 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
   });
 
   app.post('/api/v1/admin/projects', async (c) => {
-    let body: Record<string, unknown>;
+    let parsedBody: unknown;
     try {
-      body = (await c.req.json()) as Record<string, unknown>;
+      parsedBody = await c.req.json();
     } catch {
-      return c.json({ error: 'send JSON like {"repoUrl": "https://github.com/owner/repo"}' }, 400);
+      parsedBody = undefined;
     }
+    // `null`, a list or a string is JSON too, but not a project.
+    if (typeof parsedBody !== 'object' || parsedBody === null || Array.isArray(parsedBody))
+      return c.json({ error: 'send a JSON object like {"repoUrl": "https://github.com/owner/repo"}' }, 400);
+    const body = parsedBody as Record<string, unknown>;
     const parsed = parseLaunchInput(
       typeof body.repoUrl === 'string' ? body.repoUrl : '',
       c.get('config').registry,
@@ -165,6 +184,16 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       return c.json({ error: `repoUrl: ${parsed.ok ? 'not a repository' : parsed.error.message}` }, 400);
     const settings = readSettings(body, randomSecret());
     if (!settings.ok) return c.json({ error: settings.error }, 400);
+    // Webhook secrets are stored sealed, like sign-in tokens: no keys, no projects.
+    const vault = await vaultOf(c.env);
+    if (vault === undefined)
+      return c.json(
+        {
+          error:
+            'webhook secrets are stored encrypted: set TOKEN_KEYS ({"<key id>": "<base64 of 32 random bytes>"}) and TOKEN_KEY_CURRENT first',
+        },
+        503,
+      );
     const repo = parsed.value.context.repo;
     const conflict = () => c.json({ error: 'this repository is already a project' }, 409);
     if ((await projectForRepo(c.env.DB, repoKey(repo))) !== undefined) return conflict();
@@ -180,11 +209,11 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
         503,
       );
     }
-    const project = await createProject(c.env.DB, repo, settings.value, visibility.value, now());
+    const project = await createProject(c.env.DB, repo, settings.value, visibility.value, now(), vault);
     if (project === undefined) return conflict();
     // The only answer that ever carries the secret: paste it into the host's webhook settings now.
     return c.json(
-      { ...projectJson(project, c.get('config').origin), webhookSecret: project.webhookSecret },
+      { ...projectJson(project, c.get('config').origin), webhookSecret: settings.value.webhookSecret },
       201,
     );
   });
@@ -248,6 +277,19 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
   });
 
   return app;
+}
+
+/** The keys that seal webhook secrets; a broken TOKEN_KEYS is the operator's error page, never a guess. */
+async function vaultOf(env: Env): Promise<Vault | undefined> {
+  const vault = await vaultConfig(env);
+  if (!vault.ok) {
+    console.error(`launcher configuration: ${vault.error}`);
+    throw new LaunchError('internal', {
+      title: 'This launcher is not configured correctly',
+      detail: `The operator needs to fix a setting: ${vault.error}`,
+    });
+  }
+  return vault.value;
 }
 
 export function prebuildJson(r: PrebuildRecord) {

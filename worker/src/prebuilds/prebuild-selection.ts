@@ -7,6 +7,7 @@ import { type GitpodConfig, needsPrebuild, prebuildFingerprint } from '../../../
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import type { ResolvedContext } from '../../../shared/resolved-context.ts';
 import { ok, type Result } from '../../../shared/result.ts';
+import { cacheKey } from '../cache-keys.ts';
 import type { LaunchError } from '../errors.ts';
 import type { HostCredentials, HostResolver, HttpTuning } from '../hosts/host-resolver.ts';
 import type { PrebuildChoice, Resolution } from '../launch.ts';
@@ -57,7 +58,7 @@ export async function selectPrebuild(input: SelectionInput): Promise<PrebuildCho
 /** The context commit's history: from KV when this commit was seen before (it never changes), else one request. */
 export async function commitHistory(input: HistoryInput): Promise<Result<readonly string[], LaunchError>> {
   const { repo, sha } = input.resolved;
-  const key = `history:v1:${repoKey(repo)}@${sha}:${HISTORY_DEPTH}`;
+  const key = cacheKey('history:v1', `${repoKey(repo)}@${sha}:${HISTORY_DEPTH}`);
   const cached = await input.cache.get<string[]>(key, 'json');
   if (cached !== null) return ok(cached);
   // A host without a history listing can still serve the exact commit's prebuild.

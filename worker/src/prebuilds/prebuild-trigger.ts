@@ -6,8 +6,10 @@
 import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from '../../../shared/cluster-contract.ts';
 import { needsPrebuild, parseGitpodConfig, prebuildFingerprint } from '../../../shared/gitpod-config.ts';
 import type { RepoRef } from '../../../shared/launch-request.ts';
+import { parseStartRequest } from '../../../shared/start-request.ts';
 import { chooseClusters } from '../cluster-choice.ts';
 import { clusterHealth } from '../cluster-health.ts';
+import { abandonStart } from '../cluster-reconcile.ts';
 import { startOnFirstCluster } from '../cluster-start.ts';
 import type { HostCredentials } from '../hosts/host-resolver.ts';
 import { checkedWorkspaceUrl, type LaunchDeps } from '../launch.ts';
@@ -129,6 +131,25 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
     }
   }
 
+  const { configText: _omitted, ...startContext } = context;
+  const requestFor = (id: string): StartWorkspaceRequest => ({
+    contractVersion: CLUSTER_CONTRACT_VERSION,
+    id,
+    type: 'prebuild',
+    prebuildId: id,
+    owner: { id: `project:${project.id}` },
+    context: startContext,
+    initializer: { kind: 'git' },
+    image: config.image,
+    tasks: config.tasks,
+    ports: config.ports,
+    env: [],
+    eventsUrl: `${deps.config.origin}/api/v1/cluster-events`,
+  });
+  // The cluster's own check, before anything is claimed: a request it would refuse is a skip with the reason.
+  const startable = parseStartRequest(requestFor('pb-00000000-0000-4000-8000-000000000000'));
+  if (!startable.ok) return skip(`a cluster would refuse this prebuild: ${startable.error}`);
+
   const claim = await claimPrebuild(deps.db, {
     projectId: project.id,
     repoKey: key,
@@ -140,21 +161,7 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
   if (!claim.created) return { kind: 'reused', prebuildId: claim.record.id };
   const prebuildId = claim.record.id;
 
-  const { configText: _omitted, ...startContext } = context;
-  const request: StartWorkspaceRequest = {
-    contractVersion: CLUSTER_CONTRACT_VERSION,
-    id: prebuildId,
-    type: 'prebuild',
-    prebuildId,
-    owner: { id: `project:${project.id}` },
-    context: startContext,
-    initializer: { kind: 'git' },
-    image: config.image,
-    tasks: config.tasks,
-    ports: config.ports,
-    env: [],
-    eventsUrl: `${deps.config.origin}/api/v1/cluster-events`,
-  };
+  const request = requestFor(prebuildId);
   const health = await clusterHealth(deps.config.clusters, deps.cache, deps.now());
   const candidates = chooseClusters({
     clusters: deps.config.clusters,
@@ -176,7 +183,17 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
       checkedWorkspaceUrl(status.url, cluster),
       deps.now(),
     );
+    for (const doubt of start.inDoubt)
+      await abandonStart(deps.db, doubt.cluster.name, prebuildId, doubt.reason, deps.now());
     return { kind: 'started', prebuildId, cluster: cluster.name };
+  }
+  const waitFor = start.inDoubt.find((d) => d.slow);
+  for (const doubt of start.inDoubt.filter((d) => d !== waitFor))
+    await abandonStart(deps.db, doubt.cluster.name, prebuildId, doubt.reason, deps.now());
+  if (waitFor !== undefined) {
+    // It may still start there: its signed events move the record on; the hourly sweep times it out otherwise.
+    await markStarted(deps.db, prebuildId, waitFor.cluster.name, undefined, deps.now());
+    return { kind: 'started', prebuildId, cluster: waitFor.cluster.name };
   }
   const { problems } = start;
   const reason =

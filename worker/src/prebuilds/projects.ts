@@ -1,9 +1,11 @@
 // Projects: the repositories whose prebuilds this launcher manages, with their webhook secret and triggers. Read
-// and written through the admin API. Never returns a webhook secret except in the answer that created it.
+// and written through the admin API. The webhook secret is stored sealed (AES-GCM, like sign-in tokens, bound to
+// its project); never returned except in the answer that created it.
 
 import picomatch from 'picomatch';
 import type { GithubPrebuilds } from '../../../shared/gitpod-config.ts';
 import type { HostFamilyId, RepoRef } from '../../../shared/launch-request.ts';
+import { openToken, sealToken, type Vault } from '../auth/token-vault.ts';
 import { repoKey } from './prebuild-records.ts';
 
 export type BranchStrategy = 'default-branch' | 'all-branches' | 'matched-branches';
@@ -15,7 +17,8 @@ export interface Project {
   readonly id: string;
   readonly repo: RepoRef;
   readonly repoKey: string;
-  readonly webhookSecret: string;
+  /** `v1.<key id>.<iv>.<data>` (token-vault.ts); plain text only in rows from before secrets were sealed. */
+  readonly sealedWebhookSecret: string;
   readonly branchStrategy: BranchStrategy;
   /** For `matched-branches`: globs, each matched like Gitpod does (`**\/<glob>`). */
   readonly branchGlobs: readonly string[];
@@ -49,7 +52,7 @@ const fromRow = (r: Row): Project => ({
   id: r.id,
   repo: { host: r.host, family: r.family, owner: r.owner, name: r.name },
   repoKey: r.repo_key,
-  webhookSecret: r.webhook_secret,
+  sealedWebhookSecret: r.webhook_secret,
   branchStrategy: r.branch_strategy,
   branchGlobs: JSON.parse(r.branch_globs) as string[],
   pullRequests: r.pull_requests === 1,
@@ -114,7 +117,10 @@ export async function createProject(
   settings: ProjectSettings,
   visibility: Visibility,
   now: number,
+  vault: Vault,
 ): Promise<Project | undefined> {
+  const id = `prj-${crypto.randomUUID()}`;
+  const sealed = await sealToken(vault, settings.webhookSecret, secretBinding(id));
   const row = await db
     .prepare(
       `INSERT INTO projects (id, repo_key, host, family, owner, name, webhook_secret, branch_strategy, branch_globs,
@@ -122,13 +128,13 @@ export async function createProject(
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT DO NOTHING RETURNING *`,
     )
     .bind(
-      `prj-${crypto.randomUUID()}`,
+      id,
       repoKey(repo),
       repo.host,
       repo.family,
       repo.owner,
       repo.name,
-      settings.webhookSecret,
+      sealed,
       settings.branchStrategy,
       JSON.stringify(settings.branchGlobs),
       settings.pullRequests ? 1 : 0,
@@ -139,6 +145,31 @@ export async function createProject(
     )
     .first<Row>();
   return row === null ? undefined : fromRow(row);
+}
+
+/** A sealed secret opens only in its own project's row: copied into another, it does not decrypt. */
+const secretBinding = (projectId: string) => `project:${projectId}:webhook-secret`;
+
+/**
+ * The project's webhook secret in plain text, for checking a delivery; undefined when it cannot be opened (its key
+ * was removed from TOKEN_KEYS, or there are no keys). A row from before secrets were sealed is sealed now.
+ */
+export async function webhookSecretOf(
+  db: D1Database,
+  project: Project,
+  vault: Vault | undefined,
+): Promise<string | undefined> {
+  const stored = project.sealedWebhookSecret;
+  if (stored.startsWith('v1.'))
+    return vault === undefined ? undefined : openToken(vault, stored, secretBinding(project.id));
+  if (vault !== undefined) {
+    const sealed = await sealToken(vault, stored, secretBinding(project.id));
+    await db
+      .prepare('UPDATE projects SET webhook_secret = ?2 WHERE id = ?1 AND webhook_secret = ?3')
+      .bind(project.id, sealed, stored)
+      .run();
+  }
+  return stored;
 }
 
 export async function getProject(db: D1Database, id: string): Promise<Project | undefined> {

@@ -5,6 +5,7 @@
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import type { HostFamilyId, RepoRef } from '../../../shared/launch-request.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
+import { cacheKey } from '../cache-keys.ts';
 import type { LauncherConfig } from '../config.ts';
 import type { LaunchError } from '../errors.ts';
 import type { HostCredentials, HostResolver, HttpTuning } from '../hosts/host-resolver.ts';
@@ -82,15 +83,15 @@ export async function mayViewPrebuilds(
   if (project.visibility === 'public') return true;
   const viewer = await viewerOf();
   if (viewer === undefined) return false;
-  const cacheKey = `prebuild-access:v1:${viewer.key}:${repoKey(project.repo)}`;
-  if ((await cache.get(cacheKey)) !== null) return true;
+  const accessKey = cacheKey('prebuild-access:v1', `${viewer.key}:${repoKey(project.repo)}`);
+  if ((await cache.get(accessKey)) !== null) return true;
   const entry = deps.config.registry.entries.find((e) => e.hostname === project.repo.host);
   if (entry === undefined) return false;
   const credentials = await viewer.credentials(entry);
   if (credentials?.kind !== 'user') return false;
   const read = await readable(project.repo, entry, credentials, deps);
   if (!read.ok) return false;
-  await cache.put(cacheKey, '1', { expirationTtl: ACCESS_TTL_SECONDS });
+  await cache.put(accessKey, '1', { expirationTtl: ACCESS_TTL_SECONDS });
   return true;
 }
 

@@ -13,7 +13,7 @@ import { fakeGitLab } from '../../../e2e/fakes/gitlab.ts';
 import type { FakeHostData } from '../../../e2e/fakes/model.ts';
 import { type FakeOAuth, fakeOAuth } from '../../../e2e/fakes/oauth.ts';
 import { samples } from '../../../e2e/fakes/sample-data.ts';
-import { EVENT_HEADERS, signEvent } from '../../../shared/cluster-contract.ts';
+import { credentialRedemptionBody, EVENT_HEADERS, signEvent } from '../../../shared/cluster-contract.ts';
 import { createApp } from '../../src/app.ts';
 import { type FakeHosts, installFakeHosts } from '../fake-hosts.ts';
 
@@ -233,15 +233,16 @@ class Browser {
   }
 }
 
-/** The cluster redeeming a credential URL, signed with its own secret (or another). */
-function redeem(url: string, clusterName = 'eu-1', secret = SECRET) {
+/** The cluster redeeming a credential URL, signed with its own secret (or another), as the reference cluster does. */
+function redeem(url: string, clusterName = 'eu-1', secret = SECRET, body = credentialRedemptionBody(url)) {
   const ts = Math.floor(clock / 1000);
   return new Browser('10.0.0.1').send(url, {
     method: 'POST',
+    body,
     headers: {
       [EVENT_HEADERS.cluster]: clusterName,
       [EVENT_HEADERS.timestamp]: String(ts),
-      [EVENT_HEADERS.signature]: signEvent(secret, ts, ''),
+      [EVENT_HEADERS.signature]: signEvent(secret, ts, body),
     },
   });
 }
@@ -313,17 +314,6 @@ describe('GitHub sign-in for a private repository', () => {
     expect(logs.join('\n')).not.toContain(String(token));
 
     // The cluster redeems the URL once, signed with its own secret.
-    const redeem = (url: string, clusterName = 'eu-1', secret = SECRET) => {
-      const ts = Math.floor(clock / 1000);
-      return browser.send(url, {
-        method: 'POST',
-        headers: {
-          [EVENT_HEADERS.cluster]: clusterName,
-          [EVENT_HEADERS.timestamp]: String(ts),
-          [EVENT_HEADERS.signature]: signEvent(secret, ts, ''),
-        },
-      });
-    };
     const url = String(request?.credentialUrl);
     const unsigned = await browser.send(url, { method: 'POST' });
     expect(unsigned.status).toBe(401);
@@ -365,24 +355,27 @@ describe('GitHub sign-in for a private repository', () => {
       expect(response.status).toBe(201);
       return String(cluster.started.at(-1)?.credentialUrl);
     };
-    const signed = (name: string, secret: string) => {
-      const ts = Math.floor(clock / 1000);
-      return {
-        [EVENT_HEADERS.cluster]: name,
-        [EVENT_HEADERS.timestamp]: String(ts),
-        [EVENT_HEADERS.signature]: signEvent(secret, ts, ''),
-      };
-    };
     const url = await launch();
-    const other = await browser.send(url, {
-      method: 'POST',
-      headers: signed('us-1', 'us-secret-0123456789'),
-    });
+    const other = await redeem(url, 'us-1', 'us-secret-0123456789');
     expect(other.status).toBe(404);
     // Still good for the cluster it was minted for: the other cluster's attempt did not burn it.
     clock += 6 * 60_000;
-    const late = await browser.send(url, { method: 'POST', headers: signed('eu-1', SECRET) });
+    const late = await redeem(url);
     expect(late.status).toBe(410);
+  });
+
+  it('refuses a redemption signed for another credential, and one whose signature names no credential', async () => {
+    const browser = new Browser();
+    await browser.signIn('github.com', '/');
+    await browser.launch('https://github.com/launchpod-samples/private-app');
+    await browser.launch('https://github.com/launchpod-samples/private-app');
+    const [first, second] = cluster.started.map((r) => String(r.credentialUrl));
+    // A signed request captured on its way to the first credential, replayed at the second within the tolerance.
+    const captured = credentialRedemptionBody(String(first));
+    expect((await redeem(String(second), 'eu-1', SECRET, captured)).status).toBe(401);
+    expect((await redeem(String(second), 'eu-1', SECRET, '')).status).toBe(401);
+    const right = await redeem(String(second));
+    expect(right.status).toBe(200);
   });
 });
 
@@ -437,6 +430,46 @@ describe('workspace owner', () => {
 });
 
 describe('hostile sign-ins', () => {
+  it('identifies a Bitbucket Server user by asking the server who the token is, never a form field', async () => {
+    /** Signs in with a pasted token and a hidden `username` field the page never asked for. */
+    const pasteToken = async (browser: Browser, token: string, username: string) => {
+      const html = await (await browser.get('/auth/bitbucket.launchpod.test/sign-in?returnTo=/')).text();
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const posted = await browser.send('/auth/bitbucket.launchpod.test/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        body: new URLSearchParams({ csrf, token, returnTo: '/', username }).toString(),
+      });
+      expect(posted.status).toBe(303);
+    };
+    const launch = (browser: Browser, quickstart: boolean) =>
+      browser.send('/api/v1/workspaces', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({
+          url: 'https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse',
+          options: { quickstart },
+        }),
+      });
+    const alice = new Browser('203.0.113.20');
+    await pasteToken(alice, 'user-token-alice', 'bob');
+    expect(await (await alice.get('/auth/sign-in')).text()).toContain('alice');
+    const hers = (await (await launch(alice, false)).json()) as { id: string };
+
+    // Any valid token with `username=alice` used to sign in as alice, and so see her workspaces.
+    const bot = new Browser('203.0.113.21');
+    await pasteToken(bot, 'server-token', 'alice');
+    const page = await (await bot.get('/auth/sign-in')).text();
+    expect(page).toContain('launchpod-bot');
+    expect(page).not.toContain('alice');
+    expect((await bot.get(`/api/v1/workspaces/${hers.id}`)).status).toBe(404);
+    expect((await launch(bot, true)).status).toBe(201);
+    expect(cluster.started.map((r) => r.owner.id)).toEqual([
+      'user:bitbucket.launchpod.test:1001',
+      'user:bitbucket.launchpod.test:1002',
+    ]);
+  });
+
   it('refuses a wrong, missing or foreign state, and a replayed callback or code', async () => {
     const browser = new Browser();
     const callback = new URL(await browser.authorize('/auth/github.com/sign-in?returnTo=/'));
@@ -476,11 +509,31 @@ describe('hostile sign-ins', () => {
       '/\\evil.example',
       'https://evil.example/',
       'javascript:alert(1)',
+      // Each passes a check of the raw text and normalises to `//evil.example/`.
+      '/.//evil.example/',
+      '/..//evil.example/',
+      '/%2e//evil.example/',
+      '/a/..//evil.example/',
     ]) {
       const browser = new Browser();
       const landed = await browser.signIn('github.com', returnTo);
       expect(landed.status).toBe(302);
       expect(landed.headers.get('location')).toBe('/');
+    }
+  });
+
+  it('lands the Bitbucket Server token form only on launcher paths, whatever returnTo says', async () => {
+    for (const returnTo of ['/.//evil.example/', '/%2E%2E//evil.example/x', '//evil.example']) {
+      const browser = new Browser();
+      const html = await (await browser.get('/auth/bitbucket.launchpod.test/sign-in?returnTo=/')).text();
+      const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const posted = await browser.send('/auth/bitbucket.launchpod.test/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+        body: new URLSearchParams({ csrf, token: 'user-token-alice', returnTo }).toString(),
+      });
+      expect(posted.status).toBe(303);
+      expect(posted.headers.get('location')).toBe('/');
     }
   });
 

@@ -15,6 +15,7 @@ import { type FakeHosts, installFakeHosts } from '../fake-hosts.ts';
 
 export const ORIGIN = 'https://launchpod.test';
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+export const TOKEN_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
 export const app = createApp({ backoffMs: [0, 0], clusterTimeoutMs: 1000 });
 
 export interface Harness {
@@ -59,6 +60,9 @@ export async function setUp(github: FakeHostData = samples.github): Promise<Harn
     CLUSTER_SECRETS: JSON.stringify({ 'eu-1': 'eu-secret-0123456789' }),
     ADMIN_TOKEN,
     PREBUILDS: queue,
+    // Webhook secrets are stored sealed with these keys.
+    TOKEN_KEYS: JSON.stringify({ k1: TOKEN_KEY }),
+    TOKEN_KEY_CURRENT: 'k1',
   };
   const keys = await env.CACHE.list();
   await Promise.all(keys.keys.map((k) => env.CACHE.delete(k.name)));

@@ -6,7 +6,7 @@ const project = (over: Partial<Project>): Project => ({
   id: 'prj-1',
   repo: { host: 'github.com', family: 'github', owner: 'o', name: 'r' },
   repoKey: 'github.com/o/r',
-  webhookSecret: 'secret-0123456789',
+  sealedWebhookSecret: 'secret-0123456789',
   branchStrategy: 'default-branch',
   branchGlobs: [],
   pullRequests: true,

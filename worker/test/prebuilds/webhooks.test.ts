@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyHmacSha256, verifyToken } from '../../src/prebuilds/webhook-signature.ts';
 import { ADMIN_TOKEN, call, type Harness, hmacHex, registerProject, setUp } from './harness.ts';
@@ -248,6 +249,23 @@ describe.each(families)('$family webhooks', (f) => {
     expect(h.queued).toHaveLength(1);
   });
 
+  it('queues a captured delivery re-sent with a new delivery id, or none, only once', async () => {
+    const project = await registerProject(h, f.repoUrl);
+    const signature = await f.sign(project.webhookSecret, JSON.stringify(f.push.body));
+    expect((await deliver(project.id, f.push, signature, 'delivery-1')).status).toBe(202);
+    // The signature covers the body only: the id beside it is the attacker's to choose.
+    const renamed = await deliver(project.id, f.push, signature, 'delivery-2-forged');
+    expect(await renamed.json()).toMatchObject({ duplicate: true });
+    const anonymous = await call(h, `/webhooks/${f.family}/${project.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...f.push.headers, ...signature },
+      body: JSON.stringify(f.push.body),
+    });
+    expect(anonymous.status).toBe(202);
+    expect(await anonymous.json()).toMatchObject({ duplicate: true });
+    expect(h.queued).toHaveLength(1);
+  });
+
   it('reads a pull request from a fork', async () => {
     const project = await registerProject(h, f.repoUrl);
     const signature = await f.sign(project.webhookSecret, JSON.stringify(f.pr.body));
@@ -348,4 +366,72 @@ describe('GitHub ping and the admin API', () => {
     });
     expect(off.status).toBe(200);
   });
+
+  it('stores the webhook secret sealed, bound to its project, and still checks deliveries with it', async () => {
+    const project = await registerProject(h, 'https://github.com/launchpod-samples/node-app');
+    const row = await env.DB.prepare('SELECT webhook_secret FROM projects WHERE id = ?')
+      .bind(project.id)
+      .first<{ webhook_secret: string }>();
+    expect(row?.webhook_secret).toMatch(/^v1\.k1\./);
+    expect(row?.webhook_secret).not.toContain(project.webhookSecret);
+    const body = JSON.stringify({ zen: 'Design for failure.', hook_id: 2 });
+    const ping = (secret: string) =>
+      hmacHex(secret, body).then((mac) =>
+        call(h, `/webhooks/github/${project.id}`, {
+          method: 'POST',
+          headers: { 'x-github-event': 'ping', 'x-hub-signature-256': `sha256=${mac}` },
+          body,
+        }),
+      );
+    expect((await ping(project.webhookSecret)).status).toBe(200);
+    expect((await ping(String(row?.webhook_secret))).status).toBe(401);
+  });
+
+  it('seals a secret stored in plain text before secrets were sealed, at its next delivery', async () => {
+    const project = await registerProject(h, 'https://github.com/launchpod-samples/node-app');
+    await env.DB.prepare("UPDATE projects SET webhook_secret = 'legacy-plain-secret-0123' WHERE id = ?")
+      .bind(project.id)
+      .run();
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 3 });
+    const response = await call(h, `/webhooks/github/${project.id}`, {
+      method: 'POST',
+      headers: {
+        'x-github-event': 'ping',
+        'x-hub-signature-256': `sha256=${await hmacHex('legacy-plain-secret-0123', body)}`,
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    const row = await env.DB.prepare('SELECT webhook_secret FROM projects WHERE id = ?')
+      .bind(project.id)
+      .first<{ webhook_secret: string }>();
+    expect(row?.webhook_secret).toMatch(/^v1\.k1\./);
+  });
+
+  it('refuses to register a project when no key can seal its secret', async () => {
+    const response = await call(
+      { ...h, env: { ...h.env, TOKEN_KEYS: '', TOKEN_KEY_CURRENT: '' } },
+      '/api/v1/admin/projects',
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ repoUrl: 'https://github.com/launchpod-samples/node-app' }),
+      },
+    );
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('TOKEN_KEYS');
+  });
+
+  it.each(['null', '[]', '"https://github.com/o/r"', '42', '{'])(
+    'answers an admin body of %s with 400 and what to send, not a 500',
+    async (body) => {
+      const response = await call(h, '/api/v1/admin/projects', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('repoUrl');
+    },
+  );
 });
