@@ -15,8 +15,13 @@ export const CLUSTER_CONTRACT_VERSION = 1;
 export const clusterPaths = {
   describe: '/v1/cluster',
   workspaces: '/v1/workspaces',
+  /** `GET` its status; `DELETE` removes it and its files (stopping it first). */
   workspace: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}`,
   stop: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}/stop`,
+  /** Starts a stopped (or failed) workspace again over its files: a new instance, `before` and commands, no init. */
+  restart: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}/restart`,
+  /** Server-sent events: every task log line and each status change while the workspace starts and runs. */
+  logs: (id: string) => `/v1/workspaces/${encodeURIComponent(id)}/logs`,
 } as const;
 
 /**
@@ -51,9 +56,11 @@ export type WorkspacePhase =
   | 'running'
   | 'stopping'
   | 'stopped'
-  | 'failed';
+  | 'failed'
+  | 'deleted';
 
-export const TERMINAL_PHASES: readonly WorkspacePhase[] = ['stopped', 'failed'];
+/** Phases that hold no capacity: nothing runs. A restart leaves `stopped` or `failed`; nothing leaves `deleted`. */
+export const TERMINAL_PHASES: readonly WorkspacePhase[] = ['stopped', 'failed', 'deleted'];
 
 const PHASE_ORDER: Readonly<Record<WorkspacePhase, number>> = {
   pending: 0,
@@ -63,12 +70,19 @@ const PHASE_ORDER: Readonly<Record<WorkspacePhase, number>> = {
   stopping: 4,
   stopped: 5,
   failed: 5,
+  deleted: 6,
 };
 
-/** Phases only move forward: `failed` from any phase not yet terminal, nothing out of a terminal one. */
+/**
+ * Phases only move forward within an instance: `failed` from any phase not yet ended. An ended workspace (`stopped`,
+ * `failed`) may start again as a new instance (back to `pending`). `deleted` may follow any phase (a cluster stops a
+ * workspace before it deletes it, but a record may miss the stop); nothing leaves `deleted`.
+ */
 export function canMovePhase(from: WorkspacePhase, to: WorkspacePhase): boolean {
   if (from === to) return true;
-  if (TERMINAL_PHASES.includes(from)) return false;
+  if (from === 'deleted') return false;
+  if (to === 'deleted') return true;
+  if (from === 'stopped' || from === 'failed') return to === 'pending';
   return to === 'failed' || PHASE_ORDER[to] > PHASE_ORDER[from];
 }
 
@@ -107,13 +121,29 @@ export interface StartWorkspaceRequest {
   readonly workspaceClass?: string;
   /** Where the cluster posts signed events (phase changes) for this workspace. */
   readonly eventsUrl: string;
+  /**
+   * Where the cluster asks (signed, like events) for the owner's git credentials when git inside the workspace
+   * needs them to push; absent for a workspace whose owner has not signed in.
+   */
+  readonly gitCredentialsUrl?: string;
 }
 
 export interface WorkspaceStatus {
   readonly id: string;
   readonly phase: WorkspacePhase;
-  /** The workspace page; its origin is the cluster's registered one. */
+  /**
+   * The workspace's own origin (`http://<id>.<cluster public host>/`, see shared/workspace-access.ts): its editor
+   * when running, its status page otherwise, for its owner only.
+   */
   readonly url: string;
+  /** 1 for the first start, one more for each restart. */
+  readonly instance?: number;
+  /** What a starting workspace is doing now, for people ("Cloning …", "Task 1 init", "Starting the editor"). */
+  readonly step?: string;
+  /** Why it stopped, when the user did not stop it ("No activity for 30 minutes"). */
+  readonly stopReason?: string;
+  /** When its owner last used it (the editor, a terminal, a port), for idle timeouts. */
+  readonly lastActivityAt?: string;
   /** Why it failed, for a person. */
   readonly failure?: string;
   /** Set once known: whether content came from a prebuild snapshot, and if a fallback clone was needed. */

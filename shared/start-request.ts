@@ -145,6 +145,7 @@ const SCHEMA: Schema = {
     editor: TEXT,
     workspaceClass: TEXT,
     eventsUrl: URL_TEXT,
+    gitCredentialsUrl: URL_TEXT,
   },
 };
 
@@ -229,6 +230,7 @@ export function parseStartRequest(body: unknown): Result<StartWorkspaceRequest, 
   for (const [field, value] of [
     ['eventsUrl', request.eventsUrl],
     ['credentialUrl', request.credentialUrl],
+    ['gitCredentialsUrl', request.gitCredentialsUrl],
   ] as const) {
     if (value === undefined) continue;
     const parsed = urlParts(value);

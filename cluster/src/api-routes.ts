@@ -11,6 +11,7 @@ import {
   type WorkspaceClass,
   type WorkspaceList,
 } from '../../shared/cluster-contract.ts';
+import { streamWorkspaceLogs } from './log-stream.ts';
 import { parseStartRequest } from './start-request.ts';
 import type { WorkspaceLifecycle } from './workspace-lifecycle.ts';
 
@@ -22,6 +23,8 @@ export interface ApiOptions {
   readonly maxScore: number;
   readonly classes: readonly WorkspaceClass[];
   readonly lifecycle: WorkspaceLifecycle;
+  readonly logPollMs: number;
+  readonly closing: AbortSignal;
 }
 
 /** Start requests carry tasks and context, a few KiB; anything near this is not one. */
@@ -93,6 +96,29 @@ export function apiRoutes(options: ApiOptions): Hono {
   api.post('/v1/workspaces/:id/stop', (c) => {
     const status = lifecycle.stop(c.req.param('id'));
     return status !== undefined ? c.json(status) : notFound(c.req.param('id'));
+  });
+
+  api.post('/v1/workspaces/:id/restart', (c) => {
+    const restarted = lifecycle.restart(c.req.param('id'));
+    if (restarted.ok) return c.json(restarted.value);
+    const { kind, message } = restarted.error;
+    if (kind === 'unknown') return notFound(c.req.param('id'));
+    return kind === 'at-capacity'
+      ? c.json({ message, reason: 'full' }, 503, { 'retry-after': '30' })
+      : c.json({ message }, 409);
+  });
+
+  api.delete('/v1/workspaces/:id', async (c) => {
+    const removed = await lifecycle.remove(c.req.param('id'));
+    if (removed.ok) return c.json(removed.value);
+    return notFound(c.req.param('id'));
+  });
+
+  // The same live log stream the workspace page reads, for the launcher's start page (through the launcher).
+  api.get('/v1/workspaces/:id/logs', (c) => {
+    const id = c.req.param('id');
+    if (lifecycle.get(id) === undefined) return notFound(id);
+    return streamWorkspaceLogs(c, { lifecycle, id, pollMs: options.logPollMs, closing: options.closing });
   });
 
   const notFound = (id: string) =>

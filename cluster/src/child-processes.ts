@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** An open file both stdout and stderr are written to (a task's log); without it they are captured. */
   readonly outputFd?: number;
+  /** A long-running command's stdout as it comes (with `start`, when there is no `outputFd`). */
+  readonly onStdout?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -59,7 +61,9 @@ export class ProcessGroups {
 
   /** Starts a long-running command (a task's `command`); its output must go to `outputFd`. */
   start(command: string, args: readonly string[], options: RunOptions): BackgroundProcess {
-    const tracked = this.#spawn(command, args, options, () => {});
+    const tracked = this.#spawn(command, args, options, (stream, text) => {
+      if (stream === 'stdout') options.onStdout?.(text);
+    });
     return {
       ended: tracked.ended,
       async stop() {

@@ -32,15 +32,18 @@ const FLAGS = {
   'workspace-pids': 'LAUNCHPOD_CLUSTER_WORKSPACE_PIDS',
   'workspace-cpu-shares': 'LAUNCHPOD_CLUSTER_WORKSPACE_CPU_SHARES',
   'workspace-allow-net': 'LAUNCHPOD_CLUSTER_WORKSPACE_ALLOW_NET',
+  editor: 'LAUNCHPOD_CLUSTER_EDITOR',
+  'idle-timeout': 'LAUNCHPOD_CLUSTER_IDLE_TIMEOUT',
 } as const;
 
 type Flag = keyof typeof FLAGS;
 
 export const USAGE = `Usage: tsx cluster/src/main.ts --secret <s> [--name local] [--region local] [--port 8788]
-  [--data .launchpod/cluster] [--public-origin http://127.0.0.1:<port>] [--max-workspaces 4]
+  [--data .launchpod/cluster] [--public-origin http://workspaces.localhost:<port>] [--max-workspaces 4]
   [--git-config <file>] [--clone-timeout <seconds>] [--task-timeout <seconds>]
   [--runtime auto|podman|bubblewrap] [--image-map <name>=<local image>,…] [--image-pull missing|never]
   [--workspace-memory 2g] [--workspace-pids 2048] [--workspace-cpu-shares 1024] [--workspace-allow-net <cidr>,…]
+  [--editor on|off] [--idle-timeout <seconds>]
 Each flag may instead come from ${Object.values(FLAGS).join(', ')}.`;
 
 function whole(flag: Flag, text: string, min: number): Result<number, string> {
@@ -78,7 +81,17 @@ export function readCliOptions(
   if (!taskTimeout.ok) return taskTimeout;
   const publicOrigin = get('public-origin');
   if (publicOrigin !== undefined && !/^https?:\/\/[^/]+\/?$/.test(publicOrigin))
-    return err(`--public-origin must be an origin like http://127.0.0.1:8788, not "${publicOrigin}".`);
+    return err(
+      `--public-origin must be an origin like http://workspaces.localhost:8788, not "${publicOrigin}".`,
+    );
+  // Each workspace (and each of its ports) gets a host under it: an IP address has no subdomains.
+  if (
+    publicOrigin !== undefined &&
+    /^https?:\/\/(\d+\.\d+\.\d+\.\d+|\[[^\]]*\])(:\d+)?\/?$/.test(publicOrigin)
+  )
+    return err(
+      `--public-origin must be a host name workspaces can have subdomains of (http://workspaces.localhost:8788 on one machine, a wildcard DNS name on a server), not "${publicOrigin}".`,
+    );
   // With port 0 the origin is not known before listening, and workspace URLs must be right from the first one.
   if (publicOrigin === undefined && port.value === 0)
     return err('--port 0 needs --public-origin: workspace URLs are made before the port is known.');
@@ -105,6 +118,10 @@ export function readCliOptions(
     2,
   );
   if (!shares.ok) return shares;
+  const editor = get('editor') ?? 'on';
+  if (editor !== 'on' && editor !== 'off') return err(`--editor must be on or off, not "${editor}".`);
+  const idle = whole('idle-timeout', get('idle-timeout') ?? '1800', 10);
+  if (!idle.ok) return idle;
   const allowNetworks: string[] = [];
   for (const item of (get('workspace-allow-net') ?? '').split(',').filter((t) => t.trim() !== '')) {
     const cidr = parseCidr(item);
@@ -120,7 +137,7 @@ export function readCliOptions(
       region: get('region') ?? 'local',
       dataDir: get('data') ?? '.launchpod/cluster',
       secret,
-      publicOrigin: publicOrigin ?? `http://127.0.0.1:${port.value}`,
+      publicOrigin: publicOrigin ?? `http://workspaces.localhost:${port.value}`,
       maxWorkspaces: max.value,
       ...(gitConfig !== undefined && { gitConfigFile: gitConfig }),
       cloneTimeoutMs: cloneTimeout.value * 1000,
@@ -130,6 +147,8 @@ export function readCliOptions(
       imagePull,
       limits: { memoryBytes: memory, pids: pids.value, cpuShares: shares.value },
       allowNetworks,
+      startEditor: editor === 'on',
+      idleTimeoutMs: idle.value * 1000,
     },
   });
 }

@@ -3,12 +3,18 @@
 // without a sandbox runtime and an image to run workspaces in.
 
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import type { WorkspaceClass } from '../../shared/cluster-contract.ts';
 import { apiRoutes } from './api-routes.ts';
+import type { RunResult } from './child-processes.ts';
 import { ProcessGroups } from './child-processes.ts';
+import { installAgentCode } from './editor/agent-files.ts';
+import { editorCacheDir, readEditor } from './editor/editor-install.ts';
+import { WorkspaceAuth } from './editor/workspace-auth.ts';
+import { createClusterServer } from './editor/workspace-host.ts';
 import { DEFAULT_EVENT_RETRY, EventOutbox, type RetryPolicy } from './event-delivery.ts';
 import { writeAskpassScript } from './git-process.ts';
 import { pageRoutes } from './page-routes.ts';
@@ -28,7 +34,7 @@ export interface ClusterOptions {
   readonly dataDir: string;
   /** Bearer secret for the API, and the key events are signed with. */
   readonly secret: string;
-  /** Where workspace pages are reached, e.g. `http://127.0.0.1:8788`; the launcher checks URLs against it. */
+  /** Where workspace pages are reached, e.g. `http://localhost:8788`: each workspace gets `<id>.localhost:8788` (a host name, not an IP). */
   readonly publicOrigin: string;
   readonly maxWorkspaces: number;
   /** A git-config file (url.<base>.insteadOf rules) git runs with as GIT_CONFIG_GLOBAL; none by default. */
@@ -49,6 +55,17 @@ export interface ClusterOptions {
   readonly limits?: Partial<SandboxLimits>;
   /** Private networks (CIDRs) workspaces may reach; the host itself never. */
   readonly allowNetworks?: readonly string[];
+  /** Where `npm run cluster:editor` left code-server. Default `/var/cache/launchpod/editor` for root. */
+  readonly editorCacheDir?: string;
+  /**
+   * Whether running workspaces get VS Code (code-server). Default true; only tests that never open an editor turn
+   * it off (their tasks' terminals still run, in the agent).
+   */
+  readonly startEditor?: boolean;
+  /** A running workspace without activity this long is stopped. Default 30 minutes. */
+  readonly idleTimeoutMs?: number;
+  /** How often idle workspaces are looked for. Default 30 s (at most the idle timeout). */
+  readonly idleCheckMs?: number;
   /** Where clusters on this machine claim host uid ranges. Default /var/lib/launchpod/uid-slots. */
   readonly uidSlotRegistry?: string;
   /** Whether the cluster runs as root (tests pass it; default: process.getuid() === 0). */
@@ -66,7 +83,15 @@ export interface ClusterOptions {
 }
 
 export interface Cluster {
+  /** The contract's API and the cluster origin's pages (tests call it directly). */
   readonly app: Hono;
+  /**
+   * The HTTP server to listen with: workspace and port origins (the owner's editor, pages and ports) and the app
+   * for the cluster's own origin.
+   */
+  createServer(): Server;
+  /** Runs a command in a running workspace's sandbox as its user (operators' debugging, tests). */
+  exec(id: string, argv: readonly string[]): Promise<RunResult | undefined>;
   /** Which sandbox runs the workspaces, and what it isolates. */
   readonly runtime: { readonly kind: WorkspaceRuntime['kind']; readonly isolation: string };
   /** Settles once workspaces left running by an earlier start have their sandboxes again. */
@@ -120,6 +145,9 @@ export function createCluster(options: ClusterOptions): Cluster {
   if (!chosen.ok) throw new ClusterStartError(chosen.error);
   const defaultImage = readDefaultImage(options.imageCacheDir ?? imageCacheDir());
   if (!defaultImage.ok) throw new ClusterStartError(defaultImage.error);
+  const editor = readEditor(options.editorCacheDir ?? editorCacheDir());
+  if (!editor.ok) throw new ClusterStartError(editor.error);
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
 
   const askpassPath = join(dataDir, 'git-askpass.sh');
   writeAskpassScript(askpassPath);
@@ -173,6 +201,11 @@ export function createCluster(options: ClusterOptions): Cluster {
     },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     slots: new UidSlots(options.uidSlotRegistry),
+    editor: editor.value,
+    agentCode: installAgentCode(dataDir),
+    startEditor: options.startEditor ?? true,
+    idleTimeoutMs,
+    idleCheckMs: Math.min(options.idleCheckMs ?? 30_000, idleTimeoutMs),
     processes,
     outbox,
     fetch: doFetch,
@@ -200,17 +233,11 @@ export function createCluster(options: ClusterOptions): Cluster {
       maxScore: options.maxScore ?? 100,
       classes: options.classes ?? [{ id: 'standard', displayName: 'Standard', description: 'This machine' }],
       lifecycle,
-    }),
-  );
-  app.route(
-    '/',
-    pageRoutes({
-      clusterName: options.name,
-      lifecycle,
       logPollMs: options.logPollMs ?? 500,
       closing: closing.signal,
     }),
   );
+  app.route('/', pageRoutes({ clusterName: options.name, lifecycle }));
   app.notFound((c) =>
     c.req.path.startsWith('/v1/')
       ? c.json({ message: `${c.req.method} ${c.req.path} is not part of the cluster contract.` }, 404)
@@ -225,8 +252,21 @@ export function createCluster(options: ClusterOptions): Cluster {
   });
 
   let closed: Promise<void> | undefined;
+  const auth = new WorkspaceAuth({ secret: options.secret, nowSeconds: () => Math.floor(now() / 1000) });
   return {
     app,
+    createServer: () =>
+      createClusterServer({
+        clusterName: options.name,
+        publicOrigin: options.publicOrigin.replace(/\/+$/, ''),
+        lifecycle,
+        auth,
+        app,
+        logPollMs: options.logPollMs ?? 500,
+        closing: closing.signal,
+        startEditor: options.startEditor ?? true,
+      }),
+    exec: (id, argv) => lifecycle.exec(id, argv),
     runtime: { kind: runtime.kind, isolation: runtime.isolation },
     ready: recovered,
     close() {

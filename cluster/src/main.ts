@@ -2,7 +2,6 @@
 // serving and kills every workspace process before exiting. Never listens on a public interface.
 
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { readCliOptions } from './cli-options.ts';
 import { type Cluster, ClusterStartError, createCluster } from './cluster.ts';
 
@@ -24,7 +23,9 @@ try {
   process.exit(1);
 }
 
-const server = serve({ fetch: cluster.app.fetch, port, hostname: HOST }, (info: AddressInfo) => {
+const server = cluster.createServer();
+server.listen(port, HOST, () => {
+  const info = server.address() as AddressInfo;
   process.stdout.write(
     `${JSON.stringify({ listening: `http://${HOST}:${info.port}`, runtime: cluster.runtime.kind })}\n`,
   );
@@ -42,6 +43,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(130);
     stopping = true;
     server.close();
+    server.closeAllConnections();
     void cluster.close().then(() => process.exit(0));
   });
 }

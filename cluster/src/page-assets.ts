@@ -13,8 +13,12 @@ code, pre { font: 13px/1.4 ui-monospace, monospace; }
 .phase[data-phase="running"] { color: var(--good); border-color: var(--good); }
 .phase[data-phase="failed"] { color: var(--bad); border-color: var(--bad); }
 .failure { color: var(--bad); }
-.open { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 1rem 0; }
-.open code { padding: .25rem .5rem; border: 1px solid var(--border); border-radius: .25rem; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 1rem 0; }
+.actions form { margin: 0; }
+.button, .actions button { display: inline-block; padding: .35rem .9rem; border: 1px solid var(--border);
+  border-radius: .35rem; background: none; font: inherit; color: inherit; cursor: pointer; text-decoration: none; }
+#open-editor { border-color: var(--good); color: var(--good); }
+#step { color: var(--muted); }
 .log h3 { font-size: .95rem; margin: 1rem 0 .25rem; }
 .log pre { max-height: 24rem; overflow: auto; padding: .5rem; border: 1px solid var(--border); white-space: pre-wrap; }
 `;
@@ -24,6 +28,7 @@ export const WORKSPACE_SCRIPT = `'use strict';
   const data = JSON.parse(document.getElementById('page-data').textContent);
   const phase = document.getElementById('phase');
   const failure = document.getElementById('failure');
+  const step = document.getElementById('step');
   const logs = document.getElementById('logs');
   const panes = new Map();
 
@@ -41,11 +46,35 @@ export const WORKSPACE_SCRIPT = `'use strict';
     return pre;
   }
 
+  let shownPhase = phase.dataset.phase;
   function showStatus(status) {
     phase.textContent = status.phase;
     phase.dataset.phase = status.phase;
     failure.textContent = status.failure || '';
     failure.hidden = !status.failure;
+    step.textContent = status.step || '';
+    step.hidden = !status.step;
+    // A new phase brings other buttons: the page shows them as the server renders them.
+    if (status.phase !== shownPhase && ['running', 'stopped', 'failed', 'deleted'].includes(status.phase)) {
+      shownPhase = status.phase;
+      if (!data.waitForEditor) location.reload();
+    }
+  }
+
+  // The owner came for the editor: go there as soon as it answers.
+  if (data.waitForEditor) {
+    const poll = () => fetch(data.statusUrl, { cache: 'no-store' })
+      .then((r) => r.json())
+      .then((s) => {
+        showStatus(s);
+        if (s.phase === 'running' && s.editorReady) location.replace('/');
+        else if (s.phase !== 'failed' && s.phase !== 'stopped' && s.phase !== 'deleted') setTimeout(poll, 500);
+      }, () => setTimeout(poll, 1000));
+    poll();
+  }
+
+  for (const form of document.querySelectorAll('form[data-confirm]')) {
+    form.addEventListener('submit', (event) => { if (!confirm(form.dataset.confirm)) event.preventDefault(); });
   }
 
   const source = new EventSource(data.streamUrl);
@@ -61,13 +90,5 @@ export const WORKSPACE_SCRIPT = `'use strict';
   source.addEventListener('status', (event) => showStatus(JSON.parse(event.data)));
   source.addEventListener('end', () => source.close());
 
-  for (const button of document.querySelectorAll('button[data-copy]')) {
-    button.addEventListener('click', () => {
-      navigator.clipboard.writeText(button.dataset.copy).then(
-        () => { button.textContent = 'Copied'; },
-        () => { button.textContent = 'Select and copy it'; },
-      );
-    });
-  }
 })();
 `;

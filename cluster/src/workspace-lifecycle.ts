@@ -1,10 +1,12 @@
-// Workspaces from start request to stop: the cap on concurrent ones, phases (pending → creating → initializing →
-// running → stopping → stopped, or failed), image, content, the sandbox every task runs in, prebuild snapshots,
-// events and restart recovery. Never moves a phase backwards, never reports a half-made workspace as running, and
-// never runs a repository's code anywhere but in the workspace's sandbox.
+// Workspaces from start request to delete: the cap on running ones, phases (pending → creating → initializing →
+// running → stopping → stopped, or failed; a stopped workspace restarts as a new instance, or is deleted), image,
+// content, the sandbox every task runs in, the agent and editor while running, prebuild snapshots, idle timeouts,
+// events and restart recovery. Never moves a phase backwards within an instance, never reports a half-made
+// workspace as running, and never runs a repository's code anywhere but in the workspace's sandbox.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import {
   type CloneCredential,
@@ -15,8 +17,13 @@ import {
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import type { BackgroundProcess, ProcessGroups } from './child-processes.ts';
+import { workspaceUrl } from '../../shared/workspace-access.ts';
+import type { ProcessGroups, RunResult } from './child-processes.ts';
 import { redeemCloneCredential } from './clone-credential.ts';
+import { agentConfig, agentMounts, agentPaths, writeAgentFolder } from './editor/agent-files.ts';
+import type { EditorInstall } from './editor/editor-install.ts';
+import { askLauncher, serveGitCredentials } from './editor/git-credentials.ts';
+import { type RunningProcesses, startWorkspaceProcesses } from './editor/workspace-processes.ts';
 import type { EventOutbox } from './event-delivery.ts';
 import { type GitFailure, type GitSetup, readGitResult } from './git-process.ts';
 import { runHostCommand } from './sandbox/host-command.ts';
@@ -33,9 +40,10 @@ import { removeSnapshotLeftovers, storeSnapshot } from './snapshots.ts';
 import {
   runTaskStep,
   type StepFailure,
-  startTaskCommand,
   type TaskContext,
   type TaskStep,
+  taskEnvironment,
+  taskLogName,
 } from './task-runner.ts';
 import { FETCH_MOUNT, makeContent, type SandboxGit, workspaceFolder } from './workspace-content.ts';
 import { loadWorkspaces, type StoredWorkspace, saveWorkspaces } from './workspace-store.ts';
@@ -54,6 +62,16 @@ export interface LifecycleOptions {
   readonly limits: SandboxLimits;
   /** Host uid ranges, claimed machine-wide. */
   readonly slots: UidSlots;
+  /** code-server and the Node 24 the agent runs on, mounted into every running workspace. */
+  readonly editor: EditorInstall;
+  /** `<data>/agent-code`: the agent, the editor's start script and the Launchpod extension. */
+  readonly agentCode: string;
+  /** Whether running workspaces get code-server (tests that never open an editor may do without). */
+  readonly startEditor: boolean;
+  /** A running workspace with no activity for this long is stopped. */
+  readonly idleTimeoutMs: number;
+  /** How often idle workspaces are looked for. */
+  readonly idleCheckMs: number;
   readonly processes: ProcessGroups;
   readonly outbox: EventOutbox;
   readonly fetch: typeof fetch;
@@ -98,6 +116,12 @@ export function workspacePaths(dataDir: string, request: StartWorkspaceRequest):
 
 export type StartRefusal = { readonly kind: 'at-capacity'; readonly message: string };
 
+/** Why a restart or delete cannot happen now, for a person. */
+export type LifecycleRefusal =
+  | { readonly kind: 'unknown'; readonly message: string }
+  | { readonly kind: 'at-capacity'; readonly message: string }
+  | { readonly kind: 'conflict'; readonly message: string };
+
 type Listener = (status: WorkspaceStatus) => void;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -109,12 +133,19 @@ interface Entry {
   readonly slot: number;
   /** Where its tasks run, while it has one. */
   sandbox?: Sandbox;
-  /** Aborted by a stop: ends whatever creation step is running. */
-  readonly abort: AbortController;
-  readonly commands: BackgroundProcess[];
+  /** Aborted by a stop: ends whatever creation step is running. A restart gets a new one. */
+  abort: AbortController;
+  /** The agent and the editor while running. */
+  running?: RunningProcesses;
+  /** The git credential socket while running. */
+  gitSocket?: Server;
+  /** The environment its agent and editor got (and so its terminals), while running. */
+  processEnv?: Readonly<Record<string, string>>;
   readonly listeners: Set<Listener>;
   /** The creation in flight, so a stop can wait for it to notice. */
   creation?: Promise<void>;
+  /** Its owner's last use (ms), told by the workspace proxy. */
+  lastActivity: number;
 }
 
 const isTerminal = (phase: WorkspacePhase) => TERMINAL_PHASES.includes(phase);
@@ -141,11 +172,15 @@ export class WorkspaceLifecycle {
         sequence,
         slot,
         abort: new AbortController(),
-        commands: [],
         listeners: new Set(),
+        lastActivity: options.now(),
       });
     }
+    this.#idleTimer = setInterval(() => this.#stopIdle(), options.idleCheckMs);
+    this.#idleTimer.unref();
   }
+
+  #idleTimer: ReturnType<typeof setInterval>;
 
   /**
    * Takes back the uid ranges of stored workspaces whose files still exist; a range another cluster took while
@@ -215,14 +250,15 @@ export class WorkspaceLifecycle {
     await this.#recovered;
   }
 
-  /** A running workspace after a restart: a new sandbox over its files, its commands started again. */
+  /** A running workspace after a restart: a new sandbox over its files, its agent and editor started again. */
   async #resume(entry: Entry): Promise<void> {
     const image = await this.#image(entry);
     if (!image.ok) return this.#update(entry, { phase: 'failed', failure: image.error });
     const sandbox = await this.#sandbox(entry, image.value);
     if (!sandbox.ok) return this.#update(entry, { phase: 'failed', failure: sandbox.error });
     entry.sandbox = sandbox.value;
-    this.#startCommands(entry, 'the cluster restarted; command started again');
+    entry.lastActivity = this.#options.now();
+    this.#startProcesses(entry, sandbox.value, 'the cluster restarted; command started again');
   }
 
   list(): WorkspaceStatus[] {
@@ -247,7 +283,7 @@ export class WorkspaceLifecycle {
     return workspacePaths(this.#options.dataDir, entry.request);
   }
 
-  /** Workspaces that hold capacity: every one not yet stopped or failed. */
+  /** Workspaces that hold capacity: every one running or on its way (stopped, failed and deleted ones do not). */
   activeCount(): number {
     let count = 0;
     for (const entry of this.#entries.values()) if (!isTerminal(entry.status.phase)) count++;
@@ -288,52 +324,173 @@ export class WorkspaceLifecycle {
       status: {
         id: request.id,
         phase: 'pending',
-        url: `${this.#options.publicOrigin}/workspaces/${encodeURIComponent(request.id)}`,
+        url: workspaceUrl(this.#options.publicOrigin, request.id),
+        instance: 1,
+        step: 'Waiting to start',
         updatedAt: new Date(this.#options.now()).toISOString(),
       },
       sequence: 0,
       abort: new AbortController(),
-      commands: [],
       listeners: new Set(),
+      lastActivity: this.#options.now(),
     };
     this.#entries.set(request.id, entry);
     this.#announce(entry);
     const accepted = entry.status;
-    entry.creation = this.#create(entry).catch((cause: unknown) => {
-      this.#options.log({ level: 'error', message: `workspace ${request.id}: ${String(cause)}` });
-      this.#update(entry, {
-        phase: 'failed',
-        failure: 'The cluster hit an internal error while creating this workspace; start it again.',
-      });
-    });
+    entry.creation = this.#bringUp(entry, 'new').catch((cause: unknown) => this.#internalError(entry, cause));
     return ok({ status: accepted, created: true });
   }
 
-  /** Stops a workspace (idempotent); undefined for an unknown id. */
-  stop(id: string): WorkspaceStatus | undefined {
+  /** Stops a workspace (idempotent); undefined for an unknown id. `reason`: why, when not its owner's choice. */
+  stop(id: string, reason?: string): WorkspaceStatus | undefined {
     const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
     if (isTerminal(entry.status.phase) || entry.status.phase === 'stopping') return entry.status;
-    this.#update(entry, { phase: 'stopping' });
+    this.#update(entry, {
+      phase: 'stopping',
+      step: 'Stopping',
+      ...(reason !== undefined && { stopReason: reason }),
+    });
     entry.abort.abort();
-    void (async () => {
+    entry.creation = (async () => {
       await entry.creation;
-      await Promise.all(entry.commands.splice(0).map((c) => c.stop()));
       await this.#endSandbox(entry);
-      this.#update(entry, { phase: 'stopped' });
+      this.#update(entry, { phase: 'stopped', step: undefined });
     })();
     return entry.status;
   }
 
+  /**
+   * Starts a stopped or failed workspace again over its files as a new instance: a new sandbox, `before` and the
+   * commands (init already ran). Answers the status of the new instance, or why it cannot.
+   */
+  restart(id: string): Result<WorkspaceStatus, LifecycleRefusal> {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return err({ kind: 'unknown', message: `No workspace ${id} on this cluster.` });
+    const { phase } = entry.status;
+    if (!isTerminal(phase) || phase === 'stopping') return ok(entry.status);
+    if (phase === 'deleted' || entry.request.type === 'prebuild')
+      return err({
+        kind: 'conflict',
+        message: 'This workspace was deleted; start a new one from its context.',
+      });
+    if (!existsSync(this.#paths(entry).repo))
+      return err({
+        kind: 'conflict',
+        message: "This workspace's files are gone; start a new one from its context.",
+      });
+    if (this.activeCount() >= this.#options.maxWorkspaces)
+      return err({
+        kind: 'at-capacity',
+        message: `Cluster ${this.#options.clusterName} is running its limit of ${this.#options.maxWorkspaces} workspaces; stop one first, or try again later.`,
+      });
+    entry.abort = new AbortController();
+    entry.lastActivity = this.#options.now();
+    const previous = entry.creation;
+    this.#update(entry, {
+      phase: 'pending',
+      instance: (entry.status.instance ?? 1) + 1,
+      step: 'Waiting to start',
+      failure: undefined,
+      stopReason: undefined,
+      fallbackReason: undefined,
+      timings: undefined,
+    });
+    entry.creation = (async () => {
+      await previous;
+      await this.#bringUp(entry, 'restart');
+    })().catch((cause: unknown) => this.#internalError(entry, cause));
+    return ok(entry.status);
+  }
+
+  /** Stops it if needed, removes its files and gives its uid range back; answers `deleted`. */
+  async remove(id: string): Promise<Result<WorkspaceStatus, LifecycleRefusal>> {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return err({ kind: 'unknown', message: `No workspace ${id} on this cluster.` });
+    if (entry.status.phase === 'deleted') return ok(entry.status);
+    this.stop(id, entry.status.stopReason);
+    await entry.creation;
+    const dir = this.#paths(entry).dir;
+    await rm(dir, { recursive: true, force: true });
+    this.#options.slots.release(entry.slot, dir);
+    this.#update(entry, { phase: 'deleted', step: undefined });
+    return ok(entry.status);
+  }
+
+  /**
+   * Runs a command in a running workspace's sandbox as its user, with the environment its terminals have (an
+   * operator's `podman exec`, and the tests'); undefined when it is not running.
+   */
+  async exec(id: string, argv: readonly string[]): Promise<RunResult | undefined> {
+    const entry = this.#entries.get(id);
+    if (entry?.sandbox === undefined || entry.processEnv === undefined) return undefined;
+    return entry.sandbox.run(argv, {
+      cwd: this.#paths(entry).repoInside,
+      env: entry.processEnv,
+      timeoutMs: 60_000,
+    });
+  }
+
+  /** Its owner used it now (the workspace proxy calls this for every request it lets through). */
+  touch(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.lastActivity = this.#options.now();
+  }
+
+  /** The owner's last use: the proxy's record, or the editor's and terminals' activity file, whichever is later. */
+  lastActivity(id: string): number | undefined {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return undefined;
+    let fromFile = 0;
+    try {
+      // lstat: the workspace owns this folder; a symlink there must not make the cluster look elsewhere.
+      const stat = lstatSync(join(agentPaths(this.#paths(entry).dir).run, 'activity'));
+      if (stat.isFile()) fromFile = stat.mtimeMs;
+    } catch {
+      fromFile = 0;
+    }
+    // A file time in the future is the workspace's claim, not the clock's.
+    return Math.max(entry.lastActivity, Math.min(fromFile, this.#options.now()));
+  }
+
+  #stopIdle(): void {
+    const now = this.#options.now();
+    const limit = this.#options.idleTimeoutMs;
+    for (const entry of this.#entries.values()) {
+      if (entry.status.phase !== 'running' || entry.request.type !== 'regular') continue;
+      const last = this.lastActivity(entry.request.id) ?? now;
+      if (now - last >= limit)
+        this.stop(
+          entry.request.id,
+          `Stopped after ${describeDuration(limit)} without activity; restart it to go on.`,
+        );
+    }
+  }
+
+  #internalError(entry: Entry, cause: unknown): void {
+    this.#options.log({ level: 'error', message: `workspace ${entry.request.id}: ${String(cause)}` });
+    this.#update(entry, {
+      phase: 'failed',
+      failure: 'The cluster hit an internal error while starting this workspace; start it again.',
+    });
+  }
+
   async #endSandbox(entry: Entry): Promise<void> {
-    const sandbox = entry.sandbox;
+    const { sandbox, running, gitSocket } = entry;
     entry.sandbox = undefined;
+    entry.running = undefined;
+    entry.processEnv = undefined;
+    entry.gitSocket = undefined;
+    gitSocket?.close();
+    await Promise.all([running?.agent.stop(), running?.editor?.stop()]);
     await sandbox?.destroy();
+    await rm(agentPaths(this.#paths(entry).dir).cluster, { recursive: true, force: true });
   }
 
   /** Stops delivering changes and kills every process; phases stay as they are for `recover` to read. */
   async close(): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#idleTimer);
     for (const entry of this.#entries.values()) entry.abort.abort();
     await Promise.all([...this.#entries.values()].map((e) => e.creation));
     await Promise.all([...this.#entries.values()].map((e) => this.#endSandbox(e)));
@@ -392,13 +549,26 @@ export class WorkspaceLifecycle {
     return image.ok ? image : err(image.error.message);
   }
 
-  /** The workspace's own sandbox over its folder, with outbound network. */
-  #sandbox(entry: Entry, image: ResolvedImage): Promise<Result<Sandbox, string>> {
+  /**
+   * The workspace's own sandbox over its folder, with outbound network, the editor and the agent mounted read-only,
+   * and its socket folder (its own) and the cluster's socket folder (the cluster's) beside them.
+   */
+  async #sandbox(entry: Entry, image: ResolvedImage): Promise<Result<Sandbox, string>> {
     const range = uidRange(entry.slot);
+    const dir = this.#paths(entry).dir;
+    const agent = agentPaths(dir);
+    for (const folder of [agent.agent, agent.cluster]) {
+      mkdirSync(folder, { recursive: true, mode: 0o755 });
+      await chmod(folder, 0o755);
+    }
+    mkdirSync(agent.run, { recursive: true, mode: 0o700 });
+    const handed = await this.#handOver(entry, agent.run);
+    if (!handed.ok) return handed;
     return this.#options.runtime.create({
       id: entry.request.id,
       image,
       workspaceDir: this.#paths(entry).workspace,
+      mounts: agentMounts(this.#options.editor, this.#options.agentCode, agent),
       hostUid: range.uid,
       hostUidBase: range.base,
       network: 'outbound',
@@ -420,7 +590,7 @@ export class WorkspaceLifecycle {
           : { rootfsDir: images.defaultImage.rootfsDir }),
       },
       workspaceDir: paths.workspace,
-      ...(fetchRepo !== undefined && { readOnlyMounts: { [FETCH_MOUNT]: fetchRepo } }),
+      ...(fetchRepo !== undefined && { mounts: [{ host: fetchRepo, inside: FETCH_MOUNT }] }),
       hostUid: range.uid,
       hostUidBase: range.base,
       network: 'none',
@@ -460,7 +630,12 @@ export class WorkspaceLifecycle {
     return ok(undefined);
   }
 
-  async #create(entry: Entry): Promise<void> {
+  /**
+   * Brings a workspace up: a new one gets its content (clone or snapshot) and runs `before`, `init` (unless a
+   * prebuild did) and, for a prebuild, stores a snapshot; a restarted one keeps its files and runs `before` only.
+   * Then the agent and the editor start and it is running.
+   */
+  async #bringUp(entry: Entry, mode: 'new' | 'restart'): Promise<void> {
     const { request } = entry;
     const options = this.#options;
     const signal = entry.abort.signal;
@@ -468,11 +643,12 @@ export class WorkspaceLifecycle {
     await this.#recovered;
     mkdirSync(paths.dir, { recursive: true, mode: 0o711 });
     mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
-    this.#update(entry, { phase: 'creating' });
+    this.#update(entry, { phase: 'creating', step: 'Finding the image' });
 
     // The image first: a workspace whose image cannot be had fails at once, saying which and why.
     const image = await this.#image(entry);
     if (!image.ok) return this.#endCreation(entry, { kind: 'failed', message: image.error });
+    if (mode === 'restart') return this.#runUp(entry, image.value, { skipInit: true, contentMs: 0 });
 
     let redeemed: Promise<Result<CloneCredential | undefined, string>> | undefined;
     const credential = () => {
@@ -492,6 +668,10 @@ export class WorkspaceLifecycle {
     };
     const gitLog = join(paths.logs, '0-git.log');
     const contentStarted = performance.now();
+    const viaPrebuild = request.initializer.kind === 'prebuild-snapshot-with-git-fallback';
+    this.#update(entry, {
+      step: viaPrebuild ? 'Restoring the prebuild' : `Cloning ${request.context.cloneUrl}`,
+    });
     const content = await makeContent({
       processes: options.processes,
       git: options.git,
@@ -504,21 +684,42 @@ export class WorkspaceLifecycle {
       cloneTimeoutMs: options.cloneTimeoutMs,
       signal,
       credential,
-      transcript: (text) => appendTo(gitLog, text),
+      // The log is the user's to read: it names the checkout as the workspace sees it, not the cluster's folders.
+      transcript: (text) =>
+        appendTo(
+          gitLog,
+          text.replaceAll(paths.workspace, WORKSPACE_MOUNT).replaceAll(paths.dir, '(cluster)'),
+        ),
     });
     if (!content.ok) return this.#endCreation(entry, content.error);
     const contentMs = Math.round(performance.now() - contentStarted);
     const skipInit = content.value.initDone;
     this.#update(entry, {
-      phase: 'initializing',
       startedFrom: content.value.startedFrom,
       ...(content.value.fallbackReason !== undefined && { fallbackReason: content.value.fallbackReason }),
+    });
+    return this.#runUp(entry, image.value, { skipInit, contentMs });
+  }
+
+  /** The sandbox, `before`/`init`, and then a prebuild's snapshot or a running workspace's agent and editor. */
+  async #runUp(
+    entry: Entry,
+    image: ResolvedImage,
+    options: { readonly skipInit: boolean; readonly contentMs: number },
+  ): Promise<void> {
+    const { request } = entry;
+    const { skipInit, contentMs } = options;
+    const signal = entry.abort.signal;
+    const paths = this.#paths(entry);
+    this.#update(entry, {
+      phase: 'initializing',
+      step: 'Starting the sandbox',
       timings: { contentMs, ...(skipInit && { initSkipped: true }) },
     });
 
     if (signal.aborted) return this.#endCreation(entry, { kind: 'aborted' });
     const sandboxStarted = performance.now();
-    const sandbox = await this.#sandbox(entry, image.value);
+    const sandbox = await this.#sandbox(entry, image);
     if (!sandbox.ok) return this.#endCreation(entry, { kind: 'failed', message: sandbox.error });
     entry.sandbox = sandbox.value;
     const sandboxMs = Math.round(performance.now() - sandboxStarted);
@@ -531,7 +732,14 @@ export class WorkspaceLifecycle {
     for (const [index, task] of request.tasks.entries()) {
       for (const step of steps) {
         if (step !== 'before' && skipInit) continue;
-        const ran = await runTaskStep(tasks, index, task, step, { timeoutMs: options.taskTimeoutMs, signal });
+        if (task[step] === undefined || task[step]?.trim() === '') continue;
+        this.#update(entry, {
+          step: `Task ${index + 1}${task.name !== undefined ? ` (${task.name})` : ''}: ${step}`,
+        });
+        const ran = await runTaskStep(tasks, index, task, step, {
+          timeoutMs: this.#options.taskTimeoutMs,
+          signal,
+        });
         if (!ran.ok) return this.#endCreation(entry, ran.error);
         if (step !== 'before') initMs += ran.value.ms;
       }
@@ -542,24 +750,36 @@ export class WorkspaceLifecycle {
       ...(skipInit ? { initSkipped: true } : { initMs: Math.round(initMs) }),
     };
 
+    const options_ = this.#options;
     if (request.type === 'prebuild') {
-      this.#update(entry, { phase: 'stopping', timings });
+      this.#update(entry, { phase: 'stopping', step: 'Storing the snapshot', timings });
       // Every process of the workspace ends before the snapshot is read: nothing can change files under it.
       await this.#endSandbox(entry);
       const prebuildId = request.prebuildId as string;
-      const stored = await storeSnapshot(options.processes, options.dataDir, prebuildId, paths.dir, signal);
+      const stored = await storeSnapshot(options_.processes, options_.dataDir, prebuildId, paths.dir, signal);
       if (!stored.ok) {
         if (signal.aborted) return this.#endCreation(entry, { kind: 'aborted' });
         return this.#endCreation(entry, { kind: 'failed', message: stored.error });
       }
       // The snapshot is the prebuild's product; its files are not needed again (its logs stay).
       await rm(paths.workspace, { recursive: true, force: true });
-      this.#update(entry, { phase: 'stopped', snapshot: { prebuildId, sha: request.context.sha } });
+      this.#update(entry, {
+        phase: 'stopped',
+        step: undefined,
+        snapshot: { prebuildId, sha: request.context.sha },
+      });
       return;
     }
     if (signal.aborted) return this.#endCreation(entry, { kind: 'aborted' });
-    this.#startCommands(entry);
-    this.#update(entry, { phase: 'running', timings });
+    this.#update(entry, { step: this.#options.startEditor ? 'Starting the editor' : 'Starting the tasks' });
+    this.#startProcesses(entry, sandbox.value);
+    entry.lastActivity = this.#options.now();
+    this.#update(entry, {
+      phase: 'running',
+      step: undefined,
+      timings,
+      lastActivityAt: new Date(entry.lastActivity).toISOString(),
+    });
   }
 
   /** A stop (or shutdown) is finished by whoever stopped it; a real failure fails the workspace. */
@@ -569,15 +789,68 @@ export class WorkspaceLifecycle {
     this.#update(entry, { phase: 'failed', failure: failure.message });
   }
 
-  #startCommands(entry: Entry, note?: string): void {
-    const sandbox = entry.sandbox;
-    if (sandbox === undefined) return;
-    const tasks = this.#taskContext(entry, sandbox);
-    for (const [index, task] of entry.request.tasks.entries()) {
-      const started = startTaskCommand(tasks, index, task, note);
-      if (started !== undefined) entry.commands.push(started);
+  /**
+   * The agent (task terminals) and the editor, over a fresh agent folder, and the git credential socket when the
+   * owner signed in.
+   */
+  #startProcesses(entry: Entry, sandbox: Sandbox, note?: string): void {
+    const { request } = entry;
+    const options = this.#options;
+    const paths = this.#paths(entry);
+    const agent = agentPaths(paths.dir);
+    const context = this.#taskContext(entry, sandbox);
+    writeAgentFolder(
+      agent,
+      agentConfig({
+        request,
+        instance: entry.status.instance ?? 1,
+        folder: paths.repoInside,
+        editor: options.editor,
+        publicOrigin: options.publicOrigin,
+        taskEnv: (task) => ({ ...task.env }),
+      }),
+      request.tasks.map((task, index) => join(paths.logs, taskLogName(index, task))),
+    );
+    const gitCredentialsUrl = request.gitCredentialsUrl;
+    if (gitCredentialsUrl !== undefined) {
+      entry.gitSocket = serveGitCredentials(join(agent.cluster, 'git.sock'), (ask) =>
+        askLauncher(ask, {
+          workspaceId: request.id,
+          clusterName: options.clusterName,
+          secret: options.secret,
+          url: gitCredentialsUrl,
+          fetch: options.fetch,
+          nowSeconds: () => Math.floor(options.now() / 1000),
+        }),
+      );
     }
+    entry.processEnv = {
+      ...taskEnvironment(context, {}),
+      // git inside asks the cluster for the owner's credentials, per request; none are stored in the workspace.
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'credential.helper',
+      GIT_CONFIG_VALUE_0: '/launchpod/agent-code/git-credential-launchpod',
+      ...(request.owner.name !== undefined && {
+        GIT_AUTHOR_NAME: request.owner.name,
+        GIT_COMMITTER_NAME: request.owner.name,
+      }),
+    };
+    entry.running = startWorkspaceProcesses({
+      sandbox,
+      request,
+      folder: paths.repoInside,
+      logsDir: paths.logs,
+      env: entry.processEnv,
+      startEditor: options.startEditor,
+      ...(note !== undefined && { note }),
+    });
   }
+}
+
+/** `1800000` → `30 minutes`, `5000` → `5 seconds`. */
+function describeDuration(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  return `${Math.round(ms / 1000)} second${Math.round(ms / 1000) === 1 ? '' : 's'}`;
 }
 
 function appendTo(file: string, text: string): void {

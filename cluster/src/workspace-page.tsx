@@ -1,41 +1,31 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-// The workspace page: what was opened (repository, branch, commit, the file and line the user came from), how it
-// started (prebuild or clone, init time), live task logs, and how to open it locally. Server-rendered with preact,
-// so every value from the request is escaped; page data reaches the script only as escaped JSON.
+// The workspace page, on the workspace's own origin under `/_launchpod/` and for its owner only: what was opened
+// (repository, branch, commit, the file and line the user came from), how it started (prebuild or clone, init
+// time), what it is doing now, live task logs, and Open editor / Stop / Restart / Delete. Server-rendered with
+// preact, so every value from the request is escaped; page data reaches the script only as escaped JSON.
 
-import { isAbsolute, relative, resolve } from 'node:path';
 import { renderToString } from 'preact-render-to-string';
 import type { StartWorkspaceRequest, WorkspaceStatus } from '../../shared/cluster-contract.ts';
 import { safeJson } from '../../shared/safe-json.ts';
-import type { WorkspacePaths } from './workspace-lifecycle.ts';
 
-export const WORKSPACE_CSS_PATH = '/assets/workspace.css';
-export const WORKSPACE_SCRIPT_PATH = '/assets/workspace.js';
-
-export const logStreamPath = (id: string) => `/workspaces/${encodeURIComponent(id)}/logs/stream`;
+/** Everything of the cluster's own on a workspace origin lives under this path; the rest is the editor's. */
+export const HOST_BASE = '/_launchpod';
+export const WORKSPACE_CSS_PATH = `${HOST_BASE}/assets/workspace.css`;
+export const WORKSPACE_SCRIPT_PATH = `${HOST_BASE}/assets/workspace.js`;
 
 export interface WorkspacePageProps {
   readonly clusterName: string;
   readonly status: WorkspaceStatus;
   readonly request: StartWorkspaceRequest;
-  readonly paths: WorkspacePaths;
-}
-
-/** `/home/me/ws` stays bare; `/tmp/a b` becomes `'/tmp/a b'`, so the copied command works in any POSIX shell. */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_/.,:@%+=-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
-}
-
-/** The file the user came from inside the checkout, or the checkout itself when the path would leave it. */
-export function openTarget(paths: WorkspacePaths, context: StartWorkspaceRequest['context']) {
-  const wanted = context.path !== undefined ? resolve(paths.repo, context.path.path) : paths.repo;
-  const inside = relative(paths.repo, wanted);
-  const file = inside.startsWith('..') || isAbsolute(inside) ? paths.repo : wanted;
-  const line = file !== paths.repo && context.path?.kind === 'file' ? context.lines?.start : undefined;
-  // Each segment encoded: a `#` or `?` in a directory name must not end the path part of the link.
-  const encoded = file.split('/').map(encodeURIComponent).join('/');
-  return { file, line, vscodeUrl: `vscode://file${encoded}${line !== undefined ? `:${line}` : ''}` };
+  /** The checkout inside the sandbox (`/workspace/app`). */
+  readonly checkoutPath: string;
+  /** Whether the page should go to the editor once it is ready (the owner came for it). */
+  readonly waitForEditor: boolean;
+  /** Whether this cluster gives workspaces an editor. */
+  readonly editor: boolean;
+  /** The launcher's "Your workspaces" page, for the way back. */
+  readonly launcherUrl?: string;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -98,11 +88,56 @@ function StartedFrom({ status, request }: { status: WorkspaceStatus; request: St
   );
 }
 
-export function WorkspacePage({ clusterName, status, request, paths }: WorkspacePageProps) {
+function Actions({ status, editor }: { status: WorkspaceStatus; editor: boolean }) {
+  const { phase } = status;
+  const ended = phase === 'stopped' || phase === 'failed';
+  return (
+    <div class="actions">
+      {phase === 'running' && editor && (
+        <a id="open-editor" class="button" href="/">
+          Open editor
+        </a>
+      )}
+      {!ended && phase !== 'stopping' && phase !== 'deleted' && (
+        <form method="post" action={`${HOST_BASE}/stop`}>
+          <button id="stop" type="submit">
+            Stop
+          </button>
+        </form>
+      )}
+      {ended && (
+        <form method="post" action={`${HOST_BASE}/restart`}>
+          <button id="restart" type="submit">
+            Restart
+          </button>
+        </form>
+      )}
+      {phase !== 'deleted' && (
+        <form
+          method="post"
+          action={`${HOST_BASE}/delete`}
+          data-confirm="Delete this workspace and its files?"
+        >
+          <button id="delete" type="submit">
+            Delete
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+export function WorkspacePage({
+  clusterName,
+  status,
+  request,
+  checkoutPath,
+  waitForEditor,
+  editor,
+  launcherUrl,
+}: WorkspacePageProps) {
   const { context } = request;
   const repoName = `${context.repo.owner}/${context.repo.name}`;
-  const target = openTarget(paths, context);
-  const cd = `cd ${shellQuote(paths.repo)}`;
   return (
     <html lang="en">
       <head>
@@ -121,9 +156,16 @@ export function WorkspacePage({ clusterName, status, request, paths }: Workspace
             </span>{' '}
             {request.type === 'prebuild' ? 'prebuild' : 'workspace'} on {clusterName}
           </p>
+          <p id="step" hidden={status.step === undefined}>
+            {status.step ?? ''}
+          </p>
           <p id="failure" class="failure" hidden={status.failure === undefined}>
             {status.failure ?? ''}
           </p>
+          <p id="stop-reason" hidden={status.stopReason === undefined}>
+            {status.stopReason ?? ''}
+          </p>
+          {request.type === 'regular' && <Actions status={status} editor={editor} />}
           <dl>
             <dt>Repository</dt>
             <dd>
@@ -176,28 +218,30 @@ export function WorkspacePage({ clusterName, status, request, paths }: Workspace
             )}
             <dt>Workspace</dt>
             <dd>
-              <code id="workspace-path">{paths.repo}</code>
+              <code id="workspace-path">{checkoutPath}</code>
             </dd>
           </dl>
-          {request.type === 'regular' && (
-            <div class="open">
-              <a id="open-vscode" href={target.vscodeUrl}>
-                Open in VS Code
+          {launcherUrl !== undefined && (
+            <p>
+              <a href={launcherUrl} rel="noreferrer">
+                Your workspaces
               </a>
-              <code id="cd-command">{cd}</code>
-              <button type="button" data-copy={cd}>
-                Copy
-              </button>
-            </div>
+            </p>
           )}
           <h2>Logs</h2>
-          <noscript>Live logs need JavaScript; the files are in {paths.logs}.</noscript>
+          <noscript>Live logs need JavaScript.</noscript>
           <div id="logs" />
         </main>
         <script
           type="application/json"
           id="page-data"
-          dangerouslySetInnerHTML={{ __html: safeJson({ streamUrl: logStreamPath(status.id) }) }}
+          dangerouslySetInnerHTML={{
+            __html: safeJson({
+              streamUrl: `${HOST_BASE}/logs`,
+              statusUrl: `${HOST_BASE}/status`,
+              waitForEditor,
+            }),
+          }}
         />
         <script src={WORKSPACE_SCRIPT_PATH} defer />
       </body>
@@ -207,6 +251,34 @@ export function WorkspacePage({ clusterName, status, request, paths }: Workspace
 
 export function renderWorkspacePage(props: WorkspacePageProps): string {
   return `<!doctype html>${renderToString(<WorkspacePage {...props} />)}`;
+}
+
+/** For a visitor without the owner's cookie: whose it is and how its owner gets in. */
+export function renderGatePage(
+  clusterName: string,
+  launcherUrl: string | undefined,
+  message?: string,
+): string {
+  return `<!doctype html>${renderToString(
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <title>{`Workspace · ${clusterName}`}</title>
+        <link rel="stylesheet" href={WORKSPACE_CSS_PATH} />
+      </head>
+      <body>
+        <main>
+          <h1>Open this workspace from Launchpod</h1>
+          {message !== undefined && <p class="failure">{message}</p>}
+          <p>
+            Only the person who started this workspace can use it, and they come in through the launcher. If
+            it is yours, open it again from{' '}
+            {launcherUrl !== undefined ? <a href={launcherUrl}>your workspaces</a> : 'the launcher'}.
+          </p>
+        </main>
+      </body>
+    </html>,
+  )}`;
 }
 
 /** For an id the cluster does not know: says so and where to go instead of a blank page. */

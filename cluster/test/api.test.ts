@@ -131,7 +131,7 @@ describe('workspaces', () => {
     expect(first).toMatchObject({
       id: request.id,
       phase: 'pending',
-      url: `http://127.0.0.1:8788/workspaces/${request.id}`,
+      url: `http://${request.id}.localhost:8788/`,
     });
 
     const again = await harness.call('POST', '/v1/workspaces', request);

@@ -3,6 +3,8 @@
 // Never lets a request leave the process: `fetch` is the fake launcher.
 
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   CLUSTER_CONTRACT_VERSION,
@@ -15,6 +17,7 @@ import {
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import type { Task } from '../../shared/gitpod-config.ts';
+import { signOpenToken } from '../../shared/workspace-access.ts';
 import { type Cluster, type ClusterOptions, createCluster } from '../src/cluster.ts';
 import { uidRange } from '../src/sandbox/uid-ranges.ts';
 import { fixtureGitConfig, tempDir } from './git-fixtures.ts';
@@ -22,7 +25,7 @@ import { fixtureGitConfig, tempDir } from './git-fixtures.ts';
 export const SECRET = 'test-cluster-secret-0123456789';
 export const LAUNCHER = 'http://launcher.test';
 export const EVENTS_URL = `${LAUNCHER}/api/v1/cluster-events`;
-export const ORIGIN = 'http://127.0.0.1:8788';
+export const ORIGIN = 'http://localhost:8788';
 
 export interface FakeLauncher {
   readonly fetch: typeof fetch;
@@ -36,6 +39,9 @@ export interface FakeLauncher {
   attempts: number;
   /** Registers a one-time credential URL; `redemptions` counts POSTs to it. */
   credentialUrl(credential: CloneCredential): { url: string; redemptions: () => number };
+  /** What `/api/v1/cluster/git-credentials` answers (signed asks only); its asks, in order. */
+  gitCredentials: CloneCredential | { message: string };
+  readonly gitAsks: Record<string, unknown>[];
 }
 
 export function fakeLauncher(): FakeLauncher {
@@ -43,6 +49,8 @@ export function fakeLauncher(): FakeLauncher {
   const launcher: FakeLauncher = {
     events: [],
     rejected: [],
+    gitCredentials: { message: 'not allowed yet' },
+    gitAsks: [],
     failNext: 0,
     attempts: 0,
     async fetch(input, init) {
@@ -70,6 +78,19 @@ export function fakeLauncher(): FakeLauncher {
         launcher.events.push(JSON.parse(body) as ClusterEvent);
         return Response.json({ ok: true });
       }
+      if (url.pathname === '/api/v1/cluster/git-credentials') {
+        const check = verifyEvent(
+          SECRET,
+          request.headers.get(EVENT_HEADERS.timestamp),
+          request.headers.get(EVENT_HEADERS.signature),
+          body,
+          Math.floor(Date.now() / 1000),
+        );
+        if (!check.ok) return Response.json({ message: check.reason }, { status: 401 });
+        launcher.gitAsks.push(JSON.parse(body) as Record<string, unknown>);
+        const answer = launcher.gitCredentials;
+        return Response.json(answer, { status: 'message' in answer ? 403 : 200 });
+      }
       const once = credentials.get(url.pathname);
       if (once !== undefined && request.method === 'POST') {
         once.redemptions++;
@@ -89,8 +110,27 @@ export function fakeLauncher(): FakeLauncher {
   return launcher;
 }
 
+export interface HostAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
 export interface Harness {
   readonly cluster: Cluster;
+  /**
+   * The cluster's HTTP server (workspace origins included) on a loopback port, made on first use: `host` is the
+   * Host header (`ws-1.localhost:8788`), whatever port it names.
+   */
+  hostRequest(
+    host: string,
+    path: string,
+    options?: { method?: string; cookie?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<HostAnswer>;
+  /** Runs a command in a running workspace as its user; throws when it is not running. */
+  runInWorkspace(id: string, argv: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+  /** Signs in as the workspace's owner the way the launcher hands over: answers the cookie for its host. */
+  ownerCookie(id: string, owner?: string): Promise<string>;
   readonly dataDir: string;
   readonly launcher: FakeLauncher;
   call(method: string, path: string, body?: unknown, secret?: string): Promise<Response>;
@@ -127,12 +167,78 @@ export function makeHarness(
     imagePull: 'never',
     // Test repositories are served through a rewrite of their https URL (the cluster refuses file: URLs).
     gitConfigFile: fixtureGitConfig(),
+    // code-server only where a test opens the editor (editor.test.ts): the task terminals run regardless.
+    startEditor: false,
     ...overrides,
   });
+  let server: Promise<{ port: number }> | undefined;
+  const listening = () => {
+    server ??= new Promise((done) => {
+      const created = cluster.createServer();
+      created.listen(0, '127.0.0.1', () => done({ port: (created.address() as AddressInfo).port }));
+      const close = cluster.close.bind(cluster);
+      // Closing the cluster closes its server too (and every connection it holds).
+      (cluster as { close: () => Promise<void> }).close = async () => {
+        created.closeAllConnections();
+        created.close();
+        await close();
+      };
+    });
+    return server;
+  };
   const harness: Harness = {
     cluster,
     dataDir,
     launcher,
+    async hostRequest(host, path, options = {}) {
+      const { port } = await listening();
+      return new Promise((done, fail) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: options.method ?? 'GET',
+            headers: {
+              host,
+              ...(options.cookie !== undefined && { cookie: options.cookie }),
+              ...options.headers,
+            },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              body += chunk;
+            });
+            res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          },
+        );
+        req.on('error', fail);
+        req.end(options.body);
+      });
+    },
+    async runInWorkspace(id, argv) {
+      const result = await cluster.exec(id, argv);
+      if (result === undefined) throw new Error(`workspace ${id} is not running`);
+      return { stdout: result.stdout, stderr: result.stderr };
+    },
+    async ownerCookie(id, owner = 'user-1') {
+      const token = signOpenToken(SECRET, {
+        workspaceId: id,
+        ownerId: owner,
+        expiresAt: Math.floor(Date.now() / 1000) + 60,
+        nonce: crypto.randomUUID().replaceAll('-', ''),
+      });
+      const answer = await harness.hostRequest(
+        `${id}.localhost:8788`,
+        `/_launchpod/auth?token=${token}&to=%2F`,
+      );
+      const cookie = String(answer.headers['set-cookie'] ?? '').split(';')[0] ?? '';
+      if (answer.status !== 302 || !cookie.startsWith('launchpod_ws='))
+        throw new Error(`no cookie: ${answer.status} ${answer.body}`);
+      return cookie;
+    },
     call(method, path, body, secret = SECRET) {
       return Promise.resolve(
         cluster.app.request(path, {

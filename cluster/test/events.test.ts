@@ -38,7 +38,7 @@ describe('events', () => {
     expect(events.every((e) => e.cluster === 'test')).toBe(true);
     expect(events[3]?.workspace).toMatchObject({
       startedFrom: 'git',
-      url: `http://127.0.0.1:8788/workspaces/${request.id}`,
+      url: `http://${request.id}.localhost:8788/`,
     });
     expect(h.launcher.rejected).toEqual([]);
   });

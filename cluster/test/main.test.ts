@@ -31,7 +31,7 @@ describe('readCliOptions', () => {
           region: 'europe',
           secret: SECRET,
           dataDir: '.launchpod/cluster',
-          publicOrigin: 'http://127.0.0.1:9000',
+          publicOrigin: 'http://workspaces.localhost:9000',
           maxWorkspaces: 2,
           cloneTimeoutMs: 5000,
           taskTimeoutMs: 1_800_000,
@@ -74,7 +74,7 @@ describe('main', () => {
         '--data',
         data,
         '--public-origin',
-        'http://127.0.0.1:1',
+        'http://localhost:1',
         '--git-config',
         fixtureGitConfig(),
       ],
@@ -108,9 +108,10 @@ describe('main', () => {
     await expect.poll(() => existsSync(startedFile), { timeout: 10_000 }).toBe(true);
     const uid = workspaceUid(data, request.id);
     expect(processesOf(uid).join('\n')).toContain('sleep 30');
-    const page = await fetch(`${listening}/workspaces/${request.id}`);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<h1>acme/app</h1>');
+    // The cluster's own origin only points at the workspace's origin, where its owner gets in.
+    const page = await fetch(`${listening}/workspaces/${request.id}`, { redirect: 'manual' });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe(`http://${request.id}.localhost:1/`);
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
     child.kill('SIGTERM');

@@ -87,7 +87,7 @@ describe('tasks', () => {
     expect((await h.waitFor(request.id, 'stopped')).phase).toBe('stopped');
     // Every process of the workspace's uid is gone, the one the command left in the background too.
     expect(processesOf(uid)).toEqual([]);
-    expect(log(h, request.id, '1-server.log')).toContain('command stopped');
+    expect(log(h, request.id, '1-server.log')).toContain('sleep 1000 & exec sleep 30');
   });
 
   it('fails the workspace when init fails, naming the task and exit code; command never starts', async () => {

@@ -1,8 +1,9 @@
-// The public workspace page: everything from the request escaped under a strict CSP, what was opened and how it
-// started, how to open it locally, and live logs over server-sent events.
+// The workspace page, on the workspace's own origin and for its owner only: everything from the request escaped
+// under a strict CSP, what was opened and how it started, the actions, and live logs over server-sent events (also
+// through the contract's API, for the launcher).
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkoutOf, type Harness, makeHarness, startRequest } from './cluster-harness.ts';
+import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
 import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
 const open: Harness[] = [];
@@ -52,12 +53,13 @@ describe('workspace page', () => {
     });
     await h.start(request);
     await h.waitFor(request.id, 'running');
-    const response = await h.cluster.app.request(`/workspaces/${request.id}`);
+    const cookie = await h.ownerCookie(request.id);
+    const response = await h.hostRequest(`${request.id}.localhost:8788`, '/_launchpod/', { cookie });
     expect(response.status).toBe(200);
-    const csp = response.headers.get('content-security-policy') ?? '';
+    const csp = String(response.headers['content-security-policy'] ?? '');
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
-    const html = await response.text();
+    const html = response.body;
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<img src=x');
     expect(html).not.toContain('href="javascript:');
@@ -65,7 +67,7 @@ describe('workspace page', () => {
     expect(html.match(/<script/g)).toHaveLength(2);
   });
 
-  it('shows what was opened, how it started, and how to open it locally', async () => {
+  it('shows what was opened, how it started, what it is doing and what its owner can do with it', async () => {
     const { h, repo } = setup();
     const sha = repo.commit({ 'src/app.ts': 'export {}\n' });
     const request = startRequest({
@@ -80,23 +82,30 @@ describe('workspace page', () => {
     });
     await h.start(request);
     await h.waitFor(request.id, 'running');
-    const html = await (await h.cluster.app.request(`/workspaces/${request.id}`)).text();
-    const repoDir = checkoutOf(h.dataDir, request.id);
+    const host = `${request.id}.localhost:8788`;
+    const cookie = await h.ownerCookie(request.id);
+    const html = (await h.hostRequest(host, '/_launchpod/', { cookie })).body;
     expect(html).toContain('acme/app');
     expect(html).toContain(`<code>${sha}</code>`);
     expect(html).toContain('<code>main</code>');
     expect(html).toContain('<code>src/app.ts</code> line 12–14');
     expect(html).toMatch(/Cloned in \d+\.\d s \(no prebuild\)/);
     expect(html).toMatch(/init took \d+\.\d s/);
-    expect(html).toContain(`href="vscode://file${repoDir}/src/app.ts:12"`);
-    expect(html).toContain(`<code id="cd-command">cd ${repoDir}</code>`);
-    expect(html).toContain(`data-copy="cd ${repoDir}"`);
+    // The checkout as the workspace sees it; the cluster's own paths are none of the page's business.
+    expect(html).toContain('<code id="workspace-path">/workspace/app</code>');
+    expect(html).not.toContain(h.dataDir);
     expect(html).toContain('data-phase="running"');
-    expect(html).toContain(`{"streamUrl":"/workspaces/${request.id}/logs/stream"}`);
+    // This cluster runs without editors (the harness's default): the page is all there is.
+    expect(html).not.toContain('id="open-editor"');
+    expect(html).toContain('action="/_launchpod/stop"');
+    expect(html).toContain('action="/_launchpod/delete"');
+    expect(html).not.toContain('action="/_launchpod/restart"');
+    expect(html).toContain('"streamUrl":"/_launchpod/logs"');
+    expect(html).toContain('href="http://launcher.test/workspaces"');
 
-    const script = await h.cluster.app.request('/assets/workspace.js');
-    expect(script.headers.get('content-type')).toContain('javascript');
-    expect(await script.text()).toContain('new EventSource');
+    const script = await h.hostRequest(host, '/_launchpod/assets/workspace.js');
+    expect(String(script.headers['content-type'])).toContain('javascript');
+    expect(script.body).toContain('new EventSource');
   });
 
   it('shows the failure reason and a fallback reason', async () => {
@@ -111,8 +120,10 @@ describe('workspace page', () => {
     });
     await h.start(request);
     await h.waitFor(request.id, 'running');
-    const html = await (await h.cluster.app.request(`/workspaces/${request.id}`)).text();
+    const cookie = await h.ownerCookie(request.id);
+    const html = (await h.hostRequest(`${request.id}.localhost:8788`, '/_launchpod/', { cookie })).body;
     expect(html).toContain('data-phase="failed"');
+    expect(html).toContain('action="/_launchpod/restart"');
     expect(html).toContain('Task &quot;build&quot; (task 1) init failed with exit code 4');
     expect(html).toContain('pb-x has no snapshot on this cluster');
   });
@@ -132,7 +143,8 @@ describe('workspace page', () => {
     });
     await h.start(request);
     await h.waitFor(request.id, 'running');
-    const response = await h.cluster.app.request(`/workspaces/${request.id}/logs/stream`);
+    // Through the contract's API, as the launcher's start page gets them.
+    const response = await h.call('GET', `/v1/workspaces/${request.id}/logs`);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const text = await readEvents(response, (t) => t.includes('later-line'));
     expect(text).toContain('event: status');
@@ -151,7 +163,8 @@ describe('workspace page', () => {
     await h.waitFor(request.id, 'running');
     await h.call('POST', `/v1/workspaces/${request.id}/stop`, {});
     await h.waitFor(request.id, 'stopped');
-    const text = await (await h.cluster.app.request(`/workspaces/${request.id}/logs/stream`)).text();
+    const cookie = await h.ownerCookie(request.id);
+    const text = (await h.hostRequest(`${request.id}.localhost:8788`, '/_launchpod/logs', { cookie })).body;
     expect(text).toContain('"phase":"stopped"');
     expect(text).toContain('event: end');
   });
@@ -161,6 +174,7 @@ describe('workspace page', () => {
     const page = await h.cluster.app.request('/workspaces/ws-nope');
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('Workspace not found');
-    expect((await h.cluster.app.request('/workspaces/ws-nope/logs/stream')).status).toBe(404);
+    expect((await h.hostRequest('ws-nope.localhost:8788', '/')).status).toBe(404);
+    expect((await h.call('GET', '/v1/workspaces/ws-nope/logs')).status).toBe(404);
   });
 });

@@ -111,7 +111,11 @@ export function bubblewrapRuntime(options: BubblewrapOptions): WorkspaceRuntime 
         '--bind',
         spec.workspaceDir,
         WORKSPACE_MOUNT,
-        ...Object.entries(spec.readOnlyMounts ?? {}).flatMap(([inside, host]) => ['--ro-bind', host, inside]),
+        ...(spec.mounts ?? []).flatMap((m) => [
+          m.writable === true ? '--bind' : '--ro-bind',
+          m.host,
+          m.inside,
+        ]),
         '--ro-bind',
         resolvConf,
         '/etc/resolv.conf',
@@ -190,6 +194,7 @@ function bubblewrapSandbox(
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.signal !== undefined && { signal: options.signal }),
     ...(options.outputFd !== undefined && { outputFd: options.outputFd }),
+    ...(options.onStdout !== undefined && { onStdout: options.onStdout }),
   });
   return {
     id,

@@ -70,9 +70,9 @@ export function podmanRuntime(options: PodmanOptions): WorkspaceRuntime & { imag
       const names = sandboxNames(options.tag, spec.id);
       await podman(['rm', '--force', '--time', '0', names.container]);
       const { limits } = spec;
-      const mounts = Object.entries(spec.readOnlyMounts ?? {}).flatMap(([inside, host]) => [
+      const mounts = (spec.mounts ?? []).flatMap((m) => [
         '--volume',
-        `${host}:${inside}:ro`,
+        `${m.host}:${m.inside}:${m.writable === true ? 'rw' : 'ro'},nosuid,nodev`,
       ]);
       const created = await podman([
         'run',
@@ -108,7 +108,7 @@ export function podmanRuntime(options: PodmanOptions): WorkspaceRuntime & { imag
         '--security-opt',
         'no-new-privileges',
         '--volume',
-        `${spec.workspaceDir}:${WORKSPACE_MOUNT}:rw`,
+        `${spec.workspaceDir}:${WORKSPACE_MOUNT}:rw,nosuid,nodev`,
         ...mounts,
         '--volume',
         `${catatonit}:${INIT_PATH}:ro`,
@@ -192,6 +192,7 @@ function podmanSandbox(
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.signal !== undefined && { signal: options.signal }),
     ...(options.outputFd !== undefined && { outputFd: options.outputFd }),
+    ...(options.onStdout !== undefined && { onStdout: options.onStdout }),
   });
 
   return {

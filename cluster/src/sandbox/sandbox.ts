@@ -32,14 +32,20 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   cpuShares: 1024,
 };
 
+export interface SandboxMount {
+  readonly host: string;
+  readonly inside: string;
+  readonly writable?: boolean;
+}
+
 export interface SandboxSpec {
   /** Unique on this cluster; names the container / network namespace. */
   readonly id: string;
   readonly image: ResolvedImage;
   /** Host folder mounted read-write at `/workspace`, owned by `hostUid`. */
   readonly workspaceDir: string;
-  /** Further host folders mounted read-only (a fetch source for git), inside path → host path. */
-  readonly readOnlyMounts?: Readonly<Record<string, string>>;
+  /** Further host folders (the editor, the agent, sockets, a fetch source for git); read-only unless said. */
+  readonly mounts?: readonly SandboxMount[];
   /** The host uid (= gid) the workspace user is: unique per workspace, never one a host account uses. */
   readonly hostUid: number;
   /** First host uid of the workspace's range of 65,536 (the sandbox's uid 0 maps to it). */
@@ -58,6 +64,8 @@ export interface SandboxRunOptions {
   readonly signal?: AbortSignal;
   /** A host file both stdout and stderr go to (a task's log); without it they are captured. */
   readonly outputFd?: number;
+  /** With `start` and no `outputFd`: stdout as it comes. */
+  readonly onStdout?: (text: string) => void;
 }
 
 export interface Sandbox {

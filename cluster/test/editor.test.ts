@@ -1,0 +1,333 @@
+// A running workspace as its owner meets it on its own origin: VS Code (code-server in the sandbox, behind the
+// cluster), its ports on their own origins (owner-only unless public), stop / restart / delete from its page, and
+// the idle timeout. Everyone else gets the gate; the cluster's cookie never reaches the workspace.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signOpenToken } from '../../shared/workspace-access.ts';
+import {
+  checkoutOf,
+  type Harness,
+  makeHarness,
+  processesOf,
+  SECRET,
+  startRequest,
+  workspaceUid,
+} from './cluster-harness.ts';
+import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
+
+const open: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((h) => h.cluster.close()));
+  removeTempDirs();
+});
+
+// Answers every request with the headers it got, and sets a host cookie and one for the whole domain.
+const ECHO_SERVER = `const http = require('http');
+for (const port of [3000, 3001]) {
+  http.createServer((req, res) => {
+    res.setHeader('set-cookie', ['mine=1; Path=/', 'tossed=1; Domain=localhost; Path=/']);
+    res.end(JSON.stringify({ port, path: req.url, cookie: req.headers.cookie || '' }));
+  }).listen(port, '127.0.0.1');
+}
+`;
+
+function setup(overrides = {}) {
+  const h = makeHarness({ startEditor: true, ...overrides });
+  open.push(h);
+  const repo = makeRepo(tempDir());
+  const sha = repo.commit({ 'server.js': ECHO_SERVER, 'src/app.ts': 'export const answer = 42;\n' });
+  return { h, repo, sha };
+}
+
+async function eventually<T>(check: () => Promise<T>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const token = (id: string, overrides: Partial<Parameters<typeof signOpenToken>[1]> = {}) =>
+  signOpenToken(SECRET, {
+    workspaceId: id,
+    ownerId: 'user-1',
+    expiresAt: Math.floor(Date.now() / 1000) + 60,
+    nonce: crypto.randomUUID().replaceAll('-', ''),
+    ...overrides,
+  });
+
+describe('the owner and everyone else', () => {
+  it('lets in only whoever the launcher handed over, once per token, and only on that workspace', async () => {
+    const { h, repo, sha } = setup({ startEditor: false });
+    const a = startRequest({ cloneUrl: repo.url, sha });
+    const b = startRequest({ cloneUrl: repo.url, sha });
+    await h.start(a);
+    await h.start(b);
+    await h.waitFor(a.id, 'running');
+    await h.waitFor(b.id, 'running');
+    const hostA = `${a.id}.localhost:8788`;
+
+    const gate = await h.hostRequest(hostA, '/');
+    expect(gate.status).toBe(401);
+    expect(gate.body).toContain('Open this workspace from Launchpod');
+    expect((await h.hostRequest(hostA, '/_launchpod/status')).status).toBe(401);
+
+    for (const [bad, why] of [
+      [token(a.id, { ownerId: 'someone-else' }), 'belongs to another workspace or another person'],
+      [token(b.id), 'belongs to another workspace or another person'],
+      [token(a.id, { expiresAt: Math.floor(Date.now() / 1000) - 1 }), 'has expired'],
+      [`${token(a.id).slice(0, -1)}0`, 'is not valid'],
+    ] as const) {
+      const answer = await h.hostRequest(hostA, `/_launchpod/auth?token=${bad}`);
+      expect(answer.status).toBe(403);
+      expect(answer.body).toContain(why);
+      expect(answer.headers['set-cookie']).toBeUndefined();
+    }
+
+    const good = token(a.id);
+    const handed = await h.hostRequest(hostA, `/_launchpod/auth?token=${good}&to=%2F%2Fevil.example%2F`);
+    expect(handed.status).toBe(302);
+    expect(handed.headers.location).toBe('/');
+    const setCookie = String(handed.headers['set-cookie']);
+    expect(setCookie).toMatch(
+      /^launchpod_ws=\d+\.[0-9a-f]{64}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Lax$/,
+    );
+    expect(setCookie).not.toContain('Domain');
+    const again = await h.hostRequest(hostA, `/_launchpod/auth?token=${good}`);
+    expect(again.status).toBe(403);
+    expect(again.body).toContain('already used');
+
+    const cookie = setCookie.split(';')[0] ?? '';
+    expect((await h.hostRequest(hostA, '/_launchpod/status', { cookie })).status).toBe(200);
+    // The same cookie opens nothing on another workspace's origin.
+    expect((await h.hostRequest(`${b.id}.localhost:8788`, '/_launchpod/status', { cookie })).status).toBe(
+      401,
+    );
+  });
+
+  it('refuses an action posted from another site', async () => {
+    const { h, repo, sha } = setup({ startEditor: false });
+    const request = startRequest({ cloneUrl: repo.url, sha });
+    await h.start(request);
+    await h.waitFor(request.id, 'running');
+    const cookie = await h.ownerCookie(request.id);
+    const host = `${request.id}.localhost:8788`;
+    const crossSite = await h.hostRequest(host, '/_launchpod/stop', {
+      method: 'POST',
+      cookie,
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await h.status(request.id)).phase).toBe('running');
+  });
+});
+
+describe('the editor and the ports', () => {
+  it('serves VS Code from inside the sandbox at the workspace origin, and nothing of the cluster reaches it', async () => {
+    const { h, repo, sha } = setup();
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [{ name: 'app', command: 'node server.js' }],
+      extra: {
+        ports: [
+          { port: 3000, onOpen: 'notify', visibility: 'private', protocol: 'http' },
+          { port: 3001, onOpen: 'ignore', visibility: 'public', protocol: 'http' },
+        ],
+      },
+    });
+    await h.start(request);
+    await h.waitFor(request.id, 'running');
+    const host = `${request.id}.localhost:8788`;
+    const cookie = await h.ownerCookie(request.id);
+
+    const workbench = await eventually(async () => {
+      const answer = await h.hostRequest(host, '/?folder=/workspace/app', { cookie });
+      if (answer.status !== 200) throw new Error(`editor answered ${answer.status}`);
+      return answer;
+    });
+    expect(workbench.body).toContain('vscode-workbench-web-configuration');
+    const status = JSON.parse((await h.hostRequest(host, '/_launchpod/status', { cookie })).body);
+    expect(status).toMatchObject({ phase: 'running', editorReady: true });
+    // code-server runs as the workspace's own uid, like its tasks.
+    expect(processesOf(workspaceUid(h.dataDir, request.id)).join('\n')).toContain('code-server');
+
+    // A public port answers anyone; the cluster's cookie never reaches the app, and the app sets no cookie
+    // beyond its own host.
+    const publicPort = await eventually(async () => {
+      const answer = await h.hostRequest(`3001-${host}`, '/hello', { cookie: `${cookie}; theirs=2` });
+      if (answer.status !== 200) throw new Error(`port answered ${answer.status}`);
+      return answer;
+    });
+    expect(JSON.parse(publicPort.body)).toStrictEqual({ port: 3001, path: '/hello', cookie: 'theirs=2' });
+    expect(publicPort.headers['set-cookie']).toStrictEqual(['mine=1; Path=/']);
+
+    // A private port sends a visitor without its cookie through the workspace host, where the owner's cookie vouches.
+    const away = await h.hostRequest(`3000-${host}`, '/x?y=1');
+    expect(away.status).toBe(302);
+    expect(away.headers.location).toBe(`http://${host}/_launchpod/port-auth?port=3000&to=%2Fx%3Fy%3D1`);
+    expect((await h.hostRequest(host, '/_launchpod/port-auth?port=3000&to=%2Fx')).status).toBe(401);
+    const vouched = await h.hostRequest(host, '/_launchpod/port-auth?port=3000&to=%2Fx%3Fy%3D1', { cookie });
+    expect(vouched.status).toBe(302);
+    const back = new URL(String(vouched.headers.location));
+    expect(back.host).toBe(`3000-${host}`);
+    const handed = await h.hostRequest(`3000-${host}`, `${back.pathname}${back.search}`);
+    expect(handed.status).toBe(302);
+    expect(handed.headers.location).toBe('/x?y=1');
+    const portCookie = String(handed.headers['set-cookie']).split(';')[0] ?? '';
+    // The token was for one use.
+    expect((await h.hostRequest(`3000-${host}`, `${back.pathname}${back.search}`)).status).toBe(403);
+    const app = await h.hostRequest(`3000-${host}`, '/x?y=1', { cookie: portCookie });
+    expect(app.status).toBe(200);
+    expect(JSON.parse(app.body)).toStrictEqual({ port: 3000, path: '/x?y=1', cookie: '' });
+    // The workspace host's cookie is not the port host's.
+    expect((await h.hostRequest(`3000-${host}`, '/x', { cookie })).status).toBe(302);
+  });
+});
+
+describe('git inside the workspace', () => {
+  it("asks the launcher for the owner's credentials per request, through the cluster, storing nothing", async () => {
+    const { h, repo, sha } = setup({ startEditor: false });
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [{ name: 'shell', command: 'exec sleep 600' }],
+      extra: { gitCredentialsUrl: 'http://launcher.test/api/v1/cluster/git-credentials' },
+    });
+    await h.start(request);
+    await h.waitFor(request.id, 'running');
+    const { runInWorkspace } = h;
+    // What git does when it needs a password: its configured helper (the cluster's) fills it.
+    const fill = () =>
+      runInWorkspace(request.id, [
+        'sh',
+        '-c',
+        'printf "protocol=https\nhost=git.example.test\npath=acme/app.git\n\n" | git credential fill',
+      ]);
+    const refused = await fill();
+    expect(refused.stderr).toContain('launchpod: not allowed yet');
+    h.launcher.gitCredentials = { username: 'x-access-token', password: 'tok-ALLOWED-123' };
+    const granted = await fill();
+    expect(granted.stdout).toContain('username=x-access-token\npassword=tok-ALLOWED-123');
+    expect(h.launcher.gitAsks).toStrictEqual([
+      { workspace: request.id, protocol: 'https', host: 'git.example.test', path: '' },
+      { workspace: request.id, protocol: 'https', host: 'git.example.test', path: '' },
+    ]);
+    // Nothing of it stays in the workspace's files.
+    const found = await runInWorkspace(request.id, [
+      'sh',
+      '-c',
+      'grep -rl tok-ALLOWED-123 /workspace /home 2>/dev/null; true',
+    ]);
+    expect(found.stdout.trim()).toBe('');
+  });
+
+  it('gives a workspace without a credentials URL (its owner did not sign in) no helper to ask', async () => {
+    const { h, repo, sha } = setup({ startEditor: false });
+    const request = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: 'exec sleep 600' }] });
+    await h.start(request);
+    await h.waitFor(request.id, 'running');
+    const filled = await h.runInWorkspace(request.id, [
+      'sh',
+      '-c',
+      'printf "protocol=https\nhost=git.example.test\n\n" | GIT_TERMINAL_PROMPT=0 git credential fill',
+    ]);
+    expect(filled.stdout).not.toContain('password=');
+    expect(h.launcher.gitAsks).toStrictEqual([]);
+  });
+});
+
+describe('stop, restart, delete and the idle timeout', () => {
+  it("stops from the workspace's page, restarts with its files and before again, and deletes", async () => {
+    const { h, repo, sha } = setup({ startEditor: false });
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [
+        {
+          name: 'work',
+          before: 'echo "before $(date +%s%N)" >> ../before.log',
+          init: 'echo built > built.txt',
+          command: 'echo "instance work" > made-by-command.txt; exec sleep 600',
+        },
+      ],
+    });
+    await h.start(request);
+    await h.waitFor(request.id, 'running');
+    const host = `${request.id}.localhost:8788`;
+    const cookie = await h.ownerCookie(request.id);
+    const post = (path: string) =>
+      h.hostRequest(host, path, { method: 'POST', cookie, headers: { origin: `http://${host}` } });
+    const checkout = checkoutOf(h.dataDir, request.id);
+    await eventually(async () => readFileSync(join(checkout, 'made-by-command.txt'), 'utf8'));
+    const uid = workspaceUid(h.dataDir, request.id);
+
+    const stopped = await post('/_launchpod/stop');
+    expect(stopped.status).toBe(303);
+    expect((await h.waitFor(request.id, 'stopped')).phase).toBe('stopped');
+    expect(processesOf(uid)).toEqual([]);
+
+    expect((await post('/_launchpod/restart')).headers.location).toBe('/_launchpod/?wait=editor');
+    const again = await h.waitFor(request.id, 'running');
+    expect(again).toMatchObject({ phase: 'running', instance: 2 });
+    expect(again.timings?.initSkipped).toBe(true);
+    // Its files are its files: init's output is there, before ran twice, init once.
+    expect(readFileSync(join(checkout, 'built.txt'), 'utf8')).toBe('built\n');
+    expect(
+      readFileSync(join(checkout, '..', 'before.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(2);
+    const phases = h.launcher.events
+      .filter((e) => e.workspace.id === request.id)
+      .map((e) => e.workspace.phase);
+    expect(phases).toEqual([
+      'pending',
+      'creating',
+      'initializing',
+      'running',
+      'stopping',
+      'stopped',
+      'pending',
+      'creating',
+      'initializing',
+      'running',
+    ]);
+
+    const deleted = await post('/_launchpod/delete');
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.location).toBe('http://launcher.test/workspaces');
+    expect((await h.status(request.id)).phase).toBe('deleted');
+    expect(processesOf(uid)).toEqual([]);
+    expect(() => readFileSync(join(checkout, 'built.txt'))).toThrow();
+    // Deleted is final: no restart, and its origin says so.
+    expect((await h.call('POST', `/v1/workspaces/${request.id}/restart`, {})).status).toBe(409);
+  });
+
+  it('stops a workspace nobody uses, and keeps one whose editor or terminals are used', async () => {
+    const { h, repo, sha } = setup({ startEditor: false, idleTimeoutMs: 1500, idleCheckMs: 100 });
+    const idle = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: 'exec sleep 600' }] });
+    // The editor's extension and the agent write this file when the owner types; here a loop stands in for them.
+    const busy = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [{ command: 'while sleep 0.2; do date > /launchpod/run/activity; done' }],
+    });
+    await h.start(idle);
+    await h.start(busy);
+    await h.waitFor(idle.id, 'running');
+    await h.waitFor(busy.id, 'running');
+    const stopped = await h.waitFor(idle.id, 'stopped');
+    expect(stopped.stopReason).toBe('Stopped after 2 seconds without activity; restart it to go on.');
+    expect((await h.status(busy.id)).phase).toBe('running');
+    // A restart gives the idle one its full time again.
+    expect((await h.call('POST', `/v1/workspaces/${idle.id}/restart`, {})).status).toBe(200);
+    expect((await h.waitFor(idle.id, 'running')).stopReason).toBeUndefined();
+  });
+});
