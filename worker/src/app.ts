@@ -5,17 +5,22 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
+import { type ContentSecurityPolicyOptionHandler, secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
 import { isWellFormedText } from '../../shared/url-encoding.ts';
+import { workspaceOriginsSource } from '../../shared/workspace-access.ts';
+import type { AppEnv } from './app-env.ts';
+import { gitCredentialRoutes } from './auth/git-credentials.ts';
 import { LIMITS } from './auth/rate-limit.ts';
 import { authRoutes } from './auth/routes.ts';
 import {
+  authOf,
   enforceLaunchLimit,
   enforceLimit,
   requestCloneCredentialUrl,
+  requestSession,
   requestUserCredentials,
   signedInOwner,
   signInWayOutFor,
@@ -47,9 +52,8 @@ import { applyPrebuildEvent, isPrebuildId } from './prebuilds/prebuild-events.ts
 import { prebuildRoutes } from './prebuilds/prebuild-routes.ts';
 import { withPrebuildPreference } from './prebuilds/prebuild-selection.ts';
 import { prebuildStatus } from './prebuilds/prebuild-status.ts';
-import { applyWorkspaceEvent, getWorkspace, type WorkspaceRecord, workspaceByKey } from './workspaces.ts';
-
-type AppEnv = { Bindings: Env; Variables: { config: LauncherConfig; owner: string } };
+import { workspaceApiRoutes, workspaceJson, workspacePageRoutes } from './workspace-routes.ts';
+import { applyWorkspaceEvent, findOwnWorkspace, getWorkspace, workspaceByKey } from './workspaces.ts';
 
 /** What tests may replace: the clock, randomness, retry waits and cluster timeouts. */
 export interface AppOptions {
@@ -60,6 +64,12 @@ export interface AppOptions {
 }
 
 const OWNER_COOKIE = 'lp_owner';
+
+/** Restart's form ends on the workspace's own origin: the registered clusters' workspace origins, nothing else. */
+const workspaceFormTargets: ContentSecurityPolicyOptionHandler = (c) => {
+  const config = launcherConfig(c.env);
+  return config.ok ? config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)).join(' ') : '';
+};
 const MAX_API_BODY = 16 * 1024;
 
 export function createApp(options: AppOptions = {}) {
@@ -75,7 +85,7 @@ export function createApp(options: AppOptions = {}) {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", workspaceFormTargets],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
       },
@@ -144,7 +154,7 @@ export function createApp(options: AppOptions = {}) {
   const publicCors = cors({ origin: '*', allowMethods: ['GET', 'OPTIONS'], maxAge: 600 });
   const credentialedCors = cors({
     origin: (origin, c) => (allowedOrigin(origin, c.get('config')) ? origin : null),
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['content-type', 'idempotency-key'],
     credentials: true,
     maxAge: 600,
@@ -156,10 +166,11 @@ export function createApp(options: AppOptions = {}) {
     // Browsers send Origin on cross-site POSTs: only the launcher and the extension may change state.
     const origin = c.req.header('origin');
     if (
-      c.req.method === 'POST' &&
+      (c.req.method === 'POST' || c.req.method === 'DELETE') &&
       origin !== undefined &&
       !allowedOrigin(origin, c.get('config')) &&
-      !c.req.path.endsWith('/cluster-events')
+      !c.req.path.endsWith('/cluster-events') &&
+      !c.req.path.endsWith('/cluster/git-credentials')
     ) {
       throw new LaunchError('bad-request', {
         title: 'Cross-site request refused',
@@ -207,6 +218,9 @@ export function createApp(options: AppOptions = {}) {
     const d = deps(c);
     const resolution = await resolveLaunch(url, launchOptions, d);
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
+    // Signed in: git inside the workspace may ask for the user's token, per request, once the user allows it.
+    const auth = await authOf(c.env);
+    const session = auth === undefined ? undefined : await requestSession(c, auth, now());
     const started = await startLaunch(
       {
         // The start page's "use the last ready prebuild" while the exact commit's prebuild still builds.
@@ -214,6 +228,10 @@ export function createApp(options: AppOptions = {}) {
         owner: c.get('owner'),
         idempotencyKey: key,
         eventsUrl: `${d.config.origin}/api/v1/cluster-events`,
+        ...(session?.userId != null && {
+          sessionHash: session.hash,
+          gitCredentialsUrl: `${d.config.origin}/api/v1/cluster/git-credentials`,
+        }),
         ...(resolution.value.credentials === 'user' && {
           credentialUrl: (id: string, cluster: string) =>
             requestCloneCredentialUrl(c, resolution.value.resolved.repo.host, id, cluster, now()),
@@ -233,8 +251,10 @@ export function createApp(options: AppOptions = {}) {
     const found = await currentWorkspace(c.req.param('id'), deps(c));
     if (!found.ok) throw found.error;
     if (found.value.owner !== c.get('owner')) throw notFound(c.req.param('id'));
-    return c.json(workspaceJson(found.value));
+    return c.json(workspaceJson(found.value, found.value.live));
   });
+  workspaceApiRoutes(api, deps);
+  gitCredentialRoutes(api, now);
 
   api.get('/extension/anchors', extensionAnchors);
 
@@ -292,7 +312,7 @@ export function createApp(options: AppOptions = {}) {
     // Each event once, in order: a replayed (or late) event's sequence is not above the last one applied.
     if (typeof event.sequence !== 'number' || !Number.isSafeInteger(event.sequence) || event.sequence < 0)
       return c.json({ error: 'event refused: it has no sequence' }, 409);
-    const url = checkedWorkspaceUrl(event.workspace.url, cluster);
+    const url = checkedWorkspaceUrl(event.workspace.url, cluster, record.id);
     const applied = await applyWorkspaceEvent(c.env.DB, record.id, event.sequence, {
       phase: event.workspace.phase,
       ...(url !== undefined && { url }),
@@ -342,6 +362,9 @@ export function createApp(options: AppOptions = {}) {
     c.html(renderPage(LandingPage({ brand: c.get('config').brand, origin: c.get('config').origin }))),
   );
 
+  // Before the path form below, which would read `/workspaces` as a context.
+  workspacePageRoutes(app, deps, now);
+
   app.get('/start', async (c) => {
     const query = new URL(c.req.url).search.slice(1);
     const withoutUrl = query
@@ -370,13 +393,25 @@ export function createApp(options: AppOptions = {}) {
         input,
       );
     }
+    // The owner's workspace for this context, if any: offered instead of starting a second one — a reload, Back, or
+    // the same link clicked again never starts another unasked (Gitpod's "open it or start a new one").
+    const existing =
+      launchOptions.quickstart === true
+        ? undefined
+        : await findOwnWorkspace(c.env.DB, c.get('owner'), resolution.value.contextKey);
     // A link that tried to set environment variables it may not: the person reads what was refused and starts it.
-    const autostart = launchOptions.autostart !== false && resolution.value.request.rejectedEnv.length === 0;
+    const autostart =
+      launchOptions.autostart !== false &&
+      resolution.value.request.rejectedEnv.length === 0 &&
+      existing === undefined;
     const page = StartPage({
       brand: c.get('config').brand,
       resolution: resolution.value,
       ignoredOptions: ignored,
       data: { url: input, options: launchOptions, idempotencyKey: `page-${crypto.randomUUID()}`, autostart },
+      ...(existing !== undefined && {
+        existing: { id: existing.id, phase: existing.phase, createdAt: existing.createdAt },
+      }),
     });
     c.header('cache-control', 'no-store');
     return c.html(renderPage(page));
@@ -515,17 +550,5 @@ function resolutionJson(r: Resolution) {
     })),
     // Why each other cluster cannot serve ("eu-1: cluster eu-1 unreachable"), as the start page says it.
     unavailable: r.unavailable,
-  };
-}
-
-function workspaceJson(w: WorkspaceRecord) {
-  return {
-    id: w.id,
-    phase: w.phase,
-    cluster: w.cluster,
-    context: JSON.parse(w.contextJson) as unknown,
-    ...(w.url !== null && { url: w.url }),
-    ...(w.failure !== null && { failure: w.failure }),
-    createdAt: new Date(w.createdAt).toISOString(),
   };
 }

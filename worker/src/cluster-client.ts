@@ -116,7 +116,16 @@ const isDescription = (v: unknown): v is ClusterDescription =>
   typeof v.maxScore === 'number' &&
   Array.isArray(v.classes);
 
-const PHASES = new Set(['pending', 'creating', 'initializing', 'running', 'stopping', 'stopped', 'failed']);
+const PHASES = new Set([
+  'pending',
+  'creating',
+  'initializing',
+  'running',
+  'stopping',
+  'stopped',
+  'failed',
+  'deleted',
+]);
 export const isWorkspaceStatus = (v: unknown): v is WorkspaceStatus =>
   isRecord(v) && typeof v.id === 'string' && typeof v.url === 'string' && PHASES.has(v.phase as string);
 
@@ -150,6 +159,41 @@ export function workspaceStatus(cluster: ClusterConfig, id: string, options: Clu
 
 export function stopWorkspace(cluster: ClusterConfig, id: string, options: ClusterClientOptions = {}) {
   return call(cluster, clusterPaths.stop(id), { method: 'POST', body: '{}' }, options, isWorkspaceStatus);
+}
+
+export function restartWorkspace(cluster: ClusterConfig, id: string, options: ClusterClientOptions = {}) {
+  return call(cluster, clusterPaths.restart(id), { method: 'POST', body: '{}' }, options, isWorkspaceStatus);
+}
+
+export function deleteWorkspace(cluster: ClusterConfig, id: string, options: ClusterClientOptions = {}) {
+  return call(
+    cluster,
+    clusterPaths.workspace(id),
+    { method: 'DELETE' },
+    { timeoutMs: 30_000, ...options },
+    isWorkspaceStatus,
+  );
+}
+
+/** The workspace's live log stream (server-sent events) from its cluster, for the start page; undefined if none. */
+export async function workspaceLogStream(
+  cluster: ClusterConfig,
+  id: string,
+  signal: AbortSignal,
+): Promise<Response | undefined> {
+  try {
+    const response = await fetch(cluster.baseUrl + clusterPaths.logs(id), {
+      headers: { authorization: `Bearer ${cluster.secret}`, accept: 'text/event-stream' },
+      signal,
+    });
+    if (!response.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    return response;
+  } catch {
+    return undefined;
+  }
 }
 
 const isWorkspaceList = (v: unknown): v is WorkspaceList =>

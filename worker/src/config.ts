@@ -8,8 +8,14 @@ import { err, ok, type Result } from '../../shared/result.ts';
 export interface ClusterConfig {
   readonly name: string;
   readonly baseUrl: string;
-  /** Origin of `baseUrl`: the only origin besides the launcher's own that users are ever redirected to. */
+  /** Origin of `baseUrl` (the contract's API). */
   readonly origin: string;
+  /**
+   * The cluster's public origin (`publicOrigin`, default the origin of `baseUrl`): each workspace lives on its own
+   * origin below it (`<workspace>.<host>`, see shared/workspace-access.ts) — the only origins besides the launcher's
+   * own that users are ever sent to.
+   */
+  readonly publicOrigin: string;
   readonly region: string;
   readonly latitude: number;
   readonly longitude: number;
@@ -77,7 +83,9 @@ export function readConfig(env: ConfigEnv): Result<LauncherConfig, string> {
   const listed = json<unknown[]>(env.CLUSTERS, 'CLUSTERS', []);
   if (!listed.ok) return listed;
   if (!Array.isArray(listed.value))
-    return err('CLUSTERS must be a JSON list of {name, baseUrl, region, latitude, longitude}.');
+    return err(
+      'CLUSTERS must be a JSON list of {name, baseUrl, publicOrigin?, region, latitude, longitude}.',
+    );
   const clusters: ClusterConfig[] = [];
   for (const [index, raw] of listed.value.entries()) {
     const c = (raw ?? {}) as Record<string, unknown>;
@@ -104,10 +112,19 @@ export function readConfig(env: ConfigEnv): Result<LauncherConfig, string> {
     if (clusters.some((other) => other.name === c.name))
       return err(`${where}.name '${c.name}' is listed twice.`);
     const baseUrl = c.baseUrl.replace(/\/+$/, '');
+    const publicOrigin = (
+      typeof c.publicOrigin === 'string' ? c.publicOrigin : new URL(baseUrl).origin
+    ).replace(/\/+$/, '');
+    // Workspaces get hosts below it: a host name, never an IP address (which has no subdomains).
+    if (!/^https?:\/\/[a-z0-9.-]*[a-z][a-z0-9.-]*(:\d+)?$/i.test(publicOrigin))
+      return err(
+        `${where}.publicOrigin must be the origin workspaces get hosts under, like https://ws.example.com or http://localhost:8788 (got '${publicOrigin}'); set it when baseUrl is an IP address.`,
+      );
     clusters.push({
       name: c.name,
       baseUrl,
       origin: new URL(baseUrl).origin,
+      publicOrigin: publicOrigin.toLowerCase(),
       region: c.region,
       latitude,
       longitude,

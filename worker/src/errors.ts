@@ -21,6 +21,10 @@ export type LaunchErrorCode =
   | 'not-found'
   | 'sign-in-required'
   | 'forbidden'
+  /** The workspace cannot do that now (restart a deleted one). */
+  | 'conflict'
+  /** Its cluster did not answer. */
+  | 'cluster-unavailable'
   /** A bug or an outage of our own: the one code that answers 500. */
   | 'internal';
 
@@ -44,6 +48,8 @@ const STATUS: Record<LaunchErrorCode, number> = {
   'not-found': 404,
   'sign-in-required': 401,
   forbidden: 403,
+  conflict: 409,
+  'cluster-unavailable': 502,
   internal: 500,
 };
 

@@ -7,6 +7,7 @@ import {
   type Initializer,
   type StartWorkspaceRequest,
   type WorkspacePhase,
+  type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type GitpodConfig, parseGitpodConfig } from '../../shared/gitpod-config.ts';
@@ -17,6 +18,7 @@ import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { parseStartRequest } from '../../shared/start-request.ts';
+import { isWorkspaceUrl } from '../../shared/workspace-access.ts';
 import { needsCloneCredential } from './auth/clone-credentials.ts';
 import { cacheKey } from './cache-keys.ts';
 import {
@@ -382,6 +384,10 @@ export interface StartInput {
    * user's token (auth/clone-credentials.ts `needsCloneCredential`); the token itself never goes in a start request.
    */
   readonly credentialUrl?: (workspaceId: string, cluster: string) => Promise<string | undefined>;
+  /** The sign-in session starting it: its host tokens answer git inside the workspace, once the owner allows it. */
+  readonly sessionHash?: string;
+  /** Where the cluster asks for those credentials (signed); only for a signed-in owner. */
+  readonly gitCredentialsUrl?: string;
 }
 
 export interface StartOutcome {
@@ -425,11 +431,15 @@ export async function startLaunch(
     contextJson: JSON.stringify(summary(resolution)),
     prebuildId: resolution.prebuild.kind === 'use' ? resolution.prebuild.prebuildId : null,
     idempotencyKey: input.idempotencyKey,
+    sessionHash: input.sessionHash ?? null,
     now: deps.now(),
   });
   if (!claim.created) return ok({ workspace: claim.record, started: false, confirmed: true });
 
-  const startRequest = startRequestFor(resolution, id, owner, input.eventsUrl);
+  const startRequest = {
+    ...startRequestFor(resolution, id, owner, input.eventsUrl),
+    ...(input.gitCredentialsUrl !== undefined && { gitCredentialsUrl: input.gitCredentialsUrl }),
+  };
 
   const entry = deps.config.registry.entries.find((e) => e.hostname === resolution.resolved.repo.host);
   const mint = needsCloneCredential(resolution.resolved, resolution.credentials, entry)
@@ -443,7 +453,7 @@ export async function startLaunch(
     },
     deps,
     (cluster, status) => {
-      const url = checkedWorkspaceUrl(status.url, cluster);
+      const url = checkedWorkspaceUrl(status.url, cluster, id);
       return url === undefined
         ? err(`cluster ${cluster.name} answered a workspace URL outside its origin`)
         : ok({ status, url });
@@ -505,22 +515,23 @@ function noCapacity(problems: readonly string[], fullRetryAfterSeconds?: number)
 }
 
 /** A workspace URL is followed only when it is on its cluster's registered origin. */
-export function checkedWorkspaceUrl(url: string, cluster: ClusterConfig): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.origin === cluster.origin && (parsed.protocol === 'https:' || parsed.protocol === 'http:')
-      ? parsed.href
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The workspace URL a cluster answered, when it is that workspace's own origin under the cluster's public origin
+ * (`http://<id>.localhost:8788/`); anything else is never stored, so no user is ever sent there.
+ */
+export function checkedWorkspaceUrl(
+  url: string,
+  cluster: ClusterConfig,
+  workspaceId: string,
+): string | undefined {
+  return isWorkspaceUrl(url, cluster.publicOrigin, workspaceId) ? url : undefined;
 }
 
 /** The live state of a workspace: the stored record, refreshed from its cluster while it is still changing. */
 export async function currentWorkspace(
   id: string,
   deps: LaunchDeps,
-): Promise<Result<WorkspaceRecord, LaunchError>> {
+): Promise<Result<WorkspaceRecord & { readonly live?: WorkspaceStatus }, LaunchError>> {
   const record = await getWorkspace(deps.db, id);
   if (record === undefined) {
     return err(
@@ -539,14 +550,15 @@ export async function currentWorkspace(
     ...(deps.clusterTimeoutMs !== undefined && { timeoutMs: deps.clusterTimeoutMs }),
   });
   if (!status.ok) return ok(await timeOutUnconfirmed(record, cluster, status.error, deps));
-  const url = checkedWorkspaceUrl(status.value.url, cluster);
+  const url = checkedWorkspaceUrl(status.value.url, cluster, id);
   const updated = await updateWorkspace(deps.db, id, {
     phase: status.value.phase,
     ...(url !== undefined && { url }),
     ...(status.value.failure !== undefined && { failure: status.value.failure }),
     now: deps.now(),
   });
-  return ok(updated ?? record);
+  // What it is doing now (its step) is the cluster's live answer; the record keeps phases only.
+  return ok({ ...(updated ?? record), live: status.value });
 }
 
 /**

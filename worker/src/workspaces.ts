@@ -18,6 +18,10 @@ export interface WorkspaceRecord {
   readonly idempotencyKey: string | null;
   /** The sequence of the last signed cluster event applied; -1 before the first. */
   readonly eventSequence: number;
+  /** The sign-in session that started it (its host tokens answer git inside, when allowed); null if anonymous. */
+  readonly sessionHash: string | null;
+  /** Whether its owner allowed git inside it to push with their token. */
+  readonly gitAccess: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -36,6 +40,8 @@ interface Row {
   prebuild_id: string | null;
   idempotency_key: string | null;
   event_sequence: number;
+  session_hash: string | null;
+  git_access: number;
   created_at: number;
   updated_at: number;
 }
@@ -54,6 +60,8 @@ const fromRow = (r: Row): WorkspaceRecord => ({
   prebuildId: r.prebuild_id,
   idempotencyKey: r.idempotency_key,
   eventSequence: r.event_sequence,
+  sessionHash: r.session_hash,
+  gitAccess: r.git_access === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -66,6 +74,7 @@ export interface NewWorkspace {
   readonly contextJson: string;
   readonly prebuildId: string | null;
   readonly idempotencyKey: string | null;
+  readonly sessionHash?: string | null;
   readonly now: number;
 }
 
@@ -80,11 +89,21 @@ export async function claimWorkspace(
   const inserted = await db
     .prepare(
       `INSERT INTO workspaces (id, owner, context_url, context_key, context_json, cluster, phase, prebuild_id,
-         idempotency_key, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, '', 'pending', ?6, ?7, ?8, ?8)
+         idempotency_key, created_at, updated_at, session_hash)
+       VALUES (?1, ?2, ?3, ?4, ?5, '', 'pending', ?6, ?7, ?8, ?8, ?9)
        ON CONFLICT DO NOTHING RETURNING *`,
     )
-    .bind(w.id, w.owner, w.contextUrl, w.contextKey, w.contextJson, w.prebuildId, w.idempotencyKey, w.now)
+    .bind(
+      w.id,
+      w.owner,
+      w.contextUrl,
+      w.contextKey,
+      w.contextJson,
+      w.prebuildId,
+      w.idempotencyKey,
+      w.now,
+      w.sessionHash ?? null,
+    )
     .first<Row>();
   if (inserted !== null) return { created: true, record: fromRow(inserted) };
   const existing = await db
@@ -129,6 +148,50 @@ export async function findActiveWorkspace(
   return row === null ? undefined : fromRow(row);
 }
 
+/**
+ * The owner's newest workspace for the same context that still holds its files (starting, running or stopped), for
+ * the start page's "you already have one" — a reload or Back never starts a second one unasked.
+ */
+export async function findOwnWorkspace(
+  db: D1Database,
+  owner: string,
+  contextKey: string,
+): Promise<WorkspaceRecord | undefined> {
+  const row = await db
+    .prepare(
+      `SELECT * FROM workspaces WHERE owner = ?1 AND context_key = ?2
+         AND phase IN ('pending', 'creating', 'initializing', 'running', 'stopping', 'stopped')
+       ORDER BY created_at DESC LIMIT 1`,
+    )
+    .bind(owner, contextKey)
+    .first<Row>();
+  return row === null ? undefined : fromRow(row);
+}
+
+/** An owner's workspaces that are not deleted, newest first. */
+export async function listOwnerWorkspaces(
+  db: D1Database,
+  owner: string,
+  limit = 50,
+): Promise<WorkspaceRecord[]> {
+  const rows = await db
+    .prepare(
+      `SELECT * FROM workspaces WHERE owner = ?1 AND phase != 'deleted' AND cluster != ''
+       ORDER BY created_at DESC LIMIT ?2`,
+    )
+    .bind(owner, limit)
+    .all<Row>();
+  return rows.results.map(fromRow);
+}
+
+/** Records the owner's choice about git pushes from this workspace. */
+export async function setGitAccess(db: D1Database, id: string, allowed: boolean, now: number): Promise<void> {
+  await db
+    .prepare('UPDATE workspaces SET git_access = ?2, updated_at = ?3 WHERE id = ?1')
+    .bind(id, allowed ? 1 : 0, now)
+    .run();
+}
+
 export interface WorkspaceUpdate {
   readonly cluster?: string;
   readonly clusterWorkspaceId?: string;
@@ -138,7 +201,10 @@ export interface WorkspaceUpdate {
   readonly now: number;
 }
 
-/** Applies an update if it moves the phase forward (or keeps it while filling cluster facts); answers the row. */
+/**
+ * Applies an update if it moves the phase forward (or keeps it while filling cluster facts); answers the row. A
+ * restart (back to `pending`) clears the last instance's failure.
+ */
 export async function updateWorkspace(
   db: D1Database,
   id: string,
@@ -150,7 +216,8 @@ export async function updateWorkspace(
   const row = await db
     .prepare(
       `UPDATE workspaces SET cluster = COALESCE(?2, cluster), cluster_workspace_id = COALESCE(?3, cluster_workspace_id),
-         url = COALESCE(?4, url), phase = ?5, failure = COALESCE(?6, failure), updated_at = ?7
+         url = COALESCE(?4, url), phase = ?5,
+         failure = CASE WHEN ?5 = 'pending' THEN ?6 ELSE COALESCE(?6, failure) END, updated_at = ?7
        WHERE id = ?1 RETURNING *`,
     )
     .bind(
@@ -188,7 +255,8 @@ export async function applyWorkspaceEvent(
   const moves = canMovePhase(current.phase, u.phase);
   const row = await db
     .prepare(
-      `UPDATE workspaces SET url = COALESCE(?2, url), phase = ?3, failure = COALESCE(?4, failure), updated_at = ?5,
+      `UPDATE workspaces SET url = COALESCE(?2, url), phase = ?3,
+         failure = CASE WHEN ?3 = 'pending' THEN ?4 ELSE COALESCE(?4, failure) END, updated_at = ?5,
          event_sequence = ?6
        WHERE id = ?1 AND event_sequence < ?6 AND phase = ?7 RETURNING *`,
     )

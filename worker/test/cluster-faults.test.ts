@@ -151,7 +151,7 @@ describe('a cluster slow to answer a start', () => {
     // The cluster did start it: the launcher follows it rather than failing it (and leaving it running).
     expect(eu.status(body.id)).toBeDefined();
     const followed = await workspace(body.id);
-    expect(followed).toMatchObject({ cluster: 'eu-1', url: `https://eu.cluster.test/workspaces/${body.id}` });
+    expect(followed).toMatchObject({ cluster: 'eu-1', url: `https://${body.id}.eu.cluster.test/` });
     expect(followed.phase).not.toBe('failed');
     expect((await health())['eu-1']?.problem).toBeUndefined();
     eu.startDelayMs = 0;
@@ -184,7 +184,7 @@ describe('a cluster slow to answer a start', () => {
     // The resumed cluster acts on the start it had queued.
     await expect.poll(() => eu.status(body.id)).toBeDefined();
     const followed = await workspace(body.id);
-    expect(followed.url).toBe(`https://eu.cluster.test/workspaces/${body.id}`);
+    expect(followed.url).toBe(`https://${body.id}.eu.cluster.test/`);
     expect(followed.phase).not.toBe('failed');
     expect(eu.active().map((w) => w.id)).toEqual([body.id]);
     await sweepOrphans(reconcileDeps());

@@ -316,7 +316,7 @@ describe('API', () => {
     }
     expect(status).toMatchObject({
       phase: 'running',
-      url: `https://eu.cluster.test/workspaces/${started.id}`,
+      url: `https://${started.id}.eu.cluster.test/`,
     });
     const stranger = await call(`/api/v1/workspaces/${started.id}`, {
       headers: { cookie: 'lp_owner=anon-00000000-0000-4000-8000-000000000002' },
@@ -358,7 +358,7 @@ describe('API', () => {
     const body = (await response.json()) as { cluster: string; url?: string };
     expect(eu.started).toHaveLength(1);
     expect(body.cluster).toBe('us-1');
-    expect(body.url).toMatch(/^https:\/\/us\.cluster\.test\/workspaces\//);
+    expect(body.url).toMatch(/^https:\/\/ws-[0-9a-f-]+\.us\.cluster\.test\/$/);
     us.foreignUrl = true;
     const none = await post('/api/v1/workspaces', { url: `${repoUrl}/tree/d1` });
     expect(none.status).toBe(503);
@@ -545,7 +545,7 @@ describe('API', () => {
         workspace: {
           id: started.id,
           phase,
-          url: `https://eu.cluster.test/workspaces/${started.id}`,
+          url: `https://${started.id}.eu.cluster.test/`,
           updatedAt: '',
         },
       });
@@ -580,7 +580,7 @@ describe('API', () => {
         workspace: {
           id: started.id,
           phase,
-          url: `https://eu.cluster.test/workspaces/${started.id}`,
+          url: `https://${started.id}.eu.cluster.test/`,
           updatedAt: '',
           ...(failure !== undefined && { failure }),
         },

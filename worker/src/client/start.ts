@@ -1,5 +1,6 @@
-// Runs on the start page: starts the workspace (once, whatever the number of clicks or reloads: the idempotency key
-// is fixed when the page is rendered), follows its phases, then goes to the workspace URL the launcher checked.
+// Runs on the start page: starts the workspace (once, whatever the number of clicks: the idempotency key is fixed
+// when the page is rendered; a reload is offered the workspace it started), follows its phases and the step it is
+// in, shows its init log live, then opens it through the launcher (which hands the owner over to its origin).
 
 interface PageData {
   readonly url: string;
@@ -12,7 +13,9 @@ interface WorkspaceJson {
   readonly id: string;
   readonly phase: string;
   readonly url?: string;
+  readonly openUrl?: string;
   readonly failure?: string;
+  readonly step?: string;
 }
 
 const data = JSON.parse(document.getElementById('page-data')?.textContent ?? '{}') as PageData;
@@ -52,7 +55,46 @@ async function problem(response: Response): Promise<string> {
   }
 }
 
+// ---- The init log, live -------------------------------------------------------------------------------------------
+const live = document.getElementById('live');
+const logs = document.getElementById('logs');
+const panes = new Map<string, HTMLPreElement>();
+let logStream: EventSource | undefined;
+
+function pane(task: string): HTMLPreElement {
+  let pre = panes.get(task);
+  if (pre !== undefined) return pre;
+  const title = document.createElement('h3');
+  title.textContent = task.replace(/^\d+-/, '');
+  pre = document.createElement('pre');
+  pre.className = 'log';
+  logs?.append(title, pre);
+  panes.set(task, pre);
+  return pre;
+}
+
+/** Streams the workspace's task logs (through the launcher, owner only) into the page as text. */
+function showLogs(id: string): void {
+  if (logStream !== undefined || logs === null) return;
+  logStream = new EventSource(`/api/v1/workspaces/${encodeURIComponent(id)}/logs`);
+  // A reconnect replays the logs from the start: clear what is shown rather than print it twice.
+  logStream.addEventListener('open', () => {
+    for (const pre of panes.values()) pre.textContent = '';
+  });
+  logStream.addEventListener('log', (event) => {
+    const { task, text } = JSON.parse((event as MessageEvent<string>).data) as { task: string; text: string };
+    if (live !== null) live.hidden = false;
+    const pre = pane(task);
+    const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    pre.append(text);
+    if (atBottom) pre.scrollTop = pre.scrollHeight;
+  });
+  logStream.addEventListener('end', () => logStream?.close());
+  logStream.addEventListener('error', () => logStream?.close());
+}
+
 async function follow(id: string): Promise<void> {
+  showLogs(id);
   for (let attempt = 0; attempt < 600; attempt++) {
     const response = await fetch(`/api/v1/workspaces/${encodeURIComponent(id)}`, {
       headers: { accept: 'application/json' },
@@ -61,12 +103,13 @@ async function follow(id: string): Promise<void> {
     const workspace = (await response.json()) as WorkspaceJson;
     showPhase(workspace.phase);
     if (workspace.phase === 'failed') return say(workspace.failure ?? 'The workspace failed to start.', true);
-    if (workspace.phase === 'running' && workspace.url !== undefined) {
+    if (workspace.phase === 'running' && workspace.openUrl !== undefined) {
       say('Ready. Taking you to your workspace…');
-      location.assign(workspace.url);
+      logStream?.close();
+      location.assign(workspace.openUrl);
       return;
     }
-    say(`Workspace ${workspace.phase}…`);
+    say(workspace.step !== undefined ? `${workspace.step}…` : `Workspace ${workspace.phase}…`);
     // A workspace from a prebuild runs within a few hundred ms: ask often at first (bench/e2e), then back off.
     await new Promise((resolve) => setTimeout(resolve, attempt < 15 ? 200 : attempt < 30 ? 500 : 1500));
   }

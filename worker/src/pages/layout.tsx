@@ -30,6 +30,9 @@ export function Layout({ brand, title, children, scripts = [], data }: LayoutPro
         <header class="top">
           <a class="brand" href="/">
             {brand}
+          </a>{' '}
+          <a class="nav" href="/workspaces">
+            Your workspaces
           </a>
         </header>
         <main>{children}</main>

@@ -1,7 +1,9 @@
 /** @jsxImportSource preact */
 // The start page: what is being opened (repository, branch / PR / issue → new branch, commit, file and line), the
 // modifiers applied and the env vars refused, the prebuild decision, the cluster, then the phases as they happen.
-// Its script starts the workspace (POST with an idempotency key) and follows it to the cluster's workspace URL.
+// Its script starts the workspace (POST with an idempotency key), follows it with the init log live and the step it
+// is in, then opens it (the launcher's Open hands the owner over to the workspace's own origin). When the owner
+// already has a workspace for this context, the page offers it instead of starting a second one.
 
 import type { LaunchOptions } from '../../../shared/launch-url.ts';
 import type { Resolution } from '../launch.ts';
@@ -14,18 +16,54 @@ export interface StartPageData {
   readonly autostart: boolean;
 }
 
+/** The owner's workspace for this same context, when there is one: offered before a new one starts. */
+export interface ExistingWorkspace {
+  readonly id: string;
+  readonly phase: string;
+  readonly createdAt: number;
+}
+
 export const PHASES = ['pending', 'creating', 'initializing', 'running'] as const;
+
+function Existing({ existing }: { existing: ExistingWorkspace }) {
+  const id = encodeURIComponent(existing.id);
+  const ended = existing.phase === 'stopped';
+  return (
+    <div class="notice" id="existing" data-workspace={existing.id} data-phase={existing.phase}>
+      <p>
+        You already have a workspace for this ({existing.phase}, started{' '}
+        {new Date(existing.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC).
+      </p>
+      <p class="actions">
+        {ended ? (
+          <form method="post" action={`/workspaces/${id}/restart`}>
+            <button type="submit" id="existing-restart">
+              Restart it
+            </button>
+          </form>
+        ) : (
+          <a class="button" id="existing-open" href={`/workspaces/${id}/open`}>
+            Open it
+          </a>
+        )}{' '}
+        or start a new one below.
+      </p>
+    </div>
+  );
+}
 
 export function StartPage({
   brand,
   resolution,
   data,
   ignoredOptions,
+  existing,
 }: {
   readonly brand: string;
   readonly resolution: Resolution;
   readonly data: StartPageData;
   readonly ignoredOptions: readonly string[];
+  readonly existing?: ExistingWorkspace;
 }) {
   const { resolved, request, config, prebuild, clusters } = resolution;
   const repoName = `${resolved.repo.owner}/${resolved.repo.name}`;
@@ -190,6 +228,7 @@ export function StartPage({
           </p>
         </div>
       )}
+      {existing !== undefined && <Existing existing={existing} />}
       <ol class="phases" aria-label="Progress" id="phases">
         {PHASES.map((phase) => (
           <li data-phase={phase}>{phase}</li>
@@ -200,8 +239,15 @@ export function StartPage({
       </p>
       <p>
         <button type="button" id="start" hidden={data.autostart}>
-          Start workspace
+          {existing === undefined ? 'Start workspace' : 'Start a new workspace'}
         </button>
+      </p>
+      <section id="live" hidden aria-label="What the workspace prints while it starts">
+        <h2>Starting</h2>
+        <div id="logs" />
+      </section>
+      <p>
+        <a href="/workspaces">Your workspaces</a>
       </p>
       <noscript>
         <div class="notice bad">Starting a workspace needs JavaScript for this page.</div>

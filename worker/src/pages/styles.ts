@@ -8,6 +8,7 @@ export const stylesheet = `
 [hidden] { display: none !important; }
 body { margin: 0; color: var(--fg); background: var(--bg); line-height: 1.5; }
 .top { padding: 12px 24px; border-bottom: 1px solid var(--line); }
+.top .nav { margin-left: 16px; color: var(--muted); text-decoration: none; }
 .brand { font-weight: 700; color: var(--fg); text-decoration: none; font-size: 1.1rem; }
 main { max-width: 760px; margin: 32px auto; padding: 0 24px; }
 h1 { font-size: 1.6rem; margin: 0 0 8px; }
@@ -37,4 +38,13 @@ ul.doors { padding-left: 20px; }
 .snippet label { grid-column: 1 / -1; color: var(--muted); }
 .snippet textarea { font-family: ui-monospace, monospace; font-size: 0.85rem; padding: 8px; border: 1px solid var(--line);
   border-radius: 6px; background: var(--panel); color: var(--fg); resize: vertical; }
+.actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 8px 0; }
+.actions form { margin: 0; }
+pre.log { white-space: pre-wrap; max-height: 18rem; overflow: auto; background: var(--panel); padding: 8px 12px;
+  border-radius: 6px; border: 1px solid var(--line); font-size: 0.85rem; }
+ul.workspaces { list-style: none; padding: 0; }
+ul.workspaces li { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin: 12px 0; background: var(--panel); }
+ul.workspaces .phase { color: var(--muted); font-size: 0.9em; }
+.muted { color: var(--muted); font-size: 0.9em; }
+.bad { color: var(--bad); }
 `;

@@ -23,6 +23,8 @@ export function stateOf(status: WorkspaceStatus): { state: PrebuildState; error?
         : { state: 'failed', error: status.failure ?? 'The prebuild stopped without storing a snapshot.' };
     case 'failed':
       return { state: 'failed', error: status.failure ?? 'The prebuild failed.' };
+    case 'deleted':
+      return { state: 'failed', error: status.failure ?? 'The prebuild was deleted on its cluster.' };
   }
 }
 

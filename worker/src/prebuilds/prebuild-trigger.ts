@@ -180,7 +180,7 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
       deps.db,
       prebuildId,
       cluster.name,
-      checkedWorkspaceUrl(status.url, cluster),
+      checkedWorkspaceUrl(status.url, cluster, request.id),
       deps.now(),
     );
     for (const doubt of start.inDoubt)

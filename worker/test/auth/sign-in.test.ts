@@ -912,3 +912,91 @@ describe('GitLab, Bitbucket Cloud and Bitbucket Server', () => {
     expect(logs.join('\n')).not.toContain('user-token-alice');
   });
 });
+
+describe('git inside a workspace, pushing as its owner', () => {
+  /** The cluster asking for git's credentials for a workspace, signed like its events (or not). */
+  function ask(workspace: string, host = 'github.com', secret = SECRET, clusterName = 'eu-1') {
+    const ts = Math.floor(clock / 1000);
+    const body = JSON.stringify({
+      workspace,
+      protocol: 'https',
+      host,
+      path: 'launchpod-samples/private-app.git',
+    });
+    return new Browser('10.0.0.1').send('/api/v1/cluster/git-credentials', {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        [EVENT_HEADERS.cluster]: clusterName,
+        [EVENT_HEADERS.timestamp]: String(ts),
+        [EVENT_HEADERS.signature]: signEvent(secret, ts, body),
+      },
+    });
+  }
+
+  it("gets the owner's token for the workspace's host only once the owner allows it, per request", async () => {
+    const alice = new Browser();
+    await alice.signIn('github.com', '/');
+    const request = await alice.launch('https://github.com/launchpod-samples/private-app');
+    expect(request?.gitCredentialsUrl).toBe(`${ORIGIN}/api/v1/cluster/git-credentials`);
+    const id = String(request?.id);
+
+    // Not yet allowed: git hears where to allow it.
+    const before = await ask(id);
+    expect(before.status).toBe(403);
+    expect(((await before.json()) as { message: string }).message).toBe(
+      `allow git here to push as you first: open ${ORIGIN}/workspaces/${id}/git-access`,
+    );
+    const page = await (await alice.get(`/workspaces/${id}/git-access`)).text();
+    expect(page).toContain('Let git in this workspace push as you?');
+    expect(page).toContain('<strong id="git-access">not allowed</strong>');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    // Someone else cannot see or flip it; a form from another site neither.
+    expect((await new Browser('198.51.100.9').get(`/workspaces/${id}/git-access`)).status).toBe(404);
+    const form = (origin: string, token = csrf) =>
+      alice.send(`/workspaces/${id}/git-access`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({ csrf: token, allow: '1' }).toString(),
+      });
+    expect((await form('https://evil.example')).status).toBe(403);
+    expect((await form(ORIGIN, 'wrong')).status).toBe(403);
+    expect((await form(ORIGIN)).status).toBe(303);
+    expect(await (await alice.get(`/workspaces/${id}/git-access`)).text()).toContain(
+      '<strong id="git-access">allowed</strong>',
+    );
+
+    const granted = await ask(id);
+    expect(granted.status).toBe(200);
+    expect(granted.headers.get('cache-control')).toBe('no-store');
+    const [token] = issuedTokens();
+    expect(await granted.json()).toStrictEqual({ username: 'x-access-token', password: token });
+    // Each request asks again; none of it is logged.
+    expect((await ask(id)).status).toBe(200);
+    expect(logs.join('\n')).not.toContain(String(token));
+
+    // Another host, an unsigned or forged request, another cluster: nothing.
+    const other = await ask(id, 'gitlab.com');
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { message: string }).message).toContain('https://github.com only');
+    expect((await ask(id, 'github.com', 'not-the-secret-0000')).status).toBe(401);
+    expect((await ask(id, 'github.com', SECRET, 'us-1')).status).toBe(401);
+    expect((await ask('ws-unknown')).status).toBe(404);
+
+    // Signing out ends it: the session's tokens are gone.
+    await alice.signOut();
+    const after = await ask(id);
+    expect(after.status).toBe(403);
+    expect(((await after.json()) as { message: string }).message).toContain('sign-in has ended');
+  });
+
+  it('gives a workspace started without signing in no way to ask', async () => {
+    const visitor = new Browser();
+    const request = await visitor.launch('https://github.com/launchpod-samples/node-app');
+    expect(request?.gitCredentialsUrl).toBeUndefined();
+    const refused = await ask(String(request?.id));
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { message: string }).message).toContain('started without signing in');
+  });
+});

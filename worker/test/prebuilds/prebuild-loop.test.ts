@@ -47,7 +47,7 @@ const status = (
 ) => ({
   id,
   phase,
-  url: `https://eu.cluster.test/workspaces/${id}`,
+  url: `https://${id}.eu.cluster.test/`,
   updatedAt: new Date().toISOString(),
   ...(phase === 'stopped' && { snapshot: { prebuildId: id, sha } }),
   ...extra,
@@ -91,7 +91,7 @@ describe('a push becomes a ready prebuild, and launches start from it', () => {
     expect(request?.prebuildId).toBe(request?.id);
     const record = await getPrebuild(env.DB, request?.id ?? '');
     expect(record).toMatchObject({ state: 'queued', cluster: 'eu-1', sha: main, ref: 'main' });
-    expect(record?.logUrl).toBe(`https://eu.cluster.test/workspaces/${request?.id}`);
+    expect(record?.logUrl).toBe(`https://${request?.id}.eu.cluster.test/`);
   });
 
   it('moves state forward only, and rejects replayed and stale events', async () => {

@@ -143,7 +143,7 @@ async function readyPrebuild(projectId: string, sha: string): Promise<string> {
   const status = (phase: WorkspaceStatus['phase']) => ({
     id: outcome.prebuildId,
     phase,
-    url: `https://eu.cluster.test/workspaces/${outcome.prebuildId}`,
+    url: `https://${outcome.prebuildId}.eu.cluster.test/`,
     updatedAt: new Date().toISOString(),
     ...(phase === 'stopped' && { snapshot: { prebuildId: outcome.prebuildId, sha } }),
   });
@@ -243,7 +243,7 @@ describe('a private project looks exactly like no project', () => {
       id,
       state: 'ready',
       sha: main,
-      logUrl: `https://eu.cluster.test/workspaces/${id}`,
+      logUrl: `https://${id}.eu.cluster.test/`,
     });
     const asked = fakes.requests.filter((r) => r.url.startsWith('https://api.github.com/'));
     expect(asked.length).toBeGreaterThan(0);
@@ -288,7 +288,7 @@ describe('a private project looks exactly like no project', () => {
     }
     const prebuild = await send(`/api/v1/prebuilds/${id}`);
     expect(prebuild.status).toBe(200);
-    expect(await prebuild.json()).toMatchObject({ id, logUrl: `https://eu.cluster.test/workspaces/${id}` });
+    expect(await prebuild.json()).toMatchObject({ id, logUrl: `https://${id}.eu.cluster.test/` });
   });
 });
 
