@@ -24,6 +24,11 @@ export interface StackOptions {
   readonly echo?: boolean;
   /** Init timeouts etc. for the cluster, as CLI flags. */
   readonly clusterArgs?: readonly string[];
+  /**
+   * Whether workspaces get VS Code (code-server). `npm start` and the editor stories do; the other suites test the
+   * launcher and run without it, so a workspace's origin shows its page.
+   */
+  readonly editor?: boolean;
   /** More launcher vars and secrets (`ADMIN_TOKEN` for the prebuild admin API). */
   readonly launcherVars?: Readonly<Record<string, string>>;
   /**
@@ -50,7 +55,10 @@ export interface StackClusterOptions {
 export interface StackCluster {
   readonly name: string;
   readonly region: string;
+  /** Its API (the launcher's baseUrl), on 127.0.0.1. */
   readonly url: string;
+  /** Where its workspaces live: `http://localhost:<port>`, each workspace at `http://<id>.localhost:<port>/`. */
+  readonly publicOrigin: string;
   readonly secret: string;
   /** Its workspaces and snapshots: `<dataDir>/cluster` for the first cluster, `<dataDir>/cluster-<name>` after. */
   readonly dataDir: string;
@@ -181,6 +189,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           args: [
             // Offline: the samples' `image: node:20` is the cluster's default image, and nothing is pulled.
             ...(options.demo ? ['--image-map', 'node:20=default', '--image-pull', 'never'] : []),
+            '--editor',
+            options.editor === true ? 'on' : 'off',
             ...(options.clusterArgs ?? []),
           ],
         }),
@@ -198,6 +208,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         clusters.map((c, i) => ({
           name: c.name,
           baseUrl: c.url,
+          publicOrigin: c.publicOrigin,
           region: c.region,
           latitude: clusterSpecs[i]?.latitude ?? 0,
           longitude: clusterSpecs[i]?.longitude ?? 0,
@@ -299,14 +310,18 @@ async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): P
   for (let attempt = 0; ; attempt++) {
     // Picked right before the server starts (the fakes and earlier clusters took theirs already).
     const port = launch.port ?? (await freePort());
-    const url = `http://${launch.publicHost}:${port}`;
+    // The API on loopback by address; workspaces under a host name (an address has no subdomains): *.localhost
+    // resolves to loopback in browsers, and below `workspaces.localhost` a workspace and its ports are one site, as
+    // below a real domain (the editor's preview frames a port with its cookie).
+    const url = `http://127.0.0.1:${port}`;
+    const publicOrigin = `http://workspaces.localhost:${port}`;
     const linesBefore = launch.log.length;
     const child = launch.run(
       launch.label,
       BIN('tsx'),
       [
         'cluster/src/main.ts',
-        ...['--name', spec.name, '--region', region, '--port', String(port), '--public-origin', url],
+        ...['--name', spec.name, '--region', region, '--port', String(port), '--public-origin', publicOrigin],
         ...['--data', launch.dataDir, '--git-config', launch.gitConfig],
         ...launch.args,
       ],
@@ -314,7 +329,15 @@ async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): P
     );
     try {
       await firstJsonLine(child, launch.label, 30_000);
-      return { name: spec.name, region, url, secret, dataDir: launch.dataDir, stop: () => terminate(child) };
+      return {
+        name: spec.name,
+        region,
+        url,
+        publicOrigin,
+        secret,
+        dataDir: launch.dataDir,
+        stop: () => terminate(child),
+      };
     } catch (error) {
       const portTaken = launch.log
         .slice(linesBefore)

@@ -57,7 +57,7 @@ beforeAll(async () => {
   extension = await launchExtensionInChromium({
     launcherUrl: stack.launcherUrl,
     pages: new Map(cases.map((c) => [c.url, c.fixture])),
-    passThrough: [new URL(stack.launcherUrl).origin, new URL(stack.clusterUrl).origin],
+    passThrough: [new URL(stack.launcherUrl).origin, ...stack.clusters.map((c) => c.publicOrigin)],
     // The demo's Bitbucket Server is self-hosted: granted up front (a headless browser cannot click the prompt).
     grantedOrigins: [BITBUCKET_SERVER],
   });

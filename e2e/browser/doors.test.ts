@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
-import { gitIn, headOf } from '../git-head.ts';
+import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
 import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 
@@ -44,8 +44,17 @@ function startRequestOf(page: Page): {
 }
 
 /** The branch checked out in the workspace on `page`, read from its checkout on this machine. */
-const checkedOutBranch = async (page: Page) =>
-  gitIn((await page.locator('#workspace-path').textContent()) ?? '', 'rev-parse', '--abbrev-ref', 'HEAD');
+const checkedOutBranch = async (page: Page) => {
+  // The page shows the checkout as the workspace sees it (`/workspace/<repo>`); on this machine it is under the
+  // cluster's data folder.
+  const inside = (await page.locator('#workspace-path').textContent()) ?? '';
+  return gitIn(
+    checkoutIn(stack.clusters[0]?.dataDir ?? '', workspaceIdOf(page), inside.split('/').pop()),
+    'rev-parse',
+    '--abbrev-ref',
+    'HEAD',
+  );
+};
 
 describe('URL-prefix door', () => {
   it('goes from <launcher>/#<file URL with a line range> to the workspace page at that commit', async () => {

@@ -53,7 +53,7 @@ async function launchThroughUrlPrefix(
   await page.waitForURL(/\/start\?/, { timeout: 30_000 });
   const clusterFact = page.locator('dt:text-is("Cluster") + dd');
   const named = (await clusterFact.textContent({ timeout: 30_000 })) ?? '';
-  const id = await waitForWorkspacePage(page, stack, { clusterUrl: expected.url });
+  const id = await waitForWorkspacePage(page, stack, { publicOrigin: expected.publicOrigin });
   return { page, named, id };
 }
 

@@ -10,6 +10,7 @@ import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { headOf as headOnFakeHost } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
 import { type ExtensionInFirefox, launchExtensionInFirefox, serveFixturePages } from './firefox.ts';
+import { workspaceOriginPattern } from './workspace-page.ts';
 
 let stack: Stack;
 let extension: ExtensionInFirefox;
@@ -38,7 +39,7 @@ const textOf = (page: Page, selector: string) => () =>
 async function workspaceText(page: Page, expected: readonly string[]): Promise<string> {
   await expect
     .poll(() => page.url(), { timeout: 120_000, interval: 500 })
-    .toMatch(new RegExp(`^${stack.clusterUrl}/workspaces/`));
+    .toMatch(workspaceOriginPattern(stack.clusters[0]?.publicOrigin ?? ''));
   const main = textOf(page, 'main');
   for (const text of expected) await expect.poll(main, { timeout: 30_000 }).toContain(text);
   return main();
@@ -48,7 +49,7 @@ describe('button door in Firefox', () => {
   it('GitHub branch page: click → start page with the branch → workspace at that branch and commit', async () => {
     const url = 'https://github.com/launchpod-samples/node-app/tree/feature/x/y';
     const branch = 'feature/x/y';
-    const passThrough = [new URL(stack.launcherUrl).origin, new URL(stack.clusterUrl).origin];
+    const passThrough = [new URL(stack.launcherUrl).origin, ...stack.clusters.map((c) => c.publicOrigin)];
     const page = await browser.newPage();
     await serveFixturePages(page, new Map([[url, 'github/hand-repo-react.html']]), passThrough);
     await page.goto(url, { waitUntil: 'domcontentloaded' });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { buildExtension, type ExtensionBuild } from '../../extension/build.ts';
-import { fixtureHtml } from '../../extension/test/browser.ts';
+import { fixtureHtml, passesThrough } from '../../extension/test/browser.ts';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -93,7 +93,7 @@ export async function serveFixturePages(
     const answered =
       file !== undefined
         ? request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: fixtureHtml(file) })
-        : passThrough.includes(new URL(url).origin)
+        : passesThrough(new URL(url), passThrough)
           ? request.continue()
           : request.abort();
     answered.catch(() => undefined);

@@ -10,11 +10,11 @@ import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietTail, startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import type { NewCommit } from '../fakes/git-repos.ts';
-import { gitIn, headOf } from '../git-head.ts';
+import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import { deliverGithubPush, prebuildStatus, registerProject, waitForPrebuild } from '../prebuild-hooks.ts';
 import type { Stack } from '../stack.ts';
 import { type ExtensionInChromium, launchExtensionInChromium } from './chromium-extension.ts';
-import { waitForWorkspacePage } from './workspace-page.ts';
+import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
 const ADMIN_TOKEN = 'e2e-admin-token-prebuild-story';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   extension = await launchExtensionInChromium({
     launcherUrl: stack.launcherUrl,
     pages: PAGES,
-    passThrough: [new URL(stack.launcherUrl).origin, new URL(stack.clusterUrl).origin],
+    passThrough: [new URL(stack.launcherUrl).origin, ...stack.clusters.map((c) => c.publicOrigin)],
   });
   ({ context } = extension);
 }, 240_000);
@@ -111,7 +111,13 @@ async function workspaceFacts(page: Page) {
     main: (await text('main')) ?? '',
     startedFrom: (await text('#started-from')) ?? '',
     initTime: (await text('#init-time')) ?? '',
-    path: (await text('#workspace-path')) ?? '',
+    // The page names the checkout as the workspace sees it (`/workspace/node-app`); on this machine it is under the
+    // cluster's data folder.
+    path: checkoutIn(
+      stack.clusters[0]?.dataDir ?? '',
+      workspaceIdOf(page),
+      ((await text('#workspace-path')) ?? '').split('/').pop(),
+    ),
   };
 }
 

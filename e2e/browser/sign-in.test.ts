@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
-import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
+import { waitForWorkspacePage, workspaceIdOf, workspaceOriginPattern } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
 const PRIVATE_REPO = 'https://github.com/launchpod-samples/private-app';
@@ -69,7 +69,10 @@ describe('a private repository in the browser', () => {
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${stack.launcherUrl}/auth/github.com/callback`);
     expect(after[2]?.startsWith(`${stack.launcherUrl}/auth/github.com/callback?`)).toBe(true);
     expect(after[3]).toBe(launch);
-    expect(after.slice(4).every((url) => url.startsWith(`${stack.clusterUrl}/workspaces/`))).toBe(true);
+    // Then the launcher's Open (a single-use token) and the workspace's own origin, nowhere else.
+    expect(after[4]).toMatch(new RegExp(`^${stack.launcherUrl}/workspaces/ws-[0-9a-f-]+/open$`));
+    const pattern = workspaceOriginPattern(stack.clusters[0]?.publicOrigin ?? '');
+    expect(after.slice(5).every((url) => pattern.test(url))).toBe(true);
 
     // The workspace page shows the private repository at its head commit, and the checkout on disk is that commit.
     const head = headOf(stack.fakes?.gitBase, 'github.com/launchpod-samples/private-app.git', 'HEAD');

@@ -14,6 +14,7 @@ import {
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { parseStartRequest } from '../../shared/start-request.ts';
+import { workspaceUrl } from '../../shared/workspace-access.ts';
 
 export interface FakeClusterOptions {
   readonly name: string;
@@ -122,7 +123,8 @@ export function fakeCluster(options: FakeClusterOptions): FakeCluster {
         const status: WorkspaceStatus = {
           id: start.id,
           phase: 'creating',
-          url: `${origin}/workspaces/${start.id}`,
+          // Its own origin under the cluster's, as the reference cluster answers (shared/workspace-access.ts).
+          url: workspaceUrl(origin, start.id),
           updatedAt: new Date(0).toISOString(),
         };
         workspaces.set(start.id, status);
@@ -141,7 +143,37 @@ export function fakeCluster(options: FakeClusterOptions): FakeCluster {
         workspaces.set(id, next);
         return json(next);
       }
+      const logs = /^\/v1\/workspaces\/([^/]+)\/logs$/.exec(path);
+      if (request.method === 'GET' && logs !== null) {
+        const current = workspaces.get(decodeURIComponent(logs[1] ?? ''));
+        if (current === undefined) return json({ message: 'no such workspace' }, 404);
+        // The reference cluster's stream, in short: a task's log line, the status, the end.
+        const events = [
+          `event: log\ndata: ${JSON.stringify({ task: '1-dependencies', text: 'installing…\n' })}\n\n`,
+          `event: status\ndata: ${JSON.stringify(current)}\n\n`,
+          'event: end\ndata: {}\n\n',
+        ];
+        return new Response(events.join(''), { headers: { 'content-type': 'text/event-stream' } });
+      }
+      const restart = /^\/v1\/workspaces\/([^/]+)\/restart$/.exec(path);
+      if (request.method === 'POST' && restart !== null) {
+        const current = workspaces.get(decodeURIComponent(restart[1] ?? ''));
+        if (current === undefined) return json({ message: 'no such workspace' }, 404);
+        if (current.phase === 'deleted') return json({ message: 'This workspace was deleted.' }, 409);
+        if (!TERMINAL_PHASES.includes(current.phase)) return json(current);
+        if (isFull()) return json({ message: 'no capacity left' }, 503, { 'retry-after': '30' });
+        const next: WorkspaceStatus = { ...current, phase: 'pending', instance: (current.instance ?? 1) + 1 };
+        workspaces.set(current.id, next);
+        return json(next);
+      }
       const match = /^\/v1\/workspaces\/([^/]+)$/.exec(path);
+      if (request.method === 'DELETE' && match !== null) {
+        const current = workspaces.get(decodeURIComponent(match[1] ?? ''));
+        if (current === undefined) return json({ message: 'no such workspace' }, 404);
+        const next: WorkspaceStatus = { ...current, phase: 'deleted' };
+        workspaces.set(current.id, next);
+        return json(next);
+      }
       if (request.method === 'GET' && match !== null) {
         const current = workspaces.get(decodeURIComponent(match[1] ?? ''));
         if (current === undefined) return json({ message: 'no such workspace' }, 404);

@@ -12,10 +12,18 @@ export const GITPOD_YML = `image: node:20
 tasks:
   - name: dependencies
     init: sleep 5 && echo "dependencies installed" > .deps-ready
-    command: echo "ready to code"
+    command: node src/server.js
 ports:
   - port: 3000
     onOpen: open-preview
+`;
+
+/** The sample app the task's command runs: a page on port 3000 (the declared port). */
+export const SERVER_JS = `const http = require('http');
+http.createServer((req, res) => {
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.end('<!doctype html><title>node-app</title><h1>Hello from node-app</h1>');
+}).listen(3000, () => console.log('ready to code: the app is on port 3000'));
 `;
 
 /** Line 5 has a port that is not a number or a range: the error page must name that line. */
@@ -94,6 +102,7 @@ export function sampleRepo(owner: string, name: string, options: SampleRepoOptio
           'README.md': `# ${name}\n\nA sample repository for Launchpod.\n`,
           'src/index.js': "console.log('hello');\n",
           'src/lib/util.js': 'export const add = (a, b) => a + b;\n',
+          'src/server.js': SERVER_JS,
           ...(config === null ? {} : { '.gitpod.yml': config }),
           ...options.files,
         },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
 import type { Stack } from '../stack.ts';
-import { launchAndWait } from './launcher-api.ts';
+import { getOnWorkspaceHost, launchAndWait } from './launcher-api.ts';
 
 let stack: Stack;
 let dataDir: string;
@@ -27,7 +27,7 @@ describe('a launch over HTTP on the local stack', () => {
       'https://github.com/launchpod-samples/node-app/tree/feature/x/y',
     );
     expect(status, stack.output().slice(-4000)).toMatchObject({ phase: 'running', cluster: 'local' });
-    expect(String(status.url)).toBe(`${stack.clusterUrl}/workspaces/${id}`);
+    expect(String(status.url)).toBe(`${stack.clusters[0]?.publicOrigin.replace('//', `//${id}.`)}/`);
 
     const repo = checkoutIn(join(dataDir, 'cluster'), id);
     const remoteHead = headOf(
@@ -41,9 +41,10 @@ describe('a launch over HTTP on the local stack', () => {
     // The sample .gitpod.yml's init writes this file after a few seconds.
     expect(readFileSync(join(repo, '.deps-ready'), 'utf8')).toContain('dependencies installed');
 
-    const page = await fetch(String(status.url));
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('feature/x/y');
+    // Its origin is its owner's: a visitor without the launcher's hand-over gets the gate, not the workspace.
+    const page = await getOnWorkspaceHost(stack, new URL(String(status.url)).host, '/');
+    expect(page.status).toBe(401);
+    expect(page.body).toContain('Open this workspace from Launchpod');
   }, 180_000);
 
   it('shows the invalid .gitpod.yml error page naming the line', async () => {

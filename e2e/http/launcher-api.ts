@@ -1,6 +1,7 @@
 // The launcher's JSON API over HTTP as one anonymous visitor calls it: its owner cookie, its origin, the body parsed.
 // A body that is not JSON, or a start that is refused, fails with what came and the stack's last output.
 
+import { request } from 'node:http';
 import { quietTail } from '../demo-stack.ts';
 import type { Stack } from '../stack.ts';
 
@@ -49,4 +50,38 @@ export async function launchAndWait(
     status = (await callApi(stack, owner, `/api/v1/workspaces/${id}`)).body;
   }
   return { id, status };
+}
+
+/**
+ * A GET to the cluster's server as if sent to a workspace's own host (`ws-1.localhost:4321`): Node's fetch cannot
+ * set Host, so this goes to the cluster's loopback address with the header.
+ */
+export function getOnWorkspaceHost(
+  stack: Stack,
+  host: string,
+  path: string,
+  cookie?: string,
+): Promise<{ status: number; body: string; location?: string }> {
+  const { port } = new URL(stack.clusterUrl);
+  return new Promise((done, fail) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: { host, ...(cookie !== undefined && { cookie }) } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () =>
+          done({
+            status: res.statusCode ?? 0,
+            body,
+            ...(res.headers.location !== undefined && { location: res.headers.location }),
+          }),
+        );
+      },
+    );
+    req.on('error', fail);
+    req.end();
+  });
 }

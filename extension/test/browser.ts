@@ -22,8 +22,23 @@ export const fixturePath = (file: string): string =>
 export const fixtureHtml = (file: string): string => readFileSync(fixturePath(file), 'utf8');
 
 /**
+ * Whether `url` is on one of `origins` or a subdomain of one (a cluster's public origin `http://localhost:4321`
+ * passes its workspaces' `http://ws-1.localhost:4321` too).
+ */
+export function passesThrough(url: URL, origins: readonly string[]): boolean {
+  return origins.some((o) => {
+    const origin = new URL(o);
+    return (
+      url.origin === origin.origin ||
+      (url.protocol === origin.protocol && url.host.endsWith(`.${origin.host}`))
+    );
+  });
+}
+
+/**
  * Serves `pages` (URL without fragment → fixture file) and refuses every other web request, as a host offline
- * would — except origins in `passThrough` (a real local launcher). Extension pages are never touched.
+ * would — except origins in `passThrough` (a real local launcher, a cluster and its workspaces). Extension pages
+ * are never touched.
  */
 export async function serveFixtures(
   context: BrowserContext,
@@ -31,7 +46,7 @@ export async function serveFixtures(
   passThrough: readonly string[] = [],
 ): Promise<void> {
   const isWeb = (url: URL) =>
-    (url.protocol === 'https:' || url.protocol === 'http:') && !passThrough.includes(url.origin);
+    (url.protocol === 'https:' || url.protocol === 'http:') && !passesThrough(url, passThrough);
   await context.route(isWeb, async (route) => {
     const url = route.request().url().split('#')[0] ?? '';
     const file = pages.get(url);
