@@ -1,83 +1,62 @@
-// bench/parse: parses per second of the shared context grammar over a mixed corpus of real-world URL shapes
-// (all four host families, modifiers, errors). Prints a figure for README; asserts nothing.
+// bench/parse: parses per second of the shared context grammar over a mixed corpus (bench/parse/corpus.ts), in each
+// build the project ships it in, side by side: as tsx runs the source (scripts, the reference cluster, npm start),
+// bundled with the worker's settings from worker/wrangler.jsonc (esbuild through wrangler: keepNames unless
+// `keep_names: false`, minified when `minify: true`), and with the extension's (extension/build.ts: minified, no
+// keepNames). Each runs in its own Node process. Prints figures for README; asserts nothing.
 
-import { parseLaunchInput } from '../shared/context-url.ts';
-import { createHostRegistry } from '../shared/host-registry.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
-const registry = createHostRegistry([
-  { hostname: 'bitbucket.corp.example', family: 'bitbucket-server' },
-  { hostname: 'gitlab.corp.example', family: 'gitlab' },
-]);
-if (!registry.ok) throw new Error(registry.error);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runner = join(root, 'bench/parse/run.ts');
 
-const owners = ['microsoft', 'gitpod-io', 'torvalds', 'facebook', 'rust-lang', 'vercel', 'golang', 'nodejs'];
-const repos = ['vscode', 'gitpod', 'linux', 'react', 'rust', 'next.js', 'go', 'node'];
-const refs = [
-  'main',
-  'develop',
-  'caf%C3%A9',
-  'release/1.2',
-  'feature/a/b/c',
-  'v2.0.0',
-  'fix%23123',
-  '8e2f3f3b4c5d6e7f8091a2b3c4d5e6f708192a3b',
-];
-const templates: ((o: string, r: string, ref: string, n: number) => string)[] = [
-  (o, r) => `https://github.com/${o}/${r}`,
-  (o, r, ref) => `https://github.com/${o}/${r}/tree/${ref}`,
-  (o, r, ref) => `https://github.com/${o}/${r}/blob/${ref}/src/index.ts#L10-L20`,
-  (o, r, _, n) => `https://github.com/${o}/${r}/pull/${n}/files`,
-  (o, r, _, n) => `github.com/${o}/${r}/issues/${n}`,
-  (o, r) => `git@github.com:${o}/${r}.git`,
-  (o, r, ref) => `FOO=bar,PATH=x/referrer:badge/https://github.com/${o}/${r}/commits/${ref}`,
-  (o, r, ref) => `https://gitlab.com/${o}/sub/${r}/-/tree/${ref}/app`,
-  (o, r, _, n) => `https://gitlab.com/${o}/${r}/-/merge_requests/${n}/diffs`,
-  (o, r, ref) => `https://gitlab.corp.example/${o}/${r}/blob/${ref}/README.md#L3`,
-  (o, r, ref) => `https://bitbucket.org/${o}/${r}/src/${ref}/README.md?at=main#lines-4`,
-  (o, r, _, n) => `https://bitbucket.org/${o}/${r}/pull-requests/${n}/diff`,
-  (o, r, ref) =>
-    `https://bitbucket.corp.example/projects/${o.toUpperCase()}/repos/${r}/browse/a.go?at=refs%2Fheads%2F${ref}`,
-  (o, r) => `ssh://git@bitbucket.corp.example:7999/${o}/${r}.git`,
-  (o, r) => `https://unknown.example/${o}/${r}`,
-  (o) => `https://github.com/${o}`,
-];
-
-const corpus: string[] = [];
-for (const [i, template] of templates.entries()) {
-  for (const [j, owner] of owners.entries()) {
-    for (const [k, ref] of refs.entries()) {
-      corpus.push(template(owner, repos[(j + k) % repos.length] ?? 'x', ref, 1 + i * 100 + j * 10 + k));
-    }
-  }
+/** The two settings wrangler takes from worker/wrangler.jsonc for its esbuild bundle, with wrangler's defaults. */
+function workerSettings(): { minify: boolean; keepNames: boolean } {
+  const text = readFileSync(join(root, 'worker/wrangler.jsonc'), 'utf8');
+  const setting = (name: string) => new RegExp(`"${name}"\\s*:\\s*(true|false)`).exec(text)?.[1];
+  return { minify: setting('minify') === 'true', keepNames: setting('keep_names') !== 'false' };
 }
 
-let okCount = 0;
-for (const input of corpus) if (parseLaunchInput(input, registry.value).ok) okCount++;
-
-const rounds: number[] = [];
-const passes = 200;
-for (let round = 0; round < 7; round++) {
-  const start = performance.now();
-  for (let pass = 0; pass < passes; pass++) {
-    for (const input of corpus) parseLaunchInput(input, registry.value);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  rounds.push((corpus.length * passes) / seconds);
-}
-rounds.sort((a, b) => a - b);
-const median = rounds[Math.floor(rounds.length / 2)] ?? 0;
-console.log(
-  JSON.stringify(
+const work = mkdtempSync(join(tmpdir(), 'launchpod-bench-parse-'));
+try {
+  const worker = workerSettings();
+  const builds: { name: string; settings: string; command: string[] }[] = [
     {
-      bench: 'parse',
-      corpus: corpus.length,
-      parsedOk: okCount,
-      refused: corpus.length - okCount,
-      parsesPerSecondMedian: Math.round(median),
-      parsesPerSecondRange: [Math.round(rounds[0] ?? 0), Math.round(rounds.at(-1) ?? 0)],
-      node: process.version,
+      name: 'tsx (source)',
+      settings: 'keepNames',
+      command: [join(root, 'node_modules/.bin/tsx'), runner],
     },
-    null,
-    2,
-  ),
-);
+  ];
+  for (const [name, options] of [
+    ['worker bundle', { ...worker, format: 'esm', target: 'es2022' }],
+    ['extension bundle', { minify: true, keepNames: false, format: 'iife', target: 'chrome120' }],
+  ] as const) {
+    const outfile = join(work, `${name.split(' ')[0]}.js`);
+    await build({
+      entryPoints: [runner],
+      bundle: true,
+      platform: 'node',
+      outfile,
+      logLevel: 'warning',
+      ...options,
+    });
+    builds.push({
+      name,
+      settings:
+        [options.minify && 'minified', options.keepNames && 'keepNames'].filter(Boolean).join(', ') || '—',
+      command: [process.execPath, outfile],
+    });
+  }
+  const results = builds.map(({ name, settings, command }) => {
+    const [program = '', ...args] = command;
+    const out = execFileSync(program, args, { cwd: root, encoding: 'utf8' });
+    return { build: name, settings, ...(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as object) };
+  });
+  console.log(JSON.stringify({ bench: 'parse', node: process.version, results }, null, 2));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

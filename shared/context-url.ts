@@ -5,6 +5,7 @@ import { refuseDotSegments } from './dot-segments.ts';
 import type { HostRegistry } from './host-registry.ts';
 import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
+import { lowerCase, lowerSlice } from './lower-case.ts';
 import { type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
 import { err, ok, type Result } from './result.ts';
 import { decodeLenient, isWellFormedText, parseQuery } from './url-encoding.ts';
@@ -69,7 +70,11 @@ function launchRequest(parsed: ParsedContext, modifiers: PrefixModifiers): Launc
     imageBuild: modifiers.imageBuild,
     warnings: modifiers.warnings,
   };
-  if (modifiers.env.size > 0) request.env = Array.from(modifiers.env, ([name, value]) => ({ name, value }));
+  if (modifiers.env.size > 0) {
+    const env: { name: string; value: string }[] = [];
+    for (const [name, value] of modifiers.env) env.push({ name, value });
+    request.env = env;
+  }
   if (modifiers.referrer !== undefined) request.referrer = modifiers.referrer;
   if (modifiers.openPrebuild !== undefined) request.openPrebuild = modifiers.openPrebuild;
   for (const r of modifiers.rejectedEnv) {
@@ -78,8 +83,30 @@ function launchRequest(parsed: ParsedContext, modifiers: PrefixModifiers): Launc
   return request;
 }
 
-// `https://`, `http://`, `ssh://`, `git+ssh://`, and `https:/` (proxies fold `//` in the launcher's path form).
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):(\/\/?)?/;
+// The reading below works on character positions in the one input string rather than on slices and regexes: it
+// runs for every link a button, badge or launch shows, and each string method call costs about as much as a
+// whole pass over a short URL's characters. `bench/parse` measures it.
+
+/**
+ * Where a scheme ends: `https://x` → the `:` at 5, `git+ssh:` → 7, `github.com/o` → -1 (RFC 3986: a letter, then
+ * letters, digits, `+`, `.`, `-`, then `:`).
+ */
+function schemeColon(text: string): number {
+  if (!isLetter(text.charCodeAt(0))) return -1;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COLON) return i;
+    // `+` 43, `-` 45, `.` 46, digits 48–57
+    if (!(isLetter(c) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === DOT)) return -1;
+  }
+  return -1;
+}
+
+const COLON = 58;
+const SLASH = 47;
+const DOT = 46;
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
 // `git@github.com:owner/repo.git` — scp-like ssh syntax: user@host:path, no port (`git@h:22/x` is not one).
 const SCP_LIKE = /^[\w.-]+@([A-Za-z0-9.-]+):(?!\/\/|[0-9]+(?:\/|$))(.*)$/;
 // `8443/owner/repo` after `host:` — a port, so the text before the colon was a host, not a scheme.
@@ -101,27 +128,37 @@ function parseRepoUrl(
   warnings: ParseWarning[],
 ): Result<{ context: LaunchRequest['context']; alternatives: LaunchRequest['alternatives'] }, ParseError> {
   const hash = text.indexOf('#');
-  const fragment = hash === -1 ? '' : text.slice(hash + 1);
-  const beforeHash = hash === -1 ? text : text.slice(0, hash);
-  const q = beforeHash.indexOf('?');
-  const query = q === -1 ? '' : beforeHash.slice(q + 1);
-  let rest = q === -1 ? beforeHash : beforeHash.slice(0, q);
+  const end = hash === -1 ? text.length : hash;
+  let q = text.indexOf('?');
+  if (q > end) q = -1; // a `?` in the fragment
+  const pathEnd = q === -1 ? end : q;
 
   let via: HostUrl['via'] = 'web';
   let scheme = 'https';
-  let authority: string;
-  const scp = looksScpLike(rest) ? SCP_LIKE.exec(rest) : null;
+  // The authority is [authorityStart, authorityEnd) of `source`; the path follows it.
+  let source = text;
+  let authorityStart = 0;
+  let authorityEnd: number;
+  let rest: string;
+  const firstAt = text.indexOf('@');
+  const scp = firstAt > 0 && firstAt < pathEnd ? scpLike(text.slice(0, pathEnd)) : null;
   if (scp !== null) {
     via = 'ssh';
     scheme = 'ssh';
-    authority = scp[1] ?? '';
+    source = scp[1] ?? '';
+    authorityEnd = source.length;
     rest = `/${scp[2] ?? ''}`;
   } else {
-    const schemeMatch = SCHEME.exec(rest);
+    // `https://`, `http://`, `ssh://`, `git+ssh://`, and `https:/` (proxies fold `//` in the launcher's path form).
+    // Most links start `https://`: one comparison instead of the scan.
+    const https = text.startsWith('https://');
+    const colon = https ? 5 : schemeColon(text);
+    const slashes =
+      colon === -1 || text.charCodeAt(colon + 1) !== SLASH ? 0 : text.charCodeAt(colon + 2) === SLASH ? 2 : 1;
     // `localhost:8080/o/r` and `git.example.com:8443/o/r` are host:port, not a scheme.
-    if (schemeMatch !== null && schemeMatch[2] !== undefined) {
-      scheme = (schemeMatch[1] ?? '').toLowerCase();
-      rest = rest.slice(schemeMatch[0].length);
+    if (slashes > 0) {
+      scheme = https ? 'https' : lowerSlice(text, 0, colon);
+      authorityStart = colon + 1 + slashes;
       if (scheme === 'ssh' || scheme === 'git+ssh' || scheme === 'git') {
         via = 'ssh';
       } else if (scheme !== 'https' && scheme !== 'http') {
@@ -130,30 +167,35 @@ function parseRepoUrl(
           message: `${scheme}: links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
         });
       }
-    } else if (schemeMatch !== null && !PORT_THEN_PATH.test(rest.slice(schemeMatch[0].length))) {
+    } else if (colon !== -1 && !PORT_THEN_PATH.test(text.slice(colon + 1, pathEnd))) {
       return err({
         code: 'unsupported-scheme',
-        message: `'${schemeMatch[1]}:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
+        message: `'${text.slice(0, colon)}:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
       });
     }
-    const slash = rest.indexOf('/');
-    authority = slash === -1 ? rest : rest.slice(0, slash);
-    rest = slash === -1 ? '' : rest.slice(slash);
+    const slash = text.indexOf('/', authorityStart);
+    authorityEnd = slash === -1 || slash > pathEnd ? pathEnd : slash;
+    rest = text.slice(authorityEnd, pathEnd);
   }
 
-  const at = authority.lastIndexOf('@');
-  if (at !== -1) {
-    // `https://user:token@host/…`: the credentials are dropped, never carried into a link or a log.
-    if (authority.slice(0, at).includes(':')) {
+  // `https://user:token@host/…`: the credentials are dropped, never carried into a link or a log. (An scp-like
+  // host has no `@`: its pattern allows none.)
+  let hostStart = authorityStart;
+  if (scp === null && firstAt !== -1 && firstAt < authorityEnd) {
+    const at = text.lastIndexOf('@', authorityEnd - 1);
+    hostStart = at + 1;
+    const colon = text.indexOf(':', authorityStart);
+    if (colon !== -1 && colon < at) {
       warnings.push({
         code: 'credentials-dropped',
         message: 'The URL contained a user name and password; they were removed and not used.',
       });
     }
-    authority = authority.slice(at + 1);
   }
-  let hostname = authority.toLowerCase();
-  if (hostname.endsWith('.')) hostname = hostname.slice(0, -1);
+  // Host names compare lower-cased. Registered ones are lower case, so the name is looked up as written first and
+  // lowered only when that misses: a hit proves it had nothing to lower (the common case, and one scan fewer).
+  let hostname = source.slice(hostStart, authorityEnd);
+  if (hostname.charCodeAt(hostname.length - 1) === DOT) hostname = hostname.slice(0, -1);
   if (hostname === '') {
     return err({
       code: 'malformed-url',
@@ -165,8 +207,14 @@ function parseRepoUrl(
     if (via === 'ssh') hostname = hostname.replace(/:[0-9]+$/, '');
     else hostname = hostname.replace(scheme === 'http' ? /:80$/ : /:443$/, '');
   }
-  const entry: HostEntry | undefined =
-    via === 'ssh' ? registry.lookupSsh(hostname) : registry.lookup(hostname, rest);
+  let entry = lookupHost(registry, via, hostname, rest);
+  if (entry === undefined) {
+    const lower = lowerCase(hostname);
+    if (lower !== hostname) {
+      hostname = lower;
+      entry = lookupHost(registry, via, hostname, rest);
+    }
+  }
   if (entry === undefined) {
     if (!hostname.includes('.') && !hostname.includes(':') && hostname !== 'localhost') {
       return err({
@@ -187,32 +235,58 @@ function parseRepoUrl(
   }
 
   const pathText = via === 'ssh' || entry.basePath === '' ? rest : rest.slice(entry.basePath.length);
-  const segments = splitSegments(pathText);
+  const segments: string[] = [];
+  const dotInPath = splitSegments(pathText, segments);
+  const query = q === -1 ? '' : text.slice(q + 1, end);
   const url: HostUrl = {
     entry,
     segments,
-    trailingSlash: pathText.length > 1 && pathText.endsWith('/'),
+    trailingSlash: pathText.length > 1 && pathText.charCodeAt(pathText.length - 1) === SLASH,
     query: query === '' ? NO_QUERY : parseQuery(query),
-    fragment: decodeLenient(fragment),
+    fragment: hash === -1 ? '' : decodeLenient(text.slice(hash + 1)),
     via,
   };
   const parsed = registry.family(entry).parse(url);
-  return parsed.ok ? refuseDotSegments(parsed.value) : parsed;
+  if (!parsed.ok) return parsed;
+  // Every name, ref and path a grammar returns is made of whole path segments and query values: when none of
+  // them holds a `.` at all, none can hold a `.` or `..` segment, and the check has nothing to find.
+  if (!dotInPath && (query === '' || !(query.includes('.') || query.includes('%')))) return parsed;
+  return refuseDotSegments(parsed.value);
 }
+
+const scpLike = (text: string): RegExpExecArray | null => (looksScpLike(text) ? SCP_LIKE.exec(text) : null);
 
 const NO_QUERY: ReadonlyMap<string, string> = new Map();
 
-/** `/a//b%20c/` → ['a', 'b c']: empty segments dropped, each percent-decoded on its own. */
-function splitSegments(path: string): string[] {
-  const segments: string[] = [];
+const lookupHost = (
+  registry: HostRegistry,
+  via: HostUrl['via'],
+  hostname: string,
+  path: string,
+): HostEntry | undefined => (via === 'ssh' ? registry.lookupSsh(hostname) : registry.lookup(hostname, path));
+
+/**
+ * `/a//b%20c/` → ['a', 'b c'] into `segments`: empty segments dropped, each percent-decoded on its own. Answers
+ * whether any decoded segment holds a `.`.
+ */
+function splitSegments(path: string, segments: string[]): boolean {
+  const encoded = path.indexOf('%') !== -1;
+  let dot = path.indexOf('.') !== -1;
   let start = 0;
   while (start <= path.length) {
     let end = path.indexOf('/', start);
     if (end === -1) end = path.length;
-    if (end > start) segments.push(decodeLenient(path.slice(start, end)));
+    if (end > start) {
+      let segment = path.slice(start, end);
+      if (encoded) {
+        segment = decodeLenient(segment);
+        if (!dot && segment.includes('.')) dot = true;
+      }
+      segments.push(segment);
+    }
     start = end + 1;
   }
-  return segments;
+  return dot;
 }
 
 const truncate = (text: string): string => (text.length > 80 ? `${text.slice(0, 77)}…` : text);

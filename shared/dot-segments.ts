@@ -8,9 +8,17 @@ import { err, ok, type Result } from './result.ts';
 
 /** `a/../b`, `..`, `./x` → true; `a..b`, `.github/x`, `v1.0` → false. A decoded `%2F` is a `/` too. */
 export function hasDotSegment(text: string): boolean {
-  for (const segment of text.split('/')) if (segment === '.' || segment === '..') return true;
+  // Scans for each `.` instead of splitting: most names and refs hold none, and this runs on every parse.
+  for (let dot = text.indexOf('.'); dot !== -1; dot = text.indexOf('.', dot + 1)) {
+    if (dot !== 0 && text.charCodeAt(dot - 1) !== SLASH) continue;
+    const end = text.charCodeAt(dot + 1) === DOT ? dot + 2 : dot + 1;
+    if (end === text.length || text.charCodeAt(end) === SLASH) return true;
+  }
   return false;
 }
+
+const SLASH = 47;
+const DOT = 46;
 
 function namesDotSegment(context: GitContext): boolean {
   if (context.kind === 'snapshot') return false;
@@ -25,7 +33,8 @@ function namesDotSegment(context: GitContext): boolean {
       return revision.branch !== undefined && hasDotSegment(revision.branch);
     case 'ambiguous':
       // Every split of a text with a dot segment keeps it in the ref or the path: one is enough to refuse.
-      return revision.candidates.some((c) => hasDotSegment(c.ref) || hasDotSegment(c.path));
+      for (const c of revision.candidates) if (hasDotSegment(c.ref) || hasDotSegment(c.path)) return true;
+      return false;
     case 'default':
       return false;
   }

@@ -621,8 +621,13 @@ function findUnpairedSurrogateKey(root: unknown): Path | undefined {
 
 // The schema file is Gitpod's, kept as data; the cast only widens JSON literal types to the validator's type.
 const GITPOD_SCHEMA = schemaJson as Schema;
-// Draft 7 as the schema declares; all errors, not only the first, so one edit round fixes the whole file.
-const validator = new Validator(GITPOD_SCHEMA, '7', false);
+// Draft 7 as the schema declares; all errors, not only the first, so one edit round fixes the whole file. Made on
+// first use: building it resolves every `$ref` of the schema, work a Worker's cold start need not do.
+let validator: Validator | undefined;
+const gitpodValidator = (): Validator => {
+  validator ??= new Validator(GITPOD_SCHEMA, '7', false);
+  return validator;
+};
 
 const PORT_SCHEMA = '#/properties/ports/items/properties/port';
 const IMAGE_SCHEMA = '#/properties/image';
@@ -653,7 +658,7 @@ interface Problem extends Located {
 }
 
 function schemaProblems(raw: Record<string, unknown>): Problem[] {
-  const result = validator.validate(raw);
+  const result = gitpodValidator().validate(raw);
   if (result.valid) return [];
   const units = result.errors;
 

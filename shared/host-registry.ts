@@ -137,8 +137,13 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     list.sort((a, b) => b.basePath.length - a.basePath.length);
     byHost.set(entry.hostname, list);
   }
+  // The aliases (`www.github.com`) point at their host's list: one map read per lookup, as a lookup runs per parse.
+  for (const [alias, hostname] of ALIASES) {
+    const list = byHost.get(hostname);
+    if (list !== undefined) byHost.set(alias, list);
+  }
   const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
-    const list = byHost.get(ALIASES.get(hostname) ?? hostname);
+    const list = byHost.get(hostname);
     if (list === undefined) return undefined;
     for (const e of list) {
       if (e.basePath === '' || path === e.basePath || path.startsWith(`${e.basePath}/`)) return e;

@@ -12,7 +12,7 @@ const MODIFIER_NAME = /^[\w.-]{1,64}$/;
 const OPAQUE_ID = /^[\w-]{1,128}$/;
 
 export interface PrefixModifiers {
-  readonly env: Map<string, string>;
+  readonly env: ReadonlyMap<string, string>;
   readonly rejectedEnv: RejectedEnvVar[];
   readonly warnings: ParseWarning[];
   referrer: Referrer | undefined;
@@ -26,8 +26,8 @@ export interface PrefixModifiers {
 export function readPrefixModifiers(
   text: string,
 ): { ok: true; modifiers: PrefixModifiers; rest: string } | { ok: false; error: ParseError } {
-  const modifiers: PrefixModifiers = {
-    env: new Map(),
+  const modifiers: { -readonly [K in keyof PrefixModifiers]: PrefixModifiers[K] } = {
+    env: NO_ENV,
     rejectedEnv: [],
     warnings: [],
     referrer: undefined,
@@ -35,12 +35,16 @@ export function readPrefixModifiers(
     openPrebuild: undefined,
     snapshotId: undefined,
   };
+  let env: Map<string, string> | undefined;
   let rest = text;
   for (;;) {
+    // Fast exit for the common case: the text already is a URL (`https:`, `github.com`).
+    if (!mayBeModifier(rest)) {
+      if (env !== undefined) modifiers.env = env;
+      return { ok: true, modifiers, rest };
+    }
     const slash = rest.indexOf('/');
     const segment = slash === -1 ? rest : rest.slice(0, slash);
-    // Fast exit for the common case: the text already is a URL (`https:`, `github.com`).
-    if (!mayBeModifier(segment)) return { ok: true, modifiers, rest };
     let after = slash === -1 ? '' : rest.slice(slash + 1);
     if (segment.startsWith('referrer:')) {
       const [name = '', ide, ...extra] = segment.slice(9).split(':');
@@ -82,9 +86,11 @@ export function readPrefixModifiers(
         );
       }
       modifiers.snapshotId = id;
+      if (env !== undefined) modifiers.env = env;
       return { ok: true, modifiers, rest: '' };
     } else {
-      if (readEnvSegment(segment, modifiers.env, modifiers.rejectedEnv) === 0) {
+      env ??= new Map();
+      if (readEnvSegment(segment, env, modifiers.rejectedEnv) === 0) {
         return invalid(
           `'${decodeLenient(segment)}/' looks like environment variables, but none is NAME=value. Write them as NAME=value,OTHER=value/ before the repository URL.`,
         );
@@ -104,16 +110,40 @@ export function readPrefixModifiers(
   }
 }
 
-/** `referrer:x`, `imagebuild`, `open-prebuild`, `snapshot`, or `K=V` items (an env segment has no `:`). */
-function mayBeModifier(segment: string): boolean {
-  return (
-    segment.startsWith('referrer:') ||
-    segment === 'imagebuild' ||
-    segment === 'open-prebuild' ||
-    segment === 'snapshot' ||
-    (segment.includes('=') && !segment.includes(':'))
-  );
+/**
+ * Whether the first segment of `text` (up to its first `/`) is `referrer:x`, `imagebuild`, `open-prebuild`,
+ * `snapshot`, or `K=V` items (an env segment has no `:`). One scan of the segment, no slice: every parse asks.
+ */
+function mayBeModifier(text: string): boolean {
+  let end = text.length;
+  let equals = false;
+  let colon = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 47) {
+      end = i;
+      break;
+    }
+    if (c === 61) equals = true;
+    else if (c === 58) colon = true;
+  }
+  if (equals && !colon) return true;
+  switch (text.charCodeAt(0)) {
+    case 114: // r
+      return text.startsWith('referrer:');
+    case 105: // i
+      return end === 10 && text.startsWith('imagebuild');
+    case 111: // o
+      return end === 13 && text.startsWith('open-prebuild');
+    case 115: // s
+      return end === 8 && text.startsWith('snapshot');
+    default:
+      return false;
+  }
 }
+
+// The env of a link that sets none; a link's own variables go into a new Map.
+const NO_ENV: ReadonlyMap<string, string> = new Map();
 
 const invalid = (message: string): { ok: false; error: ParseError } => ({
   ok: false,

@@ -149,7 +149,12 @@ const SCHEMA: Schema = {
   },
 };
 
-const validator = new Validator(SCHEMA, '2020-12', false);
+// Made on first use: building it resolves the schema, work a Worker's cold start need not do.
+let validator: Validator | undefined;
+const startRequestValidator = (): Validator => {
+  validator ??= new Validator(SCHEMA, '2020-12', false);
+  return validator;
+};
 
 // Keywords that only say "something inside failed"; the unit for the inner failure says what.
 const WRAPPERS = new Set([
@@ -208,7 +213,7 @@ const CLONE_SCHEMES = new Set(['https', 'http', 'ssh', 'git']);
 
 /** Answers a message naming what is wrong for a body the cluster cannot start. */
 export function parseStartRequest(body: unknown): Result<StartWorkspaceRequest, string> {
-  const checked = validator.validate(body);
+  const checked = startRequestValidator().validate(body);
   if (!checked.valid) return err(`The start request is not valid: ${schemaMessage(checked.errors)}.`);
   const request = body as StartWorkspaceRequest;
   if (request.contractVersion !== CLUSTER_CONTRACT_VERSION) {

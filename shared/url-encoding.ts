@@ -12,13 +12,22 @@ export const isWellFormedText = (text: string): boolean => !LONE_SURROGATE.test(
 /** Decodes every valid `%XX` run; an invalid or non-UTF-8 run is kept as written ("50%off" stays "50%off"). */
 export function decodeLenient(text: string): string {
   if (text.indexOf('%') === -1) return text;
-  return text.replace(ENCODED_RUN, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run;
-    }
-  });
+  // When the whole text decodes, every `%` starts a valid UTF-8 run and the result is the same as run by run; the
+  // run-by-run replace (a callback per run) is for text with a stray or broken `%`.
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text.replace(ENCODED_RUN, decodeRun);
+  }
+}
+
+// Module-level replacers, not closures made per call (bundlers that keep names wrap each closure they create).
+function decodeRun(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return run;
+  }
 }
 
 /** Query values follow the form encoding: `+` is a space. */
@@ -31,10 +40,10 @@ const READABLE_IN_SEGMENT = /%(21|24|27|28|29|2A|2C|3B|3D|3A|40)/g;
 
 /** Encodes one path segment: `feature#1` → `feature%231`, `a b` → `a%20b`, `ü` → `%C3%BC`, `v1.0@x` stays. */
 export function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(READABLE_IN_SEGMENT, (_, hex: string) =>
-    String.fromCharCode(Number.parseInt(hex, 16)),
-  );
+  return encodeURIComponent(segment).replace(READABLE_IN_SEGMENT, readableChar);
 }
+
+const readableChar = (_: string, hex: string): string => String.fromCharCode(Number.parseInt(hex, 16));
 
 /** Encodes a slash-separated path, each segment on its own: `a b/c#d` → `a%20b/c%23d`. */
 export function encodePath(path: string): string {

@@ -1,6 +1,7 @@
-// The background script: prebuild status and the remote anchor table from the launcher (cached, quiet when the
-// launcher is unreachable), anchor-miss records, context menu, shortcut, omnibox and self-hosted content scripts.
-// Never fetches anything but the user's launcher, and never runs code it fetched.
+// The background script: what each content script's page opens (the shared grammar runs here, not in pages),
+// prebuild status and the remote anchor table from the launcher (cached, quiet when the launcher is unreachable),
+// anchor-miss records, context menu, shortcut, omnibox and self-hosted content scripts. Never fetches anything but
+// the user's launcher, and never runs code it fetched.
 
 import browser, { type Menus, type Runtime, type Tabs } from 'webextension-polyfill';
 import { parseLaunchInput } from '../../shared/context-url.ts';
@@ -9,7 +10,8 @@ import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
-import type { ContentMessage } from './messages.ts';
+import type { ContentMessage, PageAnswer } from './messages.ts';
+import { describePage } from './page-description.ts';
 import { acceptedSites, selfHostedRegistry } from './self-hosted-registry.ts';
 import {
   linkPattern,
@@ -21,6 +23,7 @@ import {
 } from './self-hosted-site.ts';
 import {
   type AnchorMiss,
+  type LocalRecords,
   MAX_MISSES,
   type RemoteTableRecord,
   readLocal,
@@ -186,7 +189,8 @@ async function syncOnce(): Promise<string[]> {
       id: scriptId(site),
       matches: [scriptMatch(site)],
       js: [SCRIPT_FOR[site.family]],
-      runAt: 'document_idle' as const,
+      // At document_start the script asks the background what the page opens while the page loads (content/start.ts).
+      runAt: 'document_start' as const,
     }));
   const existing = await browser.scripting.getRegisteredContentScripts();
   const keep = new Set(
@@ -196,7 +200,8 @@ async function syncOnce(): Promise<string[]> {
           (s) =>
             s.id === script.id &&
             s.matches?.join() === script.matches.join() &&
-            s.js?.join() === script.js.join(),
+            s.js?.join() === script.js.join() &&
+            s.runAt === script.runAt,
         ),
       )
       .map((script) => script.id),
@@ -236,9 +241,28 @@ async function addSelfHosted(origin: string, family: HostFamilyId): Promise<stri
 
 // ---- Wiring -------------------------------------------------------------------------------------------------
 
+// Settings and local records as the last page answer read them, until storage changes: every page load and in-page
+// navigation asks, and storage reads are most of an answer's time.
+let stored: Promise<[Settings, LocalRecords]> | undefined;
+browser.storage.onChanged.addListener(() => {
+  stored = undefined;
+});
+
+/** A content script's page, read with the shared grammar here (see page-description.ts). */
+async function pageAnswer(question: Extract<ContentMessage, { type: 'describe-page' }>): Promise<PageAnswer> {
+  stored ??= Promise.all([readSettings(), readLocal()]);
+  const [settings, local] = await stored.catch((error: unknown) => {
+    stored = undefined;
+    throw error;
+  });
+  return describePage(question, settings, local);
+}
+
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const message = raw as ContentMessage;
   switch (message.type) {
+    case 'describe-page':
+      return pageAnswer(message);
     case 'prebuild-status':
       return prebuildStatus(message.pageUrl).then((state) => ({ state }));
     case 'anchor-miss':

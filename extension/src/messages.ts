@@ -1,8 +1,17 @@
 // Messages from content scripts, the popup and the options page to the background script. Types only.
 
 import type { HostFamilyId } from '../../shared/launch-request.ts';
+import type { PageDescription } from './content/page-context.ts';
 
 export type ContentMessage =
+  /** A content script's page, read by the background: answered with a PageAnswer. */
+  | {
+      readonly type: 'describe-page';
+      readonly family: HostFamilyId;
+      readonly url: string;
+      /** On the family's public host (github.com…) rather than a listed self-hosted site. */
+      readonly builtin: boolean;
+    }
   | { readonly type: 'prebuild-status'; readonly pageUrl: string }
   | {
       readonly type: 'anchor-miss';
@@ -16,3 +25,14 @@ export type ContentMessage =
   /** The popup's "Enable on this site": saved by the background, which outlives a popup closed by the prompt. */
   | { readonly type: 'add-self-hosted'; readonly origin: string; readonly family: HostFamilyId }
   | { readonly type: 'launch-url'; readonly input: string };
+
+/** The background's answer to `describe-page`. */
+export interface PageAnswer {
+  /** False when the family is turned off, or the page is on no listed site of this family: the script stops. */
+  readonly run: boolean;
+  readonly newTab: boolean;
+  /** The open shortcut as the browser has it (`Alt+G`), shown in the button's title and menu. */
+  readonly shortcut: string;
+  /** What the page opens and where its button may go; absent on a page that is not a git context. */
+  readonly page?: PageDescription;
+}

@@ -1,5 +1,5 @@
 // Test harness bundled into fixture pages by the unit tests: the content script's controller with stand-ins for
-// the browser APIs (no extension needed), exposed as `globalThis.launchpodHarness`.
+// the browser APIs and the background's page reading (no extension needed), exposed as `globalThis.launchpodHarness`.
 
 import { bitbucketCloud } from '../../shared/hosts/bitbucket-cloud.ts';
 import { bitbucketServer } from '../../shared/hosts/bitbucket-server.ts';
@@ -8,8 +8,9 @@ import { gitlab } from '../../shared/hosts/gitlab.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import type { PrebuildState } from '../src/content/button.ts';
 import { type Controller, startController } from '../src/content/controller.ts';
+import { readPageContext } from '../src/content/page-context.ts';
 import { pageRegistry } from '../src/content/registry.ts';
-import type { AnchorTable } from '../src/hosts/anchor-table.ts';
+import { type AnchorTable, candidatesFor } from '../src/hosts/anchor-table.ts';
 import { selectedRevisionQuery } from '../src/hosts/bitbucket-server.ts';
 import { bundledAnchorTable } from '../src/hosts/bundled.ts';
 
@@ -28,12 +29,15 @@ let controller: Controller | undefined;
 (globalThis as Record<string, unknown>).launchpodHarness = {
   start(options: HarnessOptions) {
     const family = families[options.family];
+    const registry = pageRegistry(family, location.origin, family.id !== 'bitbucket-server');
+    const table = options.table ?? bundledAnchorTable;
     controller = startController({
-      family,
-      registry: pageRegistry(family, location.origin, family.id !== 'bitbucket-server'),
-      table: options.table ?? bundledAnchorTable,
-      launcher: options.launcher,
-      editor: '',
+      family: family.id,
+      // What the background answers the content script, read here at once: the grammar and the table.
+      describe: (url) => {
+        const context = readPageContext(url, registry, options.launcher, '');
+        return context && { ...context, candidates: candidatesFor(table, family.id, context.kind) };
+      },
       newTab: false,
       shortcut: 'Alt+G',
       ...(family.id === 'bitbucket-server' && { revisionFact: selectedRevisionQuery }),

@@ -1,21 +1,27 @@
 // Bitbucket Cloud's URL grammar (bitbucket.org): source and raw file, branch, commits, pull request and issue pages,
 // with the branch named in `?at=` when `src/` holds a commit id.
 
-import type { GitContext, ParseError, PathTarget, RepoRef, Revision } from '../launch-request.ts';
-import { err, ok, type Result } from '../result.ts';
+import type { ParseError, PathTarget, RepoRef, Revision } from '../launch-request.ts';
+import { lowerCase } from '../lower-case.ts';
+import { err, type Result } from '../result.ts';
 import { encodePath, encodeQueryValue, encodeSegment } from '../url-encoding.ts';
 import {
+  atDefault,
   type HostFamily,
   type HostUrl,
   lineFragment,
+  oneReading,
   type ParsedContext,
-  type RepoContext,
+  pullRequestContext,
   repositoryContext,
+  siteOf,
 } from './host-family.ts';
 import {
   isSha,
+  numberError,
   parseLines,
-  parseNumber,
+  pathFrom,
+  readNumber,
   refAndPath,
   refAndPathText,
   shaOrError,
@@ -43,17 +49,16 @@ export const bitbucketCloud: HostFamily = {
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
     const [workspace, rawSlug, keyword, ...rest] = url.segments;
-    const site = url.entry.origin + url.entry.basePath;
-    if (workspace === undefined || RESERVED_WORKSPACES.has(workspace.toLowerCase())) {
+    if (workspace === undefined || RESERVED_WORKSPACES.has(lowerCase(workspace))) {
       return err({
         code: 'unsupported-page',
-        message: `That is a Bitbucket page, not a repository. Open a repository (${site}/workspace/repo) and try again.`,
+        message: `That is a Bitbucket page, not a repository. Open a repository (${siteOf(url)}/workspace/repo) and try again.`,
       });
     }
     if (rawSlug === undefined) {
       return err({
         code: 'not-a-repository',
-        message: `${site}/${workspace} is a Bitbucket workspace, not a repository. Open one of its repositories and try again.`,
+        message: `${siteOf(url)}/${workspace} is a Bitbucket workspace, not a repository. Open one of its repositories and try again.`,
       });
     }
     const name = stripGitSuffix(rawSlug);
@@ -64,60 +69,55 @@ export const bitbucketCloud: HostFamily = {
       });
     }
     const repo: RepoRef = { host: url.entry.hostname, family: 'bitbucket-cloud', owner: workspace, name };
-    const atDefault: RepoContext = { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' };
-    const one = (context: GitContext): Result<ParsedContext, ParseError> => ok({ context, alternatives: [] });
-    const repoUrl = `${site}/${workspace}/${name}`;
-    if (url.via === 'ssh') return one(atDefault);
+    if (url.via === 'ssh') return oneReading(atDefault(repo, 'repo'));
 
     switch (keyword) {
       case 'src': {
-        if (rest.length === 0) return one(atDefault);
+        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
         const kind: PathTarget['kind'] = url.trailingSlash ? 'folder' : 'unknown';
         const at = url.query.get('at');
         const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
         const first = rest[0] ?? '';
-        const pathFrom = (n: number): PathTarget | undefined =>
-          rest.length > n ? { path: rest.slice(n).join('/'), kind } : undefined;
         if (isSha(first)) {
-          const sha = first.toLowerCase();
+          const sha = lowerCase(first);
           const revision: Revision =
             at === undefined || at === '' ? { type: 'commit', sha } : { type: 'commit', sha, branch: at };
-          return one(repositoryContext(repo, revision, 'tree', pathFrom(1), lines));
+          return oneReading(repositoryContext(repo, revision, 'tree', pathFrom(rest, 1, kind), lines));
         }
         // `src/feature/x/app.py?at=feature/x`: the branch in `at` says where the ref ends.
         const atDepth = at === undefined ? 0 : at.split('/').length;
         if (at !== undefined && at !== '' && rest.slice(0, atDepth).join('/') === at) {
-          return one(
+          return oneReading(
             repositoryContext(
               repo,
               { type: 'ref', name: at, refType: 'branch' },
               'tree',
-              pathFrom(atDepth),
+              pathFrom(rest, atDepth, kind),
               lines,
             ),
           );
         }
         const { revision, path } = refAndPath(rest, kind, 0);
-        return one(repositoryContext(repo, revision, 'tree', path, lines));
+        return oneReading(repositoryContext(repo, revision, 'tree', path, lines));
       }
       // `raw/<ref-or-sha>/<path>`: a file's raw text — the same file at the same ref (the path is never empty). The
       // path kind stays `unknown`, as for `src/`, so the canonical `src/` link reads back the same.
       case 'raw': {
-        if (rest.length < 2) return one(atDefault);
+        if (rest.length < 2) return oneReading(atDefault(repo, 'repo'));
         const first = rest[0] ?? '';
         const lines = parseLines(url.fragment);
         if (isSha(first)) {
           const path: PathTarget = { path: rest.slice(1).join('/'), kind: 'unknown' };
-          return one(
-            repositoryContext(repo, { type: 'commit', sha: first.toLowerCase() }, 'tree', path, lines),
+          return oneReading(
+            repositoryContext(repo, { type: 'commit', sha: lowerCase(first) }, 'tree', path, lines),
           );
         }
         const { revision, path } = refAndPath(rest, 'unknown', 1);
-        return one(repositoryContext(repo, revision, 'tree', path, lines));
+        return oneReading(repositoryContext(repo, revision, 'tree', path, lines));
       }
       case 'branch': {
-        if (rest.length === 0) return one(atDefault);
-        return one({
+        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
+        return oneReading({
           kind: 'repository',
           repo,
           revision: { type: 'ref', name: rest.join('/'), refType: 'branch' },
@@ -126,35 +126,42 @@ export const bitbucketCloud: HostFamily = {
       }
       case 'commits': {
         const [what, ...name] = rest;
-        if (what === undefined || what === 'all') return one({ ...atDefault, page: 'commits' });
+        if (what === undefined || what === 'all') return oneReading(atDefault(repo, 'commits'));
         if ((what === 'branch' || what === 'tag') && name.length > 0) {
           const revision = { type: 'ref' as const, name: name.join('/'), refType: what as 'branch' | 'tag' };
-          return one({ kind: 'repository', repo, revision, page: 'commits' });
+          return oneReading({ kind: 'repository', repo, revision, page: 'commits' });
         }
-        const sha = shaOrError(what, `${repoUrl}/commits/1a2b3c4`);
+        const sha = shaOrError(what, `${repoAddress(url, repo)}/commits/1a2b3c4`);
         return sha.ok
-          ? one({ kind: 'repository', repo, revision: { type: 'commit', sha: sha.value }, page: 'commit' })
+          ? oneReading({
+              kind: 'repository',
+              repo,
+              revision: { type: 'commit', sha: sha.value },
+              page: 'commit',
+            })
           : sha;
       }
       case 'pull-requests': {
-        if (rest.length === 0) return one(atDefault);
-        const number = parseNumber(rest[0], 'pull request', 'pull-requests', `${repoUrl}/pull-requests/12`);
-        if (!number.ok) return number;
-        const tab = rest[1];
-        return one({
-          kind: 'pull-request',
-          repo,
-          number: number.value,
-          ...(tab && PR_TABS.has(tab) && { tab }),
-        });
+        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
+        const number = readNumber(rest[0]);
+        if (number === undefined)
+          return numberError(
+            rest[0],
+            'pull request',
+            'pull-requests',
+            `${repoAddress(url, repo)}/pull-requests/12`,
+          );
+        return oneReading(pullRequestContext(repo, number, rest[1], PR_TABS));
       }
       case 'issues': {
-        if (rest.length === 0) return one(atDefault);
-        const number = parseNumber(rest[0], 'issue', 'issues', `${repoUrl}/issues/7`);
-        return number.ok ? one({ kind: 'issue', repo, number: number.value }) : number;
+        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
+        const number = readNumber(rest[0]);
+        if (number === undefined)
+          return numberError(rest[0], 'issue', 'issues', `${repoAddress(url, repo)}/issues/7`);
+        return oneReading({ kind: 'issue', repo, number });
       }
       default:
-        return one(atDefault);
+        return oneReading(atDefault(repo, 'repo'));
     }
   },
 
@@ -189,3 +196,6 @@ export const bitbucketCloud: HostFamily = {
 
   defaultApiBaseUrl: () => 'https://api.bitbucket.org/2.0',
 };
+
+/** `https://bitbucket.org/workspace/repo`, for error messages (built only when one is given). */
+const repoAddress = (url: HostUrl, repo: RepoRef): string => `${siteOf(url)}/${repo.owner}/${repo.name}`;

@@ -1,17 +1,29 @@
 // Bitbucket Server / Data Center's URL grammar (self-hosted only): project and personal repositories, `scm/` clone
 // URLs, the ref in `?at=`, commits and pull requests. The ref is in the query, so paths are never ambiguous.
 
-import type { GitContext, ParseError, PathTarget, RepoRef, Revision } from '../launch-request.ts';
-import { err, ok, type Result } from '../result.ts';
+import type { ParseError, PathTarget, RepoRef, Revision } from '../launch-request.ts';
+import { lowerCase } from '../lower-case.ts';
+import { err, type Result } from '../result.ts';
 import { encodePath, encodeQueryValue, encodeSegment } from '../url-encoding.ts';
 import {
+  atDefault,
   type HostFamily,
   type HostUrl,
   lineFragment,
+  oneReading,
   type ParsedContext,
+  pullRequestContext,
   repositoryContext,
+  siteOf,
 } from './host-family.ts';
-import { isFullSha, parseLines, parseNumber, shaOrError, stripGitSuffix } from './path-grammar.ts';
+import {
+  isFullSha,
+  numberError,
+  parseLines,
+  readNumber,
+  shaOrError,
+  stripGitSuffix,
+} from './path-grammar.ts';
 
 const KEY = /^~?[A-Za-z0-9_.-]{1,128}$/;
 const SLUG = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -22,12 +34,11 @@ export const bitbucketServer: HostFamily = {
   displayName: 'Bitbucket Server',
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
-    const site = url.entry.origin + url.entry.basePath;
     const located = locateRepo(url.segments, url.via);
     if (located === undefined) {
       return err({
         code: 'not-a-repository',
-        message: `That Bitbucket Server page is not a repository. Open a repository (${site}/projects/KEY/repos/name/browse) and try again.`,
+        message: `That Bitbucket Server page is not a repository. Open a repository (${siteOf(url)}/projects/KEY/repos/name/browse) and try again.`,
       });
     }
     const { owner, rawSlug, route } = located;
@@ -45,7 +56,6 @@ export const bitbucketServer: HostFamily = {
       owner: owner.startsWith('~') ? owner.toLowerCase() : owner.toUpperCase(),
       name,
     };
-    const one = (context: GitContext): Result<ParsedContext, ParseError> => ok({ context, alternatives: [] });
     const [keyword, ...rest] = route;
     const at = revisionFromAt(url.query.get('at'));
     switch (keyword) {
@@ -55,42 +65,42 @@ export const bitbucketServer: HostFamily = {
         const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
         const path = rest.length > 0 ? { path: rest.join('/'), kind } : undefined;
         const page = keyword === undefined && rest.length === 0 && at.type === 'default' ? 'repo' : 'browse';
-        return one(repositoryContext(repo, at, page, path, lines));
+        return oneReading(repositoryContext(repo, at, page, path, lines));
       }
       case 'commits': {
         if (rest.length === 0) {
-          return one({
+          return oneReading({
             kind: 'repository',
             repo,
             revision: revisionFromAt(url.query.get('until')),
             page: 'commits',
           });
         }
-        const sha = shaOrError(rest[0], `${site}/projects/KEY/repos/${name}/commits/1a2b3c4`);
+        const sha = shaOrError(rest[0], `${siteOf(url)}/projects/KEY/repos/${name}/commits/1a2b3c4`);
         return sha.ok
-          ? one({ kind: 'repository', repo, revision: { type: 'commit', sha: sha.value }, page: 'commit' })
+          ? oneReading({
+              kind: 'repository',
+              repo,
+              revision: { type: 'commit', sha: sha.value },
+              page: 'commit',
+            })
           : sha;
       }
       case 'pull-requests': {
-        if (rest.length === 0)
-          return one({ kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' });
-        const number = parseNumber(
-          rest[0],
-          'pull request',
-          'pull-requests',
-          `${site}/projects/KEY/repos/${name}/pull-requests/12`,
-        );
-        if (!number.ok) return number;
-        const tab = rest[1];
-        return one({
-          kind: 'pull-request',
-          repo,
-          number: number.value,
-          ...(tab && PR_TABS.has(tab) && { tab }),
-        });
+        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
+        const number = readNumber(rest[0]);
+        if (number === undefined) {
+          return numberError(
+            rest[0],
+            'pull request',
+            'pull-requests',
+            `${siteOf(url)}/projects/KEY/repos/${name}/pull-requests/12`,
+          );
+        }
+        return oneReading(pullRequestContext(repo, number, rest[1], PR_TABS));
       }
       default:
-        return one({ kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' });
+        return oneReading(atDefault(repo, 'repo'));
     }
   },
 
@@ -154,7 +164,7 @@ function revisionFromAt(at: string | undefined): Revision {
     return { type: 'ref', name: at.slice(11), refType: 'branch' };
   if (at.startsWith('refs/tags/') && at.length > 10)
     return { type: 'ref', name: at.slice(10), refType: 'tag' };
-  if (isFullSha(at)) return { type: 'commit', sha: at.toLowerCase() };
+  if (isFullSha(at)) return { type: 'commit', sha: lowerCase(at) };
   return { type: 'ref', name: at, refType: 'any' };
 }
 

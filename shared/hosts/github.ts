@@ -1,20 +1,25 @@
 // GitHub's URL grammar (github.com and GitHub Enterprise): repo, tree, blob, commits, commit, release tag, pull
 // request and issue pages. Never decides where a ref with slashes ends: that is left as candidates.
 
-import type { GitContext, ParseError, RepoRef } from '../launch-request.ts';
-import { err, ok, type Result } from '../result.ts';
+import type { ParseError, RepoRef } from '../launch-request.ts';
+import { lowerCase } from '../lower-case.ts';
+import { err, type Result } from '../result.ts';
 import { encodePath, encodeSegment } from '../url-encoding.ts';
 import {
+  atDefault,
   type HostFamily,
   type HostUrl,
   lineFragment,
+  oneReading,
   type ParsedContext,
-  type RepoContext,
+  pullRequestContext,
   repositoryContext,
+  siteOf,
 } from './host-family.ts';
 import {
+  numberError,
   parseLines,
-  parseNumber,
+  readNumber,
   refAndPath,
   refAndPathText,
   shaOrError,
@@ -72,15 +77,20 @@ export const github: HostFamily = {
   displayName: 'GitHub',
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
-    const [owner, rawName, keyword, ...rest] = url.segments;
-    const site = url.entry.origin + url.entry.basePath;
+    // Segments by index, and the site's address only on the way to an error: this runs for every GitHub link.
+    const segments = url.segments;
+    const owner = segments[0];
+    const rawName = segments[1];
+    const keyword = segments[2];
     if (owner === undefined) {
+      const site = siteOf(url);
       return err({
         code: 'not-a-repository',
         message: `${site} is GitHub itself, not a repository. Paste a repository URL like ${site}/owner/repo.`,
       });
     }
-    if (RESERVED_OWNERS.has(owner.toLowerCase()) || !OWNER.test(owner)) {
+    if (RESERVED_OWNERS.has(lowerCase(owner)) || !OWNER.test(owner)) {
+      const site = siteOf(url);
       return err({
         code: 'unsupported-page',
         message: `${site}/${owner} is a GitHub page, not a repository. Open a repository (${site}/owner/repo) and try again.`,
@@ -89,7 +99,7 @@ export const github: HostFamily = {
     if (rawName === undefined) {
       return err({
         code: 'not-a-repository',
-        message: `${site}/${owner} is a user or organisation, not a repository. Open one of its repositories and try again.`,
+        message: `${siteOf(url)}/${owner} is a user or organisation, not a repository. Open one of its repositories and try again.`,
       });
     }
     const name = stripGitSuffix(rawName);
@@ -100,31 +110,32 @@ export const github: HostFamily = {
       });
     }
     const repo: RepoRef = { host: url.entry.hostname, family: 'github', owner, name };
-    const one = (context: GitContext): Result<ParsedContext, ParseError> => ok({ context, alternatives: [] });
-    const atDefault: RepoContext = { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' };
-    if (url.via === 'ssh') return one(atDefault);
+    if (url.via === 'ssh') return oneReading(atDefault(repo, 'repo'));
+    // What follows the keyword: `tree/<ref>/<path>`, `pull/<n>/<tab>`.
+    const more = segments.length - 3;
 
     switch (keyword) {
       case 'tree':
       case 'blob': {
-        if (rest.length === 0) return one(atDefault);
+        if (more <= 0) return oneReading(atDefault(repo, 'repo'));
         const isBlob = keyword === 'blob';
+        const rest = segments.slice(3);
         const { revision, path } = refAndPath(rest, isBlob ? 'file' : 'folder', isBlob ? 1 : 0);
         const lines = isBlob && rest.length > 1 ? parseLines(url.fragment) : undefined;
-        return one(repositoryContext(repo, revision, isBlob ? 'blob' : 'tree', path, lines));
+        return oneReading(repositoryContext(repo, revision, isBlob ? 'blob' : 'tree', path, lines));
       }
       case 'commits': {
-        if (rest.length === 0) return one({ ...atDefault, page: 'commits' });
-        const { revision, path } = refAndPath(rest, 'unknown', 0);
-        return one(repositoryContext(repo, revision, 'commits', path));
+        if (more <= 0) return oneReading(atDefault(repo, 'commits'));
+        const { revision, path } = refAndPath(segments.slice(3), 'unknown', 0);
+        return oneReading(repositoryContext(repo, revision, 'commits', path));
       }
       case 'commit': {
         const sha = shaOrError(
-          rest[0]?.replace(/\.(patch|diff)$/, ''),
-          `${site}/${owner}/${name}/commit/1a2b3c4`,
+          segments[3]?.replace(/\.(patch|diff)$/, ''),
+          `${siteOf(url)}/${owner}/${name}/commit/1a2b3c4`,
         );
         if (!sha.ok) return sha;
-        return one({
+        return oneReading({
           kind: 'repository',
           repo,
           revision: { type: 'commit', sha: sha.value },
@@ -132,9 +143,9 @@ export const github: HostFamily = {
         });
       }
       case 'releases': {
-        if (rest[0] !== 'tag' || rest.length < 2) return one(atDefault);
-        const tag = rest.slice(1).join('/');
-        return one({
+        if (segments[3] !== 'tag' || more < 2) return oneReading(atDefault(repo, 'repo'));
+        const tag = segments.slice(4).join('/');
+        return oneReading({
           kind: 'repository',
           repo,
           revision: { type: 'ref', name: tag, refType: 'tag' },
@@ -142,25 +153,21 @@ export const github: HostFamily = {
         });
       }
       case 'pull': {
-        const number = parseNumber(rest[0], 'pull request', 'pull', `${site}/${owner}/${name}/pull/12`);
-        if (!number.ok) return number;
-        const tab = rest[1];
-        return one({
-          kind: 'pull-request',
-          repo,
-          number: number.value,
-          ...(tab && PULL_TABS.has(tab) && { tab }),
-        });
+        const number = readNumber(segments[3]);
+        if (number === undefined)
+          return numberError(segments[3], 'pull request', 'pull', `${siteOf(url)}/${owner}/${name}/pull/12`);
+        return oneReading(pullRequestContext(repo, number, segments[4], PULL_TABS));
       }
       case 'issues': {
-        if (rest.length === 0) return one(atDefault);
-        const number = parseNumber(rest[0], 'issue', 'issues', `${site}/${owner}/${name}/issues/7`);
-        if (!number.ok) return number;
-        return one({ kind: 'issue', repo, number: number.value });
+        if (more <= 0) return oneReading(atDefault(repo, 'repo'));
+        const number = readNumber(segments[3]);
+        if (number === undefined)
+          return numberError(segments[3], 'issue', 'issues', `${siteOf(url)}/${owner}/${name}/issues/7`);
+        return oneReading({ kind: 'issue', repo, number });
       }
       default:
         // Any other repository tab (actions, wiki, settings, pulls…) opens the repository itself.
-        return one(atDefault);
+        return oneReading(atDefault(repo, 'repo'));
     }
   },
 

@@ -2,19 +2,24 @@
 // without `-/`. Where a legacy URL could also name a deeper project, that reading is returned as an alternative.
 
 import type { GitContext, ParseError, RepoRef } from '../launch-request.ts';
+import { lowerCase } from '../lower-case.ts';
 import { err, ok, type Result } from '../result.ts';
-import { decodeLenient, encodePath, encodeSegment } from '../url-encoding.ts';
+import { encodePath, encodeSegment } from '../url-encoding.ts';
 import {
+  atDefault,
   type HostFamily,
   type HostUrl,
   lineFragment,
   type ParsedContext,
+  pullRequestContext,
   type RepoContext,
   repositoryContext,
+  siteOf,
 } from './host-family.ts';
 import {
+  numberError,
   parseLines,
-  parseNumber,
+  readNumber,
   refAndPath,
   refAndPathText,
   shaOrError,
@@ -52,15 +57,16 @@ export const gitlab: HostFamily = {
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
     const segments = url.segments;
-    const site = url.entry.origin + url.entry.basePath;
     const first = segments[0];
     if (first === undefined) {
+      const site = siteOf(url);
       return err({
         code: 'not-a-repository',
         message: `${site} is GitLab itself, not a project. Paste a project URL like ${site}/group/project.`,
       });
     }
-    if (RESERVED_NAMESPACES.has(first.toLowerCase())) {
+    if (RESERVED_NAMESPACES.has(lowerCase(first))) {
+      const site = siteOf(url);
       return err({
         code: 'unsupported-page',
         message: `${site}/${first}/… is a GitLab page, not a project. Open a project (${site}/group/project) and try again.`,
@@ -71,27 +77,23 @@ export const gitlab: HostFamily = {
     let legacy = false;
     if (dash === -1 && url.via === 'web') {
       // Only a keyword followed by something (`tree/main`, `issues/2`) makes a legacy route.
-      const keyword = segments.findIndex(
-        (s, i) => i >= 2 && i < segments.length - 1 && LEGACY_KEYWORDS.has(s),
-      );
+      const keyword = legacyKeywordIndex(segments);
       if (keyword !== -1) {
         projectEnd = keyword;
         legacy = true;
       }
     }
-    const project = projectRef(segments.slice(0, projectEnd), url, site);
+    const project = projectRef(segments.slice(0, projectEnd), url);
     if (!project.ok) return project;
     const route = segments.slice(dash === -1 ? projectEnd : dash + 1);
-    const context = readRoute(project.value, route, url, site);
+    const context = readRoute(project.value, route, url);
     if (!context.ok || !legacy)
       return context.ok ? ok({ context: context.value, alternatives: [] }) : context;
     // `g/p/tree/main` is project g/p at branch main — or a project `main` in group `g/p/tree`. Ask the host.
     // The deeper reading is taken from the canonical legacy path, so it survives a launch link unchanged.
-    const whole = projectRef(legacyPathSegments(context.value, url), url, site);
+    const whole = projectRef(legacyPathSegments(context.value), url);
     const alternatives: GitContext[] =
-      whole.ok && whole.value.owner !== project.value.owner
-        ? [{ kind: 'repository', repo: whole.value, revision: { type: 'default' }, page: 'repo' }]
-        : [];
+      whole.ok && whole.value.owner !== project.value.owner ? [atDefault(whole.value, 'repo')] : [];
     return ok({ context: context.value, alternatives });
   },
 
@@ -122,13 +124,65 @@ export const gitlab: HostFamily = {
   defaultApiBaseUrl: (webBase) => `${webBase}/api/v4`,
 };
 
-function legacyPathSegments(context: RepoContext, url: HostUrl): string[] {
-  const web = gitlab.webUrl(context, url.entry, { legacyRoute: true });
-  const path = web.slice(url.entry.origin.length + url.entry.basePath.length).replace(/[?#].*$/, '');
-  return path
-    .split('/')
-    .filter((s) => s !== '')
-    .map(decodeLenient);
+/** Where a legacy route's keyword sits: after a group and a project, and followed by something (`tree/main`). */
+function legacyKeywordIndex(segments: readonly string[]): number {
+  for (let i = 2; i < segments.length - 1; i++) if (LEGACY_KEYWORDS.has(segments[i] ?? '')) return i;
+  return -1;
+}
+
+/**
+ * The path segments of `webUrl(context, entry, { legacyRoute: true })`, as a URL read back gives them (decoded,
+ * empty ones dropped), built from the context directly: formatting the URL and splitting and decoding it again
+ * cost several times the parse of the link itself. Follows webUrl's legacy branches one for one.
+ */
+function legacyPathSegments(context: RepoContext): string[] {
+  const segments: string[] = [];
+  pushPath(segments, context.repo.owner);
+  segments.push(context.repo.name);
+  switch (context.kind) {
+    case 'pull-request':
+      segments.push('merge_requests', String(context.number));
+      if (context.tab) segments.push(context.tab);
+      return segments;
+    case 'issue':
+      segments.push('issues', String(context.number));
+      return segments;
+    case 'repository': {
+      const { revision, page, path } = context;
+      if (revision.type === 'default' && page === 'commits') segments.push('commits');
+      else if (revision.type === 'default') {
+        // the project page itself
+      } else if (revision.type === 'commit' && page === 'commit') segments.push('commit', revision.sha);
+      else if (revision.type === 'ref' && page === 'tag') {
+        segments.push('-', 'tags');
+        pushPath(segments, revision.name);
+      } else {
+        segments.push(page === 'blob' ? 'blob' : page === 'commits' ? 'commits' : 'tree');
+        if (revision.type === 'ambiguous') {
+          const first = revision.candidates[0];
+          if (first !== undefined) {
+            pushPath(segments, first.ref);
+            pushPath(segments, first.path);
+          }
+        } else {
+          if (revision.type === 'commit') segments.push(revision.sha);
+          else if (revision.type === 'ref') pushPath(segments, revision.name);
+          if (path !== undefined) pushPath(segments, path.path);
+        }
+      }
+      return segments;
+    }
+  }
+}
+
+/** `a/b//c` → pushes a, b, c. */
+function pushPath(segments: string[], path: string): void {
+  let start = 0;
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', start)) {
+    if (slash > start) segments.push(path.slice(start, slash));
+    start = slash + 1;
+  }
+  if (start < path.length) segments.push(path.slice(start));
 }
 
 function looksLegacy(repo: RepoRef): boolean {
@@ -136,58 +190,58 @@ function looksLegacy(repo: RepoRef): boolean {
   return path.some((segment, index) => index >= 2 && LEGACY_KEYWORDS.has(segment));
 }
 
-function projectRef(path: readonly string[], url: HostUrl, site: string): Result<RepoRef, ParseError> {
+function projectRef(path: readonly string[], url: HostUrl): Result<RepoRef, ParseError> {
   const last = path.at(-1);
   if (path.length < 2 || last === undefined) {
     return err({
       code: 'not-a-repository',
-      message: `${site}/${path.join('/')} is a GitLab group or user, not a project. Open one of its projects and try again.`,
+      message: `${siteOf(url)}/${path.join('/')} is a GitLab group or user, not a project. Open one of its projects and try again.`,
     });
   }
   const name = stripGitSuffix(last);
-  const namespace = path.slice(0, -1);
-  if (![...namespace, name].every((s) => PATH_SEGMENT.test(s))) {
-    return err({
-      code: 'not-a-repository',
-      message: `'${path.join('/')}' is not a valid GitLab project path (letters, digits, '_', '-' and '.' only).`,
-    });
+  let owner = '';
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i] ?? '';
+    if (!PATH_SEGMENT.test(segment)) return invalidProjectPath(path);
+    owner = i === 0 ? segment : `${owner}/${segment}`;
   }
-  return ok({ host: url.entry.hostname, family: 'gitlab', owner: namespace.join('/'), name });
+  if (!PATH_SEGMENT.test(name)) return invalidProjectPath(path);
+  return ok({ host: url.entry.hostname, family: 'gitlab', owner, name });
 }
 
-function readRoute(
-  repo: RepoRef,
-  route: readonly string[],
-  url: HostUrl,
-  site: string,
-): Result<RepoContext, ParseError> {
-  const atDefault: RepoContext = { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' };
+function invalidProjectPath(path: readonly string[]): Result<RepoRef, ParseError> {
+  return err({
+    code: 'not-a-repository',
+    message: `'${path.join('/')}' is not a valid GitLab project path (letters, digits, '_', '-' and '.' only).`,
+  });
+}
+
+function readRoute(repo: RepoRef, route: readonly string[], url: HostUrl): Result<RepoContext, ParseError> {
   const [keyword, ...rest] = route;
-  const projectUrl = `${site}/${repo.owner}/${repo.name}`;
   switch (keyword) {
     case 'tree':
     case 'blob':
     case 'blame':
     case 'raw': {
-      if (rest.length === 0) return ok(atDefault);
+      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
       const isBlob = keyword !== 'tree';
       const { revision, path } = refAndPath(rest, isBlob ? 'file' : 'folder', isBlob ? 1 : 0);
       const lines = isBlob && rest.length > 1 ? parseLines(url.fragment) : undefined;
       return ok(repositoryContext(repo, revision, isBlob ? 'blob' : 'tree', path, lines));
     }
     case 'commits': {
-      if (rest.length === 0) return ok({ ...atDefault, page: 'commits' });
+      if (rest.length === 0) return ok(atDefault(repo, 'commits'));
       const { revision, path } = refAndPath(rest, 'unknown', 0);
       return ok(repositoryContext(repo, revision, 'commits', path));
     }
     case 'commit': {
-      const sha = shaOrError(rest[0], `${projectUrl}/-/commit/1a2b3c4`);
+      const sha = shaOrError(rest[0], `${projectAddress(url, repo)}/-/commit/1a2b3c4`);
       return sha.ok
         ? ok({ kind: 'repository', repo, revision: { type: 'commit', sha: sha.value }, page: 'commit' })
         : sha;
     }
     case 'tags': {
-      if (rest.length === 0) return ok(atDefault);
+      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
       return ok({
         kind: 'repository',
         repo,
@@ -196,29 +250,30 @@ function readRoute(
       });
     }
     case 'merge_requests': {
-      if (rest.length === 0) return ok(atDefault);
-      const number = parseNumber(
-        rest[0],
-        'merge request',
-        'merge_requests',
-        `${projectUrl}/-/merge_requests/12`,
-      );
-      if (!number.ok) return number;
-      const tab = rest[1];
-      return ok({
-        kind: 'pull-request',
-        repo,
-        number: number.value,
-        ...(tab && MR_TABS.has(tab) && { tab }),
-      });
+      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
+      const number = readNumber(rest[0]);
+      if (number === undefined) {
+        return numberError(
+          rest[0],
+          'merge request',
+          'merge_requests',
+          `${projectAddress(url, repo)}/-/merge_requests/12`,
+        );
+      }
+      return ok(pullRequestContext(repo, number, rest[1], MR_TABS));
     }
     case 'issues':
     case 'work_items': {
-      if (rest.length === 0) return ok(atDefault);
-      const number = parseNumber(rest[0], 'issue', keyword, `${projectUrl}/-/issues/7`);
-      return number.ok ? ok({ kind: 'issue', repo, number: number.value }) : number;
+      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
+      const number = readNumber(rest[0]);
+      if (number === undefined)
+        return numberError(rest[0], 'issue', keyword, `${projectAddress(url, repo)}/-/issues/7`);
+      return ok({ kind: 'issue', repo, number });
     }
     default:
-      return ok(atDefault);
+      return ok(atDefault(repo, 'repo'));
   }
 }
+
+/** `https://gitlab.com/group/project`, for error messages (built only when one is given). */
+const projectAddress = (url: HostUrl, repo: RepoRef): string => `${siteOf(url)}/${repo.owner}/${repo.name}`;

@@ -11,7 +11,7 @@ import type {
   RepoRef,
   Revision,
 } from '../launch-request.ts';
-import type { Result } from '../result.ts';
+import { ok, type Result } from '../result.ts';
 
 /** A registered host: a built-in (github.com…) or one the deployer configured. */
 export interface HostEntry {
@@ -80,6 +80,42 @@ export function lineFragment(
       return single ? `#${lines.start}` : `#${lines.start}-${lines.end}`;
   }
 }
+
+/**
+ * A URL with one reading and no alternatives. A module-level function, not a closure made per parse: bundlers that
+ * keep names (tsx, wrangler) wrap every closure they create in `__name`, which costs more than the parse step itself.
+ */
+export const oneReading = (context: GitContext): Result<ParsedContext, ParseError> =>
+  ok({ context, alternatives: [] });
+
+/** The repository at its default branch, on its own page or its commit list. */
+export const atDefault = (repo: RepoRef, page: 'repo' | 'commits'): RepoContext => ({
+  kind: 'repository',
+  repo,
+  revision: { type: 'default' },
+  page,
+});
+
+/** `https://corp.example/gitlab`: where the instance's pages live, for messages. */
+export const siteOf = (url: HostUrl): string => url.entry.origin + url.entry.basePath;
+
+/** A pull (merge) request, with the tab the link showed when it is one the host's grammar keeps. */
+export function pullRequestContext(
+  repo: RepoRef,
+  number: number,
+  tab: string | undefined,
+  tabs: ReadonlySet<string>,
+): RepoContext {
+  const context: { -readonly [K in keyof PullRequestContext]: PullRequestContext[K] } = {
+    kind: 'pull-request',
+    repo,
+    number,
+  };
+  if (tab !== undefined && tabs.has(tab)) context.tab = tab;
+  return context;
+}
+
+type PullRequestContext = Extract<GitContext, { kind: 'pull-request' }>;
 
 /** A repository context with only the fields that are set (no `path: undefined`), built without spreads. */
 export function repositoryContext(

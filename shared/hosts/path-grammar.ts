@@ -9,6 +9,7 @@ import type {
   RefPathSplit,
   Revision,
 } from '../launch-request.ts';
+import { lowerCase } from '../lower-case.ts';
 import { err, ok, type Result } from '../result.ts';
 import { encodePath } from '../url-encoding.ts';
 
@@ -23,16 +24,25 @@ export const isFullSha = (text: string): boolean => FULL_SHA.test(text);
 export const MAX_REF_DEPTH = 32;
 
 /** `pull/12` → 12. Refuses `0`, `-1`, `12abc` and anything past 2^31 (no host numbers that high). */
-export function parseNumber(
+export function readNumber(text: string | undefined): number | undefined {
+  // `^[1-9][0-9]{0,9}$`, by hand: this runs for every pull request and issue link, and a regex costs more.
+  if (text === undefined || text.length === 0 || text.length > 10) return undefined;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9 || (i === 0 && digit === 0)) return undefined;
+    n = n * 10 + digit;
+  }
+  return n <= 2147483647 ? n : undefined;
+}
+
+/** What `readNumber` refused, said so a person can fix the link: `example` is a link that would work. */
+export function numberError(
   text: string | undefined,
   what: string,
   keyword: string,
   example: string,
-): Result<number, ParseError> {
-  if (text !== undefined && /^[1-9][0-9]{0,9}$/.test(text)) {
-    const n = Number(text);
-    if (n <= 2147483647) return ok(n);
-  }
+): { readonly ok: false; readonly error: ParseError } {
   const found = text === undefined ? 'nothing' : `'${text}'`;
   return err({
     code: 'invalid-number',
@@ -44,7 +54,7 @@ const article = (noun: string): string => (/^[aeiou]/.test(noun) ? 'an' : 'a');
 const capitalised = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 export function shaOrError(text: string | undefined, example: string): Result<string, ParseError> {
-  if (text !== undefined && isSha(text)) return ok(text.toLowerCase());
+  if (text !== undefined && isSha(text)) return ok(lowerCase(text));
   const found = text === undefined ? 'nothing' : `'${text}'`;
   return err({
     code: 'invalid-sha',
@@ -69,11 +79,9 @@ export function refAndPath(
 ): RevisionAndPath {
   const first = rest[0];
   if (first === undefined) return { revision: { type: 'default' } };
-  const pathOf = (from: number): PathTarget | undefined =>
-    from < rest.length ? { path: rest.slice(from).join('/'), kind } : undefined;
-  if (isFullSha(first)) return withPath({ type: 'commit', sha: first.toLowerCase() }, pathOf(1));
+  if (isFullSha(first)) return withPath({ type: 'commit', sha: lowerCase(first) }, pathFrom(rest, 1, kind));
   const lastRefEnd = Math.min(rest.length - minPath, MAX_REF_DEPTH);
-  if (lastRefEnd <= 1) return withPath({ type: 'ref', name: first, refType: 'any' }, pathOf(1));
+  if (lastRefEnd <= 1) return withPath({ type: 'ref', name: first, refType: 'any' }, pathFrom(rest, 1, kind));
   // Slices of one joined string, split after each segment (segment lengths, since a decoded `%2F` is a `/` too).
   const joined = rest.join('/');
   const candidates: RefPathSplit[] = [];
@@ -85,6 +93,15 @@ export function refAndPath(
   return { revision: { type: 'ambiguous', candidates } };
 }
 
+/** The path from segment `from` on (`['main', 'src', 'a.ts']`, 1 → `src/a.ts`), or undefined when none is left. */
+export function pathFrom(
+  segments: readonly string[],
+  from: number,
+  kind: PathTarget['kind'],
+): PathTarget | undefined {
+  return from < segments.length ? { path: segments.slice(from).join('/'), kind } : undefined;
+}
+
 function withPath(revision: Revision, path: PathTarget | undefined): RevisionAndPath {
   return path === undefined ? { revision } : { revision, path };
 }
@@ -94,6 +111,7 @@ const LINES = /^(?:L|lines-)?([0-9]{1,7})(?:C[0-9]+)?(?:[-:]L?([0-9]{1,7})(?:C[0
 
 /** A line anchor in any host's style → a range; anything else → undefined (fragments are only a hint). */
 export function parseLines(fragment: string): LineRange | undefined {
+  if (fragment === '') return undefined;
   const match = LINES.exec(fragment);
   if (match === null) return undefined;
   const a = Number(match[1]);

@@ -14,6 +14,8 @@ export const KV_KEY_MAX_BYTES = 512;
  */
 export function cacheKey(namespace: string, text: string): string {
   const readable = `${namespace}:${text}`;
-  if (utf8ToBytes(readable).length <= KV_KEY_MAX_BYTES) return readable;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most keys are short enough to need no encoding to tell.
+  if (readable.length * 3 <= KV_KEY_MAX_BYTES || utf8ToBytes(readable).length <= KV_KEY_MAX_BYTES)
+    return readable;
   return `${namespace}#sha256:${bytesToHex(sha256(utf8ToBytes(text)))}`;
 }

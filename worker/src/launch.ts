@@ -10,14 +10,13 @@ import {
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
-import { type GitpodConfig, parseGitpodConfig } from '../../shared/gitpod-config.ts';
+import type { GitpodConfig } from '../../shared/gitpod-config.ts';
 import { hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
 import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { parseStartRequest } from '../../shared/start-request.ts';
 import { isWorkspaceUrl } from '../../shared/workspace-access.ts';
 import { needsCloneCredential } from './auth/clone-credentials.ts';
 import { cacheKey } from './cache-keys.ts';
@@ -34,6 +33,7 @@ import { startOnFirstCluster } from './cluster-start.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import type { HostCredentials, HostResolver, HttpTuning, RepoContext } from './hosts/host-resolver.ts';
+import { gitpodConfigOf, startableRequest } from './launch-memo.ts';
 import { commitHistory, selectPrebuild } from './prebuilds/prebuild-selection.ts';
 import {
   claimWorkspace,
@@ -180,11 +180,12 @@ export async function resolveLaunch(
   if (!configText.ok) return configText;
   let config: GitpodConfig;
   if (configText.value === null) {
-    const defaults = parseGitpodConfig('');
+    const defaults = gitpodConfigOf('');
     if (!defaults.ok) throw new Error('the empty .gitpod.yml must be valid');
     config = defaults.value;
   } else {
-    const checked = parseGitpodConfig(configText.value);
+    // Parsed once per isolate and text: a commit's file never changes.
+    const checked = gitpodConfigOf(configText.value);
     if (!checked.ok) return err(invalidConfig(checked.error, resolved.value));
     config = checked.value;
   }
@@ -222,7 +223,7 @@ export async function resolveLaunch(
     'preview',
     `${deps.config.origin}/api/v1/cluster-events`,
   );
-  const startable = parseStartRequest(preview);
+  const startable = startableRequest(preview);
   if (!startable.ok) return err(notStartable(startable.error, resolution.resolved));
   return ok(resolution);
 }

@@ -1,22 +1,23 @@
-// Keeps exactly one launch button on the page: finds the first matching anchor from the host's table, mounts the
-// button there (or floating when none matches — never on a page the host marks as an error or not found), moves it
-// when a better anchor renders later, and follows in-page navigation. Never does document-wide work on a DOM
-// mutation: the observer compares the URL, asks whether the button is still attached and, while it sits at a
-// weaker anchor, whether one of the better ones exists now.
+// Keeps exactly one launch button on the page: asks what the page's URL opens and where its button may go (the
+// background answers, with the shared grammar and the anchor table; this script carries neither), finds the first
+// matching anchor, mounts the button there (or floating when none matches — never on a page the host marks as an
+// error or not found), moves it when a better anchor renders later, and follows in-page navigation. Never does
+// document-wide work on a DOM mutation: the observer compares the URL, asks whether the button is still attached
+// and, while it sits at a weaker anchor, whether one of the better ones exists now.
 
-import type { HostRegistry } from '../../../shared/host-registry.ts';
-import type { HostFamily } from '../../../shared/hosts/host-family.ts';
-import { type Anchor, type AnchorPageKind, type AnchorTable, candidatesFor } from '../hosts/anchor-table.ts';
+import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import type { Anchor, AnchorPageKind } from '../hosts/anchor-table.ts';
 import { BUTTON_ATTR, createLaunchButton, type LaunchButton, type PrebuildState } from './button.ts';
 import { isErrorPage } from './error-page.ts';
-import { type PageContext, readPageContext } from './page-context.ts';
+import type { PageDescription } from './page-context.ts';
 
 export interface ControllerDeps {
-  readonly family: HostFamily;
-  readonly registry: HostRegistry;
-  readonly table: AnchorTable;
-  readonly launcher: string;
-  readonly editor: string;
+  readonly family: HostFamilyId;
+  /**
+   * What a page URL opens and the anchors for its kind, or undefined for a page that is not a git context. May
+   * answer at once (a URL asked before) or later (the background's answer); the button follows when it comes.
+   */
+  readonly describe: (pageUrl: string) => PageDescription | undefined | Promise<PageDescription | undefined>;
   readonly newTab: boolean;
   readonly shortcut: string;
   /** Page facts the URL lacks (the Bitbucket Server branch selector): a query parameter to add, or undefined. */
@@ -56,7 +57,7 @@ export function startController(deps: ControllerDeps): Controller {
   // The anchors that would rank above the one holding the button (empty at the best one, or floating).
   let better: readonly Anchor[] = [];
   let seenUrl = '';
-  let context: PageContext | undefined;
+  let context: PageDescription | undefined;
   let scheduled = false;
   const missed = new Set<string>();
 
@@ -77,25 +78,46 @@ export function startController(deps: ControllerDeps): Controller {
     return url.href;
   };
 
+  const adopt = (next: PageDescription | undefined) => {
+    const changed = next?.launchUrl !== context?.launchUrl || next?.kind !== context?.kind;
+    context = next;
+    if (changed) button?.setPrebuild(undefined);
+    if (context !== undefined && changed) askPrebuild(context);
+  };
+
   const check = () => {
     scheduled = false;
     if (!owns()) return stop();
     const url = effectiveUrl();
     if (url !== seenUrl) {
       seenUrl = url;
-      const next = readPageContext(url, deps.registry, deps.launcher, deps.editor);
-      const changed = next?.launchUrl !== context?.launchUrl || next?.kind !== context?.kind;
-      context = next;
-      if (changed) button?.setPrebuild(undefined);
-      if (context !== undefined && changed) askPrebuild(context);
+      const described = deps.describe(url);
+      if (described instanceof Promise) {
+        // Until the answer comes the button stays as it is; an answer for a URL the page has left is dropped.
+        described.then(
+          (next) => {
+            if (seenUrl !== url || !owns()) return;
+            adopt(next);
+            arrange();
+          },
+          () => {}, // no answer (the extension was updated or unloaded): nothing changes
+        );
+        return;
+      }
+      adopt(described);
     }
+    arrange();
+  };
+
+  /** The button for the current context: placed at the best anchor present, floating, or gone. */
+  const arrange = () => {
     // Strays: a button left by an older copy of the script, or one the host's re-render duplicated.
     for (const stray of document.querySelectorAll(`[${BUTTON_ATTR}]`)) {
       if (stray !== button?.root)
         (stray.parentElement?.hasAttribute('data-launchpod-wrap') ? stray.parentElement : stray).remove();
     }
     if (context === undefined) return remove();
-    const candidates = candidatesFor(deps.table, deps.family.id, context.kind);
+    const candidates = context.candidates;
     const found = findAnchor(candidates);
     // Nothing to open on the host's own "not found" or error page: no floating button, and no miss to record.
     if (found === undefined && isErrorPage(document)) return remove();
@@ -108,7 +130,7 @@ export function startController(deps: ControllerDeps): Controller {
     ) {
       remove();
       button = createLaunchButton({
-        family: deps.family.id,
+        family: deps.family,
         floating: found === undefined,
         newTab: deps.newTab,
         shortcut: deps.shortcut,
@@ -131,7 +153,7 @@ export function startController(deps: ControllerDeps): Controller {
   };
 
   let lastPrebuild: { url: string; state: PrebuildState | undefined } | undefined;
-  const askPrebuild = (page: PageContext) => {
+  const askPrebuild = (page: PageDescription) => {
     lastPrebuild = undefined;
     deps.requestPrebuild(page.pageUrl).then(
       (state) => {
@@ -182,19 +204,26 @@ export function startController(deps: ControllerDeps): Controller {
     else if (better.length > 0 && findAnchor(better) !== undefined) schedule();
   });
   observer.observe(document.documentElement, { childList: true, subtree: true });
-  for (const name of NAVIGATION_EVENTS) window.addEventListener(name, schedule);
-  document.addEventListener('turbo:render', schedule);
-  document.addEventListener('turbo:load', schedule);
-  nav?.addEventListener('navigatesuccess', schedule);
-  nav?.addEventListener('currententrychange', schedule);
+  // A navigation asks about its new URL at once (the answer may come from the background); the DOM work waits for
+  // the next frame, as ever, and finds the question already on its way.
+  const navigated = () => {
+    const url = effectiveUrl();
+    if (url !== seenUrl) void deps.describe(url);
+    schedule();
+  };
+  for (const name of NAVIGATION_EVENTS) window.addEventListener(name, navigated);
+  document.addEventListener('turbo:render', navigated);
+  document.addEventListener('turbo:load', navigated);
+  nav?.addEventListener('navigatesuccess', navigated);
+  nav?.addEventListener('currententrychange', navigated);
 
   function stop() {
     observer.disconnect();
-    for (const name of NAVIGATION_EVENTS) window.removeEventListener(name, schedule);
-    document.removeEventListener('turbo:render', schedule);
-    document.removeEventListener('turbo:load', schedule);
-    nav?.removeEventListener('navigatesuccess', schedule);
-    nav?.removeEventListener('currententrychange', schedule);
+    for (const name of NAVIGATION_EVENTS) window.removeEventListener(name, navigated);
+    document.removeEventListener('turbo:render', navigated);
+    document.removeEventListener('turbo:load', navigated);
+    nav?.removeEventListener('navigatesuccess', navigated);
+    nav?.removeEventListener('currententrychange', navigated);
   }
 
   check();

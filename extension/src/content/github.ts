@@ -1,9 +1,8 @@
 // Content script for github.com and granted GitHub Enterprise origins.
-import { github } from '../../../shared/hosts/github.ts';
 import { metaContent, startFamilyScript } from './start.ts';
 
 void startFamilyScript({
-  family: github,
+  family: 'github',
   builtinHost: 'github.com',
   // GitHub Enterprise Server pages carry `hostname` and `application-name` "GitHub".
   recognises: (doc) =>

@@ -1,9 +1,8 @@
 // Content script for gitlab.com and granted GitLab self-managed origins.
-import { gitlab } from '../../../shared/hosts/gitlab.ts';
 import { metaContent, metaProperty, startFamilyScript } from './start.ts';
 
 void startFamilyScript({
-  family: gitlab,
+  family: 'gitlab',
   builtinHost: 'gitlab.com',
   // Self-managed GitLab pages say so in `og:site_name` (saved real pages, 2024–2025); `application-name` on some.
   recognises: (doc) =>

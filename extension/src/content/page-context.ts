@@ -1,10 +1,11 @@
 // A page URL → what the button opens, through the shared grammar only (never the page title or other scraped
-// text). Undefined for pages that are not a git context: the button is then removed, not disabled.
+// text). Undefined for pages that are not a git context: the button is then removed, not disabled. The background
+// reads pages (page-description.ts); content scripts import only the types here, never the grammar.
 
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import type { HostRegistry } from '../../../shared/host-registry.ts';
 import { type LaunchOptions, toLaunchUrl } from '../../../shared/launch-url.ts';
-import type { AnchorPageKind } from '../hosts/anchor-table.ts';
+import type { Anchor, AnchorPageKind } from '../hosts/anchor-table.ts';
 
 export interface PageContext {
   readonly kind: AnchorPageKind;
@@ -14,6 +15,11 @@ export interface PageContext {
   readonly launchUrl: string | undefined;
   /** The same with `autostart=false`: the launcher shows its options before starting. */
   readonly optionsUrl: string | undefined;
+}
+
+/** A page's context and where its button may go: the anchors of its family for its kind, best first. */
+export interface PageDescription extends PageContext {
+  readonly candidates: readonly Anchor[];
 }
 
 export function readPageContext(

@@ -1,20 +1,16 @@
-// Wires the controller to the extension: settings and the anchor table from storage, prebuild status and anchor
-// misses through the background script. Runs only on the family's own host or a granted instance whose
-// `application-name`/`hostname` meta says it is that family, under the base path the user listed it at.
+// Wires the controller to the extension: on the family's own host, or a granted instance whose
+// `application-name`/`hostname` meta says it is that family, it asks the background what the page opens (the
+// background reads settings and the anchor table, and runs the shared grammar) and sends it prebuild questions and
+// anchor misses. Uses the browser's own promise-based `browser`/`chrome` namespace: no polyfill in pages.
 
-import browser from 'webextension-polyfill';
-import type { HostFamily } from '../../../shared/hosts/host-family.ts';
-import { type AnchorTable, newerTable, validateAnchorTable } from '../hosts/anchor-table.ts';
-import { bundledAnchorTable } from '../hosts/bundled.ts';
-import type { ContentMessage } from '../messages.ts';
-import { siteFor } from '../self-hosted-site.ts';
-import { readLocal, readSettings } from '../settings.ts';
+import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import type { ContentMessage, PageAnswer } from '../messages.ts';
 import type { PrebuildState } from './button.ts';
 import { startController } from './controller.ts';
-import { pageRegistry } from './registry.ts';
+import type { PageDescription } from './page-context.ts';
 
 export interface FamilyScript {
-  readonly family: HostFamily;
+  readonly family: HostFamilyId;
   /** The public host this family is built in on (`github.com`), if any. */
   readonly builtinHost?: string;
   /** True when a self-hosted page's meta tags say it is this family. */
@@ -22,26 +18,55 @@ export interface FamilyScript {
   readonly revisionFact?: (url: URL, doc: Document) => [string, string] | undefined;
 }
 
+interface Runtime {
+  sendMessage(message: ContentMessage): Promise<unknown>;
+}
+// Firefox's `browser` and Chrome's `chrome` both answer with promises in Manifest V3.
+const runtime: Runtime = (
+  (globalThis as { browser?: { runtime: Runtime } }).browser ??
+  (globalThis as unknown as { chrome: { runtime: Runtime } }).chrome
+).runtime;
+
+// Answers already had, per page URL: back and forth through a single-page app asks nothing twice.
+const MAX_REMEMBERED = 50;
+
 export async function startFamilyScript(script: FamilyScript): Promise<void> {
   const builtin = location.host === script.builtinHost;
+  const send = (message: ContentMessage) => runtime.sendMessage(message);
+  const ask = (url: string) =>
+    send({ type: 'describe-page', family: script.family, url, builtin }) as Promise<PageAnswer | undefined>;
+  // Asked as the page starts loading (the script runs at document_start): a background the browser had stopped
+  // starts while the page is parsed, and the answer is usually there when the page's own anchors are.
+  const answered = ask(location.href);
+  answered.catch(() => {});
+  await domReady();
   if (!builtin && !script.recognises(document)) return;
-  const [settings, local] = await Promise.all([readSettings(), readLocal()]);
-  if (!settings.enabled[script.family.id]) return;
-  // A self-hosted page is read under the base path of the listed site serving it (`/gitlab` is not a group);
-  // a page no listed site of this family serves (a root script on another site's path) is left alone.
-  const site = builtin ? undefined : siteFor(location.href, settings.selfHosted);
-  if (!builtin && site?.family !== script.family.id) return;
-  const remote = local.anchorTable ? validateAnchorTable(local.anchorTable) : undefined;
-  const table: AnchorTable = newerTable(bundledAnchorTable, remote?.ok ? remote.table : undefined);
-  const send = (message: ContentMessage) => browser.runtime.sendMessage(message);
+  const first = await answered;
+  if (first?.run !== true) return;
+  // An answer, or the question still on its way (asked again, it is not sent twice).
+  const remembered = new Map<string, PageDescription | undefined | Promise<PageDescription | undefined>>([
+    [location.href, first.page],
+  ]);
   startController({
     family: script.family,
-    registry: pageRegistry(script.family, location.origin, builtin, site?.basePath ?? ''),
-    table,
-    launcher: settings.launcherUrl,
-    editor: settings.editor,
-    newTab: settings.openIn === 'new-tab',
-    shortcut: local.shortcut ?? 'Alt+G',
+    describe: (url) => {
+      if (remembered.has(url)) return remembered.get(url);
+      if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value ?? '');
+      const asked = ask(url).then(
+        (answer) => {
+          remembered.set(url, answer?.page);
+          return answer?.page;
+        },
+        (error: unknown) => {
+          remembered.delete(url);
+          throw error;
+        },
+      );
+      remembered.set(url, asked);
+      return asked;
+    },
+    newTab: first.newTab,
+    shortcut: first.shortcut,
     ...(script.revisionFact && { revisionFact: script.revisionFact }),
     requestPrebuild: async (pageUrl) => {
       const answer = (await send({ type: 'prebuild-status', pageUrl })) as
@@ -50,9 +75,17 @@ export async function startFamilyScript(script: FamilyScript): Promise<void> {
       return answer?.state;
     },
     recordMiss: (kind, page) =>
-      void send({ type: 'anchor-miss', family: script.family.id, kind, page }).catch(() => {}),
+      void send({ type: 'anchor-miss', family: script.family, kind, page }).catch(() => {}),
     openOptions: () => void send({ type: 'open-options' }).catch(() => {}),
   });
+}
+
+/** Resolves once the document is parsed (at once when it already is): anchors, title and meta are read then. */
+function domReady(): Promise<void> {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) =>
+    document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
+  );
 }
 
 /** `<meta name="application-name" content="GitLab">` and friends. */

@@ -3,7 +3,6 @@
 // most two rounds of parallel REST requests. Every request goes through hostFetch. Never puts a token anywhere but
 // the Authorization header, nor in a message, an error or a log line.
 
-import { Octokit } from '@octokit/rest';
 import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import { isSha } from '../../../shared/hosts/path-grammar.ts';
@@ -12,7 +11,8 @@ import type { RefPathSplit, RepoRef } from '../../../shared/launch-request.ts';
 import type { ResolvedContext, ResolvedPullRequest } from '../../../shared/resolved-context.ts';
 import { err, ok } from '../../../shared/result.ts';
 import { LaunchError } from '../errors.ts';
-import { type HostHttpOptions, hostFetch, rateLimit } from './host-http.ts';
+import { GitHubHttp, GitHubHttpError, GraphqlResponseError, HostFailure } from './github-http.ts';
+import { type HostHttpOptions, rateLimit } from './host-http.ts';
 import type {
   HostCredentials,
   HostResolver,
@@ -726,7 +726,7 @@ function restPullFacts(entry: HostEntry, pull: PullJson, branchExists: boolean):
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The API client: Octokit, with every request through hostFetch
+// The API client: GitHub's REST and GraphQL through github-http.ts (every request through hostFetch)
 
 interface RepoJson {
   readonly name: string;
@@ -761,21 +761,8 @@ interface RefListing {
   readonly truncated: boolean;
 }
 
-/** Carries hostFetch's typed error through Octokit, which wraps whatever its `fetch` throws. */
-class HostFailure extends Error {
-  readonly launchError: LaunchError;
-  constructor(launchError: LaunchError) {
-    super(launchError.message);
-    this.name = 'HostFailure';
-    this.launchError = launchError;
-  }
-}
-
-const SILENT = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const UNPARSED = { parseSuccessResponseBody: false } as const;
-
 class GitHubApi {
-  private readonly octokit: Octokit;
+  private readonly http: GitHubHttp;
   private readonly label: string;
   private readonly now: () => number;
 
@@ -792,20 +779,7 @@ class GitHubApi {
       ...(http?.backoffMs !== undefined && { backoffMs: http.backoffMs }),
       ...(http?.now !== undefined && { now: http.now }),
     };
-    this.octokit = new Octokit({
-      baseUrl: entry.apiBaseUrl,
-      ...(credentials.token !== undefined && { auth: credentials.token }),
-      userAgent: 'launchpod',
-      // Octokit's request log would print request options, headers included, at debug level: keep it silent.
-      log: SILENT,
-      request: {
-        fetch: async (url: string, init: RequestInit) => {
-          const result = await hostFetch(String(url), init, options);
-          if (!result.ok) throw new HostFailure(result.error);
-          return result.value;
-        },
-      },
-    });
+    this.http = new GitHubHttp(entry.apiBaseUrl, credentials.token, options);
   }
 
   async graphqlRepository(
@@ -816,9 +790,9 @@ class GitHubApi {
     const text = query.text(asked.owner, asked.name);
     let data: { repository: GqlRepository | null } | undefined;
     try {
-      data = await this.octokit.graphql<{ repository: GqlRepository | null }>(text, query.variables);
+      data = await this.http.graphql<{ repository: GqlRepository | null }>(text, query.variables);
     } catch (cause) {
-      if (!isGraphqlResponseError(cause)) throw cause;
+      if (!(cause instanceof GraphqlResponseError)) throw cause;
       const types = cause.errors.map((e) => e.type);
       if (types.includes('RATE_LIMITED')) throw this.rateLimited(cause.headers);
       const repositoryError = cause.errors.find((e) => e.path?.length === 1 && e.path[0] === 'repository');
@@ -826,8 +800,9 @@ class GitHubApi {
       if (types.includes('FORBIDDEN')) throw privateRepo(this.entry, asked, cause.errors[0]?.message);
       // An issue or pull request that does not exist is an error GitHub reports beside the partial data.
       const onlyItem = cause.errors.every((e) => e.type === 'NOT_FOUND' && e.path?.[1] === 'item');
-      if (!onlyItem || itemKind === undefined || cause.data?.repository == null) throw this.unexpected(types);
-      data = { repository: cause.data.repository };
+      const partial = cause.data as { readonly repository?: GqlRepository | null } | null | undefined;
+      if (!onlyItem || itemKind === undefined || partial?.repository == null) throw this.unexpected(types);
+      data = { repository: partial.repository };
     }
     if (data?.repository == null) throw repoNotFound(this.entry, asked, this.credentials);
     return data.repository;
@@ -835,7 +810,7 @@ class GitHubApi {
 
   repo(repo: RepoRef): Promise<RepoJson | undefined> {
     return this.maybe(
-      this.octokit.request('GET /repos/{owner}/{repo}', { owner: repo.owner, repo: repo.name }),
+      this.http.request<RepoJson>('GET /repos/{owner}/{repo}', { owner: repo.owner, repo: repo.name }),
     );
   }
 
@@ -848,13 +823,11 @@ class GitHubApi {
   /** The full sha a branch, tag, `HEAD` or abbreviated sha names (GitHub answers 422 for unknown refs). */
   async commitSha(repo: RepoRef, ref: string): Promise<string | undefined> {
     const body = await this.bodyText(
-      this.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', {
-        owner: repo.owner,
-        repo: repo.name,
-        ref,
-        headers: { accept: 'application/vnd.github.sha' },
-        request: UNPARSED,
-      }),
+      this.http.request(
+        'GET /repos/{owner}/{repo}/commits/{ref}',
+        { owner: repo.owner, repo: repo.name, ref },
+        { accept: 'application/vnd.github.sha', unparsed: true },
+      ),
       [404, 422],
     );
     const sha = body?.text.trim().toLowerCase();
@@ -863,12 +836,15 @@ class GitHubApi {
 
   async matchingRefs(repo: RepoRef, prefix: string): Promise<RefListing> {
     try {
-      const response = await this.octokit.request('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
-        owner: repo.owner,
-        repo: repo.name,
-        ref: prefix,
-        per_page: 100,
-      });
+      const response = await this.http.request<RefListing['refs']>(
+        'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
+        {
+          owner: repo.owner,
+          repo: repo.name,
+          ref: prefix,
+          per_page: 100,
+        },
+      );
       return { refs: response.data, truncated: /rel="next"/.test(response.headers.link ?? '') };
     } catch (cause) {
       // An empty repository has no refs at all.
@@ -880,11 +856,14 @@ class GitHubApi {
   /** `heads/x` or `tags/x` → the object it points at. */
   async ref(repo: RepoRef, ref: string): Promise<{ sha: string; type: string } | undefined> {
     const data = await this.maybe(
-      this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
-        owner: repo.owner,
-        repo: repo.name,
-        ref,
-      }),
+      this.http.request<{ object: { sha: string; type: string } }>(
+        'GET /repos/{owner}/{repo}/git/ref/{ref}',
+        {
+          owner: repo.owner,
+          repo: repo.name,
+          ref,
+        },
+      ),
     );
     return data?.object;
   }
@@ -894,11 +873,14 @@ class GitHubApi {
     let current = sha;
     for (let depth = 0; depth < 4; depth++) {
       const tag = await this.maybe(
-        this.octokit.request('GET /repos/{owner}/{repo}/git/tags/{tag_sha}', {
-          owner: repo.owner,
-          repo: repo.name,
-          tag_sha: current,
-        }),
+        this.http.request<{ object: { sha: string; type: string } }>(
+          'GET /repos/{owner}/{repo}/git/tags/{tag_sha}',
+          {
+            owner: repo.owner,
+            repo: repo.name,
+            tag_sha: current,
+          },
+        ),
       );
       if (tag === undefined) return undefined;
       if (tag.object.type === 'commit') return tag.object.sha;
@@ -909,7 +891,7 @@ class GitHubApi {
 
   async contentKind(repo: RepoRef, path: string, at: string): Promise<PathKind> {
     const data = await this.maybe(
-      this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      this.http.request<{ type: string } | unknown[]>('GET /repos/{owner}/{repo}/contents/{path}', {
         owner: repo.owner,
         repo: repo.name,
         path,
@@ -924,14 +906,11 @@ class GitHubApi {
 
   async rawFile(repo: RepoRef, path: string, sha: string): Promise<string | null> {
     const body = await this.bodyText(
-      this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-        owner: repo.owner,
-        repo: repo.name,
-        path,
-        ref: sha,
-        headers: { accept: 'application/vnd.github.raw+json' },
-        request: UNPARSED,
-      }),
+      this.http.request(
+        'GET /repos/{owner}/{repo}/contents/{path}',
+        { owner: repo.owner, repo: repo.name, path, ref: sha },
+        { accept: 'application/vnd.github.raw+json', unparsed: true },
+      ),
     );
     // A folder answers its JSON listing even in the raw media type: there is no file to read.
     if (body === undefined || /^application\/json\b/.test(body.type)) return null;
@@ -953,7 +932,7 @@ class GitHubApi {
 
   /** One REST request: `GET /repos/{o}/{r}/commits?sha=&per_page=100`, newest first. */
   async history(repo: RepoRef, sha: string, limit: number): Promise<string[]> {
-    const response = await this.octokit.request('GET /repos/{owner}/{repo}/commits', {
+    const response = await this.http.request<{ sha: string }[]>('GET /repos/{owner}/{repo}/commits', {
       owner: repo.owner,
       repo: repo.name,
       sha,
@@ -964,7 +943,7 @@ class GitHubApi {
 
   pull(repo: RepoRef, number: number): Promise<PullJson | undefined> {
     return this.maybe(
-      this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      this.http.request<PullJson>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
         owner: repo.owner,
         repo: repo.name,
         pull_number: number,
@@ -975,7 +954,7 @@ class GitHubApi {
   issue(repo: RepoRef, number: number): Promise<IssueJson | undefined> {
     // 410: issues are disabled on this repository.
     return this.maybe(
-      this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+      this.http.request<IssueJson>('GET /repos/{owner}/{repo}/issues/{issue_number}', {
         owner: repo.owner,
         repo: repo.name,
         issue_number: number,
@@ -1044,8 +1023,8 @@ class GitHubApi {
   }
 
   /**
-   * A body read as text by us rather than by Octokit: Octokit calls `.text()` on GitHub's `vnd.github.raw` and
-   * `vnd.github.sha` bodies, and workerd logs a warning for every non-`text/*` body read that way.
+   * A body read as text here, from the unread stream: workerd logs a warning for every non-`text/*` body read with
+   * `.text()`, as GitHub's `vnd.github.raw` and `vnd.github.sha` bodies are.
    */
   private async bodyText(
     request: Promise<{ data: unknown; headers: { 'content-type'?: string } }>,
@@ -1062,11 +1041,9 @@ class GitHubApi {
     }
   }
 
-  /** An HTTP status the host answered; undefined for our own failures carried through Octokit. */
+  /** An HTTP status the host answered; undefined for our own failures (hostFetch's). */
   private statusOf(cause: unknown): number | undefined {
-    if (hostFailureIn(cause) !== undefined) return undefined;
-    const status = (cause as { status?: unknown } | null)?.status;
-    return typeof status === 'number' ? status : undefined;
+    return cause instanceof GitHubHttpError ? cause.status : undefined;
   }
 }
 
@@ -1077,24 +1054,6 @@ function hostFailureIn(cause: unknown): HostFailure | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
-}
-
-interface GraphqlResponseErrorLike {
-  readonly errors: readonly {
-    readonly type?: string;
-    readonly path?: readonly (string | number)[];
-    readonly message?: string;
-  }[];
-  readonly data?: { readonly repository?: GqlRepository | null } | null;
-  readonly headers: Record<string, string | number | undefined>;
-}
-
-function isGraphqlResponseError(cause: unknown): cause is GraphqlResponseErrorLike {
-  return (
-    cause instanceof Error &&
-    cause.name === 'GraphqlResponseError' &&
-    Array.isArray((cause as { errors?: unknown }).errors)
-  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
