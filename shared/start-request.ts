@@ -6,6 +6,7 @@
 
 import { type OutputUnit, type Schema, Validator } from '@cfworker/json-schema';
 import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from './cluster-contract.ts';
+import { EDITORS } from './editors.ts';
 import { blockedNameReason, ENV_NAME, envNameProblem } from './env-vars.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -142,7 +143,8 @@ const SCHEMA: Schema = {
         },
       },
     },
-    editor: TEXT,
+    // Only an editor a workspace really opens in (shared/editors.ts).
+    editor: { type: 'string', enum: EDITORS.flatMap((editor) => [editor.id, ...editor.aliases]) },
     workspaceClass: TEXT,
     eventsUrl: URL_TEXT,
     gitCredentialsUrl: URL_TEXT,

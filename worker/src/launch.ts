@@ -10,11 +10,12 @@ import {
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
+import { availableEditors, EDITORS, editorNamed } from '../../shared/editors.ts';
 import type { GitpodConfig } from '../../shared/gitpod-config.ts';
 import { hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
-import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
+import { contextText, type LaunchOptions, toLaunchUrl } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { isWorkspaceUrl } from '../../shared/workspace-access.ts';
@@ -135,6 +136,8 @@ export async function resolveLaunch(
   const parsed = parseLaunchInput(input, deps.config.registry);
   if (!parsed.ok) return err(parseError(parsed.error));
   const request = parsed.value;
+  if (options.editor !== undefined && editorNamed(options.editor) === undefined)
+    return err(unknownEditor(options.editor, request, options, deps.config));
   const { context } = request;
   if (context.kind === 'snapshot') {
     return err(
@@ -228,6 +231,23 @@ export async function resolveLaunch(
   return ok(resolution);
 }
 
+/** `?editor=intellij`: no workspace here opens in it. The way out is the same link without the editor. */
+function unknownEditor(
+  editor: string,
+  request: LaunchRequest,
+  options: LaunchOptions,
+  config: LaunchDeps['config'],
+): LaunchError {
+  const { editor: _refused, ...rest } = options;
+  const link = toLaunchUrl(config.origin, request, config.registry, rest);
+  return new LaunchError('invalid-input', {
+    title: 'That editor is not available here',
+    detail: `Workspaces here open in ${availableEditors()}; "${editor}" is not one of them. Open the link without editor=${editor} to use the default.`,
+    wayOut: { label: 'Open in the default editor', href: link.ok ? link.value : '/' },
+    facts: { editor, editors: EDITORS.map((e) => e.id) },
+  });
+}
+
 /** Stands in for the workspace id while checking a start request before any workspace exists. */
 const PREVIEW_ID = 'ws-00000000-0000-4000-8000-000000000000';
 
@@ -257,7 +277,9 @@ export function startRequestFor(
     tasks: resolution.config.tasks,
     ports: resolution.config.ports,
     env: resolution.request.env,
-    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
+    ...(resolution.options.editor !== undefined && {
+      editor: editorNamed(resolution.options.editor)?.id ?? resolution.options.editor,
+    }),
     ...(resolution.options.workspaceClass !== undefined && {
       workspaceClass: resolution.options.workspaceClass,
     }),
