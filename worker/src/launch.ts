@@ -12,7 +12,7 @@ import {
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { availableEditors, EDITORS, editorNamed } from '../../shared/editors.ts';
 import type { GitpodConfig } from '../../shared/gitpod-config.ts';
-import { hostFamilies } from '../../shared/host-registry.ts';
+import { type HostRegistry, hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
 import { contextText, type LaunchOptions, toLaunchUrl } from '../../shared/launch-url.ts';
@@ -211,7 +211,7 @@ export async function resolveLaunch(
     request,
     options,
     contextKey: key.value,
-    resolved: withoutConfigText,
+    resolved: withBaseCloneUrl(withoutConfigText, entry, deps.config.registry),
     config,
     configSource: configText.value === null ? 'defaults' : 'file',
     prebuild,
@@ -229,6 +229,18 @@ export async function resolveLaunch(
   const startable = startableRequest(preview);
   if (!startable.ok) return err(notStartable(startable.error, resolution.resolved));
   return ok(resolution);
+}
+
+/** A pull request from a fork names where its base branch is, so the workspace can fetch it as `upstream`. */
+function withBaseCloneUrl(
+  resolved: ResolvedContext,
+  entry: HostEntry,
+  registry: HostRegistry,
+): ResolvedContext {
+  const pull = resolved.pullRequest;
+  if (pull === undefined || !pull.fromFork) return resolved;
+  const baseCloneUrl = registry.family(entry).cloneUrl(pull.baseRepo, entry);
+  return { ...resolved, pullRequest: { ...pull, baseCloneUrl } };
 }
 
 /** `?editor=intellij`: no workspace here opens in it. The way out is the same link without the editor. */

@@ -307,6 +307,19 @@ describe('API', () => {
     expect(problem.editors).toStrictEqual(['code']);
   });
 
+  it("tells the cluster where a fork pull request's base branch is, and nothing more for a branch", async () => {
+    await post('/api/v1/workspaces', { url: 'https://github.com/launchpod-samples/node-app/pull/2' });
+    await post('/api/v1/workspaces', { url: repoUrl });
+    const [pull, branch] = [...eu.started, ...us.started];
+    expect(pull?.context.cloneUrl).toBe('https://github.com/contributor/node-app.git');
+    expect(pull?.context.pullRequest).toMatchObject({
+      fromFork: true,
+      baseRef: 'main',
+      baseCloneUrl: 'https://github.com/launchpod-samples/node-app.git',
+    });
+    expect(branch?.context.pullRequest).toBeUndefined();
+  });
+
   it('starts one workspace per idempotency key, however often it is sent', async () => {
     const headers = { 'idempotency-key': 'click-0001-abcdef' };
     const [first, second] = await Promise.all([
