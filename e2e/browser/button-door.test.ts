@@ -127,7 +127,7 @@ describe('button door', () => {
 });
 
 describe('toolbar popup', () => {
-  it("shows the page's context and prebuild state, lists the workspaces the clicks started, opens and stops one", async () => {
+  it("shows the page's context and prebuild state, lists the workspaces the clicks started, opens, stops, restarts and deletes one", async () => {
     const [github] = cases;
     if (github === undefined) throw new Error('no GitHub case');
     const popup = await context.newPage();
@@ -156,16 +156,31 @@ describe('toolbar popup', () => {
     await opened.close();
 
     await item.getByRole('button', { name: 'Stop' }).click();
-    expect(await popup.locator('#stop-note').count()).toBe(0);
-    await expect
-      .poll(
-        async () => {
-          await popup.reload();
-          return popup.locator(`#workspaces li[data-workspace="${id}"]`).getAttribute('data-phase');
-        },
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toBe('stopped');
+    expect(await popup.locator('#action-note').count()).toBe(0);
+    const phase = () => popup.locator(`#workspaces li[data-workspace="${id}"]`).getAttribute('data-phase');
+    const phaseBecomes = async (expected: string | null) =>
+      expect
+        .poll(
+          async () => {
+            await popup.reload();
+            return (await popup.locator(`#workspaces li[data-workspace="${id}"]`).count()) === 0
+              ? null
+              : phase();
+          },
+          { timeout: 60_000, interval: 1000 },
+        )
+        .toBe(expected);
+    await phaseBecomes('stopped');
+    // Restart brings it back with its files; Delete asks twice, then it is gone from the list.
+    await popup
+      .locator(`#workspaces li[data-workspace="${id}"]`)
+      .getByRole('button', { name: 'Restart' })
+      .click();
+    await phaseBecomes('running');
+    const row = popup.locator(`#workspaces li[data-workspace="${id}"]`);
+    await row.getByRole('button', { name: 'Delete', exact: true }).click();
+    await row.getByRole('button', { name: 'Delete its files for good' }).click();
+    await phaseBecomes(null);
     await popup.close();
   }, 120_000);
 });

@@ -12,7 +12,7 @@ import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
 import type { ContentMessage, PageAnswer } from './messages.ts';
 import { describePage } from './page-description.ts';
-import { contextSummary, listWorkspaces, type PopupState, stopWorkspace } from './popup-state.ts';
+import { contextSummary, listWorkspaces, type PopupState, workspaceAction } from './popup-state.ts';
 import { acceptedSites, selfHostedRegistry } from './self-hosted-registry.ts';
 import {
   linkPattern,
@@ -300,10 +300,10 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
     case 'popup-state':
       if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
       return popupState(message.pageUrl);
-    case 'stop-workspace':
+    case 'workspace-action':
       // The user's workspaces are the extension's pages' business only, never a content script's.
       if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
-      return readSettings().then((s) => stopWorkspace(s.launcherUrl, message.id));
+      return readSettings().then((s) => workspaceAction(s.launcherUrl, message.id, message.action));
     default:
       return undefined;
   }

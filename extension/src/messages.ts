@@ -27,8 +27,12 @@ export type ContentMessage =
   | { readonly type: 'launch-url'; readonly input: string }
   /** The popup: the tab's context, prebuild state and the user's workspaces (answered with a PopupState). */
   | { readonly type: 'popup-state'; readonly pageUrl: string }
-  /** The popup's Stop on one of the user's workspaces. */
-  | { readonly type: 'stop-workspace'; readonly id: string };
+  /** The popup's Stop, Restart or Delete on one of the user's workspaces. */
+  | {
+      readonly type: 'workspace-action';
+      readonly id: string;
+      readonly action: 'stop' | 'restart' | 'delete';
+    };
 
 /** The background's answer to `describe-page`. */
 export interface PageAnswer {

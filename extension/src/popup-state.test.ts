@@ -50,6 +50,7 @@ describe("a workspace of the launcher's list", () => {
       phase: 'running',
       openUrl: 'https://launchpod.example/workspaces/ws-1/open',
       stoppable: true,
+      restartable: false,
     });
   });
 
@@ -64,7 +65,14 @@ describe("a workspace of the launcher's list", () => {
         },
         launcher,
       ),
-    ).toStrictEqual({ id: 'ws-2', repo: 'o/r', at: 'pull request #4', phase: 'stopped', stoppable: false });
+    ).toStrictEqual({
+      id: 'ws-2',
+      repo: 'o/r',
+      at: 'pull request #4',
+      phase: 'stopped',
+      stoppable: false,
+      restartable: true,
+    });
     expect(
       popupWorkspace({ id: 'ws-3', phase: 'failed', context: { sha: 'b'.repeat(40) } }, launcher)?.at,
     ).toBe('commit bbbbbbb');

@@ -20,6 +20,8 @@ export interface PopupWorkspace {
   readonly openUrl?: string;
   /** Running or starting: the popup offers Stop. */
   readonly stoppable: boolean;
+  /** Stopped: the popup offers Restart (with its files). */
+  readonly restartable: boolean;
 }
 
 export type PopupWorkspaces =
@@ -100,6 +102,7 @@ export function popupWorkspace(w: ApiWorkspace, launcherUrl: string): PopupWorks
     // The launcher's own path only: the popup never links anywhere else from this answer.
     ...(open.startsWith('/workspaces/') && { openUrl: `${launcherUrl}${open}` }),
     stoppable: phase === 'running' || phase === 'pending' || phase === 'creating' || phase === 'initializing',
+    restartable: phase === 'stopped',
   };
 }
 
@@ -134,18 +137,27 @@ export interface PopupState {
   readonly workspaces: PopupWorkspaces;
 }
 
-export type StopAnswer =
+export type WorkspaceAction = 'stop' | 'restart' | 'delete';
+
+export type ActionAnswer =
   | { readonly ok: true }
   | { readonly ok: false; readonly message: string; readonly manageUrl: string };
 
-/** Stop, as the owner: the launcher checks the cookie and that this extension's origin is one it lists. */
-export async function stopWorkspace(launcherUrl: string, id: string): Promise<StopAnswer> {
+const ACTION_WORDS: Record<WorkspaceAction, string> = { stop: 'Stop', restart: 'Restart', delete: 'Delete' };
+
+/** Stop, restart or delete, as the owner: the launcher checks the cookie and that this extension's origin is listed. */
+export async function workspaceAction(
+  launcherUrl: string,
+  id: string,
+  action: WorkspaceAction,
+): Promise<ActionAnswer> {
   const manageUrl = `${launcherUrl}/workspaces`;
-  if (launcherUrl === '' || !/^[\w-]{1,128}$/.test(id))
+  if (launcherUrl === '' || !/^[\w-]{1,128}$/.test(id) || !(action in ACTION_WORDS))
     return { ok: false, message: 'There is no such workspace.', manageUrl };
+  const path = `${launcherUrl}/api/v1/workspaces/${encodeURIComponent(id)}`;
   try {
-    const response = await fetch(`${launcherUrl}/api/v1/workspaces/${encodeURIComponent(id)}/stop`, {
-      method: 'POST',
+    const response = await fetch(action === 'delete' ? path : `${path}/${action}`, {
+      method: action === 'delete' ? 'DELETE' : 'POST',
       credentials: 'include',
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
@@ -155,7 +167,7 @@ export async function stopWorkspace(launcherUrl: string, id: string): Promise<St
     return {
       ok: false,
       message: refused
-        ? 'Your launcher does not take a Stop from this browser’s extension: stop it on Your workspaces.'
+        ? `Your launcher does not take a ${ACTION_WORDS[action]} from this browser’s extension: use Your workspaces.`
         : text(problem.detail) || `The launcher answered ${response.status}.`,
       manageUrl,
     };

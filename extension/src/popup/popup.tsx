@@ -8,7 +8,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
-import type { PopupState, PopupWorkspace, StopAnswer } from '../popup-state.ts';
+import type { ActionAnswer, PopupState, PopupWorkspace, WorkspaceAction } from '../popup-state.ts';
 
 const SELF_HOSTED: Record<string, HostFamilyId> = {
   GitHub: 'github',
@@ -75,11 +75,12 @@ function Popup() {
     if (page !== undefined)
       setState((await browser.runtime.sendMessage({ type: 'popup-state', pageUrl: page })) as PopupState);
   };
-  const stop = async (workspace: PopupWorkspace) => {
+  const act = async (workspace: PopupWorkspace, action: WorkspaceAction) => {
     const answer = (await browser.runtime.sendMessage({
-      type: 'stop-workspace',
+      type: 'workspace-action',
       id: workspace.id,
-    })) as StopAnswer;
+      action,
+    })) as ActionAnswer;
     setStopNote(answer.ok ? undefined : answer);
     await refresh();
   };
@@ -127,7 +128,7 @@ function Popup() {
           options instead.
         </p>
       )}
-      <Workspaces state={state} stop={stop} note={stopNote} />
+      <Workspaces state={state} act={act} note={stopNote} />
       <p>
         <a href="options.html" target="_blank" rel="noopener">
           Options
@@ -145,10 +146,12 @@ const PREBUILD_WORDS = {
 
 function Workspaces(props: {
   state: PopupState;
-  stop: (workspace: PopupWorkspace) => Promise<void>;
+  act: (workspace: PopupWorkspace, action: WorkspaceAction) => Promise<void>;
   note: { message: string; manageUrl: string } | undefined;
 }) {
   const { workspaces } = props.state;
+  // Delete asks twice, in place: a popup closes on a dialog.
+  const [deleting, setDeleting] = useState<string>();
   if (workspaces.kind === 'no-launcher') return null;
   return (
     <section id="workspaces">
@@ -168,8 +171,22 @@ function Workspaces(props: {
                 </a>
               )}{' '}
               {w.stoppable && (
-                <button type="button" onClick={() => void props.stop(w)}>
+                <button type="button" onClick={() => void props.act(w, 'stop')}>
                   Stop
+                </button>
+              )}
+              {w.restartable && (
+                <button type="button" onClick={() => void props.act(w, 'restart')}>
+                  Restart
+                </button>
+              )}{' '}
+              {deleting === w.id ? (
+                <button type="button" class="danger" onClick={() => void props.act(w, 'delete')}>
+                  Delete its files for good
+                </button>
+              ) : (
+                <button type="button" onClick={() => setDeleting(w.id)}>
+                  Delete
                 </button>
               )}
             </li>
@@ -177,7 +194,7 @@ function Workspaces(props: {
         </ul>
       )}
       {props.note !== undefined && (
-        <p role="alert" id="stop-note">
+        <p role="alert" id="action-note">
           {props.note.message}{' '}
           <a href={props.note.manageUrl} target="_blank" rel="noopener">
             Your workspaces
