@@ -5,7 +5,12 @@ import { bitbucketCloud } from './hosts/bitbucket-cloud.ts';
 import { bitbucketServer } from './hosts/bitbucket-server.ts';
 import { github } from './hosts/github.ts';
 import { gitlab } from './hosts/gitlab.ts';
-import type { HostEntry, HostFamily } from './hosts/host-family.ts';
+import {
+  type ChangeRequestTerms,
+  type HostEntry,
+  type HostFamily,
+  PULL_REQUEST_TERMS,
+} from './hosts/host-family.ts';
 import type { HostFamilyId } from './launch-request.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -15,6 +20,11 @@ export const hostFamilies: Readonly<Record<HostFamilyId, HostFamily>> = {
   'bitbucket-cloud': bitbucketCloud,
   'bitbucket-server': bitbucketServer,
 };
+
+/** "merge request !12" on GitLab, "pull request #12" elsewhere: a change request as the host's users name it. */
+export function changeRequestTerms(family: HostFamilyId): ChangeRequestTerms {
+  return hostFamilies[family].changeRequest ?? PULL_REQUEST_TERMS;
+}
 
 /** A self-hosted instance as a deployer writes it in configuration. */
 export interface HostConfig {

@@ -8,6 +8,7 @@ import { parseLaunchInput } from '../../shared/context-url.ts';
 import type { HostRegistry } from '../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
+import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
 import type { ContentMessage, PageAnswer } from './messages.ts';
@@ -151,7 +152,7 @@ export async function launchUrlFor(
   const settings = await readSettings();
   if (settings.launcherUrl === '')
     return { ok: false, message: 'Set the launcher address in Launchpod’s options first.' };
-  const text = /^[\w.-]+\/[\w.-]+$/.test(input.trim()) ? `https://github.com/${input.trim()}` : input;
+  const text = expandRepoShorthand(input);
   const registry = registryFor(settings, text);
   const parsed = parseLaunchInput(text, registry);
   if (!parsed.ok) return { ok: false, message: parsed.error.message };

@@ -54,6 +54,7 @@ const MR_TABS = new Set(['diffs', 'commits', 'pipelines']);
 export const gitlab: HostFamily = {
   id: 'gitlab',
   displayName: 'GitLab',
+  changeRequest: { name: 'merge request', prefix: '!' },
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
     const segments = url.segments;

@@ -55,6 +55,8 @@ export interface HostFamily {
   readonly id: HostFamilyId;
   /** "GitHub", "GitLab"… as people say it, for messages. */
   readonly displayName: string;
+  /** What its users call a proposed change and how they number it, when not "pull request #12" (GitLab: "!12"). */
+  readonly changeRequest?: ChangeRequestTerms;
   parse(url: HostUrl): Result<ParsedContext, ParseError>;
   /** The canonical page URL of a context; parsing it gives the same context back. */
   webUrl(context: RepoContext, entry: HostEntry, options?: WebUrlOptions): string;
@@ -62,6 +64,15 @@ export interface HostFamily {
   /** The API base URL of an instance at `origin + basePath` when the deployer does not name one. */
   defaultApiBaseUrl(webBase: string): string;
 }
+
+export interface ChangeRequestTerms {
+  /** Lower case, as in a sentence: `merge request`. */
+  readonly name: string;
+  /** Before the number: `!` in `!12`. */
+  readonly prefix: string;
+}
+
+export const PULL_REQUEST_TERMS: ChangeRequestTerms = { name: 'pull request', prefix: '#' };
 
 export function lineFragment(
   lines: LineRange | undefined,

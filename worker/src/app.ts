@@ -9,6 +9,7 @@ import { type ContentSecurityPolicyOptionHandler, secureHeaders } from 'hono/sec
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
+import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { isWellFormedText } from '../../shared/url-encoding.ts';
 import { workspaceOriginsSource } from '../../shared/workspace-access.ts';
 import type { AppEnv } from './app-env.ts';
@@ -26,12 +27,13 @@ import {
   signInWayOutFor,
 } from './auth/session-auth.ts';
 import { badgeRoutes } from './badges.ts';
-import type { UserLocation } from './cluster-choice.ts';
+import { regionNotice, type UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
 import { stopAbandoned } from './cluster-reconcile.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import { extensionAnchors } from './extension-anchors.ts';
+import { withOfflineDemoHint } from './hosts/host-http.ts';
 import { resolvers } from './hosts/resolvers.ts';
 import {
   checkedWorkspaceUrl,
@@ -42,6 +44,7 @@ import {
   startLaunch,
 } from './launch.ts';
 import { ErrorPage } from './pages/error-page.tsx';
+import { faviconSvg } from './pages/favicon.ts';
 import { LandingPage } from './pages/landing.tsx';
 import { renderPage } from './pages/layout.tsx';
 import { badgeScript, landingScript, startScript } from './pages/page-scripts.generated.ts';
@@ -197,7 +200,7 @@ export function createApp(options: AppOptions = {}) {
     const { url, options: launchOptions } = await launchBody(c.req.raw);
     const resolution = await resolveLaunch(url, launchOptions, deps(c));
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
-    return c.json(resolutionJson(resolution.value));
+    return c.json(resolutionJson(resolution.value, c.get('config').clusters));
   });
 
   api.post('/workspaces', async (c) => {
@@ -354,7 +357,9 @@ export function createApp(options: AppOptions = {}) {
   app.get('/assets/landing.js', asset('text/javascript; charset=utf-8', landingScript));
   app.get('/assets/start.js', asset('text/javascript; charset=utf-8', startScript));
   app.get('/assets/badge.js', asset('text/javascript; charset=utf-8', badgeScript));
-  app.get('/favicon.ico', (c) => c.body(null, 404));
+  // Browsers ask for /favicon.ico whatever the page links; every modern one draws an SVG answer there too.
+  app.get('/favicon.svg', asset('image/svg+xml', faviconSvg));
+  app.get('/favicon.ico', asset('image/svg+xml', faviconSvg));
   app.get('/robots.txt', (c) => c.text('User-agent: *\nDisallow: /\n'));
 
   // ---- Pages -----------------------------------------------------------------------------------------------
@@ -371,7 +376,8 @@ export function createApp(options: AppOptions = {}) {
       .split('&')
       .filter((p) => !p.startsWith('url='))
       .join('&');
-    return startPage(c, c.req.query('url') ?? '', withoutUrl, false);
+    // The landing page's box takes `owner/repo` for a GitHub repository, as the extension's omnibox does.
+    return startPage(c, expandRepoShorthand(c.req.query('url') ?? ''), withoutUrl, false);
   });
 
   // Path form: `/https://github.com/o/r`, `/github.com/o/r/pull/3?autostart=false`.
@@ -408,6 +414,9 @@ export function createApp(options: AppOptions = {}) {
       brand: c.get('config').brand,
       resolution: resolution.value,
       ignoredOptions: ignored,
+      notices: [
+        regionNotice(launchOptions.region, c.get('config').clusters, resolution.value.clusters[0]),
+      ].filter((n) => n !== undefined),
       data: { url: input, options: launchOptions, idempotencyKey: `page-${crypto.randomUUID()}`, autostart },
       ...(existing !== undefined && {
         existing: { id: existing.id, phase: existing.phase, createdAt: existing.createdAt },
@@ -418,7 +427,7 @@ export function createApp(options: AppOptions = {}) {
   }
 
   app.onError((error, c) => {
-    const launchError =
+    const thrown =
       error instanceof LaunchError
         ? error
         : new LaunchError('internal', {
@@ -427,6 +436,8 @@ export function createApp(options: AppOptions = {}) {
               'The launcher hit an unexpected error. Try again; if it keeps happening, tell the operator.',
             wayOut: { label: 'Back to the start', href: '/' },
           });
+    const origin = c.get('config')?.origin;
+    const launchError = origin === undefined ? thrown : withOfflineDemoHint(thrown, origin);
     if (!(error instanceof LaunchError)) console.error(`unexpected error: ${error.name}: ${error.message}`);
     if (launchError.retryAfterSeconds !== undefined)
       c.header('retry-after', String(launchError.retryAfterSeconds));
@@ -437,7 +448,7 @@ export function createApp(options: AppOptions = {}) {
       });
     }
     const brand = c.get('config')?.brand ?? 'Launchpod';
-    const input = inputs.get(launchError);
+    const input = inputs.get(thrown);
     return c.html(
       renderPage(ErrorPage({ brand, error: launchError, ...(input !== undefined && { input }) })),
       status,
@@ -532,7 +543,8 @@ function locationOf(request: Request): UserLocation {
   };
 }
 
-function resolutionJson(r: Resolution) {
+function resolutionJson(r: Resolution, clusters: LauncherConfig['clusters']) {
+  const notice = regionNotice(r.options.region, clusters, r.clusters[0]);
   return {
     context: r.resolved,
     contextKey: r.contextKey,
@@ -550,5 +562,7 @@ function resolutionJson(r: Resolution) {
     })),
     // Why each other cluster cannot serve ("eu-1: cluster eu-1 unreachable"), as the start page says it.
     unavailable: r.unavailable,
+    // `?region=mars`: which regions exist, and where it starts instead.
+    ...(notice !== undefined && { regionNotice: notice }),
   };
 }

@@ -24,6 +24,7 @@ export function Layout({ brand, title, children, scripts = [], data }: LayoutPro
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{`${title} · ${brand}`}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/launchpod.css" />
       </head>
       <body>

@@ -5,6 +5,7 @@
 // is in, then opens it (the launcher's Open hands the owner over to the workspace's own origin). When the owner
 // already has a workspace for this context, the page offers it instead of starting a second one.
 
+import { changeRequestTerms } from '../../../shared/host-registry.ts';
 import type { LaunchOptions } from '../../../shared/launch-url.ts';
 import type { Resolution } from '../launch.ts';
 import { Layout } from './layout.tsx';
@@ -57,17 +58,21 @@ export function StartPage({
   resolution,
   data,
   ignoredOptions,
+  notices = [],
   existing,
 }: {
   readonly brand: string;
   readonly resolution: Resolution;
   readonly data: StartPageData;
   readonly ignoredOptions: readonly string[];
+  /** Options read but not honoured as asked (`?region=mars`), said in a sentence. */
+  readonly notices?: readonly string[];
   readonly existing?: ExistingWorkspace;
 }) {
   const { resolved, request, config, prebuild, clusters } = resolution;
   const repoName = `${resolved.repo.owner}/${resolved.repo.name}`;
   const chosen = clusters[0];
+  const changeRequest = changeRequestTerms(resolved.repo.family);
   return (
     <Layout brand={brand} title={`Opening ${repoName}`} scripts={['/assets/start.js']} data={data}>
       <h1>
@@ -80,9 +85,10 @@ export function StartPage({
         </dd>
         {resolved.pullRequest !== undefined && (
           <>
-            <dt>Pull request</dt>
+            <dt>{sentenceCase(changeRequest.name)}</dt>
             <dd>
-              #{resolved.pullRequest.number} {resolved.pullRequest.title}
+              {changeRequest.prefix}
+              {resolved.pullRequest.number} {resolved.pullRequest.title}
               {resolved.pullRequest.fromFork && (
                 <>
                   {' '}
@@ -192,6 +198,7 @@ export function StartPage({
       {[
         ...request.warnings.filter((w) => w.code !== 'env-rejected'),
         ...ignoredOptions.map((o) => ({ message: `Ignored the option ${o}.` })),
+        ...notices.map((message) => ({ message })),
       ].map((w) => (
         <div class="notice" role="status">
           {w.message}
@@ -255,6 +262,8 @@ export function StartPage({
     </Layout>
   );
 }
+
+const sentenceCase = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function behind(commits: number): string {
   if (commits === 0) return 'this commit';
