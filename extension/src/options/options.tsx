@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { EDITORS } from '../../../shared/editors.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { type ConnectionCheck, testLauncherConnection } from '../launcher-connection.ts';
 import { checkSiteAddress } from '../self-hosted-registry.ts';
 import { originPermission, sameSite, siteAddress } from '../self-hosted-site.ts';
 import {
@@ -35,6 +36,7 @@ function Options() {
   const [siteText, setSiteText] = useState('');
   const [siteFamily, setSiteFamily] = useState<HostFamilyId>('gitlab');
   const [granted, setGranted] = useState<readonly string[]>([]);
+  const [connection, setConnection] = useState<ConnectionCheck | 'testing'>();
   const firstRun = location.hash === '#first-run';
   const hashError = new URLSearchParams(location.hash.slice(1)).get('error');
 
@@ -65,6 +67,14 @@ function Options() {
     void browser.permissions.request({ origins: [`${checked.origin}/*`] }).catch(() => {});
     setLauncher(checked.origin);
     await save({ launcherUrl: checked.origin }, `Saved: buttons now open ${checked.origin}.`);
+    await testConnection(checked.origin);
+  };
+  // The address typed (saved or not): does a launcher answer there?
+  const testConnection = async (origin?: string) => {
+    const checked = origin === undefined ? checkLauncherUrl(launcher) : { ok: true as const, origin };
+    if (!checked.ok) return setConnection({ ok: false, message: checked.message });
+    setConnection('testing');
+    setConnection(await testLauncherConnection(checked.origin));
   };
   const grant = async (event: Event) => {
     event.preventDefault();
@@ -125,10 +135,20 @@ function Options() {
           value={launcher}
           onInput={(e) => setLauncher((e.target as HTMLInputElement).value)}
         />
-        <button type="submit">Save</button>
+        <button type="submit">Save</button>{' '}
+        <button type="button" id="test-connection" onClick={() => testConnection()}>
+          Test connection
+        </button>
       </form>
       <p role="status" id="message">
         {message}
+      </p>
+      <p
+        role="status"
+        id="connection"
+        class={connection !== 'testing' && connection?.ok === false ? 'error' : ''}
+      >
+        {connection === 'testing' ? 'Asking the launcher…' : connection?.message}
       </p>
 
       <h2>Opening</h2>
