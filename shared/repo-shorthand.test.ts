@@ -30,16 +30,17 @@ describe('owner/repo shorthand', () => {
     expect(expandRepoShorthand(input)).toBe(input);
   });
 
-  it('expands only to repositories the grammar opens on GitHub', () => {
+  it('expands only to GitHub, where the grammar opens the repository or says why not', () => {
     fc.assert(
       // Text made of the characters owners and names use, with the odd slash or dot: mostly shorthand-shaped.
       fc.property(fc.stringMatching(/^[A-Za-z0-9._/-]{0,50}$/), (input) => {
         const expanded = expandRepoShorthand(input);
         if (expanded === input) return;
+        expect(expanded).toBe(`https://github.com/${input.trim()}`);
         const parsed = parseLaunchInput(expanded, defaultHostRegistry);
-        const context = parsed.ok ? parsed.value.context : undefined;
-        expect(context?.kind, `${input} → ${expanded}`).toBe('repository');
-        if (context?.kind === 'repository') expect(context.repo.host).toBe('github.com');
+        // `settings/x` is one of GitHub's own pages: refused, saying so.
+        if (!parsed.ok) expect(parsed.error.message, expanded).toContain('GitHub');
+        else expect(parsed.value.context).toMatchObject({ kind: 'repository', repo: { host: 'github.com' } });
       }),
     );
   });
