@@ -72,7 +72,7 @@ describe('devcontainer.json → launch config', () => {
     });
   });
 
-  it('sanitises env like a link: blocked names and variables like $\{x} are dropped, each with a reason', () => {
+  it('sanitises env like a link: blocked names and unexpandable variables are dropped, each with a reason', () => {
     const dc = okConfig(`{
       "image": "debian",
       "containerEnv": { "PATH": "/x", "LD_PRELOAD": "/evil.so", "HOME_DIR": "/h", "JAVA_HOME": "/j" },
@@ -83,7 +83,9 @@ describe('devcontainer.json → launch config', () => {
     expect(dc.notes.find((n) => n.startsWith('containerEnv.LD_PRELOAD'))).toContain(
       'cannot be set by Launchpod',
     );
-    expect(dc.notes.find((n) => n.startsWith('remoteEnv.LOCAL'))).toContain('variable, which only the devcontainer tools expand');
+    expect(dc.notes.find((n) => n.startsWith('remoteEnv.LOCAL'))).toContain(
+      'variable, which only the devcontainer tools expand',
+    );
   });
 
   it('says what it does not apply: features, initializeCommand, Compose service ports, users, run arguments', () => {

@@ -19,6 +19,8 @@ export interface LaunchOptions {
   readonly region?: string;
   /** Resume the user's running workspace for the same context instead of starting another. */
   readonly quickstart?: boolean;
+  /** A named dev container configuration, `.devcontainer/<name>/devcontainer.json`, used whatever else exists. */
+  readonly devcontainer?: string;
 }
 
 const OPTION_VALUE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -28,6 +30,7 @@ const OPTION_PARAMS: Readonly<Record<string, keyof LaunchOptions>> = {
   class: 'workspaceClass',
   region: 'region',
   quickstart: 'quickstart',
+  devcontainer: 'devcontainer',
 };
 
 /** The context as it goes after the launcher's `#`: modifiers in a fixed order, then the canonical page URL. */

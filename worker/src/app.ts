@@ -540,7 +540,13 @@ function resolutionJson(r: Resolution) {
     rejectedEnv: r.request.rejectedEnv,
     warnings: r.request.warnings,
     options: r.options,
-    config: { source: r.configSource, image: r.config.image, tasks: r.config.tasks, ports: r.config.ports },
+    config: {
+      source: r.configSource,
+      file: r.configFile,
+      image: r.config.image,
+      tasks: r.config.tasks,
+      ports: r.config.ports,
+    },
     prebuild: r.prebuild,
     clusters: r.clusters.map((c) => ({
       name: c.cluster.name,

@@ -125,8 +125,16 @@ export function StartPage({
         <dt>Configuration</dt>
         <dd>
           {resolution.configSource === 'file'
-            ? `.gitpod.yml: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'}, ${config.ports.length} port${config.ports.length === 1 ? '' : 's'}`
-            : 'no .gitpod.yml: defaults'}
+            ? `${resolution.configFile.path}: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'}, ${config.ports.length} port${config.ports.length === 1 ? '' : 's'}`
+            : 'no .gitpod.yml or devcontainer.json: defaults'}
+          <small data-config-why> (used because {resolution.configFile.why})</small>
+          {resolution.configFile.notes.length > 0 && (
+            <ul data-config-notes>
+              {resolution.configFile.notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
         </dd>
         <dt>Prebuild</dt>
         <dd data-prebuild={prebuild.kind}>
