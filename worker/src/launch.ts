@@ -265,6 +265,7 @@ export function startRequestFor(
     context: resolution.resolved,
     initializer,
     image: resolution.config.image,
+    ...(resolution.configFile.path !== undefined && { configFile: resolution.configFile.path }),
     tasks: resolution.config.tasks,
     ports: resolution.config.ports,
     env: resolution.request.env,

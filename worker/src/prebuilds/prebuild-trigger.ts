@@ -152,6 +152,7 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
     context: startContext,
     initializer: { kind: 'git' },
     image: config.image,
+    ...(choice.path !== undefined && { configFile: choice.path }),
     tasks: config.tasks,
     ports: config.ports,
     env: [],
