@@ -21,6 +21,8 @@ export interface LaunchOptions {
   readonly quickstart?: boolean;
   /** A named dev container configuration, `.devcontainer/<name>/devcontainer.json`, used whatever else exists. */
   readonly devcontainer?: string;
+  /** The backend to open it on (a CLUSTERS entry's name, or `launchpod`): the user's choice over the operator's rules. */
+  readonly backend?: string;
 }
 
 const OPTION_VALUE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -31,6 +33,7 @@ const OPTION_PARAMS: Readonly<Record<string, keyof LaunchOptions>> = {
   region: 'region',
   quickstart: 'quickstart',
   devcontainer: 'devcontainer',
+  backend: 'backend',
 };
 
 /** The context as it goes after the launcher's `#`: modifiers in a fixed order, then the canonical page URL. */

@@ -25,6 +25,8 @@ import {
   signedInOwner,
   signInWayOutFor,
 } from './auth/session-auth.ts';
+import { checkedHandoff, planBackendLaunch } from './backends/backend-launch.ts';
+import { backendApiRoutes, backendPageRoutes, backendPlanJson } from './backends/backend-routes.ts';
 import { badgeRoutes } from './badges.ts';
 import type { UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
@@ -41,6 +43,7 @@ import {
   resolveLaunch,
   startLaunch,
 } from './launch.ts';
+import { BackendStartPage } from './pages/backend-start.tsx';
 import { ErrorPage } from './pages/error-page.tsx';
 import { LandingPage } from './pages/landing.tsx';
 import { renderPage } from './pages/layout.tsx';
@@ -68,7 +71,12 @@ const OWNER_COOKIE = 'lp_owner';
 /** Restart's form ends on the workspace's own origin: the registered clusters' workspace origins, nothing else. */
 const workspaceFormTargets: ContentSecurityPolicyOptionHandler = (c) => {
   const config = launcherConfig(c.env);
-  return config.ok ? config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)).join(' ') : '';
+  if (!config.ok) return '';
+  // A start on another backend ends, after a 303, on one of that backend's registered origins.
+  return [
+    ...config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)),
+    ...config.value.backends.flatMap((b) => b.origins),
+  ].join(' ');
 };
 const MAX_API_BODY = 16 * 1024;
 
@@ -195,10 +203,15 @@ export function createApp(options: AppOptions = {}) {
   api.post('/resolve', async (c) => {
     await enforceLimit(c, LIMITS.resolve, now());
     const { url, options: launchOptions } = await launchBody(c.req.raw);
+    // Another backend opens it: what it will open, what it cannot express, and the other ways.
+    const planned = await planBackendLaunch(url, launchOptions, deps(c));
+    if (!planned.ok) throw signInWayOutFor(planned.error, url, c.get('config'), startPath(url));
+    if (planned.value !== undefined) return c.json(backendPlanJson(planned.value));
     const resolution = await resolveLaunch(url, launchOptions, deps(c));
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
     return c.json(resolutionJson(resolution.value));
   });
+  backendApiRoutes(api, deps, launchBody);
 
   api.post('/workspaces', async (c) => {
     await enforceLaunchLimit(c, now());
@@ -364,6 +377,7 @@ export function createApp(options: AppOptions = {}) {
 
   // Before the path form below, which would read `/workspaces` as a context.
   workspacePageRoutes(app, deps, now);
+  backendPageRoutes(app, deps);
 
   app.get('/start', async (c) => {
     const query = new URL(c.req.url).search.slice(1);
@@ -384,6 +398,29 @@ export function createApp(options: AppOptions = {}) {
     await enforceLaunchLimit(c, now());
     const { options: launchOptions, ignored, contextQuery } = readOptions(query, pathForm);
     const input = pathForm && contextQuery !== '' ? `${context}?${contextQuery}` : context;
+    const planned = await planBackendLaunch(input, launchOptions, deps(c));
+    if (!planned.ok) {
+      const here = new URL(c.req.url);
+      throw withInput(
+        signInWayOutFor(planned.error, input, c.get('config'), here.pathname + here.search),
+        input,
+      );
+    }
+    if (planned.value !== undefined) {
+      const handoffUrl = checkedHandoff(planned.value.plan, planned.value.backend);
+      c.header('cache-control', 'no-store');
+      return c.html(
+        renderPage(
+          BackendStartPage({
+            brand: c.get('config').brand,
+            launch: planned.value,
+            input,
+            ...(handoffUrl !== undefined && { handoffUrl }),
+            autostart: launchOptions.autostart !== false,
+          }),
+        ),
+      );
+    }
     const resolution = await resolveLaunch(input, launchOptions, deps(c));
     if (!resolution.ok) {
       // A repository that may be private: the way out is signing in with its host, back to this same launch.

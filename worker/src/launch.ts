@@ -129,12 +129,21 @@ export function parseError(error: ParseError): LaunchError {
   });
 }
 
-/** Everything the start page and `POST /resolve` show, without starting anything. */
-export async function resolveLaunch(
+/** A context resolved with its host, before any workspace configuration is read: what every backend starts from. */
+export interface ResolvedLaunchContext {
+  readonly request: LaunchRequest;
+  readonly contextKey: string;
+  readonly entry: HostEntry;
+  readonly resolver: HostResolver;
+  readonly credentials: HostCredentials;
+  readonly resolved: ResolvedContext;
+}
+
+/** The context a user gave, resolved with its host (the user's token, else the server's, else anonymously). */
+export async function resolveLaunchContext(
   input: string,
-  options: LaunchOptions,
   deps: LaunchDeps,
-): Promise<Result<Resolution, LaunchError>> {
+): Promise<Result<ResolvedLaunchContext, LaunchError>> {
   const parsed = parseLaunchInput(input, deps.config.registry);
   if (!parsed.ok) return err(parseError(parsed.error));
   const request = parsed.value;
@@ -168,6 +177,20 @@ export async function resolveLaunch(
   // has not signed in must never reach one through it: they see what an anonymous visitor sees.
   if (credentials.kind === 'server' && resolved.value.visibility !== 'public')
     return err(privateForVisitor(entry, resolved.value));
+  return ok({ request, contextKey: key.value, entry, resolver, credentials, resolved: resolved.value });
+}
+
+/** Everything the start page and `POST /resolve` show, without starting anything. */
+export async function resolveLaunch(
+  input: string,
+  options: LaunchOptions,
+  deps: LaunchDeps,
+): Promise<Result<Resolution, LaunchError>> {
+  const context = await resolveLaunchContext(input, deps);
+  if (!context.ok) return context;
+  const { request, entry, resolver, credentials } = context.value;
+  const key = { value: context.value.contextKey };
+  const resolved = { value: context.value.resolved };
 
   // The commit's history (prebuild selection) is asked for beside `.gitpod.yml`: no extra round trip.
   const hostAccess = {
