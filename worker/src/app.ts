@@ -445,6 +445,7 @@ export function createApp(options: AppOptions = {}) {
       brand: c.get('config').brand,
       resolution: resolution.value,
       ignoredOptions: ignored,
+      otherBackends: c.get('config').backends.map((b) => ({ name: b.name, displayName: b.displayName })),
       data: { url: input, options: launchOptions, idempotencyKey: `page-${crypto.randomUUID()}`, autostart },
       ...(existing !== undefined && {
         existing: { id: existing.id, phase: existing.phase, createdAt: existing.createdAt },

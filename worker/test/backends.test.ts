@@ -182,6 +182,8 @@ describe('routing and what a backend cannot express', () => {
     );
     const chosen = await (await call(`/${repo}?backend=launchpod`, {}, envWith(rules))).text();
     expect(chosen).toContain('eu-1 (europe)');
+    // The start page offers the other backends, for the user to pick one.
+    expect(chosen).toContain(`href="/start?backend=coder&amp;url=${encodeURIComponent(repo)}" data-backend="coder"`);
   });
 
   it('says Codespaces opens GitHub repositories only, with no link', async () => {

@@ -28,13 +28,12 @@ export const devpodBackend: BackendAdapter = {
       opens = `commit ${r.sha.slice(0, 12)} of ${repoName(r)}`;
     }
     // A pull request's source is its base repository; the head repository is `r.cloneUrl` otherwise.
-    const repo =
-      r.pullRequest?.fromFork
-        ? r.cloneUrl.replace(
-            `${r.pullRequest.headRepo.owner}/${r.pullRequest.headRepo.name}`,
-            `${r.pullRequest.baseRepo.owner}/${r.pullRequest.baseRepo.name}`,
-          )
-        : r.cloneUrl;
+    const repo = r.pullRequest?.fromFork
+      ? r.cloneUrl.replace(
+          `${r.pullRequest.headRepo.owner}/${r.pullRequest.headRepo.name}`,
+          `${r.pullRequest.baseRepo.owner}/${r.pullRequest.baseRepo.name}`,
+        )
+      : r.cloneUrl;
     return {
       backend: config.name,
       kind: 'devpod',

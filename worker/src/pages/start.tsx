@@ -58,12 +58,15 @@ export function StartPage({
   data,
   ignoredOptions,
   existing,
+  otherBackends = [],
 }: {
   readonly brand: string;
   readonly resolution: Resolution;
   readonly data: StartPageData;
   readonly ignoredOptions: readonly string[];
   readonly existing?: ExistingWorkspace;
+  /** Other registered backends (Codespaces, Coder…) the user may open this on instead. */
+  readonly otherBackends?: readonly { readonly name: string; readonly displayName: string }[];
 }) {
   const { resolved, request, config, prebuild, clusters } = resolution;
   const repoName = `${resolved.repo.owner}/${resolved.repo.name}`;
@@ -254,6 +257,23 @@ export function StartPage({
         <h2>Starting</h2>
         <div id="logs" />
       </section>
+      {otherBackends.length > 0 && (
+        <p id="other-backends">
+          Or open it on{' '}
+          {otherBackends.map((b, i) => (
+            <>
+              {i > 0 && ', '}
+              <a
+                href={`/start?backend=${encodeURIComponent(b.name)}&url=${encodeURIComponent(data.url)}`}
+                data-backend={b.name}
+              >
+                {b.displayName}
+              </a>
+            </>
+          ))}
+          .
+        </p>
+      )}
       <p>
         <a href="/workspaces">Your workspaces</a>
       </p>
