@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { demoBackends } from './fakes/backends.ts';
 import { DEMO_CLIENTS } from './fakes/oauth.ts';
 
 export interface StackOptions {
@@ -29,6 +30,11 @@ export interface StackOptions {
    * launcher and run without it, so a workspace's origin shows its page.
    */
   readonly editor?: boolean;
+  /**
+   * Demo only: also the fake Coder and Ona APIs, with backends of every kind in CLUSTERS (ona, gitpod, codespaces,
+   * coder, devpod; no routing rules, so nothing leaves the clusters unless a link asks).
+   */
+  readonly backends?: boolean;
   /** More launcher vars and secrets (`ADMIN_TOKEN` for the prebuild admin API). */
   readonly launcherVars?: Readonly<Record<string, string>>;
   /**
@@ -80,6 +86,8 @@ export interface Stack {
   /** Every cluster, in the order of `StackOptions.clusters`. */
   readonly clusters: readonly StackCluster[];
   readonly fakes?: FakeHostsInfo;
+  /** The fake Coder and Ona origins, when started with `backends`. */
+  readonly backends?: { readonly coder: string; readonly ona: string };
   /** Everything the children printed, for a failing test's report. */
   readonly output: () => string;
   stop(): Promise<void>;
@@ -159,6 +167,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     let fakes: FakeHostsInfo | undefined;
+    let backendOrigins: { coder: string; ona: string } | undefined;
     let signIn: Record<string, string> = {};
     const gitConfig = join(dataDir, 'cluster.gitconfig');
     writeFileSync(gitConfig, '');
@@ -168,6 +177,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Fake OAuth for GitHub, GitLab and Bitbucket Cloud; keys and secrets are fresh for every run.
       const oauth = run('fake-oauth', BIN('tsx'), ['e2e/fakes/oauth.ts']);
       signIn = demoSignIn(JSON.parse(await firstJsonLine(oauth, 'fake-oauth', 30_000)) as DemoOAuthOrigins);
+      if (options.backends === true) {
+        const child = run('fake-backends', BIN('tsx'), ['e2e/fakes/backends.ts']);
+        backendOrigins = JSON.parse(await firstJsonLine(child, 'fake-backends', 30_000)) as {
+          coder: string;
+          ona: string;
+        };
+      }
       // Host URLs in clone URLs go to the local git server, as git itself rewrites them.
       writeFileSync(
         gitConfig,
@@ -204,8 +220,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const vars: Record<string, string> = {
       LAUNCHER_ORIGIN: launcherUrl,
       HOSTS: JSON.stringify(hosts),
-      CLUSTERS: JSON.stringify(
-        clusters.map((c, i) => ({
+      CLUSTERS: JSON.stringify([
+        ...clusters.map((c, i) => ({
           name: c.name,
           baseUrl: c.url,
           publicOrigin: c.publicOrigin,
@@ -213,8 +229,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           latitude: clusterSpecs[i]?.latitude ?? 0,
           longitude: clusterSpecs[i]?.longitude ?? 0,
         })),
-      ),
-      CLUSTER_SECRETS: JSON.stringify(Object.fromEntries(clusters.map((c) => [c.name, c.secret]))),
+        ...(backendOrigins === undefined ? [] : demoBackends(backendOrigins).clusters),
+      ]),
+      CLUSTER_SECRETS: JSON.stringify({
+        ...Object.fromEntries(clusters.map((c) => [c.name, c.secret])),
+        ...(backendOrigins === undefined ? {} : demoBackends(backendOrigins).secrets),
+      }),
       ...signIn,
       ...options.launcherVars,
     };
@@ -275,6 +295,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clusterSecret: first.secret,
       clusters,
       ...(fakes !== undefined && { fakes }),
+      ...(backendOrigins !== undefined && { backends: backendOrigins }),
       output: () => log.join('\n'),
       stop,
     };

@@ -22,6 +22,8 @@ const dataDir = resolve(process.env.LAUNCHPOD_DATA ?? '.launchpod', demo ? 'demo
 console.log(`Starting Launchpod${demo ? ' in offline demo mode' : ''} (state in ${dataDir})…`);
 const stack = await startStack({
   demo,
+  // The offline demo has a fake Coder and Ona, and links for every backend kind (docs/backends.md).
+  backends: demo,
   dataDir,
   launcherPort: Number(process.env.LAUNCHER_PORT ?? 8787),
   clusterPort: Number(process.env.CLUSTER_PORT ?? 8788),
