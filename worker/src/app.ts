@@ -25,7 +25,7 @@ import {
   signedInOwner,
   signInWayOutFor,
 } from './auth/session-auth.ts';
-import { checkedHandoff, planBackendLaunch } from './backends/backend-launch.ts';
+import { backendChoiceFor, checkedHandoff, planBackendLaunch } from './backends/backend-launch.ts';
 import { backendApiRoutes, backendPageRoutes, backendPlanJson } from './backends/backend-routes.ts';
 import { badgeRoutes } from './badges.ts';
 import type { UserLocation } from './cluster-choice.ts';
@@ -229,6 +229,14 @@ export function createApp(options: AppOptions = {}) {
       if (existing !== undefined) return c.json(workspaceJson(existing), 200);
     }
     const d = deps(c);
+    // The operator's rules (or the user's choice) send it to another backend: that backend's start, not a cluster's.
+    const elsewhere = backendChoiceFor(url, launchOptions, d);
+    if (elsewhere.kind === 'backend')
+      throw new LaunchError('conflict', {
+        title: `This opens on ${elsewhere.backend.displayName}`,
+        detail: `${elsewhere.backend.displayName} opens it (${elsewhere.why}): start it with POST /api/v1/backend-starts, or follow the start page.`,
+        wayOut: { label: 'Open the start page', href: startPath(url) },
+      });
     const resolution = await resolveLaunch(url, launchOptions, d);
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
     // Signed in: git inside the workspace may ask for the user's token, per request, once the user allows it.

@@ -183,7 +183,9 @@ describe('routing and what a backend cannot express', () => {
     const chosen = await (await call(`/${repo}?backend=launchpod`, {}, envWith(rules))).text();
     expect(chosen).toContain('eu-1 (europe)');
     // The start page offers the other backends, for the user to pick one.
-    expect(chosen).toContain(`href="/start?backend=coder&amp;url=${encodeURIComponent(repo)}" data-backend="coder"`);
+    expect(chosen).toContain(
+      `href="/start?backend=coder&amp;url=${encodeURIComponent(repo)}" data-backend="coder"`,
+    );
   });
 
   it('says Codespaces opens GitHub repositories only, with no link', async () => {
@@ -313,6 +315,15 @@ describe('starts through a backend’s API', () => {
     expect(full.status).toBe(503);
     expect(problem.detail).toContain('environment limit');
     expect(problem.wayOut.href).toBe(`https://app.ona.com/#${repo}/commit/${commit}`);
+  });
+
+  it('refuses a cluster start for a repository a rule sends elsewhere, pointing to the start page', async () => {
+    const rules = [{ match: 'github.com/**', backend: 'coder' }];
+    const response = await post('/api/v1/workspaces', { url: repo }, envWith(rules));
+    const problem = (await response.json()) as { title: string; wayOut: { href: string } };
+    expect(response.status).toBe(409);
+    expect(problem.title).toBe('This opens on Coder');
+    expect(problem.wayOut.href).toBe(`/start?url=${encodeURIComponent(repo)}`);
   });
 
   it('Codespaces: needs the user’s GitHub sign-in, and says so with the link as the way out', async () => {

@@ -24,7 +24,10 @@ function handoff(config: BackendConfig, r: PlanInput['resolved']): string {
   const base = `${config.url}/${owner}/${name}`;
   if (r.pullRequest !== undefined) return `${base}/pull/${r.pullRequest.number}`;
   const { branch } = branchOf(r);
-  return branch === r.defaultBranch ? base : `${base}/tree/${branch}`;
+  // `feature/x` keeps its slashes; `#`, `?` and spaces (git allows them in branch names) are encoded.
+  return branch === r.defaultBranch
+    ? base
+    : `${base}/tree/${branch.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export const codespacesBackend: BackendAdapter = {
