@@ -3,12 +3,15 @@
 // loopback. Used by `npm start`, the end-to-end tests and the benchmarks. Stops everything it started, leaving no
 // process behind.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
+import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
+import { DEV_EXTENSION_ORIGIN } from '../extension/dev-key.ts';
 import { demoBackends } from './fakes/backends.ts';
 import { DEMO_CLIENTS } from './fakes/oauth.ts';
 
@@ -163,6 +166,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const stop = async () => {
     await Promise.all(children.map((child) => terminate(child)));
+    await sweepClusters();
   };
 
   try {
@@ -235,6 +239,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...Object.fromEntries(clusters.map((c) => [c.name, c.secret])),
         ...(backendOrigins === undefined ? {} : demoBackends(backendOrigins).secrets),
       }),
+      // The unpacked Chrome build (its fixed development id) may call the API with the user's cookie: the popup's
+      // workspaces and Stop.
+      API_ALLOWED_ORIGINS: DEV_EXTENSION_ORIGIN,
       ...signIn,
       ...options.launcherVars,
     };
@@ -348,6 +355,8 @@ async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): P
       ],
       { LAUNCHPOD_CLUSTER_SECRET: secret },
     );
+    clusterChildren.add(child);
+    clusterDataDirs.add(launch.dataDir);
     try {
       await firstJsonLine(child, launch.label, 30_000);
       return {
@@ -357,7 +366,10 @@ async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): P
         publicOrigin,
         secret,
         dataDir: launch.dataDir,
-        stop: () => terminate(child),
+        stop: async () => {
+          await terminate(child);
+          await sweepCluster(launch.dataDir);
+        },
       };
     } catch (error) {
       const portTaken = launch.log
@@ -518,6 +530,34 @@ let exitHookInstalled = false;
  */
 export async function stopAllStacks(): Promise<void> {
   await Promise.all([...running].map((child) => terminate(child)));
+  await sweepClusters();
+}
+
+/** Data folders of the clusters stacks started: swept of workspaces when their stack stops. */
+const clusterDataDirs = new Set<string>();
+/** Cluster processes: given time to stop their workspaces before they are killed. */
+const clusterChildren = new WeakSet<ChildProcess>();
+
+async function sweepClusters(): Promise<void> {
+  for (const dir of [...clusterDataDirs]) await sweepCluster(dir);
+}
+
+/**
+ * What a cluster that was killed before it finished stopping (a test runner giving up) left: its containers, its
+ * network namespaces and its bubblewrap sandboxes, found by the cluster's tag and data folder, never anyone else's.
+ */
+async function sweepCluster(dataDir: string): Promise<void> {
+  clusterDataDirs.delete(dataDir);
+  const tag = clusterTag(resolve(dataDir));
+  const listed = spawnSync(
+    'podman',
+    ['ps', '--all', '--filter', `label=io.launchpod.cluster=${tag}`, '--format', '{{.Names}}'],
+    { encoding: 'utf8' },
+  );
+  for (const name of (listed.stdout ?? '').split('\n').filter(Boolean))
+    spawnSync('podman', ['rm', '--force', '--time', '0', name], { stdio: 'ignore' });
+  await sweepNetworks(tag);
+  spawnSync('pkill', ['-KILL', '-f', '--', `--bind ${resolve(dataDir)}/`], { stdio: 'ignore' });
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -529,11 +569,14 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** SIGTERM to the process group, then SIGKILL after 5 s; resolves when the process has exited. */
+/**
+ * SIGTERM to the process group, then SIGKILL after 5 s (a cluster: 60 s, it stops its workspaces first); resolves
+ * when the process has exited.
+ */
 function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
-    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
+    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), clusterChildren.has(child) ? 60_000 : 5000);
     child.once('exit', () => {
       clearTimeout(kill);
       // What the leader started may outlive it: take the whole group down.

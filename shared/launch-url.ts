@@ -13,7 +13,7 @@ import { parseQuery } from './url-encoding.ts';
 export interface LaunchOptions {
   /** false: show a confirm page with the resolved context before starting. Default true. */
   readonly autostart?: boolean;
-  /** `code`, `intellij-latest`… */
+  /** `code` (see shared/editors.ts: the launcher refuses an editor no workspace opens in). */
   readonly editor?: string;
   readonly workspaceClass?: string;
   readonly region?: string;

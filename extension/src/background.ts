@@ -12,6 +12,7 @@ import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
 import type { ContentMessage, PageAnswer } from './messages.ts';
 import { describePage } from './page-description.ts';
+import { contextSummary, listWorkspaces, type PopupState, workspaceAction } from './popup-state.ts';
 import { acceptedSites, selfHostedRegistry } from './self-hosted-registry.ts';
 import {
   linkPattern,
@@ -123,6 +124,23 @@ async function recordMiss(miss: AnchorMiss): Promise<void> {
   );
   misses.unshift(miss);
   await browser.storage.local.set({ anchorMisses: misses.slice(0, MAX_MISSES) });
+}
+
+/** Everything the popup shows for the tab at `pageUrl` (see popup-state.ts). */
+async function popupState(pageUrl: string): Promise<PopupState> {
+  const settings = await readSettings();
+  const launch = await launchUrlFor(pageUrl);
+  const parsed = parseLaunchInput(pageUrl, registryFor(settings, pageUrl));
+  const [prebuild, workspaces] = await Promise.all([
+    launch.ok ? prebuildStatus(pageUrl) : Promise.resolve(undefined),
+    listWorkspaces(settings.launcherUrl),
+  ]);
+  return {
+    launch,
+    ...(parsed.ok && { context: contextSummary(parsed.value) }),
+    ...(prebuild !== undefined && { prebuild }),
+    workspaces,
+  };
 }
 
 /** A page URL or `owner/repo` → the launch URL, or an error sentence. */
@@ -280,6 +298,13 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
       return addSelfHosted(message.origin, message.family);
     case 'launch-url':
       return launchUrlFor(message.input);
+    case 'popup-state':
+      if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+      return popupState(message.pageUrl);
+    case 'workspace-action':
+      // The user's workspaces are the extension's pages' business only, never a content script's.
+      if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+      return readSettings().then((s) => workspaceAction(s.launcherUrl, message.id, message.action));
     default:
       return undefined;
   }
@@ -332,5 +357,6 @@ browser.runtime.onStartup.addListener(() => {
 (globalThis as { launchpodBackground?: unknown }).launchpodBackground = {
   launchUrlFor,
   openLaunch,
+  popupState,
   syncSelfHostedScripts,
 };

@@ -24,7 +24,15 @@ export type ContentMessage =
   | { readonly type: 'self-hosted-changed' }
   /** The popup's "Enable on this site": saved by the background, which outlives a popup closed by the prompt. */
   | { readonly type: 'add-self-hosted'; readonly origin: string; readonly family: HostFamilyId }
-  | { readonly type: 'launch-url'; readonly input: string };
+  | { readonly type: 'launch-url'; readonly input: string }
+  /** The popup: the tab's context, prebuild state and the user's workspaces (answered with a PopupState). */
+  | { readonly type: 'popup-state'; readonly pageUrl: string }
+  /** The popup's Stop, Restart or Delete on one of the user's workspaces. */
+  | {
+      readonly type: 'workspace-action';
+      readonly id: string;
+      readonly action: 'stop' | 'restart' | 'delete';
+    };
 
 /** The background's answer to `describe-page`. */
 export interface PageAnswer {

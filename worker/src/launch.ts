@@ -10,11 +10,12 @@ import {
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
+import { availableEditors, EDITORS, editorNamed } from '../../shared/editors.ts';
 import type { GitpodConfig } from '../../shared/gitpod-config.ts';
-import { hostFamilies } from '../../shared/host-registry.ts';
+import { type HostRegistry, hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
-import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
+import { contextText, type LaunchOptions, toLaunchUrl } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { isWorkspaceUrl } from '../../shared/workspace-access.ts';
@@ -186,6 +187,11 @@ export async function resolveLaunch(
   options: LaunchOptions,
   deps: LaunchDeps,
 ): Promise<Result<Resolution, LaunchError>> {
+  if (options.editor !== undefined && editorNamed(options.editor) === undefined) {
+    const parsed = parseLaunchInput(input, deps.config.registry);
+    if (!parsed.ok) return err(parseError(parsed.error));
+    return err(unknownEditor(options.editor, parsed.value, options, deps.config));
+  }
   const context = await resolveLaunchContext(input, deps);
   if (!context.ok) return context;
   const { request, entry, resolver, credentials } = context.value;
@@ -241,7 +247,7 @@ export async function resolveLaunch(
     request,
     options,
     contextKey: key.value,
-    resolved: withoutConfigText,
+    resolved: withBaseCloneUrl(withoutConfigText, entry, deps.config.registry),
     config,
     configSource: choice.kind === 'defaults' ? 'defaults' : 'file',
     configFile: choice,
@@ -260,6 +266,35 @@ export async function resolveLaunch(
   const startable = startableRequest(preview);
   if (!startable.ok) return err(notStartable(startable.error, resolution.resolved, choice.path));
   return ok(resolution);
+}
+
+/** A pull request from a fork names where its base branch is, so the workspace can fetch it as `upstream`. */
+function withBaseCloneUrl(
+  resolved: ResolvedContext,
+  entry: HostEntry,
+  registry: HostRegistry,
+): ResolvedContext {
+  const pull = resolved.pullRequest;
+  if (pull === undefined || !pull.fromFork) return resolved;
+  const baseCloneUrl = registry.family(entry).cloneUrl(pull.baseRepo, entry);
+  return { ...resolved, pullRequest: { ...pull, baseCloneUrl } };
+}
+
+/** `?editor=intellij`: no workspace here opens in it. The way out is the same link without the editor. */
+function unknownEditor(
+  editor: string,
+  request: LaunchRequest,
+  options: LaunchOptions,
+  config: LaunchDeps['config'],
+): LaunchError {
+  const { editor: _refused, ...rest } = options;
+  const link = toLaunchUrl(config.origin, request, config.registry, rest);
+  return new LaunchError('invalid-input', {
+    title: 'That editor is not available here',
+    detail: `Workspaces here open in ${availableEditors()}; "${editor}" is not one of them. Open the link without editor=${editor} to use the default.`,
+    wayOut: { label: 'Open in the default editor', href: link.ok ? link.value : '/' },
+    facts: { editor, editors: EDITORS.map((e) => e.id) },
+  });
 }
 
 /** Stands in for the workspace id while checking a start request before any workspace exists. */
@@ -292,7 +327,9 @@ export function startRequestFor(
     tasks: resolution.config.tasks,
     ports: resolution.config.ports,
     env: resolution.request.env,
-    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
+    ...(resolution.options.editor !== undefined && {
+      editor: editorNamed(resolution.options.editor)?.id ?? resolution.options.editor,
+    }),
     ...(resolution.options.workspaceClass !== undefined && {
       workspaceClass: resolution.options.workspaceClass,
     }),

@@ -5,6 +5,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { EDITORS } from '../../../shared/editors.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import { checkSiteAddress } from '../self-hosted-registry.ts';
 import { originPermission, sameSite, siteAddress } from '../self-hosted-site.ts';
@@ -147,9 +148,11 @@ function Options() {
         onChange={(e) => save({ editor: (e.target as HTMLSelectElement).value })}
       >
         <option value="">The launcher’s default</option>
-        <option value="code">VS Code (browser)</option>
-        <option value="code-desktop">VS Code (desktop)</option>
-        <option value="intellij">IntelliJ IDEA</option>
+        {EDITORS.map((editor) => (
+          <option key={editor.id} value={editor.id}>
+            {editor.name}
+          </option>
+        ))}
       </select>
       <label for="backend">Open on backend</label>
       <input
