@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
 import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
 import { DEV_EXTENSION_ORIGIN } from '../extension/dev-key.ts';
+import { demoBackends } from './fakes/backends.ts';
 import { DEMO_CLIENTS } from './fakes/oauth.ts';
 
 export interface StackOptions {
@@ -32,6 +33,11 @@ export interface StackOptions {
    * launcher and run without it, so a workspace's origin shows its page.
    */
   readonly editor?: boolean;
+  /**
+   * Demo only: also the fake Coder and Ona APIs, with backends of every kind in CLUSTERS (ona, gitpod, codespaces,
+   * coder, devpod; no routing rules, so nothing leaves the clusters unless a link asks).
+   */
+  readonly backends?: boolean;
   /** More launcher vars and secrets (`ADMIN_TOKEN` for the prebuild admin API). */
   readonly launcherVars?: Readonly<Record<string, string>>;
   /**
@@ -83,6 +89,8 @@ export interface Stack {
   /** Every cluster, in the order of `StackOptions.clusters`. */
   readonly clusters: readonly StackCluster[];
   readonly fakes?: FakeHostsInfo;
+  /** The fake Coder and Ona origins, when started with `backends`. */
+  readonly backends?: { readonly coder: string; readonly ona: string };
   /** Everything the children printed, for a failing test's report. */
   readonly output: () => string;
   stop(): Promise<void>;
@@ -163,6 +171,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     let fakes: FakeHostsInfo | undefined;
+    let backendOrigins: { coder: string; ona: string } | undefined;
     let signIn: Record<string, string> = {};
     const gitConfig = join(dataDir, 'cluster.gitconfig');
     writeFileSync(gitConfig, '');
@@ -172,6 +181,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Fake OAuth for GitHub, GitLab and Bitbucket Cloud; keys and secrets are fresh for every run.
       const oauth = run('fake-oauth', BIN('tsx'), ['e2e/fakes/oauth.ts']);
       signIn = demoSignIn(JSON.parse(await firstJsonLine(oauth, 'fake-oauth', 30_000)) as DemoOAuthOrigins);
+      if (options.backends === true) {
+        const child = run('fake-backends', BIN('tsx'), ['e2e/fakes/backends.ts']);
+        backendOrigins = JSON.parse(await firstJsonLine(child, 'fake-backends', 30_000)) as {
+          coder: string;
+          ona: string;
+        };
+      }
       // Host URLs in clone URLs go to the local git server, as git itself rewrites them.
       writeFileSync(
         gitConfig,
@@ -208,8 +224,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const vars: Record<string, string> = {
       LAUNCHER_ORIGIN: launcherUrl,
       HOSTS: JSON.stringify(hosts),
-      CLUSTERS: JSON.stringify(
-        clusters.map((c, i) => ({
+      CLUSTERS: JSON.stringify([
+        ...clusters.map((c, i) => ({
           name: c.name,
           baseUrl: c.url,
           publicOrigin: c.publicOrigin,
@@ -217,8 +233,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           latitude: clusterSpecs[i]?.latitude ?? 0,
           longitude: clusterSpecs[i]?.longitude ?? 0,
         })),
-      ),
-      CLUSTER_SECRETS: JSON.stringify(Object.fromEntries(clusters.map((c) => [c.name, c.secret]))),
+        ...(backendOrigins === undefined ? [] : demoBackends(backendOrigins).clusters),
+      ]),
+      CLUSTER_SECRETS: JSON.stringify({
+        ...Object.fromEntries(clusters.map((c) => [c.name, c.secret])),
+        ...(backendOrigins === undefined ? {} : demoBackends(backendOrigins).secrets),
+      }),
       // The unpacked Chrome build (its fixed development id) may call the API with the user's cookie: the popup's
       // workspaces and Stop.
       API_ALLOWED_ORIGINS: DEV_EXTENSION_ORIGIN,
@@ -282,6 +302,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clusterSecret: first.secret,
       clusters,
       ...(fakes !== undefined && { fakes }),
+      ...(backendOrigins !== undefined && { backends: backendOrigins }),
       output: () => log.join('\n'),
       stop,
     };

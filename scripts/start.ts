@@ -33,6 +33,8 @@ const adminToken = demo ? demoAdminToken() : undefined;
 console.log(`Starting Launchpod${demo ? ' in offline demo mode' : ''} (state in ${dataDir})…`);
 const stack = await startStack({
   demo,
+  // The offline demo has a fake Coder and Ona, and links for every backend kind (docs/backends.md).
+  backends: demo,
   dataDir,
   launcherPort: Number(process.env.LAUNCHER_PORT ?? 8787),
   clusterPort: Number(process.env.CLUSTER_PORT ?? 8788),

@@ -19,6 +19,10 @@ export interface LaunchOptions {
   readonly region?: string;
   /** Resume the user's running workspace for the same context instead of starting another. */
   readonly quickstart?: boolean;
+  /** A named dev container configuration, `.devcontainer/<name>/devcontainer.json`, used whatever else exists. */
+  readonly devcontainer?: string;
+  /** The backend to open it on (a CLUSTERS entry's name, or `launchpod`): the user's choice over the operator's rules. */
+  readonly backend?: string;
 }
 
 const OPTION_VALUE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -28,6 +32,8 @@ const OPTION_PARAMS: Readonly<Record<string, keyof LaunchOptions>> = {
   class: 'workspaceClass',
   region: 'region',
   quickstart: 'quickstart',
+  devcontainer: 'devcontainer',
+  backend: 'backend',
 };
 
 /** The context as it goes after the launcher's `#`: modifiers in a fixed order, then the canonical page URL. */

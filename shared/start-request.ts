@@ -118,6 +118,7 @@ const SCHEMA: Schema = {
     },
     credentialUrl: URL_TEXT,
     image: { type: 'object' },
+    configFile: TEXT,
     tasks: {
       type: 'array',
       maxItems: START_LIMITS.tasks,

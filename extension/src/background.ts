@@ -158,6 +158,7 @@ export async function launchUrlFor(
   if (!parsed.ok) return { ok: false, message: parsed.error.message };
   const url = toLaunchUrl(settings.launcherUrl, parsed.value, registry, {
     ...(settings.editor !== '' && { editor: settings.editor }),
+    ...(settings.backend !== '' && { backend: settings.backend }),
     ...options,
   });
   return url.ok ? { ok: true, url: url.value } : { ok: false, message: url.error.message };

@@ -20,6 +20,11 @@ export interface Settings {
   readonly enabled: Readonly<Record<HostFamilyId, boolean>>;
   /** An editor of shared/editors.ts, or '' for the launcher's default. */
   readonly editor: string;
+  /**
+   * The backend to open on (a name from the launcher's list, like `codespaces` or `coder`), or '' for the launcher's
+   * own rules. Sent as `?backend=`; the launcher refuses names it does not have.
+   */
+  readonly backend: string;
   readonly selfHosted: readonly SelfHostedSite[];
 }
 
@@ -28,6 +33,7 @@ export const defaultSettings: Settings = {
   openIn: 'same-tab',
   enabled: { github: true, gitlab: true, 'bitbucket-cloud': true, 'bitbucket-server': true },
   editor: '',
+  backend: '',
   selfHosted: [],
 };
 

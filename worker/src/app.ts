@@ -26,6 +26,8 @@ import {
   signedInOwner,
   signInWayOutFor,
 } from './auth/session-auth.ts';
+import { backendChoiceFor, checkedHandoff, planBackendLaunch } from './backends/backend-launch.ts';
+import { backendApiRoutes, backendPageRoutes, backendPlanJson } from './backends/backend-routes.ts';
 import { badgeRoutes } from './badges.ts';
 import { regionNotice, type UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
@@ -43,6 +45,7 @@ import {
   resolveLaunch,
   startLaunch,
 } from './launch.ts';
+import { BackendStartPage } from './pages/backend-start.tsx';
 import { ErrorPage } from './pages/error-page.tsx';
 import { faviconSvg } from './pages/favicon.ts';
 import { LandingPage } from './pages/landing.tsx';
@@ -71,7 +74,12 @@ const OWNER_COOKIE = 'lp_owner';
 /** Restart's form ends on the workspace's own origin: the registered clusters' workspace origins, nothing else. */
 const workspaceFormTargets: ContentSecurityPolicyOptionHandler = (c) => {
   const config = launcherConfig(c.env);
-  return config.ok ? config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)).join(' ') : '';
+  if (!config.ok) return '';
+  // A start on another backend ends, after a 303, on one of that backend's registered origins.
+  return [
+    ...config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)),
+    ...config.value.backends.flatMap((b) => b.origins),
+  ].join(' ');
 };
 const MAX_API_BODY = 16 * 1024;
 
@@ -198,10 +206,15 @@ export function createApp(options: AppOptions = {}) {
   api.post('/resolve', async (c) => {
     await enforceLimit(c, LIMITS.resolve, now());
     const { url, options: launchOptions } = await launchBody(c.req.raw);
+    // Another backend opens it: what it will open, what it cannot express, and the other ways.
+    const planned = await planBackendLaunch(url, launchOptions, deps(c));
+    if (!planned.ok) throw signInWayOutFor(planned.error, url, c.get('config'), startPath(url));
+    if (planned.value !== undefined) return c.json(backendPlanJson(planned.value));
     const resolution = await resolveLaunch(url, launchOptions, deps(c));
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
     return c.json(resolutionJson(resolution.value, c.get('config').clusters));
   });
+  backendApiRoutes(api, deps, launchBody);
 
   api.post('/workspaces', async (c) => {
     await enforceLaunchLimit(c, now());
@@ -219,6 +232,14 @@ export function createApp(options: AppOptions = {}) {
       if (existing !== undefined) return c.json(workspaceJson(existing), 200);
     }
     const d = deps(c);
+    // The operator's rules (or the user's choice) send it to another backend: that backend's start, not a cluster's.
+    const elsewhere = backendChoiceFor(url, launchOptions, d);
+    if (elsewhere.kind === 'backend')
+      throw new LaunchError('conflict', {
+        title: `This opens on ${elsewhere.backend.displayName}`,
+        detail: `${elsewhere.backend.displayName} opens it (${elsewhere.why}): start it with POST /api/v1/backend-starts, or follow the start page.`,
+        wayOut: { label: 'Open the start page', href: startPath(url) },
+      });
     const resolution = await resolveLaunch(url, launchOptions, d);
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
     // Signed in: git inside the workspace may ask for the user's token, per request, once the user allows it.
@@ -369,6 +390,7 @@ export function createApp(options: AppOptions = {}) {
 
   // Before the path form below, which would read `/workspaces` as a context.
   workspacePageRoutes(app, deps, now);
+  backendPageRoutes(app, deps);
 
   app.get('/start', async (c) => {
     const query = new URL(c.req.url).search.slice(1);
@@ -390,6 +412,29 @@ export function createApp(options: AppOptions = {}) {
     await enforceLaunchLimit(c, now());
     const { options: launchOptions, ignored, contextQuery } = readOptions(query, pathForm);
     const input = pathForm && contextQuery !== '' ? `${context}?${contextQuery}` : context;
+    const planned = await planBackendLaunch(input, launchOptions, deps(c));
+    if (!planned.ok) {
+      const here = new URL(c.req.url);
+      throw withInput(
+        signInWayOutFor(planned.error, input, c.get('config'), here.pathname + here.search),
+        input,
+      );
+    }
+    if (planned.value !== undefined) {
+      const handoffUrl = checkedHandoff(planned.value.plan, planned.value.backend);
+      c.header('cache-control', 'no-store');
+      return c.html(
+        renderPage(
+          BackendStartPage({
+            brand: c.get('config').brand,
+            launch: planned.value,
+            input,
+            ...(handoffUrl !== undefined && { handoffUrl }),
+            autostart: launchOptions.autostart !== false,
+          }),
+        ),
+      );
+    }
     const resolution = await resolveLaunch(input, launchOptions, deps(c));
     if (!resolution.ok) {
       // A repository that may be private: the way out is signing in with its host, back to this same launch.
@@ -417,6 +462,7 @@ export function createApp(options: AppOptions = {}) {
       notices: [
         regionNotice(launchOptions.region, c.get('config').clusters, resolution.value.clusters[0]),
       ].filter((n) => n !== undefined),
+      otherBackends: c.get('config').backends.map((b) => ({ name: b.name, displayName: b.displayName })),
       data: { url: input, options: launchOptions, idempotencyKey: `page-${crypto.randomUUID()}`, autostart },
       ...(existing !== undefined && {
         existing: { id: existing.id, phase: existing.phase, createdAt: existing.createdAt },
@@ -552,7 +598,13 @@ function resolutionJson(r: Resolution, clusters: LauncherConfig['clusters']) {
     rejectedEnv: r.request.rejectedEnv,
     warnings: r.request.warnings,
     options: r.options,
-    config: { source: r.configSource, image: r.config.image, tasks: r.config.tasks, ports: r.config.ports },
+    config: {
+      source: r.configSource,
+      file: r.configFile,
+      image: r.config.image,
+      tasks: r.config.tasks,
+      ports: r.config.ports,
+    },
     prebuild: r.prebuild,
     clusters: r.clusters.map((c) => ({
       name: c.cluster.name,

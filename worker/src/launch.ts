@@ -32,9 +32,10 @@ import { clusterHealth } from './cluster-health.ts';
 import { abandonStart } from './cluster-reconcile.ts';
 import { startOnFirstCluster } from './cluster-start.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
+import { type ConfigFileChoice, GITPOD_YML, launchConfigAt } from './config-files.ts';
 import { LaunchError } from './errors.ts';
 import type { HostCredentials, HostResolver, HttpTuning, RepoContext } from './hosts/host-resolver.ts';
-import { gitpodConfigOf, startableRequest } from './launch-memo.ts';
+import { startableRequest } from './launch-memo.ts';
 import { commitHistory, selectPrebuild } from './prebuilds/prebuild-selection.ts';
 import {
   claimWorkspace,
@@ -101,6 +102,8 @@ export interface Resolution {
   readonly resolved: ResolvedContext;
   readonly config: GitpodConfig;
   readonly configSource: 'file' | 'defaults';
+  /** Which file the config came from (`.gitpod.yml` or a `devcontainer.json`), why, and what it does not apply. */
+  readonly configFile: ConfigFileChoice;
   readonly prebuild: PrebuildChoice;
   readonly clusters: readonly ClusterCandidate[];
   /** Registered clusters that cannot take this launch, and why (down, full, draining). */
@@ -127,17 +130,24 @@ export function parseError(error: ParseError): LaunchError {
   });
 }
 
-/** Everything the start page and `POST /resolve` show, without starting anything. */
-export async function resolveLaunch(
+/** A context resolved with its host, before any workspace configuration is read: what every backend starts from. */
+export interface ResolvedLaunchContext {
+  readonly request: LaunchRequest;
+  readonly contextKey: string;
+  readonly entry: HostEntry;
+  readonly resolver: HostResolver;
+  readonly credentials: HostCredentials;
+  readonly resolved: ResolvedContext;
+}
+
+/** The context a user gave, resolved with its host (the user's token, else the server's, else anonymously). */
+export async function resolveLaunchContext(
   input: string,
-  options: LaunchOptions,
   deps: LaunchDeps,
-): Promise<Result<Resolution, LaunchError>> {
+): Promise<Result<ResolvedLaunchContext, LaunchError>> {
   const parsed = parseLaunchInput(input, deps.config.registry);
   if (!parsed.ok) return err(parseError(parsed.error));
   const request = parsed.value;
-  if (options.editor !== undefined && editorNamed(options.editor) === undefined)
-    return err(unknownEditor(options.editor, request, options, deps.config));
   const { context } = request;
   if (context.kind === 'snapshot') {
     return err(
@@ -168,6 +178,25 @@ export async function resolveLaunch(
   // has not signed in must never reach one through it: they see what an anonymous visitor sees.
   if (credentials.kind === 'server' && resolved.value.visibility !== 'public')
     return err(privateForVisitor(entry, resolved.value));
+  return ok({ request, contextKey: key.value, entry, resolver, credentials, resolved: resolved.value });
+}
+
+/** Everything the start page and `POST /resolve` show, without starting anything. */
+export async function resolveLaunch(
+  input: string,
+  options: LaunchOptions,
+  deps: LaunchDeps,
+): Promise<Result<Resolution, LaunchError>> {
+  if (options.editor !== undefined && editorNamed(options.editor) === undefined) {
+    const parsed = parseLaunchInput(input, deps.config.registry);
+    if (!parsed.ok) return err(parseError(parsed.error));
+    return err(unknownEditor(options.editor, parsed.value, options, deps.config));
+  }
+  const context = await resolveLaunchContext(input, deps);
+  if (!context.ok) return context;
+  const { request, entry, resolver, credentials } = context.value;
+  const key = { value: context.value.contextKey };
+  const resolved = { value: context.value.resolved };
 
   // The commit's history (prebuild selection) is asked for beside `.gitpod.yml`: no extra round trip.
   const hostAccess = {
@@ -179,19 +208,26 @@ export async function resolveLaunch(
     resolved: resolved.value,
   };
   const history = commitHistory(hostAccess);
-  const configText = await readConfigText(resolver, resolved.value, entry, credentials, deps);
-  if (!configText.ok) return configText;
-  let config: GitpodConfig;
-  if (configText.value === null) {
-    const defaults = gitpodConfigOf('');
-    if (!defaults.ok) throw new Error('the empty .gitpod.yml must be valid');
-    config = defaults.value;
-  } else {
-    // Parsed once per isolate and text: a commit's file never changes.
-    const checked = gitpodConfigOf(configText.value);
-    if (!checked.ok) return err(invalidConfig(checked.error, resolved.value));
-    config = checked.value;
-  }
+  const launchConfig = await launchConfigAt(
+    {
+      cache: deps.cache,
+      resolver,
+      entry,
+      credentials,
+      ...(deps.http !== undefined && { http: deps.http }),
+      repo: resolved.value.repo,
+      sha: resolved.value.sha,
+      ...(resolved.value.configText !== undefined && { gitpodText: resolved.value.configText }),
+    },
+    options.devcontainer,
+  );
+  if (!launchConfig.ok)
+    return err(
+      launchConfig.error instanceof LaunchError
+        ? launchConfig.error
+        : invalidConfig(launchConfig.error.errors, resolved.value, launchConfig.error.path),
+    );
+  const { config, choice } = launchConfig.value;
 
   const prebuild = await selectPrebuild({ ...hostAccess, db: deps.db, config, history });
   const health = await clusterHealth(deps.config.clusters, deps.cache, deps.now());
@@ -213,7 +249,8 @@ export async function resolveLaunch(
     contextKey: key.value,
     resolved: withBaseCloneUrl(withoutConfigText, entry, deps.config.registry),
     config,
-    configSource: configText.value === null ? 'defaults' : 'file',
+    configSource: choice.kind === 'defaults' ? 'defaults' : 'file',
+    configFile: choice,
     prebuild,
     clusters,
     unavailable,
@@ -227,7 +264,7 @@ export async function resolveLaunch(
     `${deps.config.origin}/api/v1/cluster-events`,
   );
   const startable = startableRequest(preview);
-  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved));
+  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved, choice.path));
   return ok(resolution);
 }
 
@@ -286,6 +323,7 @@ export function startRequestFor(
     context: resolution.resolved,
     initializer,
     image: resolution.config.image,
+    ...(resolution.configFile.path !== undefined && { configFile: resolution.configFile.path }),
     tasks: resolution.config.tasks,
     ports: resolution.config.ports,
     env: resolution.request.env,
@@ -300,11 +338,11 @@ export function startRequestFor(
 }
 
 /** A launch the cluster contract would refuse (shared/start-request.ts): the config error page, with the reason. */
-function notStartable(reason: string, resolved: ResolvedContext): LaunchError {
+function notStartable(reason: string, resolved: ResolvedContext, file = GITPOD_YML): LaunchError {
   return new LaunchError('invalid-config', {
     title: 'This workspace cannot be started as configured',
-    detail: `${reason} Change .gitpod.yml (or the link) and try again.`,
-    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved) },
+    detail: `${reason} Change ${file} (or the link) and try again.`,
+    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, file) },
     facts: { errors: [{ path: '', line: 0, column: 0, message: reason }] },
   });
 }
@@ -355,56 +393,35 @@ async function putConfig(cache: KVNamespace, resolved: ResolvedContext, text: st
   await cache.put(configKey(resolved), text ?? MISSING);
 }
 
-async function readConfigText(
-  resolver: HostResolver,
-  resolved: ResolvedContext,
-  entry: HostEntry,
-  credentials: HostCredentials,
-  deps: LaunchDeps,
-): Promise<Result<string | null, LaunchError>> {
-  if (resolved.configText !== undefined) return ok(resolved.configText);
-  const cached = await deps.cache.get(configKey(resolved));
-  if (cached !== null) return ok(cached === MISSING ? null : cached);
-  const read = await resolver.readFile(
-    resolved.repo,
-    resolved.sha,
-    '.gitpod.yml',
-    entry,
-    credentials,
-    deps.http,
-  );
-  if (read.ok) await putConfig(deps.cache, resolved, read.value);
-  return read;
-}
-
 function invalidConfig(
   errors: readonly { path: string; line: number; column: number; message: string }[],
   resolved: ResolvedContext,
+  file = GITPOD_YML,
 ): LaunchError {
   const first = errors[0];
   const where = first === undefined ? '' : ` at line ${first.line}, column ${first.column}`;
   return new LaunchError('invalid-config', {
-    title: `.gitpod.yml has a mistake${where}`,
+    title: `${file} has a mistake${where}`,
     detail: errors.map((e) => `Line ${e.line}: ${e.message}`).join('\n'),
-    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved) },
+    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, file) },
     facts: { errors: errors.map(({ path, line, column, message }) => ({ path, line, column, message })) },
   });
 }
 
-/** The `.gitpod.yml` page on the host, for the way out of an invalid config. */
-function configWebUrl(resolved: ResolvedContext): string {
+/** The config file's page on the host, for the way out of an invalid config. */
+function configWebUrl(resolved: ResolvedContext, file: string): string {
   const repoPage = resolved.webUrl.replace(/[?#].*$/, '');
   const { owner, name, family } = resolved.repo;
   const base = repoPage.slice(0, repoPage.indexOf(`/${owner}/${name}`) + owner.length + name.length + 2);
   switch (family) {
     case 'github':
-      return `${base}/blob/${resolved.sha}/.gitpod.yml`;
+      return `${base}/blob/${resolved.sha}/${file}`;
     case 'gitlab':
-      return `${base}/-/blob/${resolved.sha}/.gitpod.yml`;
+      return `${base}/-/blob/${resolved.sha}/${file}`;
     case 'bitbucket-cloud':
-      return `${base}/src/${resolved.sha}/.gitpod.yml`;
+      return `${base}/src/${resolved.sha}/${file}`;
     case 'bitbucket-server':
-      return `${base}/browse/.gitpod.yml?at=${resolved.sha}`;
+      return `${base}/browse/${file}?at=${resolved.sha}`;
   }
 }
 

@@ -174,6 +174,22 @@ function Options() {
           </option>
         ))}
       </select>
+      <label for="backend">Open on backend</label>
+      <input
+        id="backend"
+        type="text"
+        placeholder="the launcher’s rules"
+        pattern="[a-z0-9][a-z0-9._\-]{0,63}"
+        value={settings.backend}
+        onChange={(e) => {
+          const input = e.target as HTMLInputElement;
+          if (input.checkValidity()) void save({ backend: input.value.trim() });
+        }}
+      />
+      <p class="hint">
+        A backend your launcher lists (<code>launchpod</code>, <code>codespaces</code>, <code>coder</code>…):
+        links open there unless you pick another on the start page. Empty: the launcher’s own rules decide.
+      </p>
 
       <h2>Hosts</h2>
       {(Object.keys(FAMILY_NAMES) as HostFamilyId[]).map((family) => (

@@ -60,6 +60,7 @@ export function StartPage({
   ignoredOptions,
   notices = [],
   existing,
+  otherBackends = [],
 }: {
   readonly brand: string;
   readonly resolution: Resolution;
@@ -68,6 +69,8 @@ export function StartPage({
   /** Options read but not honoured as asked (`?region=mars`), said in a sentence. */
   readonly notices?: readonly string[];
   readonly existing?: ExistingWorkspace;
+  /** Other registered backends (Codespaces, Coder…) the user may open this on instead. */
+  readonly otherBackends?: readonly { readonly name: string; readonly displayName: string }[];
 }) {
   const { resolved, request, config, prebuild, clusters } = resolution;
   const repoName = `${resolved.repo.owner}/${resolved.repo.name}`;
@@ -131,8 +134,16 @@ export function StartPage({
         <dt>Configuration</dt>
         <dd>
           {resolution.configSource === 'file'
-            ? `.gitpod.yml: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'}, ${config.ports.length} port${config.ports.length === 1 ? '' : 's'}`
-            : 'no .gitpod.yml: defaults'}
+            ? `${resolution.configFile.path}: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'}, ${config.ports.length} port${config.ports.length === 1 ? '' : 's'}`
+            : 'no .gitpod.yml or devcontainer.json: defaults'}
+          <small data-config-why> (used because {resolution.configFile.why})</small>
+          {resolution.configFile.notes.length > 0 && (
+            <ul data-config-notes>
+              {resolution.configFile.notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
         </dd>
         <dt>Prebuild</dt>
         <dd data-prebuild={prebuild.kind}>
@@ -253,6 +264,23 @@ export function StartPage({
         <h2>Starting</h2>
         <div id="logs" />
       </section>
+      {otherBackends.length > 0 && (
+        <p id="other-backends">
+          Or open it on{' '}
+          {otherBackends.map((b, i) => (
+            <>
+              {i > 0 && ', '}
+              <a
+                href={`/start?backend=${encodeURIComponent(b.name)}&url=${encodeURIComponent(data.url)}`}
+                data-backend={b.name}
+              >
+                {b.displayName}
+              </a>
+            </>
+          ))}
+          .
+        </p>
+      )}
       <p>
         <a href="/workspaces">Your workspaces</a>
       </p>
