@@ -76,6 +76,8 @@ export type TryKind =
   | 'sign-in'
   /** A launch link that shows a helpful error on purpose. */
   | 'refused'
+  /** A launch another backend opens (`?backend=`): its start page says what that backend will open. */
+  | 'backend'
   /** A launcher page. */
   | 'page'
   /** An admin API call, shown as curl. */
@@ -135,6 +137,21 @@ export function whatToTry(launcherUrl: string, demo: boolean): TryItem[] {
       what: 'A broken .gitpod.yml, its line named',
       kind: 'refused',
       url: `${l}/#https://github.com/launchpod-samples/invalid-config`,
+    },
+    {
+      what: 'A repository described only by .devcontainer/devcontainer.json',
+      kind: 'launch',
+      url: `${l}/#https://github.com/launchpod-samples/devcontainer-app`,
+    },
+    {
+      what: 'The fork pull request in Coder (through its API; a second click reuses the workspace)',
+      kind: 'backend',
+      url: `${l}/start?url=${encodeURIComponent(`${DEMO_REPO}/pull/2`)}&backend=coder`,
+    },
+    {
+      what: 'The same handed to Codespaces as a plain link (Ona, Gitpod and DevPod are offered beside it)',
+      kind: 'backend',
+      url: `${l}/start?url=${encodeURIComponent(`${DEMO_REPO}/pull/2`)}&backend=codespaces`,
     },
     { what: 'Badges for a README', kind: 'page', url: `${l}/badge?url=${encodeURIComponent(DEMO_REPO)}` },
     { what: 'Your workspaces (stop, restart, delete)', kind: 'page', url: `${l}/workspaces` },

@@ -110,7 +110,11 @@ describe('npm run demo', () => {
       } else {
         const response = await fetch(startPageOf(item.url), { redirect: 'manual' });
         const html = await response.text();
-        if (item.kind === 'refused') {
+        if (item.kind === 'backend') {
+          const backend = new URL(item.url).searchParams.get('backend');
+          expect(response.status, `${where}\n${html.slice(0, 2000)}`).toBe(200);
+          expect(html, where).toContain(`data-backend="${backend}"`);
+        } else if (item.kind === 'refused') {
           expect(response.status, where).toBe(422);
           expect(html, where).toMatch(/line \d+/);
         } else if (item.kind === 'sign-in') {
