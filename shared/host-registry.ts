@@ -26,6 +26,14 @@ export function changeRequestTerms(family: HostFamilyId): ChangeRequestTerms {
   return hostFamilies[family].changeRequest ?? PULL_REQUEST_TERMS;
 }
 
+/** "merge request !12" for a GitLab family, "pull request #12" for any other or an unknown one (a stored record). */
+export function changeRequestText(family: string | undefined, number: number): string {
+  const terms = Object.hasOwn(hostFamilies, family ?? '')
+    ? changeRequestTerms(family as HostFamilyId)
+    : PULL_REQUEST_TERMS;
+  return `${terms.name} ${terms.prefix}${number}`;
+}
+
 /** A self-hosted instance as a deployer writes it in configuration. */
 export interface HostConfig {
   /** `git.corp.example`, `git.corp.example:8443`. */

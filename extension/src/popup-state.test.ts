@@ -79,6 +79,12 @@ describe("a workspace of the launcher's list", () => {
     expect(
       popupWorkspace({ id: 'ws-4', phase: 'running', context: { repo: 'o/r', issue: 9 } }, launcher)?.at,
     ).toBe('issue #9');
+    expect(
+      popupWorkspace(
+        { id: 'ws-5', phase: 'running', context: { repo: 'g/p', family: 'gitlab', pullRequest: 2 } },
+        launcher,
+      )?.at,
+    ).toBe('merge request !2');
     expect(popupWorkspace({ id: '../x', phase: 'running' }, launcher)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@
 // extension origin is not listed in API_ALLOWED_ORIGINS, as Firefox's per-profile one), the popup says so and links
 // the launcher's own Your workspaces page instead.
 
+import { changeRequestText } from '../../shared/host-registry.ts';
 import type { GitContext, LaunchRequest } from '../../shared/launch-request.ts';
 
 const FETCH_TIMEOUT_MS = 5000;
@@ -35,10 +36,7 @@ export function contextSummary(request: LaunchRequest): { readonly repo: string;
   if (context.kind === 'snapshot') return { repo: 'a saved workspace', at: `snapshot ${context.id}` };
   const repo = `${context.repo.owner}/${context.repo.name}`;
   if (context.kind === 'pull-request')
-    return {
-      repo,
-      at: `${context.repo.family === 'gitlab' ? 'merge request !' : 'pull request #'}${context.number}`,
-    };
+    return { repo, at: changeRequestText(context.repo.family, context.number) };
   if (context.kind === 'issue') return { repo, at: `issue #${context.number} (on a new branch)` };
   const { revision, lines } = context;
   const range =
@@ -69,6 +67,7 @@ interface ApiWorkspace {
   readonly context?: {
     readonly repo?: unknown;
     readonly host?: unknown;
+    readonly family?: unknown;
     readonly ref?: { readonly name?: unknown; readonly type?: unknown };
     readonly sha?: unknown;
     readonly pullRequest?: unknown;
@@ -87,7 +86,7 @@ export function popupWorkspace(w: ApiWorkspace, launcherUrl: string): PopupWorks
   const refName = text(c.ref?.name);
   const at =
     typeof c.pullRequest === 'number'
-      ? `pull request #${c.pullRequest}`
+      ? changeRequestText(text(c.family), c.pullRequest)
       : typeof c.issue === 'number'
         ? `issue #${c.issue}`
         : refName !== ''

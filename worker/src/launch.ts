@@ -646,6 +646,7 @@ function summary(resolution: Resolution) {
   return {
     repo: `${resolved.repo.owner}/${resolved.repo.name}`,
     host: resolved.repo.host,
+    family: resolved.repo.family,
     ref: resolved.ref,
     sha: resolved.sha,
     ...(resolved.pullRequest !== undefined && { pullRequest: resolved.pullRequest.number }),
