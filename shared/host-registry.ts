@@ -3,18 +3,26 @@
 
 import { bitbucketCloud } from './hosts/bitbucket-cloud.ts';
 import { bitbucketServer } from './hosts/bitbucket-server.ts';
+import { HOST_FAMILY_IDS } from './hosts/family-ids.ts';
 import { github } from './hosts/github.ts';
 import { gitlab } from './hosts/gitlab.ts';
 import type { HostEntry, HostFamily } from './hosts/host-family.ts';
 import type { HostFamilyId } from './launch-request.ts';
 import { err, ok, type Result } from './result.ts';
 
+/** Every family's URL grammar, one line each. */
 export const hostFamilies: Readonly<Record<HostFamilyId, HostFamily>> = {
   github,
   gitlab,
   'bitbucket-cloud': bitbucketCloud,
   'bitbucket-server': bitbucketServer,
 };
+
+/** "GitHub Enterprise, GitLab or Bitbucket": the families a deployer may list self-hosted instances of. */
+export const SELF_HOSTED_NAMES: string = (() => {
+  const names = HOST_FAMILY_IDS.flatMap((id) => hostFamilies[id].selfHostedName ?? []);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+})();
 
 /** A self-hosted instance as a deployer writes it in configuration. */
 export interface HostConfig {
@@ -29,19 +37,16 @@ export interface HostConfig {
   readonly allowHttp?: boolean;
 }
 
-const BUILTINS: readonly HostEntry[] = [
-  builtin('github.com', 'github', 'https://api.github.com'),
-  builtin('gitlab.com', 'gitlab', 'https://gitlab.com/api/v4'),
-  builtin('bitbucket.org', 'bitbucket-cloud', 'https://api.bitbucket.org/2.0'),
-];
+const BUILTINS: readonly HostEntry[] = HOST_FAMILY_IDS.flatMap((id) =>
+  hostFamilies[id].builtins.map((b) => builtin(b.hostname, id, b.apiBaseUrl)),
+);
 
 /** Other names people paste for a built-in host. */
-const ALIASES: ReadonlyMap<string, string> = new Map([
-  ['www.github.com', 'github.com'],
-  ['github.dev', 'github.com'],
-  ['www.gitlab.com', 'gitlab.com'],
-  ['www.bitbucket.org', 'bitbucket.org'],
-]);
+const ALIASES: ReadonlyMap<string, string> = new Map(
+  HOST_FAMILY_IDS.flatMap((id) =>
+    hostFamilies[id].builtins.flatMap((b) => (b.aliases ?? []).map((alias) => [alias, b.hostname] as const)),
+  ),
+);
 
 function builtin(hostname: string, family: HostFamilyId, apiBaseUrl: string): HostEntry {
   return {

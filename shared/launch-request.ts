@@ -1,7 +1,9 @@
 // The typed result of reading anything a user pastes, clicks or prefixes: a launch request, or a parse error a
 // person can act on. Types only; the grammar that produces them lives in context-url.ts and hosts/.
 
-export type HostFamilyId = 'github' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server';
+import type { HostFamilyId } from './hosts/family-ids.ts';
+
+export type { HostFamilyId };
 
 /** A repository on a registered host. `owner` is the GitLab namespace path ("group/sub"), the Bitbucket Cloud
  * workspace, or the Bitbucket Server project key / `~user`. */

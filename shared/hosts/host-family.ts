@@ -51,10 +51,22 @@ export interface WebUrlOptions {
   readonly legacyRoute?: boolean;
 }
 
+/** A public instance the launcher knows without configuration (`github.com`). */
+export interface BuiltinHost {
+  readonly hostname: string;
+  readonly apiBaseUrl: string;
+  /** Other names people paste for it (`www.github.com`). */
+  readonly aliases?: readonly string[];
+}
+
 export interface HostFamily {
   readonly id: HostFamilyId;
   /** "GitHub", "GitLab"… as people say it, for messages. */
   readonly displayName: string;
+  /** Public instances built in; empty for a family that is only ever self-hosted. */
+  readonly builtins: readonly BuiltinHost[];
+  /** "GitHub Enterprise, GitLab self-managed…": what a deployer lists to add an instance, for messages. */
+  readonly selfHostedName?: string;
   parse(url: HostUrl): Result<ParsedContext, ParseError>;
   /** The canonical page URL of a context; parsing it gives the same context back. */
   webUrl(context: RepoContext, entry: HostEntry, options?: WebUrlOptions): string;
@@ -63,22 +75,17 @@ export interface HostFamily {
   defaultApiBaseUrl(webBase: string): string;
 }
 
-export function lineFragment(
-  lines: LineRange | undefined,
-  style: 'github' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server',
-): string {
+/** How a family writes a line range in a file link: `#L10-L20` is `{ prefix: '#L', separator: '-', endPrefix: 'L' }`. */
+export interface LineStyle {
+  readonly prefix: string;
+  readonly separator: string;
+  readonly endPrefix: string;
+}
+
+export function lineFragment(lines: LineRange | undefined, style: LineStyle): string {
   if (lines === undefined) return '';
-  const single = lines.start === lines.end;
-  switch (style) {
-    case 'github':
-      return single ? `#L${lines.start}` : `#L${lines.start}-L${lines.end}`;
-    case 'gitlab':
-      return single ? `#L${lines.start}` : `#L${lines.start}-${lines.end}`;
-    case 'bitbucket-cloud':
-      return single ? `#lines-${lines.start}` : `#lines-${lines.start}:${lines.end}`;
-    case 'bitbucket-server':
-      return single ? `#${lines.start}` : `#${lines.start}-${lines.end}`;
-  }
+  if (lines.start === lines.end) return `${style.prefix}${lines.start}`;
+  return `${style.prefix}${lines.start}${style.separator}${style.endPrefix}${lines.end}`;
 }
 
 /**

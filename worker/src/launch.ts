@@ -11,7 +11,7 @@ import {
 } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import type { GitpodConfig } from '../../shared/gitpod-config.ts';
-import { hostFamilies } from '../../shared/host-registry.ts';
+import { type HostRegistry, hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
 import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
@@ -186,7 +186,7 @@ export async function resolveLaunch(
   } else {
     // Parsed once per isolate and text: a commit's file never changes.
     const checked = gitpodConfigOf(configText.value);
-    if (!checked.ok) return err(invalidConfig(checked.error, resolved.value));
+    if (!checked.ok) return err(invalidConfig(checked.error, resolved.value, deps.config.registry));
     config = checked.value;
   }
 
@@ -224,7 +224,7 @@ export async function resolveLaunch(
     `${deps.config.origin}/api/v1/cluster-events`,
   );
   const startable = startableRequest(preview);
-  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved));
+  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved, deps.config.registry));
   return ok(resolution);
 }
 
@@ -266,11 +266,11 @@ export function startRequestFor(
 }
 
 /** A launch the cluster contract would refuse (shared/start-request.ts): the config error page, with the reason. */
-function notStartable(reason: string, resolved: ResolvedContext): LaunchError {
+function notStartable(reason: string, resolved: ResolvedContext, registry: HostRegistry): LaunchError {
   return new LaunchError('invalid-config', {
     title: 'This workspace cannot be started as configured',
     detail: `${reason} Change .gitpod.yml (or the link) and try again.`,
-    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved) },
+    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved, registry) },
     facts: { errors: [{ path: '', line: 0, column: 0, message: reason }] },
   });
 }
@@ -346,32 +346,32 @@ async function readConfigText(
 function invalidConfig(
   errors: readonly { path: string; line: number; column: number; message: string }[],
   resolved: ResolvedContext,
+  registry: HostRegistry,
 ): LaunchError {
   const first = errors[0];
   const where = first === undefined ? '' : ` at line ${first.line}, column ${first.column}`;
   return new LaunchError('invalid-config', {
     title: `.gitpod.yml has a mistake${where}`,
     detail: errors.map((e) => `Line ${e.line}: ${e.message}`).join('\n'),
-    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved) },
+    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved, registry) },
     facts: { errors: errors.map(({ path, line, column, message }) => ({ path, line, column, message })) },
   });
 }
 
-/** The `.gitpod.yml` page on the host, for the way out of an invalid config. */
-function configWebUrl(resolved: ResolvedContext): string {
-  const repoPage = resolved.webUrl.replace(/[?#].*$/, '');
-  const { owner, name, family } = resolved.repo;
-  const base = repoPage.slice(0, repoPage.indexOf(`/${owner}/${name}`) + owner.length + name.length + 2);
-  switch (family) {
-    case 'github':
-      return `${base}/blob/${resolved.sha}/.gitpod.yml`;
-    case 'gitlab':
-      return `${base}/-/blob/${resolved.sha}/.gitpod.yml`;
-    case 'bitbucket-cloud':
-      return `${base}/src/${resolved.sha}/.gitpod.yml`;
-    case 'bitbucket-server':
-      return `${base}/browse/.gitpod.yml?at=${resolved.sha}`;
-  }
+/** The `.gitpod.yml` page on the host at the launched commit, for the way out of an invalid config. */
+function configWebUrl(resolved: ResolvedContext, registry: HostRegistry): string {
+  const entry = registry.entries.find((e) => e.hostname === resolved.repo.host);
+  if (entry === undefined) return resolved.webUrl;
+  return hostFamilies[entry.family].webUrl(
+    {
+      kind: 'repository',
+      repo: resolved.repo,
+      revision: { type: 'commit', sha: resolved.sha },
+      page: 'blob',
+      path: { path: '.gitpod.yml', kind: 'file' },
+    },
+    entry,
+  );
 }
 
 export interface StartInput {

@@ -17,7 +17,18 @@ export type Revocation =
    */
   | { readonly style: 'github-app-token'; readonly path: string };
 
-export interface OAuthFamily {
+/** What every family's sign-in piece says, whatever the way of signing in. */
+interface SignInCommon {
+  /** How the sign-in page names a built-in host of this family ("Bitbucket"). */
+  readonly label: string;
+  /**
+   * True when a self-hosted instance may refuse an anonymous clone even of a repository its API calls public
+   * (GitHub Enterprise Server in private mode): the workspace then always gets the user's token.
+   */
+  readonly selfHostedClonesNeedToken?: boolean;
+}
+
+export interface OAuthFamily extends SignInCommon {
   readonly kind: 'oauth';
   readonly authorizePath: string;
   readonly tokenPath: string;
@@ -33,7 +44,7 @@ export interface OAuthFamily {
   readonly readUser: (json: Record<string, unknown>) => { id: string; login: string } | undefined;
 }
 
-export interface TokenFamily {
+export interface TokenFamily extends SignInCommon {
   readonly kind: 'personal-token';
   /**
    * Path on the host's site that answers who the token belongs to, as plain text (empty when the host did not take
@@ -55,6 +66,8 @@ const idLogin = (id: unknown, login: unknown) =>
 export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFamily>> = {
   github: {
     kind: 'oauth',
+    label: 'GitHub',
+    selfHostedClonesNeedToken: true,
     authorizePath: '/login/oauth/authorize',
     tokenPath: '/login/oauth/access_token',
     revocation: { style: 'github-app-token', path: '/applications/{client_id}/token' },
@@ -67,6 +80,7 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
   },
   gitlab: {
     kind: 'oauth',
+    label: 'GitLab',
     authorizePath: '/oauth/authorize',
     tokenPath: '/oauth/token',
     revocation: { style: 'rfc7009', path: '/oauth/revoke' },
@@ -79,6 +93,7 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
   },
   'bitbucket-cloud': {
     kind: 'oauth',
+    label: 'Bitbucket',
     authorizePath: '/site/oauth2/authorize',
     tokenPath: '/site/oauth2/access_token',
     // Bitbucket Cloud documents no revocation endpoint (only authorize and access_token): a user removes the
@@ -93,6 +108,7 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
   // HTTP access tokens go with the user's own name to git (username + token as password).
   'bitbucket-server': {
     kind: 'personal-token',
+    label: 'Bitbucket',
     // As Gitpod's Bitbucket Server provider does: the applinks servlet names the caller, `users/{slug}` its id.
     whoamiPath: '/plugins/servlet/applinks/whoami',
     userPath: '/users/{name}',
@@ -144,11 +160,5 @@ export function grantsPage(entry: HostEntry): string {
 
 /** "GitHub", "GitLab", "Bitbucket" for the built-in hosts; the host name for self-hosted ones. */
 export function hostLabel(entry: HostEntry): string {
-  if (!entry.builtin) return entry.hostname;
-  return {
-    github: 'GitHub',
-    gitlab: 'GitLab',
-    'bitbucket-cloud': 'Bitbucket',
-    'bitbucket-server': 'Bitbucket',
-  }[entry.family];
+  return entry.builtin ? signInFamilies[entry.family].label : entry.hostname;
 }

@@ -37,8 +37,8 @@ import {
   type Viewer,
   type VisibilityDeps,
 } from './repo-visibility.ts';
-import { readWebhookEvent, webhookVisibility } from './webhook-events.ts';
-import { deliveryId, verifyToken, verifyWebhook } from './webhook-signature.ts';
+import { deliveryId, readWebhookEvent, verifyWebhook, webhookVisibility } from './webhook-families.ts';
+import { verifyToken } from './webhook-signature.ts';
 
 type RoutesEnv = { Bindings: Env; Variables: { config: LauncherConfig } };
 
