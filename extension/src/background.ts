@@ -6,10 +6,12 @@
 import browser, { type Menus, type Runtime, type Tabs } from 'webextension-polyfill';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import type { HostRegistry } from '../../shared/host-registry.ts';
+import { HOST_FAMILY_IDS, isHostFamilyId } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
+import { contentScriptFile, familyPages } from './hosts/family-pages.ts';
 import type { ContentMessage, PageAnswer } from './messages.ts';
 import { describePage } from './page-description.ts';
 import { acceptedSites, selfHostedRegistry } from './self-hosted-registry.ts';
@@ -37,11 +39,10 @@ const STATUS_TTL_MS = 60_000;
 const STATUS_FAILURE_TTL_MS = 30_000;
 const FETCH_TIMEOUT_MS = 5000;
 const MENU_ID = 'open-link-in-workspace';
-const BUILTIN_LINK_PATTERNS = [
-  'https://github.com/*/*',
-  'https://gitlab.com/*/*',
-  'https://bitbucket.org/*/*',
-];
+const BUILTIN_LINK_PATTERNS = HOST_FAMILY_IDS.flatMap((family) => {
+  const host = familyPages[family].builtinHost;
+  return host === undefined ? [] : [`https://${host}/*/*`];
+});
 
 type PrebuildState = 'ready' | 'building' | 'none';
 const statusCache = new Map<string, { state: PrebuildState | undefined; until: number }>();
@@ -159,13 +160,6 @@ async function openLaunch(input: string, tab: Tabs.Tab | undefined, forceNewTab 
 
 // ---- Self-hosted instances: content scripts registered per listed site whose origin is granted --------------
 
-const SCRIPT_FOR = {
-  github: 'content/github.js',
-  gitlab: 'content/gitlab.js',
-  'bitbucket-cloud': 'content/bitbucket-cloud.js',
-  'bitbucket-server': 'content/bitbucket-server.js',
-} as const;
-
 let syncing: Promise<string[]> = Promise.resolve([]);
 
 /**
@@ -188,7 +182,7 @@ async function syncOnce(): Promise<string[]> {
     .map((site) => ({
       id: scriptId(site),
       matches: [scriptMatch(site)],
-      js: [SCRIPT_FOR[site.family]],
+      js: [contentScriptFile(site.family)],
       // At document_start the script asks the background what the page opens while the page loads (content/start.ts).
       runAt: 'document_start' as const,
     }));
@@ -229,7 +223,7 @@ async function setupMenus(settings: Settings): Promise<void> {
  * registered once — or as soon as — the origin is granted.
  */
 async function addSelfHosted(origin: string, family: HostFamilyId): Promise<string[]> {
-  if (!(family in SCRIPT_FOR) || !/^https?:\/\/[^/]+$/.test(origin) || new URL(origin).origin !== origin)
+  if (!isHostFamilyId(family) || !/^https?:\/\/[^/]+$/.test(origin) || new URL(origin).origin !== origin)
     return [];
   const site: SelfHostedSite = { origin, family, basePath: '' };
   const settings = await readSettings();

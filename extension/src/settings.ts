@@ -2,6 +2,7 @@
 // stores a token or page content; the launcher address is the only thing a user must provide.
 
 import browser from 'webextension-polyfill';
+import { HOST_FAMILY_IDS } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import type { AnchorTable } from './hosts/anchor-table.ts';
 import { type SelfHostedSite, storedSites } from './self-hosted-site.ts';
@@ -25,7 +26,10 @@ export interface Settings {
 export const defaultSettings: Settings = {
   launcherUrl: BUILT_IN_LAUNCHER,
   openIn: 'same-tab',
-  enabled: { github: true, gitlab: true, 'bitbucket-cloud': true, 'bitbucket-server': true },
+  enabled: Object.fromEntries(HOST_FAMILY_IDS.map((family) => [family, true])) as Record<
+    HostFamilyId,
+    boolean
+  >,
   editor: '',
   selfHosted: [],
 };

@@ -1,5 +1,5 @@
-// The anchor table shipped inside the extension and served by the launcher: one rule list per host family. Bump
-// `revision` with every change so extensions prefer the newest of bundled and remote.
+// The anchor table shipped inside the extension and served by the launcher: one rule list per host family, one line
+// each. Bump `revision` with every change so extensions prefer the newest of bundled and remote.
 
 import type { AnchorTable } from './anchor-table.ts';
 import { bitbucketCloudAnchors } from './bitbucket-cloud.ts';

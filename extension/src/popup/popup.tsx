@@ -5,14 +5,12 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { HOST_FAMILY_IDS } from '../../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { familyPages } from '../hosts/family-pages.ts';
+import { type PageSignals, readPageSignals } from '../hosts/page-signals.ts';
 
 type Answer = { ok: true; url: string } | { ok: false; message: string };
-const SELF_HOSTED: Record<string, HostFamilyId> = {
-  GitHub: 'github',
-  GitLab: 'gitlab',
-  Bitbucket: 'bitbucket-server',
-};
 
 function Popup() {
   const [page, setPage] = useState<string>();
@@ -34,18 +32,15 @@ function Popup() {
         const [result] = await browser.scripting
           .executeScript({
             target: { tabId: tab.id },
-            // The same marks the content scripts recognise (extension/src/content/<family>.ts).
-            func: () => {
-              const meta = (name: string) =>
-                document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
-              const site = document.querySelector('meta[property="og:site_name"]')?.getAttribute('content');
-              if (meta('hostname') !== '' || meta('application-name') === 'GitHub') return 'GitHub';
-              if (site === 'GitLab') return 'GitLab';
-              return meta('application-name');
-            },
+            // The same signals the content scripts' family pieces recognise (extension/src/hosts/<family>-page.ts).
+            func: readPageSignals,
           })
           .catch(() => []);
-        const detected = SELF_HOSTED[String(result?.result ?? '')];
+        const signals = result?.result as PageSignals | undefined;
+        const detected =
+          signals === undefined
+            ? undefined
+            : HOST_FAMILY_IDS.find((f) => familyPages[f].recognises?.(signals) === true);
         if (detected) setFamily(detected);
       }
     })();
