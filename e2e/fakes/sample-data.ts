@@ -5,6 +5,7 @@
 
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { HOSTILE_GITPOD_YML, HOSTILE_PROBE } from './hostile-repo.ts';
 import type { FakeCommit, FakeHostData, FakeIssue, FakePull, FakeRepo } from './model.ts';
 
@@ -221,3 +222,11 @@ export const samples = {
   bitbucketCloud: sampleHost('bitbucket.org', 'launchpod-samples', 'contributor'),
   bitbucketServer: sampleHost('bitbucket.launchpod.test', 'PLAT', '~contributor'),
 } as const;
+
+/** The family each sample host is of. */
+export const sampleFamilies: Readonly<Record<keyof typeof samples, HostFamilyId>> = {
+  github: 'github',
+  gitlab: 'gitlab',
+  bitbucketCloud: 'bitbucket-cloud',
+  bitbucketServer: 'bitbucket-server',
+};

@@ -14,6 +14,8 @@ export interface FixtureCase {
   readonly near?: string;
   /** True when the page's layout is unknown and the floating button is expected. */
   readonly floating?: boolean;
+  /** A self-hosted instance's page: page detection must recognise it as its family (family-conformance test). */
+  readonly selfHosted?: boolean;
 }
 
 export const LAUNCHER = 'https://launchpod.test';
@@ -244,6 +246,7 @@ export const fixtureCases: readonly FixtureCase[] = [
     file: 'bitbucket-server/repo-1.html',
     url: 'https://bitbucket.corp.test/projects/SOURCEGRAPH/repos/mux/browse',
     family: 'bitbucket-server',
+    selfHosted: true,
     context: 'https://bitbucket.corp.test/projects/SOURCEGRAPH/repos/mux/browse',
     near: '.branch-selector-toolbar',
   },
@@ -251,6 +254,7 @@ export const fixtureCases: readonly FixtureCase[] = [
     file: 'bitbucket-server/hand-commits.html',
     url: 'https://bitbucket.corp.test/projects/P/repos/r/commits',
     family: 'bitbucket-server',
+    selfHosted: true,
     context: 'https://bitbucket.corp.test/projects/P/repos/r/commits?until=refs/heads/feature/login',
     near: '.branch-selector-toolbar',
   },
@@ -258,6 +262,7 @@ export const fixtureCases: readonly FixtureCase[] = [
     file: 'bitbucket-server/hand-pr.html',
     url: 'https://bitbucket.corp.test/projects/P/repos/r/pull-requests/7/overview',
     family: 'bitbucket-server',
+    selfHosted: true,
     context: 'https://bitbucket.corp.test/projects/P/repos/r/pull-requests/7/overview',
     near: '.pull-request-actions',
   },

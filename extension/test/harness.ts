@@ -2,6 +2,7 @@
 // the browser APIs and the background's page reading (no extension needed), exposed as `globalThis.launchpodHarness`.
 
 import { hostFamilies } from '../../shared/host-registry.ts';
+import { HOST_FAMILY_IDS } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import type { PrebuildState } from '../src/content/button.ts';
 import { type Controller, startController } from '../src/content/controller.ts';
@@ -10,6 +11,7 @@ import { pageRegistry } from '../src/content/registry.ts';
 import { type AnchorTable, candidatesFor } from '../src/hosts/anchor-table.ts';
 import { bundledAnchorTable } from '../src/hosts/bundled.ts';
 import { familyPages } from '../src/hosts/family-pages.ts';
+import { readPageSignals } from '../src/hosts/page-signals.ts';
 
 export interface HarnessOptions {
   readonly family: HostFamilyId;
@@ -43,5 +45,10 @@ let controller: Controller | undefined;
     });
   },
   check: () => controller?.check(),
+  /** The families whose page piece recognises this page from its signals (what a granted site's script asks). */
+  detect: () => {
+    const signals = readPageSignals();
+    return HOST_FAMILY_IDS.filter((f) => familyPages[f].recognises?.(signals) === true);
+  },
   misses: () => [...misses],
 };

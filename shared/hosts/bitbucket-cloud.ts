@@ -47,6 +47,7 @@ const PR_TABS = new Set(['diff', 'commits', 'activity']);
 export const bitbucketCloud: HostFamily = {
   id: 'bitbucket-cloud',
   displayName: 'Bitbucket',
+  contextKinds: ['repository', 'pull-request', 'issue'],
   builtins: [
     {
       hostname: 'bitbucket.org',

@@ -33,6 +33,7 @@ const PR_TABS = new Set(['overview', 'diff', 'commits']);
 export const bitbucketServer: HostFamily = {
   id: 'bitbucket-server',
   displayName: 'Bitbucket Server',
+  contextKinds: ['repository', 'pull-request'],
   builtins: [],
   selfHostedName: 'Bitbucket',
 

@@ -77,6 +77,7 @@ const PULL_TABS = new Set(['files', 'commits', 'checks', 'changes']);
 export const github: HostFamily = {
   id: 'github',
   displayName: 'GitHub',
+  contextKinds: ['repository', 'pull-request', 'issue'],
   builtins: [
     {
       hostname: 'github.com',

@@ -65,6 +65,8 @@ export interface HostFamily {
   readonly displayName: string;
   /** Public instances built in; empty for a family that is only ever self-hosted. */
   readonly builtins: readonly BuiltinHost[];
+  /** The context kinds its URLs name (Bitbucket Server has no issues of its own: it links Jira). */
+  readonly contextKinds: readonly RepoContext['kind'][];
   /** "GitHub Enterprise, GitLab self-managed…": what a deployer lists to add an instance, for messages. */
   readonly selfHostedName?: string;
   parse(url: HostUrl): Result<ParsedContext, ParseError>;
