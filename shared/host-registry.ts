@@ -4,6 +4,7 @@
 import { bitbucketCloud } from './hosts/bitbucket-cloud.ts';
 import { bitbucketServer } from './hosts/bitbucket-server.ts';
 import { HOST_FAMILY_IDS } from './hosts/family-ids.ts';
+import { gitea } from './hosts/gitea.ts';
 import { github } from './hosts/github.ts';
 import { gitlab } from './hosts/gitlab.ts';
 import type { HostEntry, HostFamily } from './hosts/host-family.ts';
@@ -16,6 +17,7 @@ export const hostFamilies: Readonly<Record<HostFamilyId, HostFamily>> = {
   gitlab,
   'bitbucket-cloud': bitbucketCloud,
   'bitbucket-server': bitbucketServer,
+  gitea,
 };
 
 /** "GitHub Enterprise, GitLab or Bitbucket": the families a deployer may list self-hosted instances of. */

@@ -6,6 +6,7 @@
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { bitbucketCloudPushDelivery, fakeBitbucketCloud } from './bitbucket-cloud.ts';
 import { bitbucketServerPushDelivery, fakeBitbucketServer } from './bitbucket-server.ts';
+import { fakeGitea, giteaPushDelivery } from './gitea.ts';
 import { fakeGitHub, githubPushDelivery } from './github.ts';
 import { fakeGitLab, gitlabPushDelivery } from './gitlab.ts';
 import type { FakeHostData } from './model.ts';
@@ -46,5 +47,11 @@ export const fakeFamilies: Readonly<Record<HostFamilyId, FakeFamily>> = {
     apiBaseUrl: (o) => `${o}/rest/api/1.0`,
     pullRef: (n) => `refs/pull-requests/${n}/from`,
     pushDelivery: bitbucketServerPushDelivery,
+  },
+  gitea: {
+    api: fakeGitea,
+    apiBaseUrl: (o, data) => `${o}${data.basePath ?? ''}/api/v1`,
+    pullRef: (n) => `refs/pull/${n}/head`,
+    pushDelivery: giteaPushDelivery,
   },
 };

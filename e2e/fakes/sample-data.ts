@@ -204,6 +204,24 @@ export function sampleHost(hostname: string, owner: string, forkOwner: string): 
   };
 }
 
+/**
+ * A Gitea host's samples: pull request 3's fork is gone but its commits are not — Gitea keeps them at
+ * `refs/pull/3/head` in the base repository, so the sample's head is a real commit (the fork's `fix/typo`).
+ */
+function giteaHost(data: FakeHostData): FakeHostData {
+  const fork = data.repos.find((r) => r.forkOf !== undefined);
+  const head = fork?.branches['fix/typo'];
+  return {
+    ...data,
+    repos: data.repos.map((repo) => ({
+      ...repo,
+      pulls: repo.pulls.map((p) =>
+        p.number === 3 && head !== undefined ? { ...p, headSha: head, state: 'open' as const } : p,
+      ),
+    })),
+  };
+}
+
 function pull(
   number: number,
   title: string,
@@ -221,6 +239,9 @@ export const samples = {
   gitlab: sampleHost('gitlab.com', 'launchpod-samples/platform/backend', 'contributor'),
   bitbucketCloud: sampleHost('bitbucket.org', 'launchpod-samples', 'contributor'),
   bitbucketServer: sampleHost('bitbucket.launchpod.test', 'PLAT', '~contributor'),
+  codeberg: giteaHost(sampleHost('codeberg.org', 'launchpod-samples', 'contributor')),
+  // A self-hosted Gitea under a sub-path (ROOT_URL https://gitea.launchpod.test/git/).
+  gitea: { ...giteaHost(sampleHost('gitea.launchpod.test', 'platform', 'contributor')), basePath: '/git' },
 } as const;
 
 /** The family each sample host is of. */
@@ -229,4 +250,6 @@ export const sampleFamilies: Readonly<Record<keyof typeof samples, HostFamilyId>
   gitlab: 'gitlab',
   bitbucketCloud: 'bitbucket-cloud',
   bitbucketServer: 'bitbucket-server',
+  codeberg: 'gitea',
+  gitea: 'gitea',
 };

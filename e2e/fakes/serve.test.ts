@@ -88,6 +88,17 @@ const API: Readonly<
       return page.values.find((b: { displayId: string }) => b.displayId === branch)?.latestCommit;
     },
   },
+  codeberg: {
+    defaultBranch: async (base) =>
+      (await get(`${base}/api/v1/repos/launchpod-samples/node-app`)).default_branch,
+    branchSha: async (base, branch) =>
+      (await get(`${base}/api/v1/repos/launchpod-samples/node-app/branches/${branch}`)).commit.id,
+  },
+  gitea: {
+    defaultBranch: async (base) => (await get(`${base}/git/api/v1/repos/platform/node-app`)).default_branch,
+    branchSha: async (base, branch) =>
+      (await get(`${base}/git/api/v1/repos/platform/node-app/branches/${branch}`)).commit.id,
+  },
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field and compared to the model.

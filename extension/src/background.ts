@@ -219,13 +219,14 @@ async function setupMenus(settings: Settings): Promise<void> {
 }
 
 /**
- * Lists a self-hosted site at the root of `origin` (from the popup, which cannot know a base path); its script is
- * registered once — or as soon as — the origin is granted.
+ * Lists a self-hosted site of `origin` (from the popup) at the sub-path its page states (Gitea's `appSubUrl`), else
+ * at the root; its script is registered once — or as soon as — the origin is granted.
  */
-async function addSelfHosted(origin: string, family: HostFamilyId): Promise<string[]> {
+async function addSelfHosted(origin: string, family: HostFamilyId, basePath = ''): Promise<string[]> {
   if (!isHostFamilyId(family) || !/^https?:\/\/[^/]+$/.test(origin) || new URL(origin).origin !== origin)
     return [];
-  const site: SelfHostedSite = { origin, family, basePath: '' };
+  if (!/^(\/[A-Za-z0-9._~-]+)*$/.test(basePath)) return [];
+  const site: SelfHostedSite = { origin, family, basePath };
   const settings = await readSettings();
   await writeSettings({
     selfHosted: [...settings.selfHosted.filter((s) => !sameSite(s, site)), site],
@@ -270,7 +271,7 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
     case 'add-self-hosted':
       // Only the extension's own pages may list a site (never a content script on some page).
       if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
-      return addSelfHosted(message.origin, message.family);
+      return addSelfHosted(message.origin, message.family, message.basePath);
     case 'launch-url':
       return launchUrlFor(message.input);
     default:

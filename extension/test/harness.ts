@@ -18,6 +18,8 @@ export interface HarnessOptions {
   readonly launcher: string;
   readonly prebuild?: PrebuildState;
   readonly table?: AnchorTable;
+  /** The sub-path of a self-hosted instance (`/git`). */
+  readonly basePath?: string;
 }
 
 const misses: string[] = [];
@@ -27,7 +29,12 @@ let controller: Controller | undefined;
   start(options: HarnessOptions) {
     const family = hostFamilies[options.family];
     const page = familyPages[options.family];
-    const registry = pageRegistry(family, location.origin, page.builtinHost !== undefined);
+    const registry = pageRegistry(
+      family,
+      location.origin,
+      location.host === page.builtinHost,
+      options.basePath ?? '',
+    );
     const table = options.table ?? bundledAnchorTable;
     controller = startController({
       family: family.id,

@@ -57,6 +57,8 @@ export interface BuiltinHost {
   readonly apiBaseUrl: string;
   /** Other names people paste for it (`www.github.com`). */
   readonly aliases?: readonly string[];
+  /** How people name this instance when it is not the family's name ("Codeberg"). */
+  readonly label?: string;
 }
 
 export interface HostFamily {

@@ -36,13 +36,16 @@ interface FamilySetup {
   readonly fakeOrigin: string;
 }
 
-/** The family's first sample host, registered with its API at the family's fake. */
-function setUp(family: HostFamilyId): FamilySetup {
-  const key = (Object.keys(sampleFamilies) as (keyof typeof samples)[]).find(
+/** Every sample host of the family (built in, self-hosted, under a sub-path), each with its API at the fake. */
+function setUps(family: HostFamilyId): FamilySetup[] {
+  const keys = (Object.keys(sampleFamilies) as (keyof typeof samples)[]).filter(
     (k) => sampleFamilies[k] === family,
   );
-  if (key === undefined) throw new Error(`no sample host of family ${family} in e2e/fakes/sample-data.ts`);
-  const data: FakeHostData = samples[key];
+  if (keys.length === 0) throw new Error(`no sample host of family ${family} in e2e/fakes/sample-data.ts`);
+  return keys.map((key) => setUp(family, samples[key]));
+}
+
+function setUp(family: HostFamilyId, data: FakeHostData): FamilySetup {
   const fakeOrigin = `https://fake-${family}.launchpod.test`;
   const config: HostConfig = {
     hostname: data.hostname,
@@ -135,60 +138,64 @@ describe.each(HOST_FAMILY_IDS)('family %s', (family) => {
     expect(familyPages[family]?.family).toBe(family);
     expect(bundledAnchorTable.families[family]?.length).toBeGreaterThan(0);
     expect(fakeFamilies[family]).toBeDefined();
-    expect(() => setUp(family)).not.toThrow();
+    expect(() => setUps(family)).not.toThrow();
   });
 
   it('never throws on any path, query or fragment', () => {
-    const { entry, registry } = setUp(family);
-    const site = entry.origin + entry.basePath;
-    fc.assert(
-      fc.property(fc.webPath(), fc.webQueryParameters(), fc.webFragments(), (path, query, fragment) => {
-        const input = `${site}${path}${query === '' ? '' : `?${query}`}${fragment === '' ? '' : `#${fragment}`}`;
-        expect(() => parseLaunchInput(input, registry)).not.toThrow();
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('reads each page URL it writes back to the same page, and each launch link to the same request', () => {
-    const { entry, registry, data } = setUp(family);
-    const grammar = hostFamilies[family];
-    for (const c of kindCases(entry, mainRepo(data), data)) {
-      const web = grammar.webUrl(c.context, entry);
-      const parsed = parseLaunchInput(web, registry);
-      expect(
-        parsed.ok ? grammar.webUrl(parsed.value.context as RepoContext, entry) : parsed.error,
-        c.name,
-      ).toBe(web);
-      if (!parsed.ok) continue;
-      expect(parsed.value.context.kind, c.name).toBe(c.context.kind);
-      const link = toLaunchUrl(LAUNCHER, parsed.value, registry);
-      expect(link.ok, c.name).toBe(true);
-      const back = link.ok ? parseLaunchUrl(link.value, registry) : undefined;
-      expect(back?.ok && back.value.request.context, c.name).toEqual(parsed.value.context);
+    for (const { entry, registry } of setUps(family)) {
+      const site = entry.origin + entry.basePath;
+      fc.assert(
+        fc.property(fc.webPath(), fc.webQueryParameters(), fc.webFragments(), (path, query, fragment) => {
+          const input = `${site}${path}${query === '' ? '' : `?${query}`}${fragment === '' ? '' : `#${fragment}`}`;
+          expect(() => parseLaunchInput(input, registry)).not.toThrow();
+        }),
+        { numRuns: 300 },
+      );
     }
   });
 
+  it('reads each page URL it writes back to the same page, and each launch link to the same request', () => {
+    const grammar = hostFamilies[family];
+    for (const { entry, registry, data } of setUps(family))
+      for (const c of kindCases(entry, mainRepo(data), data)) {
+        const web = grammar.webUrl(c.context, entry);
+        const parsed = parseLaunchInput(web, registry);
+        expect(
+          parsed.ok ? grammar.webUrl(parsed.value.context as RepoContext, entry) : parsed.error,
+          c.name,
+        ).toBe(web);
+        if (!parsed.ok) continue;
+        expect(parsed.value.context.kind, c.name).toBe(c.context.kind);
+        const link = toLaunchUrl(LAUNCHER, parsed.value, registry);
+        expect(link.ok, c.name).toBe(true);
+        const back = link.ok ? parseLaunchUrl(link.value, registry) : undefined;
+        expect(back?.ok && back.value.request.context, c.name).toEqual(parsed.value.context);
+      }
+  });
+
   it('resolves every context kind against its fake host', async () => {
-    const { entry, registry, data, fakeOrigin } = setUp(family);
-    fakes = installFakeHosts({ [fakeOrigin]: fakeFamilies[family].api(data) });
-    for (const c of kindCases(entry, mainRepo(data), data)) {
-      const parsed = parseLaunchInput(hostFamilies[family].webUrl(c.context, entry), registry);
-      if (!parsed.ok) throw new Error(`${c.name}: ${parsed.error.message}`);
-      const resolved = await resolvers[family].resolve({
-        context: parsed.value.context as Exclude<GitContext, { kind: 'snapshot' }>,
-        alternatives: parsed.value.alternatives,
-        entry,
-        credentials: { kind: 'anonymous' },
-        http: { backoffMs: [0, 0] },
-      });
-      if (!resolved.ok) throw new Error(`${c.name}: ${resolved.error.message}`);
-      expect(resolved.value.sha, c.name).toBe(c.sha);
-      if (c.context.kind === 'pull-request') expect(resolved.value.pullRequest?.headSha, c.name).toBe(c.sha);
-      if (c.name === 'pull request from a fork') expect(resolved.value.pullRequest?.fromFork).toBe(true);
-      if (c.context.kind === 'issue') expect(resolved.value.issue?.branch, c.name).toBeTruthy();
-      if (c.context.kind === 'repository' && c.context.path !== undefined)
-        expect(resolved.value.path?.path, c.name).toBe(c.context.path.path);
+    for (const { entry, registry, data, fakeOrigin } of setUps(family)) {
+      fakes?.restore();
+      fakes = installFakeHosts({ [fakeOrigin]: fakeFamilies[family].api(data) });
+      for (const c of kindCases(entry, mainRepo(data), data)) {
+        const parsed = parseLaunchInput(hostFamilies[family].webUrl(c.context, entry), registry);
+        if (!parsed.ok) throw new Error(`${c.name}: ${parsed.error.message}`);
+        const resolved = await resolvers[family].resolve({
+          context: parsed.value.context as Exclude<GitContext, { kind: 'snapshot' }>,
+          alternatives: parsed.value.alternatives,
+          entry,
+          credentials: { kind: 'anonymous' },
+          http: { backoffMs: [0, 0] },
+        });
+        if (!resolved.ok) throw new Error(`${c.name}: ${resolved.error.message}`);
+        expect(resolved.value.sha, c.name).toBe(c.sha);
+        if (c.context.kind === 'pull-request')
+          expect(resolved.value.pullRequest?.headSha, c.name).toBe(c.sha);
+        if (c.name === 'pull request from a fork') expect(resolved.value.pullRequest?.fromFork).toBe(true);
+        if (c.context.kind === 'issue') expect(resolved.value.issue?.branch, c.name).toBeTruthy();
+        if (c.context.kind === 'repository' && c.context.path !== undefined)
+          expect(resolved.value.path?.path, c.name).toBe(c.context.path.path);
+      }
     }
   });
 
@@ -204,8 +211,9 @@ describe.each(HOST_FAMILY_IDS)('family %s', (family) => {
   });
 
   it('accepts and reads a push as its fake host delivers it, and refuses it under another secret', async () => {
-    const { data } = setUp(family);
-    const repo = mainRepo(data);
+    const [first] = setUps(family);
+    if (first === undefined) throw new Error(`no sample host of family ${family}`);
+    const repo = mainRepo(first.data);
     const sha = repo.branches['feature/x/y'] ?? '';
     const delivery = await fakeFamilies[family].pushDelivery('conformance-secret', {
       owner: repo.owner,

@@ -4,16 +4,18 @@
 import type { AnchorTable } from './anchor-table.ts';
 import { bitbucketCloudAnchors } from './bitbucket-cloud.ts';
 import { bitbucketServerAnchors } from './bitbucket-server.ts';
+import { giteaAnchors } from './gitea.ts';
 import { githubAnchors } from './github.ts';
 import { gitlabAnchors } from './gitlab.ts';
 
 export const bundledAnchorTable: AnchorTable = {
   version: 1,
-  revision: 2,
+  revision: 3,
   families: {
     github: githubAnchors,
     gitlab: gitlabAnchors,
     'bitbucket-cloud': bitbucketCloudAnchors,
     'bitbucket-server': bitbucketServerAnchors,
+    gitea: giteaAnchors,
   },
 };

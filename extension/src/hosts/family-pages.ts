@@ -5,6 +5,7 @@ import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import { bitbucketCloudPage } from './bitbucket-cloud-page.ts';
 import { bitbucketServerPage } from './bitbucket-server-page.ts';
 import type { FamilyPage } from './family-page.ts';
+import { giteaPage } from './gitea-page.ts';
 import { githubPage } from './github-page.ts';
 import { gitlabPage } from './gitlab-page.ts';
 
@@ -13,6 +14,7 @@ export const familyPages: Readonly<Record<HostFamilyId, FamilyPage>> = {
   gitlab: gitlabPage,
   'bitbucket-cloud': bitbucketCloudPage,
   'bitbucket-server': bitbucketServerPage,
+  gitea: giteaPage,
 };
 
 /** The content script a family's pages run (built from content/<family>.ts). */

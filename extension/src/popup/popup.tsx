@@ -1,6 +1,7 @@
 // The toolbar popup: the current tab's context as the extension reads it and an Open button, or why this page
-// cannot be opened — and, on a self-hosted instance, "Enable on this site" for exactly that origin, at its root
-// (a page does not say which part of its path is the instance's base path: the options page takes that).
+// cannot be opened — and, on a self-hosted instance, "Enable on this site" for exactly that origin, at its root or
+// at the sub-path the page itself states (Gitea's `appSubUrl`; other hosts' pages do not say: the options page
+// takes a base path).
 
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -16,6 +17,7 @@ function Popup() {
   const [page, setPage] = useState<string>();
   const [answer, setAnswer] = useState<Answer>();
   const [family, setFamily] = useState<HostFamilyId>();
+  const [basePath, setBasePath] = useState('');
   const [note, setNote] = useState('');
   useEffect(() => {
     void (async () => {
@@ -41,7 +43,10 @@ function Popup() {
           signals === undefined
             ? undefined
             : HOST_FAMILY_IDS.find((f) => familyPages[f].recognises?.(signals) === true);
-        if (detected) setFamily(detected);
+        if (detected) {
+          setFamily(detected);
+          if (signals !== undefined) setBasePath(familyPages[detected].basePath?.(signals) ?? '');
+        }
       }
     })();
   }, []);
@@ -52,7 +57,7 @@ function Popup() {
     // Both sent inside the click's own handler, before any await: Firefox grants a request only there, and may
     // close the popup while its prompt is up — the background saves the site and registers the content script
     // when the grant arrives (permissions.onAdded).
-    void browser.runtime.sendMessage({ type: 'add-self-hosted', origin, family }).catch(() => {});
+    void browser.runtime.sendMessage({ type: 'add-self-hosted', origin, family, basePath }).catch(() => {});
     const asking = browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
     const granted = await asking;
     setNote(granted ? `Enabled on ${origin}: reload the page.` : `${origin} was not granted.`);

@@ -3,6 +3,7 @@
 // read who the user is, how sign-out takes a token back. Bitbucket Server has no hosted OAuth for us: its users paste
 // a personal access token.
 
+import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import type { OAuthClient } from './auth-config.ts';
@@ -115,6 +116,22 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
     readUser: (j) => idLogin(j.id, j.name),
     grantsPath: '/plugins/servlet/access-tokens/manage',
   },
+  // Gitea and Forgejo are OAuth2 providers with PKCE (S256) on every instance; the admin (or, on Codeberg, the
+  // operator in their own settings) registers the launcher as an OAuth2 application. No revocation endpoint: the
+  // user removes the grant under Settings → Applications.
+  gitea: {
+    kind: 'oauth',
+    label: 'Gitea',
+    authorizePath: '/login/oauth/authorize',
+    tokenPath: '/login/oauth/access_token',
+    grantsPath: '/user/settings/applications',
+    // Scoped tokens (Gitea 1.19+): read repositories (API and git over HTTP) and who the user is.
+    scopes: ['read:repository', 'read:user'],
+    userPath: '/user',
+    // Gitea takes any user name beside an OAuth2 token as the password; `oauth2` says what it is in logs.
+    cloneUser: 'oauth2',
+    readUser: (j) => idLogin(j.id, j.login),
+  },
 };
 
 export interface OAuthEndpoints {
@@ -160,5 +177,7 @@ export function grantsPage(entry: HostEntry): string {
 
 /** "GitHub", "GitLab", "Bitbucket" for the built-in hosts; the host name for self-hosted ones. */
 export function hostLabel(entry: HostEntry): string {
-  return entry.builtin ? signInFamilies[entry.family].label : entry.hostname;
+  if (!entry.builtin) return entry.hostname;
+  const builtin = hostFamilies[entry.family].builtins.find((b) => b.hostname === entry.hostname);
+  return builtin?.label ?? signInFamilies[entry.family].label;
 }

@@ -3,6 +3,7 @@
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import { bitbucketCloudResolver } from './bitbucket-cloud.ts';
 import { bitbucketServerResolver } from './bitbucket-server.ts';
+import { giteaResolver } from './gitea.ts';
 import { githubResolver } from './github.ts';
 import { gitlabResolver } from './gitlab.ts';
 import type { HostResolver } from './host-resolver.ts';
@@ -12,4 +13,5 @@ export const resolvers: Readonly<Record<HostFamilyId, HostResolver>> = {
   gitlab: gitlabResolver,
   'bitbucket-cloud': bitbucketCloudResolver,
   'bitbucket-server': bitbucketServerResolver,
+  gitea: giteaResolver,
 };

@@ -6,6 +6,7 @@ import { obj, type ReadEvent, type WebhookFamily } from './webhook-family.ts';
 import type { SignatureCheck } from './webhook-signature.ts';
 import { bitbucketCloudWebhooks } from './webhooks/bitbucket-cloud.ts';
 import { bitbucketServerWebhooks } from './webhooks/bitbucket-server.ts';
+import { giteaWebhooks } from './webhooks/gitea.ts';
 import { githubWebhooks } from './webhooks/github.ts';
 import { gitlabWebhooks } from './webhooks/gitlab.ts';
 
@@ -14,6 +15,7 @@ export const webhookFamilies: Readonly<Record<HostFamilyId, WebhookFamily>> = {
   gitlab: gitlabWebhooks,
   'bitbucket-cloud': bitbucketCloudWebhooks,
   'bitbucket-server': bitbucketServerWebhooks,
+  gitea: giteaWebhooks,
 };
 
 /** The family's check on a request's headers and raw body. */
