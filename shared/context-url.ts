@@ -240,6 +240,7 @@ function parseRepoUrl(
   const query = q === -1 ? '' : text.slice(q + 1, end);
   const url: HostUrl = {
     entry,
+    hostname,
     segments,
     trailingSlash: pathText.length > 1 && pathText.charCodeAt(pathText.length - 1) === SLASH,
     query: query === '' ? NO_QUERY : parseQuery(query),

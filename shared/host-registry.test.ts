@@ -55,7 +55,7 @@ describe('host registry', () => {
     ],
     [
       { hostname: 'git.example.com', family: 'gogs' },
-      "hosts[0].family: expected one of github, gitlab, bitbucket-cloud, bitbucket-server, gitea, got 'gogs'.",
+      "hosts[0].family: expected one of github, gitlab, bitbucket-cloud, bitbucket-server, gitea, azure-devops, got 'gogs'.",
     ],
     [
       { hostname: 'git.example.com', family: 'gitlab', basePath: 'no-slash' },

@@ -1,6 +1,7 @@
 // Which hosts the launcher knows, as data: the built-ins plus the self-hosted instances a deployer configures.
 // Never infers a family from a hostname's look ("gitlab.corp" is not GitLab until someone says so).
 
+import { azureDevops } from './hosts/azure-devops.ts';
 import { bitbucketCloud } from './hosts/bitbucket-cloud.ts';
 import { bitbucketServer } from './hosts/bitbucket-server.ts';
 import { HOST_FAMILY_IDS } from './hosts/family-ids.ts';
@@ -18,6 +19,7 @@ export const hostFamilies: Readonly<Record<HostFamilyId, HostFamily>> = {
   'bitbucket-cloud': bitbucketCloud,
   'bitbucket-server': bitbucketServer,
   gitea,
+  'azure-devops': azureDevops,
 };
 
 /** "GitHub Enterprise, GitLab or Bitbucket": the families a deployer may list self-hosted instances of. */
@@ -135,6 +137,20 @@ export function createHostRegistry(configs: readonly HostConfig[] = []): Result<
   return ok(registryOf(entries));
 }
 
+/** `visualstudio.com` → `dev.azure.com`: built-in hosts that answer for every sub-domain of a domain. */
+const SUBDOMAINS: readonly (readonly [string, string])[] = HOST_FAMILY_IDS.flatMap((id) =>
+  hostFamilies[id].builtins.flatMap((b) =>
+    b.subdomainsOf === undefined ? [] : [[`.${b.subdomainsOf}`, b.hostname] as const],
+  ),
+);
+
+/** `ssh.dev.azure.com` → `dev.azure.com`: ssh host names of built-in hosts. */
+const SSH_HOSTS: ReadonlyMap<string, string> = new Map(
+  HOST_FAMILY_IDS.flatMap((id) =>
+    hostFamilies[id].builtins.flatMap((b) => (b.sshHosts ?? []).map((ssh) => [ssh, b.hostname] as const)),
+  ),
+);
+
 function registryOf(entries: readonly HostEntry[]): HostRegistry {
   const byHost = new Map<string, HostEntry[]>();
   for (const entry of entries) {
@@ -150,7 +166,13 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     if (list !== undefined) byHost.set(alias, list);
   }
   const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
-    const list = byHost.get(hostname);
+    let list = byHost.get(hostname);
+    if (list === undefined) {
+      const parent = SUBDOMAINS.find(
+        ([suffix]) => hostname.endsWith(suffix) && hostname.length > suffix.length,
+      );
+      if (parent !== undefined) list = byHost.get(parent[1]);
+    }
     if (list === undefined) return undefined;
     for (const e of list) {
       if (e.basePath === '' || path === e.basePath || path.startsWith(`${e.basePath}/`)) return e;
@@ -161,8 +183,10 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     entries,
     lookup,
     // ssh paths never carry the web base path, and the port is ssh's own: match the bare host name.
-    lookupSsh: (hostname) =>
-      entries.find((e) => e.hostname === hostname || e.hostname.split(':')[0] === hostname),
+    lookupSsh: (hostname) => {
+      const named = SSH_HOSTS.get(hostname) ?? hostname;
+      return entries.find((e) => e.hostname === named || e.hostname.split(':')[0] === named);
+    },
     family: (entry) => hostFamilies[entry.family],
   };
 }

@@ -4,6 +4,7 @@
 // git-repos.ts, the stack and the conformance test read them from here.
 
 import type { HostFamilyId } from '../../shared/launch-request.ts';
+import { azureDevopsPushDelivery, fakeAzureDevops } from './azure-devops.ts';
 import { bitbucketCloudPushDelivery, fakeBitbucketCloud } from './bitbucket-cloud.ts';
 import { bitbucketServerPushDelivery, fakeBitbucketServer } from './bitbucket-server.ts';
 import { fakeGitea, giteaPushDelivery } from './gitea.ts';
@@ -53,5 +54,10 @@ export const fakeFamilies: Readonly<Record<HostFamilyId, FakeFamily>> = {
     apiBaseUrl: (o, data) => `${o}${data.basePath ?? ''}/api/v1`,
     pullRef: (n) => `refs/pull/${n}/head`,
     pushDelivery: giteaPushDelivery,
+  },
+  'azure-devops': {
+    api: fakeAzureDevops,
+    apiBaseUrl: (o, data) => `${o}${data.basePath ?? ''}`,
+    pushDelivery: azureDevopsPushDelivery,
   },
 };

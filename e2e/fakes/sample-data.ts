@@ -222,6 +222,10 @@ function giteaHost(data: FakeHostData): FakeHostData {
   };
 }
 
+function withRepo(data: FakeHostData, repo: FakeRepo): FakeHostData {
+  return { ...data, repos: [...data.repos, repo] };
+}
+
 function pull(
   number: number,
   title: string,
@@ -242,6 +246,17 @@ export const samples = {
   codeberg: giteaHost(sampleHost('codeberg.org', 'launchpod-samples', 'contributor')),
   // A self-hosted Gitea under a sub-path (ROOT_URL https://gitea.launchpod.test/git/).
   gitea: { ...giteaHost(sampleHost('gitea.launchpod.test', 'platform', 'contributor')), basePath: '/git' },
+  // Azure DevOps Services: owner `<org>/<project>`; the fork lives in another project; a project and repository
+  // named with spaces and non-ASCII letters.
+  azure: withRepo(
+    sampleHost('dev.azure.com', 'launchpod/samples', 'launchpod/contributor'),
+    sampleRepo('launchpod/My Project', 'Ünïcode Repo', { id: 7 }),
+  ),
+  // Azure DevOps Server: a collection base, owner `<project>`.
+  azureServer: {
+    ...sampleHost('tfs.launchpod.test', 'Platform', 'Contributor'),
+    basePath: '/tfs/DefaultCollection',
+  },
 } as const;
 
 /** The family each sample host is of. */
@@ -252,4 +267,6 @@ export const sampleFamilies: Readonly<Record<keyof typeof samples, HostFamilyId>
   bitbucketServer: 'bitbucket-server',
   codeberg: 'gitea',
   gitea: 'gitea',
+  azure: 'azure-devops',
+  azureServer: 'azure-devops',
 };

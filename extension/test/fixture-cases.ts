@@ -337,4 +337,40 @@ export const fixtureCases: readonly FixtureCase[] = [
     context: 'https://gitea.corp.test/team/app/issues/12',
     near: '.issue-title-buttons',
   },
+  // Azure DevOps: hand-built rendered-DOM pages (extension/test/fixtures/azure-devops/README.md).
+  {
+    file: 'azure-devops/hand-files.html',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature%2Fx%2Fy&path=%2Fsrc%2Ffeature.js',
+    family: 'azure-devops',
+    selfHosted: true,
+    context:
+      'https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature/x/y&path=/src/feature.js',
+    near: '.repos-files-header-commandbar',
+  },
+  {
+    file: 'azure-devops/hand-pr.html',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app/pullrequest/2',
+    family: 'azure-devops',
+    selfHosted: true,
+    context: 'https://dev.azure.com/launchpod/samples/_git/node-app/pullrequest/2',
+    near: '.repos-pr-header .bolt-header-commandbar',
+  },
+  {
+    file: 'azure-devops/hand-commit.html',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app/commit/0123456789abcdef0123456789abcdef01234567',
+    family: 'azure-devops',
+    selfHosted: true,
+    context:
+      'https://dev.azure.com/launchpod/samples/_git/node-app/commit/0123456789abcdef0123456789abcdef01234567',
+    near: '.repos-commit-header .bolt-header-commandbar',
+  },
+  {
+    file: 'azure-devops/hand-server-files.html',
+    url: 'https://tfs.corp.test/tfs/DefaultCollection/Platform/_git/api',
+    family: 'azure-devops',
+    selfHosted: true,
+    basePath: '/tfs/DefaultCollection',
+    context: 'https://tfs.corp.test/tfs/DefaultCollection/Platform/_git/api',
+    near: '.repos-files-header-commandbar',
+  },
 ];

@@ -31,6 +31,8 @@ export interface HostEntry {
 /** A page URL taken apart: what a family's grammar reads. Segments are percent-decoded, empty ones dropped. */
 export interface HostUrl {
   readonly entry: HostEntry;
+  /** The host name as the URL wrote it (lower case): `myorg.visualstudio.com` for the `dev.azure.com` entry. */
+  readonly hostname: string;
   readonly segments: readonly string[];
   readonly trailingSlash: boolean;
   readonly query: ReadonlyMap<string, string>;
@@ -59,6 +61,10 @@ export interface BuiltinHost {
   readonly aliases?: readonly string[];
   /** How people name this instance when it is not the family's name ("Codeberg"). */
   readonly label?: string;
+  /** Every sub-domain of this domain is this host too (`myorg.visualstudio.com` → dev.azure.com). */
+  readonly subdomainsOf?: string;
+  /** Host names its ssh clone URLs use (`ssh.dev.azure.com`). */
+  readonly sshHosts?: readonly string[];
 }
 
 export interface HostFamily {

@@ -229,7 +229,7 @@ describe.each(HOST_FAMILY_IDS)('family %s', (family) => {
     const headers = new Headers(delivery.headers);
     expect(await webhooks.verify('conformance-secret', headers, body)).toEqual({ ok: true });
     expect((await webhooks.verify('another-secret', headers, body)).ok).toBe(false);
-    expect(webhooks.deliveryId(headers)).toBe('delivery-1');
+    expect(webhooks.deliveryId(headers, JSON.parse(delivery.body))).toBe('delivery-1');
     expect(webhooks.read(headers, JSON.parse(delivery.body))).toEqual({
       kind: 'triggers',
       triggers: [{ kind: 'push', branch: 'feature/x/y', sha }],

@@ -2,6 +2,7 @@
 // families from here, never from a list of their own.
 
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { azureDevopsPage } from './azure-devops-page.ts';
 import { bitbucketCloudPage } from './bitbucket-cloud-page.ts';
 import { bitbucketServerPage } from './bitbucket-server-page.ts';
 import type { FamilyPage } from './family-page.ts';
@@ -15,6 +16,7 @@ export const familyPages: Readonly<Record<HostFamilyId, FamilyPage>> = {
   'bitbucket-cloud': bitbucketCloudPage,
   'bitbucket-server': bitbucketServerPage,
   gitea: giteaPage,
+  'azure-devops': azureDevopsPage,
 };
 
 /** The content script a family's pages run (built from content/<family>.ts). */

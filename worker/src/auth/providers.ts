@@ -132,6 +132,22 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
     cloneUser: 'oauth2',
     readUser: (j) => idLogin(j.id, j.login),
   },
+  // Microsoft Entra ID (v2 endpoints, PKCE) for Azure DevOps Services: the operator registers an app with the Azure
+  // DevOps `vso.code` delegated permission. Endpoints live off the host's site (absolute here). Azure DevOps Server
+  // has no Entra sign-in of its own: its operator sets OAUTH_CLIENTS' URLs, or a server PAT in HOST_TOKENS.
+  'azure-devops': {
+    kind: 'oauth',
+    label: 'Azure DevOps',
+    authorizePath: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
+    tokenPath: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
+    grantsPath: '/_usersSettings/tokens',
+    // 499b84ac-… is Azure DevOps' resource id: read code (API and git over HTTP), and a refresh token.
+    scopes: ['499b84ac-1321-427f-aa17-267ca6975798/vso.code', 'offline_access'],
+    userPath: 'https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1',
+    // git takes an Entra token as the password with any user name.
+    cloneUser: 'oauth',
+    readUser: (j) => idLogin(j.id, j.publicAlias ?? j.emailAddress),
+  },
 };
 
 export interface OAuthEndpoints {
@@ -147,12 +163,15 @@ export function oauthEndpoints(entry: HostEntry, family: OAuthFamily, client: OA
   const site = entry.origin + entry.basePath;
   const api = entry.apiBaseUrl.replace(/\/+$/, '');
   return {
-    authorizeUrl: client.authorizeUrl ?? site + family.authorizePath,
-    tokenUrl: client.tokenUrl ?? site + family.tokenPath,
+    authorizeUrl: client.authorizeUrl ?? under(site, family.authorizePath),
+    tokenUrl: client.tokenUrl ?? under(site, family.tokenPath),
     revoke: revokeEndpoint(family.revocation, site, api, client),
-    userUrl: client.userUrl ?? api + family.userPath,
+    userUrl: client.userUrl ?? under(api, family.userPath),
   };
 }
+
+/** A family's path on a host's site or API, or an absolute URL (Microsoft Entra ID lives off the host). */
+const under = (base: string, path: string): string => (/^https:\/\//.test(path) ? path : base + path);
 
 function revokeEndpoint(
   revocation: Revocation | undefined,

@@ -4,6 +4,7 @@
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import { obj, type ReadEvent, type WebhookFamily } from './webhook-family.ts';
 import type { SignatureCheck } from './webhook-signature.ts';
+import { azureDevopsWebhooks } from './webhooks/azure-devops.ts';
 import { bitbucketCloudWebhooks } from './webhooks/bitbucket-cloud.ts';
 import { bitbucketServerWebhooks } from './webhooks/bitbucket-server.ts';
 import { giteaWebhooks } from './webhooks/gitea.ts';
@@ -16,6 +17,7 @@ export const webhookFamilies: Readonly<Record<HostFamilyId, WebhookFamily>> = {
   'bitbucket-cloud': bitbucketCloudWebhooks,
   'bitbucket-server': bitbucketServerWebhooks,
   gitea: giteaWebhooks,
+  'azure-devops': azureDevopsWebhooks,
 };
 
 /** The family's check on a request's headers and raw body. */
@@ -29,8 +31,12 @@ export function verifyWebhook(
 }
 
 /** The header that names a delivery, per family, for deduplication. */
-export function deliveryId(family: HostFamilyId, headers: Headers): string | undefined {
-  const id = webhookFamilies[family].deliveryId(headers);
+export function deliveryId(
+  family: HostFamilyId,
+  headers: Headers,
+  payload: unknown = {},
+): string | undefined {
+  const id = webhookFamilies[family].deliveryId(headers, obj(payload));
   return id !== null && id.length <= 200 && id.trim() !== '' ? id.trim() : undefined;
 }
 

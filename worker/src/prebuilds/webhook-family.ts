@@ -73,8 +73,8 @@ export interface SignatureVector {
 export interface WebhookFamily {
   /** The family's check on a request's headers and raw body, before anything is parsed. */
   verify(secret: string, headers: Headers, body: ArrayBuffer): Promise<SignatureCheck>;
-  /** The header value that names this delivery (the same again is a redelivery), or null. */
-  deliveryId(headers: Headers): string | null;
+  /** What names this delivery (a header, or a payload field where the host puts it there), or null. */
+  deliveryId(headers: Headers, payload: Json): string | null;
   read(headers: Headers, payload: Json): ReadEvent;
   /** What the payload says about the repository's visibility; undefined when it does not say. */
   visibility(payload: Json): 'public' | 'private' | undefined;
