@@ -1,6 +1,6 @@
 // The button door on the real stack: the built extension in Chromium, host pages served at their real URLs, the
 // launcher under wrangler dev with the reference cluster and the fake hosts. Click the button on a GitHub, GitLab,
-// Bitbucket Cloud, Bitbucket Server, Codeberg and sub-path Gitea page → the start page shows the right context → the
+// Bitbucket Cloud, Bitbucket Server, Codeberg, sub-path Gitea and Azure DevOps page → the start page shows the right context → the
 // workspace page shows the right branch and commit checked out.
 
 import { mkdirSync } from 'node:fs';
@@ -64,6 +64,13 @@ const cases = [
     fixture: 'gitea/hand-pr.html',
     remote: 'gitea.launchpod.test/git/contributor/node-app.git',
     branch: 'fix/typo',
+  },
+  {
+    host: 'Azure DevOps',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature/x/y&path=/src/feature.js',
+    fixture: 'azure-devops/hand-files.html',
+    remote: 'dev.azure.com/launchpod/samples/_git/node-app',
+    branch: 'feature/x/y',
   },
 ];
 

@@ -142,7 +142,12 @@ export async function materialise(
       issues: repo.issues.map((issue) => ({ ...issue })),
     };
   });
-  const result: FakeHostData = { hostname: data.hostname, repos, tokens: { ...data.tokens } };
+  const result: FakeHostData = {
+    hostname: data.hostname,
+    ...(data.basePath !== undefined && { basePath: data.basePath }),
+    repos,
+    tokens: { ...data.tokens },
+  };
   familyOfData.set(result, entry.family);
   return result;
 }
