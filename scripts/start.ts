@@ -42,6 +42,9 @@ const samples = demo
       `${l}/#https://gitlab.com/launchpod-samples/platform/backend/node-app/-/merge_requests/2`,
       `${l}/#https://bitbucket.org/launchpod-samples/node-app/src/main/README.md`,
       `${l}/#https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse?at=refs%2Fheads%2Frelease%2F1.0`,
+      `${l}/#https://codeberg.org/launchpod-samples/node-app/src/branch/feature/x/y/src/feature.js`,
+      `${l}/#https://gitea.launchpod.test/git/platform/node-app/pulls/3`,
+      `${l}/#https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature/x/y&path=/src/feature.js`,
       `${l}/#https://github.com/launchpod-samples/invalid-config`,
     ]
   : [`${l}/#https://github.com/gitpod-io/empty`, `${l}/#https://github.com/<owner>/<repo>/pull/<n>`];
