@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Projects: the pure modules under Node, the launcher inside workerd (worker/vitest.config.ts), the reference
+// Projects: the pure modules under Node, the guides, the launcher inside workerd (worker/vitest.config.ts), the reference
 // cluster (cluster/vitest.config.ts), and the end-to-end suites that start the local stack (e2e/).
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', include: ['shared/**/*.test.ts'], environment: 'node' } },
+      // The guides under docs/ checked against the code, the configuration and wrangler (docs/guides.test.ts).
+      { test: { name: 'docs', include: ['docs/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       './worker/vitest.config.ts',
       './cluster/vitest.config.ts',
       './extension/vitest.config.ts',

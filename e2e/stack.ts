@@ -3,12 +3,16 @@
 // loopback. Used by `npm start`, the end-to-end tests and the benchmarks. Stops everything it started, leaving no
 // process behind.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
+import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
+import { DEV_EXTENSION_ORIGIN } from '../extension/dev-key.ts';
+import { demoBackends } from './fakes/backends.ts';
 import { fakeFamilies } from './fakes/families.ts';
 import type { FakeHostData } from './fakes/model.ts';
 import { DEMO_CLIENTS } from './fakes/oauth.ts';
@@ -33,6 +37,11 @@ export interface StackOptions {
    * launcher and run without it, so a workspace's origin shows its page.
    */
   readonly editor?: boolean;
+  /**
+   * Demo only: also the fake Coder and Ona APIs, with backends of every kind in CLUSTERS (ona, gitpod, codespaces,
+   * coder, devpod; no routing rules, so nothing leaves the clusters unless a link asks).
+   */
+  readonly backends?: boolean;
   /** More launcher vars and secrets (`ADMIN_TOKEN` for the prebuild admin API). */
   readonly launcherVars?: Readonly<Record<string, string>>;
   /**
@@ -84,6 +93,8 @@ export interface Stack {
   /** Every cluster, in the order of `StackOptions.clusters`. */
   readonly clusters: readonly StackCluster[];
   readonly fakes?: FakeHostsInfo;
+  /** The fake Coder and Ona origins, when started with `backends`. */
+  readonly backends?: { readonly coder: string; readonly ona: string };
   /** Everything the children printed, for a failing test's report. */
   readonly output: () => string;
   stop(): Promise<void>;
@@ -159,10 +170,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const stop = async () => {
     await Promise.all(children.map((child) => terminate(child)));
+    await sweepClusters();
   };
 
   try {
     let fakes: FakeHostsInfo | undefined;
+    let backendOrigins: { coder: string; ona: string } | undefined;
     let signIn: Record<string, string> = {};
     const gitConfig = join(dataDir, 'cluster.gitconfig');
     writeFileSync(gitConfig, '');
@@ -172,6 +185,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Fake OAuth for GitHub, GitLab and Bitbucket Cloud; keys and secrets are fresh for every run.
       const oauth = run('fake-oauth', BIN('tsx'), ['e2e/fakes/oauth.ts']);
       signIn = demoSignIn(JSON.parse(await firstJsonLine(oauth, 'fake-oauth', 30_000)) as DemoOAuthOrigins);
+      if (options.backends === true) {
+        const child = run('fake-backends', BIN('tsx'), ['e2e/fakes/backends.ts']);
+        backendOrigins = JSON.parse(await firstJsonLine(child, 'fake-backends', 30_000)) as {
+          coder: string;
+          ona: string;
+        };
+      }
       // Host URLs in clone URLs go to the local git server, as git itself rewrites them.
       writeFileSync(
         gitConfig,
@@ -208,8 +228,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const vars: Record<string, string> = {
       LAUNCHER_ORIGIN: launcherUrl,
       HOSTS: JSON.stringify(hosts),
-      CLUSTERS: JSON.stringify(
-        clusters.map((c, i) => ({
+      CLUSTERS: JSON.stringify([
+        ...clusters.map((c, i) => ({
           name: c.name,
           baseUrl: c.url,
           publicOrigin: c.publicOrigin,
@@ -217,8 +237,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           latitude: clusterSpecs[i]?.latitude ?? 0,
           longitude: clusterSpecs[i]?.longitude ?? 0,
         })),
-      ),
-      CLUSTER_SECRETS: JSON.stringify(Object.fromEntries(clusters.map((c) => [c.name, c.secret]))),
+        ...(backendOrigins === undefined ? [] : demoBackends(backendOrigins).clusters),
+      ]),
+      CLUSTER_SECRETS: JSON.stringify({
+        ...Object.fromEntries(clusters.map((c) => [c.name, c.secret])),
+        ...(backendOrigins === undefined ? {} : demoBackends(backendOrigins).secrets),
+      }),
+      // The unpacked Chrome build (its fixed development id) may call the API with the user's cookie: the popup's
+      // workspaces and Stop.
+      API_ALLOWED_ORIGINS: DEV_EXTENSION_ORIGIN,
       ...signIn,
       ...options.launcherVars,
     };
@@ -279,6 +306,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clusterSecret: first.secret,
       clusters,
       ...(fakes !== undefined && { fakes }),
+      ...(backendOrigins !== undefined && { backends: backendOrigins }),
       output: () => log.join('\n'),
       stop,
     };
@@ -331,6 +359,8 @@ async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): P
       ],
       { LAUNCHPOD_CLUSTER_SECRET: secret },
     );
+    clusterChildren.add(child);
+    clusterDataDirs.add(launch.dataDir);
     try {
       await firstJsonLine(child, launch.label, 30_000);
       return {
@@ -340,7 +370,10 @@ async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): P
         publicOrigin,
         secret,
         dataDir: launch.dataDir,
-        stop: () => terminate(child),
+        stop: async () => {
+          await terminate(child);
+          await sweepCluster(launch.dataDir);
+        },
       };
     } catch (error) {
       const portTaken = launch.log
@@ -501,6 +534,34 @@ let exitHookInstalled = false;
  */
 export async function stopAllStacks(): Promise<void> {
   await Promise.all([...running].map((child) => terminate(child)));
+  await sweepClusters();
+}
+
+/** Data folders of the clusters stacks started: swept of workspaces when their stack stops. */
+const clusterDataDirs = new Set<string>();
+/** Cluster processes: given time to stop their workspaces before they are killed. */
+const clusterChildren = new WeakSet<ChildProcess>();
+
+async function sweepClusters(): Promise<void> {
+  for (const dir of [...clusterDataDirs]) await sweepCluster(dir);
+}
+
+/**
+ * What a cluster that was killed before it finished stopping (a test runner giving up) left: its containers, its
+ * network namespaces and its bubblewrap sandboxes, found by the cluster's tag and data folder, never anyone else's.
+ */
+async function sweepCluster(dataDir: string): Promise<void> {
+  clusterDataDirs.delete(dataDir);
+  const tag = clusterTag(resolve(dataDir));
+  const listed = spawnSync(
+    'podman',
+    ['ps', '--all', '--filter', `label=io.launchpod.cluster=${tag}`, '--format', '{{.Names}}'],
+    { encoding: 'utf8' },
+  );
+  for (const name of (listed.stdout ?? '').split('\n').filter(Boolean))
+    spawnSync('podman', ['rm', '--force', '--time', '0', name], { stdio: 'ignore' });
+  await sweepNetworks(tag);
+  spawnSync('pkill', ['-KILL', '-f', '--', `--bind ${resolve(dataDir)}/`], { stdio: 'ignore' });
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -512,11 +573,14 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** SIGTERM to the process group, then SIGKILL after 5 s; resolves when the process has exited. */
+/**
+ * SIGTERM to the process group, then SIGKILL after 5 s (a cluster: 60 s, it stops its workspaces first); resolves
+ * when the process has exited.
+ */
 function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
-    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
+    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), clusterChildren.has(child) ? 60_000 : 5000);
     child.once('exit', () => {
       clearTimeout(kill);
       // What the leader started may outlive it: take the whole group down.

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { HOST_FAMILY_IDS } from '../shared/hosts/family-ids.ts';
+import { DEV_KEY } from './dev-key.ts';
 import { checkLauncherUrl } from './src/launcher-address.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,7 +63,7 @@ export async function buildExtension(options: BuildOptions = {}): Promise<Extens
     });
     writeFileSync(
       join(dir, 'manifest.json'),
-      `${JSON.stringify(manifestFor(manifest, browserName), null, 2)}\n`,
+      `${JSON.stringify(manifestFor(manifest, browserName, launcher), null, 2)}\n`,
     );
     for (const page of ['options', 'popup']) writeFileSync(join(dir, `${page}.html`), pageHtml(page));
     writeFileSync(join(dir, 'pages.css'), PAGE_CSS);
@@ -75,6 +76,9 @@ export async function buildExtension(options: BuildOptions = {}): Promise<Extens
   };
   writeFileSync(zips.chrome, zipDirectory(out.chrome));
   writeFileSync(zips.firefox, zipDirectory(out.firefox));
+  // The unpacked Chrome build (not its store zip) gets the development key: a fixed id the local launcher allows.
+  const unpacked = { ...manifestFor(manifest, 'chrome', launcher), key: DEV_KEY };
+  writeFileSync(join(out.chrome, 'manifest.json'), `${JSON.stringify(unpacked, null, 2)}\n`);
   return { dirs: out, zips, launcherUrl: launcher };
 }
 
@@ -82,8 +86,14 @@ export async function buildExtension(options: BuildOptions = {}): Promise<Extens
 export function manifestFor(
   source: Record<string, unknown>,
   target: 'chrome' | 'firefox',
+  launcher = '',
 ): Record<string, unknown> {
   const manifest = structuredClone(source);
+  // A launcher built in is asked with the user's cookie (the popup's workspaces): its origin is granted on install.
+  if (launcher !== '') {
+    const hosts = manifest.host_permissions as string[];
+    manifest.host_permissions = [...hosts, `${launcher}/*`];
+  }
   const background = manifest.background as { service_worker: string; scripts: string[] };
   if (target === 'chrome') {
     manifest.background = { service_worker: background.service_worker };

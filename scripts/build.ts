@@ -1,5 +1,5 @@
 // `npm run build`: bundles the launcher's page scripts into a module the worker imports (CSP allows scripts from
-// 'self' only, so they are served from /assets/, not inlined). The extension build joins here with its issue.
+// 'self' only, so they are served from /assets/, not inlined), and the browser extension.
 
 import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -31,8 +31,11 @@ console.log(
   `built ${Object.keys(pageScripts).length} page scripts → worker/src/pages/page-scripts.generated.ts`,
 );
 
-// The browser extension: dist/chrome, dist/firefox and store zips (launcher address from LAUNCHER_URL).
-const extension = await buildExtension();
-console.log(
-  `built extension → dist/chrome, dist/firefox (launcher: ${extension.launcherUrl || 'asked on first run'})`,
-);
+// The browser extension: dist/chrome, dist/firefox and store zips (launcher address from LAUNCHER_URL). `npm start`
+// and `npm run demo` pass --no-extension: they build it once their launcher's address is known, and say so.
+if (!process.argv.includes('--no-extension')) {
+  const extension = await buildExtension();
+  console.log(
+    `built extension → dist/chrome, dist/firefox (launcher: ${extension.launcherUrl || 'asked on first run'})`,
+  );
+}

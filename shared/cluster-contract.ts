@@ -114,6 +114,11 @@ export interface StartWorkspaceRequest {
   /** One-time URL the cluster redeems (once, before it expires) for a clone credential; absent for public repos. */
   readonly credentialUrl?: string;
   readonly image: ImageConfig;
+  /**
+   * The repository file that described image, tasks and ports (`.gitpod.yml`, `.devcontainer/devcontainer.json`…),
+   * so a cluster's messages name the file a person must change; absent when there was none (defaults).
+   */
+  readonly configFile?: string;
   readonly tasks: readonly Task[];
   readonly ports: readonly Port[];
   readonly env: readonly EnvVar[];

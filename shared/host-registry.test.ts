@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHostRegistry, defaultHostRegistry } from './host-registry.ts';
+import { changeRequestText, createHostRegistry, defaultHostRegistry } from './host-registry.ts';
 
 describe('host registry', () => {
   it('knows github.com, gitlab.com and bitbucket.org and their other names', () => {
@@ -67,5 +67,14 @@ describe('host registry', () => {
     ],
   ])('refuses %j with a way to fix it', (config, error) => {
     expect(createHostRegistry([config as never])).toEqual({ ok: false, error });
+  });
+});
+
+describe('changeRequestText', () => {
+  it("names a change request as each host's users do, and as a pull request when the family is unknown", () => {
+    expect(changeRequestText('gitlab', 12)).toBe('merge request !12');
+    expect(changeRequestText('github', 12)).toBe('pull request #12');
+    expect(changeRequestText(undefined, 3)).toBe('pull request #3');
+    expect(changeRequestText('toString', 3)).toBe('pull request #3');
   });
 });

@@ -8,7 +8,12 @@ import { HOST_FAMILY_IDS } from './hosts/family-ids.ts';
 import { gitea } from './hosts/gitea.ts';
 import { github } from './hosts/github.ts';
 import { gitlab } from './hosts/gitlab.ts';
-import type { HostEntry, HostFamily } from './hosts/host-family.ts';
+import {
+  type ChangeRequestTerms,
+  type HostEntry,
+  type HostFamily,
+  PULL_REQUEST_TERMS,
+} from './hosts/host-family.ts';
 import type { HostFamilyId } from './launch-request.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -27,6 +32,19 @@ export const SELF_HOSTED_NAMES: string = (() => {
   const names = HOST_FAMILY_IDS.flatMap((id) => hostFamilies[id].selfHostedName ?? []);
   return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 })();
+
+/** "merge request !12" on GitLab, "pull request #12" elsewhere: a change request as the host's users name it. */
+export function changeRequestTerms(family: HostFamilyId): ChangeRequestTerms {
+  return hostFamilies[family].changeRequest ?? PULL_REQUEST_TERMS;
+}
+
+/** "merge request !12" for a GitLab family, "pull request #12" for any other or an unknown one (a stored record). */
+export function changeRequestText(family: string | undefined, number: number): string {
+  const terms = Object.hasOwn(hostFamilies, family ?? '')
+    ? changeRequestTerms(family as HostFamilyId)
+    : PULL_REQUEST_TERMS;
+  return `${terms.name} ${terms.prefix}${number}`;
+}
 
 /** A self-hosted instance as a deployer writes it in configuration. */
 export interface HostConfig {

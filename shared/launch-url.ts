@@ -13,12 +13,16 @@ import { parseQuery } from './url-encoding.ts';
 export interface LaunchOptions {
   /** false: show a confirm page with the resolved context before starting. Default true. */
   readonly autostart?: boolean;
-  /** `code`, `intellij-latest`… */
+  /** `code` (see shared/editors.ts: the launcher refuses an editor no workspace opens in). */
   readonly editor?: string;
   readonly workspaceClass?: string;
   readonly region?: string;
   /** Resume the user's running workspace for the same context instead of starting another. */
   readonly quickstart?: boolean;
+  /** A named dev container configuration, `.devcontainer/<name>/devcontainer.json`, used whatever else exists. */
+  readonly devcontainer?: string;
+  /** The backend to open it on (a CLUSTERS entry's name, or `launchpod`): the user's choice over the operator's rules. */
+  readonly backend?: string;
 }
 
 const OPTION_VALUE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -28,6 +32,8 @@ const OPTION_PARAMS: Readonly<Record<string, keyof LaunchOptions>> = {
   class: 'workspaceClass',
   region: 'region',
   quickstart: 'quickstart',
+  devcontainer: 'devcontainer',
+  backend: 'backend',
 };
 
 /** The context as it goes after the launcher's `#`: modifiers in a fixed order, then the canonical page URL. */

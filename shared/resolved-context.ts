@@ -14,6 +14,11 @@ export interface ResolvedPullRequest {
   readonly baseRepo: RepoRef;
   readonly baseRef: string;
   readonly fromFork: boolean;
+  /**
+   * The base repository's clone URL, for a pull request from a fork: the workspace fetches `baseRef` from it as
+   * `upstream/<baseRef>` (from the same repository it is `origin/<baseRef>` already).
+   */
+  readonly baseCloneUrl?: string;
 }
 
 export interface ResolvedIssue {

@@ -6,6 +6,7 @@
 
 import { type OutputUnit, type Schema, Validator } from '@cfworker/json-schema';
 import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from './cluster-contract.ts';
+import { EDITORS } from './editors.ts';
 import { blockedNameReason, ENV_NAME, envNameProblem } from './env-vars.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -87,7 +88,14 @@ const SCHEMA: Schema = {
         pullRequest: {
           type: 'object',
           required: ['number', 'title', 'headRef', 'headSha'],
-          properties: { number: { type: 'integer' }, title: TEXT, headRef: REF_NAME, headSha: SHA },
+          properties: {
+            number: { type: 'integer' },
+            title: TEXT,
+            headRef: REF_NAME,
+            headSha: SHA,
+            baseRef: REF_NAME,
+            baseCloneUrl: URL_TEXT,
+          },
         },
         issue: {
           type: 'object',
@@ -110,6 +118,7 @@ const SCHEMA: Schema = {
     },
     credentialUrl: URL_TEXT,
     image: { type: 'object' },
+    configFile: TEXT,
     tasks: {
       type: 'array',
       maxItems: START_LIMITS.tasks,
@@ -142,7 +151,8 @@ const SCHEMA: Schema = {
         },
       },
     },
-    editor: TEXT,
+    // Only an editor a workspace really opens in (shared/editors.ts).
+    editor: { type: 'string', enum: EDITORS.flatMap((editor) => [editor.id, ...editor.aliases]) },
     workspaceClass: TEXT,
     eventsUrl: URL_TEXT,
     gitCredentialsUrl: URL_TEXT,
@@ -224,14 +234,20 @@ export function parseStartRequest(body: unknown): Result<StartWorkspaceRequest, 
   if (request.type === 'prebuild' && request.prebuildId === undefined)
     return err('A prebuild start request needs a prebuildId to store its snapshot under.');
 
-  const clone = urlParts(request.context.cloneUrl);
-  // Network URLs only: `file:` (or a path) would clone whatever the cluster's own disk holds — other workspaces,
-  // snapshots. An operator who mirrors repositories locally maps host URLs there with git's insteadOf rules.
-  if (clone === undefined || !CLONE_SCHEMES.has(clone.scheme) || clone.host === '')
-    return err('context.cloneUrl must be an https, http, ssh or git URL with a host.');
-  // Credentials never travel in a start request: they come once from `credentialUrl`.
-  if (clone.userinfo.includes(':') || (clone.userinfo !== '' && clone.scheme !== 'ssh'))
-    return err('context.cloneUrl must not carry credentials; send a credentialUrl instead.');
+  for (const [field, url] of [
+    ['context.cloneUrl', request.context.cloneUrl],
+    ['context.pullRequest.baseCloneUrl', request.context.pullRequest?.baseCloneUrl],
+  ] as const) {
+    if (url === undefined) continue;
+    const clone = urlParts(url);
+    // Network URLs only: `file:` (or a path) would clone whatever the cluster's own disk holds — other workspaces,
+    // snapshots. An operator who mirrors repositories locally maps host URLs there with git's insteadOf rules.
+    if (clone === undefined || !CLONE_SCHEMES.has(clone.scheme) || clone.host === '')
+      return err(`${field} must be an https, http, ssh or git URL with a host.`);
+    // Credentials never travel in a start request: they come once from `credentialUrl`.
+    if (clone.userinfo.includes(':') || (clone.userinfo !== '' && clone.scheme !== 'ssh'))
+      return err(`${field} must not carry credentials; send a credentialUrl instead.`);
+  }
   for (const [field, value] of [
     ['eventsUrl', request.eventsUrl],
     ['credentialUrl', request.credentialUrl],

@@ -112,7 +112,7 @@ export async function runTaskStep(
     appendLine(fd, `── ${step} ${why} ──`);
     return err({
       kind: 'failed',
-      message: `Task ${label} ${step} ${why}. Its log on the workspace page shows the output; fix the task in .gitpod.yml and start again.`,
+      message: `Task ${label} ${step} ${why}. Its log on the workspace page shows the output; fix the task in ${context.request.configFile ?? '.gitpod.yml'} and start again.`,
     });
   } finally {
     closeSync(fd);

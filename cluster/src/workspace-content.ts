@@ -135,8 +135,40 @@ async function cloneAndCheckout(context: ContentContext): Promise<Result<void, S
   }
   const checkedOut = await checkoutContext(context, (args) => git(context, args), { force: true });
   if (!checkedOut.ok) return checkedOut;
+  const based = await fetchForkBase(context);
+  if (!based.ok) return based;
   const handed = await context.handOver();
   return handed.ok ? ok(undefined) : err({ kind: 'failed', message: handed.error });
+}
+
+/**
+ * A pull request from a fork: its base branch, from the base repository, as `upstream/<baseRef>` (what a reviewer
+ * diffs against). From the same repository the clone already has `origin/<baseRef>`. A base that cannot be fetched
+ * is said in the log and does not stop the workspace: the pull request's own code is there.
+ */
+async function fetchForkBase(context: ContentContext): Promise<Result<void, StepFailure>> {
+  const pull = context.request.context.pullRequest;
+  if (pull?.baseCloneUrl === undefined || pull.baseRef === undefined) return ok(undefined);
+  const added = await git(context, ['remote', 'add', 'upstream', pull.baseCloneUrl]);
+  if (!added.ok) return err(gitProblem(added.error, 'Adding the upstream remote', context));
+  const fetched = await git(
+    context,
+    [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      'upstream',
+      `+refs/heads/${pull.baseRef}:refs/remotes/upstream/${pull.baseRef}`,
+    ],
+    { network: true },
+  );
+  if (!fetched.ok) {
+    if (fetched.error.kind === 'aborted') return err({ kind: 'aborted' });
+    context.transcript(
+      `The base branch ${pull.baseRef} of ${pull.baseCloneUrl} could not be fetched; fetch it later with: git fetch upstream ${pull.baseRef}\n`,
+    );
+  }
+  return ok(undefined);
 }
 
 function missingCommit(failure: GitFailure, context: ContentContext): StepFailure {

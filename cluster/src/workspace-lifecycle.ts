@@ -545,6 +545,7 @@ export class WorkspaceLifecycle {
       images,
       runtime.imageChecks,
       clusterName,
+      entry.request.configFile,
     );
     return image.ok ? image : err(image.error.message);
   }

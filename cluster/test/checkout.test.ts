@@ -93,6 +93,7 @@ describe('checkout', () => {
     const h = harness();
     const parent = tempDir();
     const upstream = makeRepo(parent, 'upstream');
+    const upstreamMain = upstream.git('rev-parse', 'HEAD');
     const fork = join(parent, 'fork');
     git(parent, 'clone', '--quiet', upstream.dir, fork);
     git(fork, 'checkout', '--quiet', '-b', 'patch-1');
@@ -114,6 +115,7 @@ describe('checkout', () => {
           baseRepo: { host: 'git.example.test', family: 'github', owner: 'acme', name: 'app' },
           baseRef: 'main',
           fromFork: true,
+          baseCloneUrl: upstream.url,
         },
       },
     });
@@ -123,6 +125,41 @@ describe('checkout', () => {
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(git(dir, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/patch-1');
     expect(() => git(upstream.dir, 'cat-file', '-e', head)).toThrow();
+    // The base branch, from the base repository, to diff against.
+    expect(git(dir, 'rev-parse', 'upstream/main')).toBe(upstreamMain);
+    expect(git(dir, 'remote', 'get-url', 'upstream')).toBe(upstream.url);
+  });
+
+  it("has a same-repository pull request's base branch as origin's", async () => {
+    const h = harness();
+    const repo = makeRepo(tempDir());
+    const base = repo.git('rev-parse', 'HEAD');
+    repo.git('checkout', '--quiet', '-b', 'fix');
+    const head = repo.commit({ 'fix.txt': 'fix' });
+    repo.git('checkout', '--quiet', 'main');
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha: head,
+      context: {
+        ref: { name: 'fix', type: 'branch' },
+        pullRequest: {
+          number: 3,
+          title: 'Fix',
+          state: 'open',
+          headRepo: { host: 'git.example.test', family: 'github', owner: 'acme', name: 'app' },
+          headRef: 'fix',
+          headSha: head,
+          baseRepo: { host: 'git.example.test', family: 'github', owner: 'acme', name: 'app' },
+          baseRef: 'main',
+          fromFork: false,
+        },
+      },
+    });
+    await h.start(request);
+    expect((await h.waitFor(request.id, 'running')).phase).toBe('running');
+    const dir = repoOf(h, request.id);
+    expect(git(dir, 'rev-parse', 'origin/main')).toBe(base);
+    expect(git(dir, 'merge-base', 'HEAD', 'origin/main')).toBe(base);
   });
 
   it('fails with a reason when the commit is not in the repository', async () => {

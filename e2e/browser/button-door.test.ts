@@ -158,3 +158,62 @@ describe('button door', () => {
     150_000,
   );
 });
+
+describe('toolbar popup', () => {
+  it("shows the page's context and prebuild state, lists the workspaces the clicks started, opens, stops, restarts and deletes one", async () => {
+    const [github] = cases;
+    if (github === undefined) throw new Error('no GitHub case');
+    const popup = await context.newPage();
+    await popup.goto(
+      `chrome-extension://${extension.extensionId}/popup.html#${encodeURIComponent(github.url)}`,
+    );
+    await expect
+      .poll(() => popup.locator('#context').textContent(), { timeout: 15_000 })
+      .toContain('launchpod-samples/node-app');
+    expect(await popup.locator('#context').textContent()).toContain('feature/x/y');
+    // The launcher's public status: no prebuilds are set up in this stack.
+    expect(await popup.locator('#prebuild').getAttribute('data-state')).toBe('none');
+    expect(await popup.locator('a.open').getAttribute('href')).toBe(`${stack.launcherUrl}/#${github.url}`);
+
+    // The four workspaces the clicks above started, asked with the launcher's cookie.
+    const items = popup.locator('#workspaces li[data-workspace]');
+    await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(cases.length);
+    const item = items.filter({ hasText: 'launchpod-samples/node-app · branch feature/x/y' }).first();
+    expect(await item.getAttribute('data-phase')).toBe('running');
+    const id = (await item.getAttribute('data-workspace')) ?? '';
+    expect(await item.locator('a').getAttribute('href')).toBe(`${stack.launcherUrl}/workspaces/${id}/open`);
+
+    // Open goes through the launcher to the workspace's own origin.
+    const [opened] = await Promise.all([context.waitForEvent('page'), item.locator('a').click()]);
+    await opened.waitForURL((url) => url.hostname.endsWith('.workspaces.localhost'), { timeout: 30_000 });
+    await opened.close();
+
+    await item.getByRole('button', { name: 'Stop' }).click();
+    expect(await popup.locator('#action-note').count()).toBe(0);
+    const phase = () => popup.locator(`#workspaces li[data-workspace="${id}"]`).getAttribute('data-phase');
+    const phaseBecomes = async (expected: string | null) =>
+      expect
+        .poll(
+          async () => {
+            await popup.reload();
+            return (await popup.locator(`#workspaces li[data-workspace="${id}"]`).count()) === 0
+              ? null
+              : phase();
+          },
+          { timeout: 60_000, interval: 1000 },
+        )
+        .toBe(expected);
+    await phaseBecomes('stopped');
+    // Restart brings it back with its files; Delete asks twice, then it is gone from the list.
+    await popup
+      .locator(`#workspaces li[data-workspace="${id}"]`)
+      .getByRole('button', { name: 'Restart' })
+      .click();
+    await phaseBecomes('running');
+    const row = popup.locator(`#workspaces li[data-workspace="${id}"]`);
+    await row.getByRole('button', { name: 'Delete', exact: true }).click();
+    await row.getByRole('button', { name: 'Delete its files for good' }).click();
+    await phaseBecomes(null);
+    await popup.close();
+  }, 120_000);
+});

@@ -260,6 +260,11 @@ describe('the host’s theme', () => {
 describe('options take effect on the pages', () => {
   it('default editor, new tab and a host switched off', async () => {
     const options = await extension.openOptions();
+    // Only editors a workspace really opens in.
+    expect(await options.locator('#editor option').allTextContents()).toStrictEqual([
+      'The launcher’s default',
+      'VS Code in the browser',
+    ]);
     await options.selectOption('#editor', 'code');
     await options.check('#new-tab');
     await options.getByRole('checkbox', { name: 'GitLab', exact: true }).uncheck();

@@ -1,6 +1,7 @@
 // First run of an extension built without a launcher address (`npm run build` with no LAUNCHER_URL): installing it
 // opens the options page asking for the address; until then the button is there but asks for the address instead
-// of linking anywhere; once saved, buttons link to the launcher.
+// of linking anywhere; its connection test says whether a launcher answers at an address; once saved, buttons link
+// to the launcher.
 
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -52,11 +53,23 @@ it('asks for the launcher address on install, and links the buttons to it once s
   expect(await main.getAttribute('title')).toContain('Set the launcher address in Launchpod’s options');
   expect(await main.getAttribute('href')).toBeNull();
 
+  // A wrong address: the connection test says nothing answered there.
+  await options.fill('#launcher', 'http://localhost:9');
+  await options.click('#test-connection');
+  await expect
+    .poll(() => options.textContent('#connection'), { timeout: 10_000 })
+    .toContain('http://localhost:9 did not answer');
+
   await options.fill('#launcher', launcher.origin);
   await options.click('button[type="submit"]');
   await expect
     .poll(() => options.textContent('#message'))
     .toContain(`Saved: buttons now open ${launcher.origin}`);
+  // Saving tests the connection: the launcher's public status API answered.
+  await expect
+    .poll(() => options.textContent('#connection'))
+    .toBe(`Connected: the Launchpod launcher at ${launcher.origin} answered.`);
+  expect(launcher.statusRequests).toContain('');
   // The welcome is for a missing address only.
   await options.reload();
   expect(await options.locator('.notice[role=status]').count()).toBe(0);

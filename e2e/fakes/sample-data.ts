@@ -1,7 +1,7 @@
 // The sample repositories every fake host serves: branches with slashes at depths 1–5, tags, a pull request from
 // the same repository, one from a fork, one whose head was deleted, issues, a private repository, one without and
-// one with an invalid `.gitpod.yml`, and a hostile one that tries to leave its workspace. Commit ids are sha1 of
-// their content, so they are stable across runs.
+// one with an invalid `.gitpod.yml`, ones with a `devcontainer.json` (alone, beside `.gitpod.yml`, invalid), and a
+// hostile one that tries to leave its workspace. Commit ids are sha1 of their content, so they are stable across runs.
 
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -33,6 +33,26 @@ tasks:
   - init: npm ci
 ports:
   - port: http
+`;
+
+/** The same app described the Dev Container way: postCreateCommand leaves a mark, postStartCommand serves. */
+export const DEVCONTAINER_JSON = `{
+  // JSON with comments, as the Dev Container spec allows
+  "name": "node-app (dev container)",
+  "image": "node:20",
+  "postCreateCommand": "echo created by postCreateCommand > .post-create-ran",
+  "postStartCommand": "node src/server.js",
+  "forwardPorts": [3000],
+  "portsAttributes": { "3000": { "label": "App", "onAutoForward": "openPreview" } },
+}
+`;
+
+/** Line 4 names an unknown property: the error page must name that line and suggest the right one. */
+export const INVALID_DEVCONTAINER_JSON = `{
+  "image": "node:20",
+  // a typo below
+  "postCreateComand": "npm ci"
+}
 `;
 
 interface Line {
@@ -195,6 +215,17 @@ export function sampleHost(hostname: string, owner: string, forkOwner: string): 
         id: 6,
         config: HOSTILE_GITPOD_YML,
         files: { 'probe.js': HOSTILE_PROBE },
+      }),
+      sampleRepo(owner, 'devcontainer-app', {
+        id: 7,
+        config: null,
+        files: { '.devcontainer/devcontainer.json': DEVCONTAINER_JSON },
+      }),
+      sampleRepo(owner, 'both-configs', { id: 8, files: { '.devcontainer.json': DEVCONTAINER_JSON } }),
+      sampleRepo(owner, 'invalid-devcontainer', {
+        id: 9,
+        config: null,
+        files: { '.devcontainer/devcontainer.json': INVALID_DEVCONTAINER_JSON },
       }),
     ],
     tokens: {

@@ -9,11 +9,13 @@ import type { HostRegistry } from '../../shared/host-registry.ts';
 import { HOST_FAMILY_IDS, isHostFamilyId } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
+import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
 import { contentScriptFile, familyPages } from './hosts/family-pages.ts';
 import type { ContentMessage, PageAnswer } from './messages.ts';
 import { describePage } from './page-description.ts';
+import { contextSummary, listWorkspaces, type PopupState, workspaceAction } from './popup-state.ts';
 import { acceptedSites, selfHostedRegistry } from './self-hosted-registry.ts';
 import {
   linkPattern,
@@ -126,6 +128,23 @@ async function recordMiss(miss: AnchorMiss): Promise<void> {
   await browser.storage.local.set({ anchorMisses: misses.slice(0, MAX_MISSES) });
 }
 
+/** Everything the popup shows for the tab at `pageUrl` (see popup-state.ts). */
+async function popupState(pageUrl: string): Promise<PopupState> {
+  const settings = await readSettings();
+  const launch = await launchUrlFor(pageUrl);
+  const parsed = parseLaunchInput(pageUrl, registryFor(settings, pageUrl));
+  const [prebuild, workspaces] = await Promise.all([
+    launch.ok ? prebuildStatus(pageUrl) : Promise.resolve(undefined),
+    listWorkspaces(settings.launcherUrl),
+  ]);
+  return {
+    launch,
+    ...(parsed.ok && { context: contextSummary(parsed.value) }),
+    ...(prebuild !== undefined && { prebuild }),
+    workspaces,
+  };
+}
+
 /** A page URL or `owner/repo` → the launch URL, or an error sentence. */
 export async function launchUrlFor(
   input: string,
@@ -134,12 +153,13 @@ export async function launchUrlFor(
   const settings = await readSettings();
   if (settings.launcherUrl === '')
     return { ok: false, message: 'Set the launcher address in Launchpod’s options first.' };
-  const text = /^[\w.-]+\/[\w.-]+$/.test(input.trim()) ? `https://github.com/${input.trim()}` : input;
+  const text = expandRepoShorthand(input);
   const registry = registryFor(settings, text);
   const parsed = parseLaunchInput(text, registry);
   if (!parsed.ok) return { ok: false, message: parsed.error.message };
   const url = toLaunchUrl(settings.launcherUrl, parsed.value, registry, {
     ...(settings.editor !== '' && { editor: settings.editor }),
+    ...(settings.backend !== '' && { backend: settings.backend }),
     ...options,
   });
   return url.ok ? { ok: true, url: url.value } : { ok: false, message: url.error.message };
@@ -274,6 +294,13 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
       return addSelfHosted(message.origin, message.family, message.basePath);
     case 'launch-url':
       return launchUrlFor(message.input);
+    case 'popup-state':
+      if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+      return popupState(message.pageUrl);
+    case 'workspace-action':
+      // The user's workspaces are the extension's pages' business only, never a content script's.
+      if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+      return readSettings().then((s) => workspaceAction(s.launcherUrl, message.id, message.action));
     default:
       return undefined;
   }
@@ -326,5 +353,6 @@ browser.runtime.onStartup.addListener(() => {
 (globalThis as { launchpodBackground?: unknown }).launchpodBackground = {
   launchUrlFor,
   openLaunch,
+  popupState,
   syncSelfHostedScripts,
 };

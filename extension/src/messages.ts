@@ -30,7 +30,15 @@ export type ContentMessage =
       /** The sub-path the page says the instance lives under (Gitea's `appSubUrl`), '' or absent at the root. */
       readonly basePath?: string;
     }
-  | { readonly type: 'launch-url'; readonly input: string };
+  | { readonly type: 'launch-url'; readonly input: string }
+  /** The popup: the tab's context, prebuild state and the user's workspaces (answered with a PopupState). */
+  | { readonly type: 'popup-state'; readonly pageUrl: string }
+  /** The popup's Stop, Restart or Delete on one of the user's workspaces. */
+  | {
+      readonly type: 'workspace-action';
+      readonly id: string;
+      readonly action: 'stop' | 'restart' | 'delete';
+    };
 
 /** The background's answer to `describe-page`. */
 export interface PageAnswer {

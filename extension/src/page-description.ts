@@ -40,7 +40,7 @@ export function describePage(question: PageQuestion, settings: Settings, local: 
     newTab: settings.openIn === 'new-tab',
     shortcut: local.shortcut ?? 'Alt+G',
   };
-  const context = readPageContext(url, registry, settings.launcherUrl, settings.editor);
+  const context = readPageContext(url, registry, settings.launcherUrl, settings.editor, settings.backend);
   if (context === undefined) return answer;
   const remote = local.anchorTable ? validateAnchorTable(local.anchorTable) : undefined;
   const table = newerTable(bundledAnchorTable, remote?.ok ? remote.table : undefined);

@@ -2,6 +2,7 @@
 // stores a token or page content; the launcher address is the only thing a user must provide.
 
 import browser from 'webextension-polyfill';
+import { editorNamed } from '../../shared/editors.ts';
 import { HOST_FAMILY_IDS } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import type { AnchorTable } from './hosts/anchor-table.ts';
@@ -18,8 +19,13 @@ export interface Settings {
   readonly launcherUrl: string;
   readonly openIn: 'same-tab' | 'new-tab';
   readonly enabled: Readonly<Record<HostFamilyId, boolean>>;
-  /** `code`, `intellij-latest`… or '' for the launcher's default. */
+  /** An editor of shared/editors.ts, or '' for the launcher's default. */
   readonly editor: string;
+  /**
+   * The backend to open on (a name from the launcher's list, like `codespaces` or `coder`), or '' for the launcher's
+   * own rules. Sent as `?backend=`; the launcher refuses names it does not have.
+   */
+  readonly backend: string;
   readonly selfHosted: readonly SelfHostedSite[];
 }
 
@@ -31,6 +37,7 @@ export const defaultSettings: Settings = {
     boolean
   >,
   editor: '',
+  backend: '',
   selfHosted: [],
 };
 
@@ -40,6 +47,8 @@ export async function readSettings(): Promise<Settings> {
     ...defaultSettings,
     ...stored,
     enabled: { ...defaultSettings.enabled, ...stored?.enabled },
+    // Older versions offered editors no workspace opens in (IntelliJ, VS Code desktop): those fall back to the default.
+    editor: editorNamed(stored?.editor ?? '')?.id ?? '',
     // Sites saved before base paths existed have none: they are at the root of their origin.
     selfHosted: storedSites(stored?.selfHosted),
   };

@@ -55,6 +55,7 @@ const MR_TABS = new Set(['diffs', 'commits', 'pipelines']);
 export const gitlab: HostFamily = {
   id: 'gitlab',
   displayName: 'GitLab',
+  changeRequest: { name: 'merge request', prefix: '!' },
   contextKinds: ['repository', 'pull-request', 'issue'],
   builtins: [
     { hostname: 'gitlab.com', apiBaseUrl: 'https://gitlab.com/api/v4', aliases: ['www.gitlab.com'] },

@@ -71,6 +71,8 @@ export interface HostFamily {
   readonly id: HostFamilyId;
   /** "GitHub", "GitLab"… as people say it, for messages. */
   readonly displayName: string;
+  /** What its users call a proposed change and how they number it, when not "pull request #12" (GitLab: "!12"). */
+  readonly changeRequest?: ChangeRequestTerms;
   /** Public instances built in; empty for a family that is only ever self-hosted. */
   readonly builtins: readonly BuiltinHost[];
   /** The context kinds its URLs name (Bitbucket Server has no issues of its own: it links Jira). */
@@ -84,6 +86,15 @@ export interface HostFamily {
   /** The API base URL of an instance at `origin + basePath` when the deployer does not name one. */
   defaultApiBaseUrl(webBase: string): string;
 }
+
+export interface ChangeRequestTerms {
+  /** Lower case, as in a sentence: `merge request`. */
+  readonly name: string;
+  /** Before the number: `!` in `!12`. */
+  readonly prefix: string;
+}
+
+export const PULL_REQUEST_TERMS: ChangeRequestTerms = { name: 'pull request', prefix: '#' };
 
 /** How a family writes a line range in a file link: `#L10-L20` is `{ prefix: '#L', separator: '-', endPrefix: 'L' }`. */
 export interface LineStyle {

@@ -9,6 +9,7 @@ import { type ContentSecurityPolicyOptionHandler, secureHeaders } from 'hono/sec
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
+import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { isWellFormedText } from '../../shared/url-encoding.ts';
 import { workspaceOriginsSource } from '../../shared/workspace-access.ts';
 import type { AppEnv } from './app-env.ts';
@@ -25,13 +26,16 @@ import {
   signedInOwner,
   signInWayOutFor,
 } from './auth/session-auth.ts';
+import { backendChoiceFor, checkedHandoff, planBackendLaunch } from './backends/backend-launch.ts';
+import { backendApiRoutes, backendPageRoutes, backendPlanJson } from './backends/backend-routes.ts';
 import { badgeRoutes } from './badges.ts';
-import type { UserLocation } from './cluster-choice.ts';
+import { regionNotice, type UserLocation } from './cluster-choice.ts';
 import { isWorkspaceStatus } from './cluster-client.ts';
 import { stopAbandoned } from './cluster-reconcile.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import { extensionAnchors } from './extension-anchors.ts';
+import { withOfflineDemoHint } from './hosts/host-http.ts';
 import { resolvers } from './hosts/resolvers.ts';
 import {
   checkedWorkspaceUrl,
@@ -41,7 +45,9 @@ import {
   resolveLaunch,
   startLaunch,
 } from './launch.ts';
+import { BackendStartPage } from './pages/backend-start.tsx';
 import { ErrorPage } from './pages/error-page.tsx';
+import { faviconSvg } from './pages/favicon.ts';
 import { LandingPage } from './pages/landing.tsx';
 import { renderPage } from './pages/layout.tsx';
 import { badgeScript, landingScript, startScript } from './pages/page-scripts.generated.ts';
@@ -68,7 +74,12 @@ const OWNER_COOKIE = 'lp_owner';
 /** Restart's form ends on the workspace's own origin: the registered clusters' workspace origins, nothing else. */
 const workspaceFormTargets: ContentSecurityPolicyOptionHandler = (c) => {
   const config = launcherConfig(c.env);
-  return config.ok ? config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)).join(' ') : '';
+  if (!config.ok) return '';
+  // A start on another backend ends, after a 303, on one of that backend's registered origins.
+  return [
+    ...config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)),
+    ...config.value.backends.flatMap((b) => b.origins),
+  ].join(' ');
 };
 const MAX_API_BODY = 16 * 1024;
 
@@ -195,10 +206,15 @@ export function createApp(options: AppOptions = {}) {
   api.post('/resolve', async (c) => {
     await enforceLimit(c, LIMITS.resolve, now());
     const { url, options: launchOptions } = await launchBody(c.req.raw);
+    // Another backend opens it: what it will open, what it cannot express, and the other ways.
+    const planned = await planBackendLaunch(url, launchOptions, deps(c));
+    if (!planned.ok) throw signInWayOutFor(planned.error, url, c.get('config'), startPath(url));
+    if (planned.value !== undefined) return c.json(backendPlanJson(planned.value));
     const resolution = await resolveLaunch(url, launchOptions, deps(c));
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
-    return c.json(resolutionJson(resolution.value));
+    return c.json(resolutionJson(resolution.value, c.get('config').clusters));
   });
+  backendApiRoutes(api, deps, launchBody);
 
   api.post('/workspaces', async (c) => {
     await enforceLaunchLimit(c, now());
@@ -216,6 +232,14 @@ export function createApp(options: AppOptions = {}) {
       if (existing !== undefined) return c.json(workspaceJson(existing), 200);
     }
     const d = deps(c);
+    // The operator's rules (or the user's choice) send it to another backend: that backend's start, not a cluster's.
+    const elsewhere = backendChoiceFor(url, launchOptions, d);
+    if (elsewhere.kind === 'backend')
+      throw new LaunchError('conflict', {
+        title: `This opens on ${elsewhere.backend.displayName}`,
+        detail: `${elsewhere.backend.displayName} opens it (${elsewhere.why}): start it with POST /api/v1/backend-starts, or follow the start page.`,
+        wayOut: { label: 'Open the start page', href: startPath(url) },
+      });
     const resolution = await resolveLaunch(url, launchOptions, d);
     if (!resolution.ok) throw signInWayOutFor(resolution.error, url, c.get('config'), startPath(url));
     // Signed in: git inside the workspace may ask for the user's token, per request, once the user allows it.
@@ -354,7 +378,9 @@ export function createApp(options: AppOptions = {}) {
   app.get('/assets/landing.js', asset('text/javascript; charset=utf-8', landingScript));
   app.get('/assets/start.js', asset('text/javascript; charset=utf-8', startScript));
   app.get('/assets/badge.js', asset('text/javascript; charset=utf-8', badgeScript));
-  app.get('/favicon.ico', (c) => c.body(null, 404));
+  // Browsers ask for /favicon.ico whatever the page links; every modern one draws an SVG answer there too.
+  app.get('/favicon.svg', asset('image/svg+xml', faviconSvg));
+  app.get('/favicon.ico', asset('image/svg+xml', faviconSvg));
   app.get('/robots.txt', (c) => c.text('User-agent: *\nDisallow: /\n'));
 
   // ---- Pages -----------------------------------------------------------------------------------------------
@@ -364,6 +390,7 @@ export function createApp(options: AppOptions = {}) {
 
   // Before the path form below, which would read `/workspaces` as a context.
   workspacePageRoutes(app, deps, now);
+  backendPageRoutes(app, deps);
 
   app.get('/start', async (c) => {
     const query = new URL(c.req.url).search.slice(1);
@@ -371,7 +398,8 @@ export function createApp(options: AppOptions = {}) {
       .split('&')
       .filter((p) => !p.startsWith('url='))
       .join('&');
-    return startPage(c, c.req.query('url') ?? '', withoutUrl, false);
+    // The landing page's box takes `owner/repo` for a GitHub repository, as the extension's omnibox does.
+    return startPage(c, expandRepoShorthand(c.req.query('url') ?? ''), withoutUrl, false);
   });
 
   // Path form: `/https://github.com/o/r`, `/github.com/o/r/pull/3?autostart=false`.
@@ -384,6 +412,29 @@ export function createApp(options: AppOptions = {}) {
     await enforceLaunchLimit(c, now());
     const { options: launchOptions, ignored, contextQuery } = readOptions(query, pathForm);
     const input = pathForm && contextQuery !== '' ? `${context}?${contextQuery}` : context;
+    const planned = await planBackendLaunch(input, launchOptions, deps(c));
+    if (!planned.ok) {
+      const here = new URL(c.req.url);
+      throw withInput(
+        signInWayOutFor(planned.error, input, c.get('config'), here.pathname + here.search),
+        input,
+      );
+    }
+    if (planned.value !== undefined) {
+      const handoffUrl = checkedHandoff(planned.value.plan, planned.value.backend);
+      c.header('cache-control', 'no-store');
+      return c.html(
+        renderPage(
+          BackendStartPage({
+            brand: c.get('config').brand,
+            launch: planned.value,
+            input,
+            ...(handoffUrl !== undefined && { handoffUrl }),
+            autostart: launchOptions.autostart !== false,
+          }),
+        ),
+      );
+    }
     const resolution = await resolveLaunch(input, launchOptions, deps(c));
     if (!resolution.ok) {
       // A repository that may be private: the way out is signing in with its host, back to this same launch.
@@ -408,6 +459,10 @@ export function createApp(options: AppOptions = {}) {
       brand: c.get('config').brand,
       resolution: resolution.value,
       ignoredOptions: ignored,
+      notices: [
+        regionNotice(launchOptions.region, c.get('config').clusters, resolution.value.clusters[0]),
+      ].filter((n) => n !== undefined),
+      otherBackends: c.get('config').backends.map((b) => ({ name: b.name, displayName: b.displayName })),
       data: { url: input, options: launchOptions, idempotencyKey: `page-${crypto.randomUUID()}`, autostart },
       ...(existing !== undefined && {
         existing: { id: existing.id, phase: existing.phase, createdAt: existing.createdAt },
@@ -418,7 +473,7 @@ export function createApp(options: AppOptions = {}) {
   }
 
   app.onError((error, c) => {
-    const launchError =
+    const thrown =
       error instanceof LaunchError
         ? error
         : new LaunchError('internal', {
@@ -427,6 +482,8 @@ export function createApp(options: AppOptions = {}) {
               'The launcher hit an unexpected error. Try again; if it keeps happening, tell the operator.',
             wayOut: { label: 'Back to the start', href: '/' },
           });
+    const origin = c.get('config')?.origin;
+    const launchError = origin === undefined ? thrown : withOfflineDemoHint(thrown, origin);
     if (!(error instanceof LaunchError)) console.error(`unexpected error: ${error.name}: ${error.message}`);
     if (launchError.retryAfterSeconds !== undefined)
       c.header('retry-after', String(launchError.retryAfterSeconds));
@@ -437,7 +494,7 @@ export function createApp(options: AppOptions = {}) {
       });
     }
     const brand = c.get('config')?.brand ?? 'Launchpod';
-    const input = inputs.get(launchError);
+    const input = inputs.get(thrown);
     return c.html(
       renderPage(ErrorPage({ brand, error: launchError, ...(input !== undefined && { input }) })),
       status,
@@ -532,7 +589,8 @@ function locationOf(request: Request): UserLocation {
   };
 }
 
-function resolutionJson(r: Resolution) {
+function resolutionJson(r: Resolution, clusters: LauncherConfig['clusters']) {
+  const notice = regionNotice(r.options.region, clusters, r.clusters[0]);
   return {
     context: r.resolved,
     contextKey: r.contextKey,
@@ -540,7 +598,13 @@ function resolutionJson(r: Resolution) {
     rejectedEnv: r.request.rejectedEnv,
     warnings: r.request.warnings,
     options: r.options,
-    config: { source: r.configSource, image: r.config.image, tasks: r.config.tasks, ports: r.config.ports },
+    config: {
+      source: r.configSource,
+      file: r.configFile,
+      image: r.config.image,
+      tasks: r.config.tasks,
+      ports: r.config.ports,
+    },
     prebuild: r.prebuild,
     clusters: r.clusters.map((c) => ({
       name: c.cluster.name,
@@ -550,5 +614,7 @@ function resolutionJson(r: Resolution) {
     })),
     // Why each other cluster cannot serve ("eu-1: cluster eu-1 unreachable"), as the start page says it.
     unavailable: r.unavailable,
+    // `?region=mars`: which regions exist, and where it starts instead.
+    ...(notice !== undefined && { regionNotice: notice }),
   };
 }

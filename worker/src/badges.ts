@@ -15,6 +15,7 @@ import {
 } from '../../shared/badge.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
+import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import type { LauncherConfig } from './config.ts';
 import { BadgePage } from './pages/badge.tsx';
 import { renderPage } from './pages/layout.tsx';
@@ -69,7 +70,7 @@ export function badgeRoutes(prebuildStateOf: PrebuildStateOf) {
 
   routes.get('/badge', (c) => {
     const config = c.get('config');
-    const input = c.req.query('url') ?? '';
+    const input = expandRepoShorthand(c.req.query('url') ?? '');
     const page = (problem?: string, choices: Parameters<typeof BadgePage>[0]['choices'] = []) =>
       c.html(
         renderPage(

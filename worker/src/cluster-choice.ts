@@ -124,3 +124,27 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
+
+/**
+ * What to tell someone whose `?region=` could not be honoured, or undefined when it was (or none was asked for). The
+ * launch goes on: the message names the regions that exist and where the workspace starts instead.
+ */
+export function regionNotice(
+  region: string | undefined,
+  clusters: readonly ClusterConfig[],
+  chosen: ClusterCandidate | undefined,
+): string | undefined {
+  if (region === undefined || chosen?.cluster.region === region) return undefined;
+  const instead =
+    chosen === undefined
+      ? ''
+      : ` The workspace starts on ${chosen.cluster.name} (${chosen.cluster.region}) instead.`;
+  if (clusters.some((c) => c.region === region))
+    return `No cluster in region "${region}" can take a workspace now.${instead}`;
+  const regions = [...new Set(clusters.map((c) => c.region))].sort().map((r) => `"${r}"`);
+  const known =
+    regions.length === 1
+      ? `the one region here is ${regions[0]}`
+      : `the regions here are ${regions.join(', ')}`;
+  return `There is no region "${region}": ${known}.${instead}`;
+}

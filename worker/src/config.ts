@@ -4,6 +4,9 @@
 
 import { createHostRegistry, type HostConfig, type HostRegistry } from '../../shared/host-registry.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import type { BackendConfig } from './backends/backend.ts';
+import { readBackend } from './backends/registry.ts';
+import { type BackendRule, readRules } from './backends/routing.ts';
 
 export interface ClusterConfig {
   readonly name: string;
@@ -29,6 +32,10 @@ export interface LauncherConfig {
   /** Server tokens by registry hostname (`github.com`), for public repositories and rate limits. */
   readonly hostTokens: ReadonlyMap<string, string>;
   readonly clusters: readonly ClusterConfig[];
+  /** CLUSTERS entries of another kind (Ona, Gitpod, Codespaces, Coder, DevPod): hand-off links and API starts. */
+  readonly backends: readonly BackendConfig[];
+  /** BACKEND_RULES: which backend opens which repositories (backends/routing.ts). */
+  readonly backendRules: readonly BackendRule[];
   /** Exact browser origins (`chrome-extension://<id>`) allowed to call /api/v1 with cookies, beside the launcher. */
   readonly apiOrigins: readonly string[];
 }
@@ -42,6 +49,7 @@ export type ConfigEnv = Pick<
   | 'API_ALLOWED_ORIGINS'
   | 'HOST_TOKENS'
   | 'CLUSTER_SECRETS'
+  | 'BACKEND_RULES'
 >;
 
 const cache = new WeakMap<object, Result<LauncherConfig, string>>();
@@ -87,11 +95,23 @@ export function readConfig(env: ConfigEnv): Result<LauncherConfig, string> {
       'CLUSTERS must be a JSON list of {name, baseUrl, publicOrigin?, region, latitude, longitude}.',
     );
   const clusters: ClusterConfig[] = [];
+  const backends: BackendConfig[] = [];
   for (const [index, raw] of listed.value.entries()) {
     const c = (raw ?? {}) as Record<string, unknown>;
     const where = `CLUSTERS[${index}]`;
     if (typeof c.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(c.name)) {
       return err(`${where}.name must be a short lower-case name like eu-1.`);
+    }
+    if (c.name === 'launchpod')
+      return err(`${where}.name 'launchpod' is reserved for the clusters as a whole.`);
+    if (c.kind !== undefined && c.kind !== 'launchpod') {
+      const name = c.name;
+      if ([...clusters, ...backends].some((other) => other.name === name))
+        return err(`${where}.name '${name}' is listed twice.`);
+      const backend = readBackend(c, where, secrets.value?.[name]);
+      if (!backend.ok) return backend;
+      backends.push(backend.value);
+      continue;
     }
     if (typeof c.baseUrl !== 'string' || !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(c.baseUrl)) {
       return err(`${where}.baseUrl must be an absolute http(s) URL.`);
@@ -109,7 +129,7 @@ export function readConfig(env: ConfigEnv): Result<LauncherConfig, string> {
         `CLUSTER_SECRETS["${c.name}"] must hold the cluster's shared secret (16 characters or more).`,
       );
     }
-    if (clusters.some((other) => other.name === c.name))
+    if ([...clusters, ...backends].some((other) => other.name === c.name))
       return err(`${where}.name '${c.name}' is listed twice.`);
     const baseUrl = c.baseUrl.replace(/\/+$/, '');
     const publicOrigin = (
@@ -143,12 +163,16 @@ export function readConfig(env: ConfigEnv): Result<LauncherConfig, string> {
         `API_ALLOWED_ORIGINS lists exact origins, like chrome-extension://<your extension's id> (got '${origin}'; patterns with * are not allowed).`,
       );
   }
+  const rules = readRules(env.BACKEND_RULES, backends);
+  if (!rules.ok) return rules;
   return ok({
     origin,
     brand: env.BRAND_NAME || 'Launchpod',
     registry: registry.value,
     hostTokens,
     clusters,
+    backends,
+    backendRules: rules.value,
     apiOrigins,
   });
 }

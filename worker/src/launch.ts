@@ -10,11 +10,12 @@ import {
   type WorkspaceStatus,
 } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
+import { availableEditors, EDITORS, editorNamed } from '../../shared/editors.ts';
 import type { GitpodConfig } from '../../shared/gitpod-config.ts';
 import { type HostRegistry, hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { LaunchRequest, ParseError } from '../../shared/launch-request.ts';
-import { contextText, type LaunchOptions } from '../../shared/launch-url.ts';
+import { contextText, type LaunchOptions, toLaunchUrl } from '../../shared/launch-url.ts';
 import type { ResolvedContext } from '../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { isWorkspaceUrl } from '../../shared/workspace-access.ts';
@@ -31,9 +32,10 @@ import { clusterHealth } from './cluster-health.ts';
 import { abandonStart } from './cluster-reconcile.ts';
 import { startOnFirstCluster } from './cluster-start.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
+import { type ConfigFileChoice, GITPOD_YML, launchConfigAt } from './config-files.ts';
 import { LaunchError } from './errors.ts';
 import type { HostCredentials, HostResolver, HttpTuning, RepoContext } from './hosts/host-resolver.ts';
-import { gitpodConfigOf, startableRequest } from './launch-memo.ts';
+import { startableRequest } from './launch-memo.ts';
 import { commitHistory, selectPrebuild } from './prebuilds/prebuild-selection.ts';
 import {
   claimWorkspace,
@@ -100,6 +102,8 @@ export interface Resolution {
   readonly resolved: ResolvedContext;
   readonly config: GitpodConfig;
   readonly configSource: 'file' | 'defaults';
+  /** Which file the config came from (`.gitpod.yml` or a `devcontainer.json`), why, and what it does not apply. */
+  readonly configFile: ConfigFileChoice;
   readonly prebuild: PrebuildChoice;
   readonly clusters: readonly ClusterCandidate[];
   /** Registered clusters that cannot take this launch, and why (down, full, draining). */
@@ -126,12 +130,21 @@ export function parseError(error: ParseError): LaunchError {
   });
 }
 
-/** Everything the start page and `POST /resolve` show, without starting anything. */
-export async function resolveLaunch(
+/** A context resolved with its host, before any workspace configuration is read: what every backend starts from. */
+export interface ResolvedLaunchContext {
+  readonly request: LaunchRequest;
+  readonly contextKey: string;
+  readonly entry: HostEntry;
+  readonly resolver: HostResolver;
+  readonly credentials: HostCredentials;
+  readonly resolved: ResolvedContext;
+}
+
+/** The context a user gave, resolved with its host (the user's token, else the server's, else anonymously). */
+export async function resolveLaunchContext(
   input: string,
-  options: LaunchOptions,
   deps: LaunchDeps,
-): Promise<Result<Resolution, LaunchError>> {
+): Promise<Result<ResolvedLaunchContext, LaunchError>> {
   const parsed = parseLaunchInput(input, deps.config.registry);
   if (!parsed.ok) return err(parseError(parsed.error));
   const request = parsed.value;
@@ -165,6 +178,25 @@ export async function resolveLaunch(
   // has not signed in must never reach one through it: they see what an anonymous visitor sees.
   if (credentials.kind === 'server' && resolved.value.visibility !== 'public')
     return err(privateForVisitor(entry, resolved.value));
+  return ok({ request, contextKey: key.value, entry, resolver, credentials, resolved: resolved.value });
+}
+
+/** Everything the start page and `POST /resolve` show, without starting anything. */
+export async function resolveLaunch(
+  input: string,
+  options: LaunchOptions,
+  deps: LaunchDeps,
+): Promise<Result<Resolution, LaunchError>> {
+  if (options.editor !== undefined && editorNamed(options.editor) === undefined) {
+    const parsed = parseLaunchInput(input, deps.config.registry);
+    if (!parsed.ok) return err(parseError(parsed.error));
+    return err(unknownEditor(options.editor, parsed.value, options, deps.config));
+  }
+  const context = await resolveLaunchContext(input, deps);
+  if (!context.ok) return context;
+  const { request, entry, resolver, credentials } = context.value;
+  const key = { value: context.value.contextKey };
+  const resolved = { value: context.value.resolved };
 
   // The commit's history (prebuild selection) is asked for beside `.gitpod.yml`: no extra round trip.
   const hostAccess = {
@@ -176,19 +208,31 @@ export async function resolveLaunch(
     resolved: resolved.value,
   };
   const history = commitHistory(hostAccess);
-  const configText = await readConfigText(resolver, resolved.value, entry, credentials, deps);
-  if (!configText.ok) return configText;
-  let config: GitpodConfig;
-  if (configText.value === null) {
-    const defaults = gitpodConfigOf('');
-    if (!defaults.ok) throw new Error('the empty .gitpod.yml must be valid');
-    config = defaults.value;
-  } else {
-    // Parsed once per isolate and text: a commit's file never changes.
-    const checked = gitpodConfigOf(configText.value);
-    if (!checked.ok) return err(invalidConfig(checked.error, resolved.value, deps.config.registry));
-    config = checked.value;
-  }
+  const launchConfig = await launchConfigAt(
+    {
+      cache: deps.cache,
+      resolver,
+      entry,
+      credentials,
+      ...(deps.http !== undefined && { http: deps.http }),
+      repo: resolved.value.repo,
+      sha: resolved.value.sha,
+      ...(resolved.value.configText !== undefined && { gitpodText: resolved.value.configText }),
+    },
+    options.devcontainer,
+  );
+  if (!launchConfig.ok)
+    return err(
+      launchConfig.error instanceof LaunchError
+        ? launchConfig.error
+        : invalidConfig(
+            launchConfig.error.errors,
+            resolved.value,
+            deps.config.registry,
+            launchConfig.error.path,
+          ),
+    );
+  const { config, choice } = launchConfig.value;
 
   const prebuild = await selectPrebuild({ ...hostAccess, db: deps.db, config, history });
   const health = await clusterHealth(deps.config.clusters, deps.cache, deps.now());
@@ -208,9 +252,10 @@ export async function resolveLaunch(
     request,
     options,
     contextKey: key.value,
-    resolved: withoutConfigText,
+    resolved: withBaseCloneUrl(withoutConfigText, entry, deps.config.registry),
     config,
-    configSource: configText.value === null ? 'defaults' : 'file',
+    configSource: choice.kind === 'defaults' ? 'defaults' : 'file',
+    configFile: choice,
     prebuild,
     clusters,
     unavailable,
@@ -224,8 +269,38 @@ export async function resolveLaunch(
     `${deps.config.origin}/api/v1/cluster-events`,
   );
   const startable = startableRequest(preview);
-  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved, deps.config.registry));
+  if (!startable.ok)
+    return err(notStartable(startable.error, resolution.resolved, deps.config.registry, choice.path));
   return ok(resolution);
+}
+
+/** A pull request from a fork names where its base branch is, so the workspace can fetch it as `upstream`. */
+function withBaseCloneUrl(
+  resolved: ResolvedContext,
+  entry: HostEntry,
+  registry: HostRegistry,
+): ResolvedContext {
+  const pull = resolved.pullRequest;
+  if (pull === undefined || !pull.fromFork) return resolved;
+  const baseCloneUrl = registry.family(entry).cloneUrl(pull.baseRepo, entry);
+  return { ...resolved, pullRequest: { ...pull, baseCloneUrl } };
+}
+
+/** `?editor=intellij`: no workspace here opens in it. The way out is the same link without the editor. */
+function unknownEditor(
+  editor: string,
+  request: LaunchRequest,
+  options: LaunchOptions,
+  config: LaunchDeps['config'],
+): LaunchError {
+  const { editor: _refused, ...rest } = options;
+  const link = toLaunchUrl(config.origin, request, config.registry, rest);
+  return new LaunchError('invalid-input', {
+    title: 'That editor is not available here',
+    detail: `Workspaces here open in ${availableEditors()}; "${editor}" is not one of them. Open the link without editor=${editor} to use the default.`,
+    wayOut: { label: 'Open in the default editor', href: link.ok ? link.value : '/' },
+    facts: { editor, editors: EDITORS.map((e) => e.id) },
+  });
 }
 
 /** Stands in for the workspace id while checking a start request before any workspace exists. */
@@ -254,10 +329,13 @@ export function startRequestFor(
     context: resolution.resolved,
     initializer,
     image: resolution.config.image,
+    ...(resolution.configFile.path !== undefined && { configFile: resolution.configFile.path }),
     tasks: resolution.config.tasks,
     ports: resolution.config.ports,
     env: resolution.request.env,
-    ...(resolution.options.editor !== undefined && { editor: resolution.options.editor }),
+    ...(resolution.options.editor !== undefined && {
+      editor: editorNamed(resolution.options.editor)?.id ?? resolution.options.editor,
+    }),
     ...(resolution.options.workspaceClass !== undefined && {
       workspaceClass: resolution.options.workspaceClass,
     }),
@@ -266,11 +344,16 @@ export function startRequestFor(
 }
 
 /** A launch the cluster contract would refuse (shared/start-request.ts): the config error page, with the reason. */
-function notStartable(reason: string, resolved: ResolvedContext, registry: HostRegistry): LaunchError {
+function notStartable(
+  reason: string,
+  resolved: ResolvedContext,
+  registry: HostRegistry,
+  file = GITPOD_YML,
+): LaunchError {
   return new LaunchError('invalid-config', {
     title: 'This workspace cannot be started as configured',
-    detail: `${reason} Change .gitpod.yml (or the link) and try again.`,
-    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved, registry) },
+    detail: `${reason} Change ${file} (or the link) and try again.`,
+    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, registry, file) },
     facts: { errors: [{ path: '', line: 0, column: 0, message: reason }] },
   });
 }
@@ -321,45 +404,24 @@ async function putConfig(cache: KVNamespace, resolved: ResolvedContext, text: st
   await cache.put(configKey(resolved), text ?? MISSING);
 }
 
-async function readConfigText(
-  resolver: HostResolver,
-  resolved: ResolvedContext,
-  entry: HostEntry,
-  credentials: HostCredentials,
-  deps: LaunchDeps,
-): Promise<Result<string | null, LaunchError>> {
-  if (resolved.configText !== undefined) return ok(resolved.configText);
-  const cached = await deps.cache.get(configKey(resolved));
-  if (cached !== null) return ok(cached === MISSING ? null : cached);
-  const read = await resolver.readFile(
-    resolved.repo,
-    resolved.sha,
-    '.gitpod.yml',
-    entry,
-    credentials,
-    deps.http,
-  );
-  if (read.ok) await putConfig(deps.cache, resolved, read.value);
-  return read;
-}
-
 function invalidConfig(
   errors: readonly { path: string; line: number; column: number; message: string }[],
   resolved: ResolvedContext,
   registry: HostRegistry,
+  file = GITPOD_YML,
 ): LaunchError {
   const first = errors[0];
   const where = first === undefined ? '' : ` at line ${first.line}, column ${first.column}`;
   return new LaunchError('invalid-config', {
-    title: `.gitpod.yml has a mistake${where}`,
+    title: `${file} has a mistake${where}`,
     detail: errors.map((e) => `Line ${e.line}: ${e.message}`).join('\n'),
-    wayOut: { label: 'Open .gitpod.yml to fix it', href: configWebUrl(resolved, registry) },
+    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, registry, file) },
     facts: { errors: errors.map(({ path, line, column, message }) => ({ path, line, column, message })) },
   });
 }
 
-/** The `.gitpod.yml` page on the host at the launched commit, for the way out of an invalid config. */
-function configWebUrl(resolved: ResolvedContext, registry: HostRegistry): string {
+/** The config file's page on the host at the launched commit, for the way out of an invalid config. */
+function configWebUrl(resolved: ResolvedContext, registry: HostRegistry, file: string): string {
   const entry = registry.entries.find((e) => e.hostname === resolved.repo.host);
   if (entry === undefined) return resolved.webUrl;
   return hostFamilies[entry.family].webUrl(
@@ -368,7 +430,7 @@ function configWebUrl(resolved: ResolvedContext, registry: HostRegistry): string
       repo: resolved.repo,
       revision: { type: 'commit', sha: resolved.sha },
       page: 'blob',
-      path: { path: '.gitpod.yml', kind: 'file' },
+      path: { path: file, kind: 'file' },
     },
     entry,
   );
@@ -595,6 +657,7 @@ function summary(resolution: Resolution) {
   return {
     repo: `${resolved.repo.owner}/${resolved.repo.name}`,
     host: resolved.repo.host,
+    family: resolved.repo.family,
     ref: resolved.ref,
     sha: resolved.sha,
     ...(resolved.pullRequest !== undefined && { pullRequest: resolved.pullRequest.number }),

@@ -160,10 +160,12 @@ describe('pages', () => {
   });
 
   it('reads the path form with a scheme-less URL, a pull request from a fork, and strips launch options from the query', async () => {
-    const html = await (await call('/github.com/launchpod-samples/node-app/pull/2?editor=intellij')).text();
+    const html = await (
+      await call('/github.com/launchpod-samples/node-app/pull/2?editor=code-latest')
+    ).text();
     expect(html).toContain('#2 Fix a typo');
     expect(html).toContain('from the fork contributor/node-app into launchpod-samples/node-app');
-    expect(html).toContain('editor intellij');
+    expect(html).toContain('editor code-latest');
   });
 
   it('keeps a Bitbucket Server ?at= with the context in the path form', async () => {
@@ -231,6 +233,19 @@ describe('error pages', () => {
     expect(html).toMatch(/<a class="button"|<form class="open"/);
   });
 
+  it('refuses an editor no workspace opens in, naming the ones that do, with the same link without it', async () => {
+    const response = await call(`/start?url=${encodeURIComponent(repoUrl)}&editor=intellij&class=large`);
+    const html = await response.text();
+    expect(response.status).toBe(400);
+    expect(html).toContain('That editor is not available here');
+    expect(html).toContain(
+      'Workspaces here open in VS Code in the browser (code); &quot;intellij&quot; is not one of them.',
+    );
+    const wayOut = /<a class="button" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+    expect(wayOut).toBe(`${testEnv.LAUNCHER_ORIGIN}/?class=large#${repoUrl}`);
+    expect(eu.started.length + us.started.length).toBe(0);
+  });
+
   it('names the operator setting that is wrong instead of a stack trace', async () => {
     const response = await call('/', {}, { ...testEnv, CLUSTERS: '[{"name":"x"}]' });
     expect(response.status).toBe(500);
@@ -279,6 +294,30 @@ describe('API', () => {
     expect(body.clusters.map((c: { name: string }) => c.name)).toEqual(['eu-1', 'us-1']);
     expect(eu.started).toHaveLength(0);
     expect(await env.DB.prepare('SELECT count(*) AS n FROM workspaces').first('n')).toBe(0);
+  });
+
+  it("starts VS Code in the browser for Gitpod's code-latest, and refuses an editor it does not have", async () => {
+    const started = await post('/api/v1/workspaces', { url: repoUrl, options: { editor: 'code-latest' } });
+    expect(started.status).toBe(201);
+    expect([...eu.started, ...us.started].map((request) => request.editor)).toStrictEqual(['code']);
+    const refused = await post('/api/v1/workspaces', { url: repoUrl, options: { editor: 'code-desktop' } });
+    const problem = (await refused.json()) as { code: string; editors: string[] };
+    expect(refused.status).toBe(400);
+    expect(problem.code).toBe('invalid-input');
+    expect(problem.editors).toStrictEqual(['code']);
+  });
+
+  it("tells the cluster where a fork pull request's base branch is, and nothing more for a branch", async () => {
+    await post('/api/v1/workspaces', { url: 'https://github.com/launchpod-samples/node-app/pull/2' });
+    await post('/api/v1/workspaces', { url: repoUrl });
+    const [pull, branch] = [...eu.started, ...us.started];
+    expect(pull?.context.cloneUrl).toBe('https://github.com/contributor/node-app.git');
+    expect(pull?.context.pullRequest).toMatchObject({
+      fromFork: true,
+      baseRef: 'main',
+      baseCloneUrl: 'https://github.com/launchpod-samples/node-app.git',
+    });
+    expect(branch?.context.pullRequest).toBeUndefined();
   });
 
   it('starts one workspace per idempotency key, however often it is sent', async () => {

@@ -116,8 +116,12 @@ export async function resolveImage(
   settings: ImageSettings,
   checks: ImageChecks,
   clusterName: string,
+  /** The repository file that asked for the image, named in messages (`.gitpod.yml` when not told). */
+  configFile = '.gitpod.yml',
 ): Promise<Result<ResolvedImage, ImageProblem>> {
   const { defaultImage } = settings;
+  const devcontainer = configFile.endsWith('devcontainer.json');
+  const nameIt = devcontainer ? `"image": "<name>"` : 'image: <name>';
   if (config.kind === 'default') {
     return ok({
       requested: "the cluster's default image",
@@ -129,7 +133,7 @@ export async function resolveImage(
   if (config.kind === 'dockerfile') {
     return err({
       image: config.file,
-      message: `This workspace's image is built from ${config.file}, and cluster ${clusterName} does not build images from Dockerfiles. Name a published image in .gitpod.yml (image: <name>), or ask the operator to build it and map its name with --image-map.`,
+      message: `This workspace's image is built from ${config.file} (${devcontainer ? '"build"' : "'image: file:'"} in ${configFile}), and cluster ${clusterName} does not build images from Dockerfiles. Name a published image in ${configFile} (${nameIt}) that the cluster has or maps, or ask the operator to build the image and map its name with --image-map.`,
     });
   }
   const name = config.name;
@@ -166,6 +170,6 @@ export async function resolveImage(
   if (pulled.ok) return ok({ requested: name, podmanRef: ref });
   return err({
     image: name,
-    message: `Image ${name}${via} could not be pulled on cluster ${clusterName}: ${pulled.error}. Check the image name in .gitpod.yml; the operator can map it to a local image with --image-map ${name}=<local image>.`,
+    message: `Image ${name}${via} could not be pulled on cluster ${clusterName}: ${pulled.error}. Check the image name in ${configFile}; the operator can map it to a local image with --image-map ${name}=<local image>.`,
   });
 }

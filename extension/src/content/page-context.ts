@@ -27,6 +27,7 @@ export function readPageContext(
   registry: HostRegistry,
   launcher: string,
   editor = '',
+  backend = '',
 ): PageContext | undefined {
   const parsed = parseLaunchInput(pageUrl, registry);
   if (!parsed.ok) return undefined;
@@ -36,7 +37,10 @@ export function readPageContext(
   else if (context.kind === 'issue') kind = 'issue';
   else if (context.kind === 'repository') kind = context.page;
   else return undefined;
-  const base: LaunchOptions = editor === '' ? {} : { editor };
+  const base: LaunchOptions = {
+    ...(editor !== '' && { editor }),
+    ...(backend !== '' && { backend }),
+  };
   const link = (options: LaunchOptions) => {
     if (launcher === '') return undefined;
     const url = toLaunchUrl(launcher, parsed.value, registry, options);

@@ -5,9 +5,11 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { EDITORS } from '../../../shared/editors.ts';
 import { HOST_FAMILY_IDS } from '../../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import { familyPages } from '../hosts/family-pages.ts';
+import { type ConnectionCheck, testLauncherConnection } from '../launcher-connection.ts';
 import { checkSiteAddress } from '../self-hosted-registry.ts';
 import { originPermission, sameSite, siteAddress } from '../self-hosted-site.ts';
 import {
@@ -34,6 +36,7 @@ function Options() {
   const [siteText, setSiteText] = useState('');
   const [siteFamily, setSiteFamily] = useState<HostFamilyId>('gitlab');
   const [granted, setGranted] = useState<readonly string[]>([]);
+  const [connection, setConnection] = useState<ConnectionCheck | 'testing'>();
   const firstRun = location.hash === '#first-run';
   const hashError = new URLSearchParams(location.hash.slice(1)).get('error');
 
@@ -64,6 +67,14 @@ function Options() {
     void browser.permissions.request({ origins: [`${checked.origin}/*`] }).catch(() => {});
     setLauncher(checked.origin);
     await save({ launcherUrl: checked.origin }, `Saved: buttons now open ${checked.origin}.`);
+    await testConnection(checked.origin);
+  };
+  // The address typed (saved or not): does a launcher answer there?
+  const testConnection = async (origin?: string) => {
+    const checked = origin === undefined ? checkLauncherUrl(launcher) : { ok: true as const, origin };
+    if (!checked.ok) return setConnection({ ok: false, message: checked.message });
+    setConnection('testing');
+    setConnection(await testLauncherConnection(checked.origin));
   };
   const grant = async (event: Event) => {
     event.preventDefault();
@@ -124,10 +135,20 @@ function Options() {
           value={launcher}
           onInput={(e) => setLauncher((e.target as HTMLInputElement).value)}
         />
-        <button type="submit">Save</button>
+        <button type="submit">Save</button>{' '}
+        <button type="button" id="test-connection" onClick={() => testConnection()}>
+          Test connection
+        </button>
       </form>
       <p role="status" id="message">
         {message}
+      </p>
+      <p
+        role="status"
+        id="connection"
+        class={connection !== 'testing' && connection?.ok === false ? 'error' : ''}
+      >
+        {connection === 'testing' ? 'Asking the launcher…' : connection?.message}
       </p>
 
       <h2>Opening</h2>
@@ -147,10 +168,28 @@ function Options() {
         onChange={(e) => save({ editor: (e.target as HTMLSelectElement).value })}
       >
         <option value="">The launcher’s default</option>
-        <option value="code">VS Code (browser)</option>
-        <option value="code-desktop">VS Code (desktop)</option>
-        <option value="intellij">IntelliJ IDEA</option>
+        {EDITORS.map((editor) => (
+          <option key={editor.id} value={editor.id}>
+            {editor.name}
+          </option>
+        ))}
       </select>
+      <label for="backend">Open on backend</label>
+      <input
+        id="backend"
+        type="text"
+        placeholder="the launcher’s rules"
+        pattern="[a-z0-9][a-z0-9._\-]{0,63}"
+        value={settings.backend}
+        onChange={(e) => {
+          const input = e.target as HTMLInputElement;
+          if (input.checkValidity()) void save({ backend: input.value.trim() });
+        }}
+      />
+      <p class="hint">
+        A backend your launcher lists (<code>launchpod</code>, <code>codespaces</code>, <code>coder</code>…):
+        links open there unless you pick another on the start page. Empty: the launcher’s own rules decide.
+      </p>
 
       <h2>Hosts</h2>
       {(Object.keys(FAMILY_NAMES) as HostFamilyId[]).map((family) => (

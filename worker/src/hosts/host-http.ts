@@ -62,7 +62,11 @@ export async function hostFetch(
     try {
       response = await doFetch(url, init);
     } catch (cause) {
-      lastProblem = cause instanceof Error ? cause.name : 'network error';
+      // The error's own text may name addresses; its kind is enough to act on.
+      lastProblem =
+        cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')
+          ? 'it timed out'
+          : 'no connection';
       continue;
     }
     const limited = rateLimit(response, options.now?.() ?? Date.now());
@@ -91,6 +95,30 @@ export async function hostFetch(
       wayOut: { label: `Open ${options.hostLabel}`, href: options.hostWebUrl },
     }),
   );
+}
+
+/**
+ * A launcher on this machine's loopback is someone's `npm start`: when a host does not answer, this machine may be
+ * offline, and the offline demo is the way to try Launchpod anyway. Any other launcher's visitors never see this.
+ */
+export function withOfflineDemoHint(error: LaunchError, launcherOrigin: string): LaunchError {
+  if (error.code !== 'host-unavailable' || !isLoopback(launcherOrigin)) return error;
+  return new LaunchError('host-unavailable', {
+    title: error.title,
+    detail: `${error.detail} This launcher runs on this machine: if the machine is offline, “npm run demo” (or “npm start -- --demo”) runs Launchpod offline, against fake GitHub, GitLab and Bitbucket hosts.`,
+    ...(error.wayOut !== undefined && { wayOut: error.wayOut }),
+    ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+    facts: { ...error.facts, offlineDemo: 'npm run demo' },
+  });
+}
+
+function isLoopback(origin: string): boolean {
+  try {
+    const host = new URL(origin).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }
 
 /**

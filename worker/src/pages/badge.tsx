@@ -18,6 +18,14 @@ const FORMATS: readonly [keyof Snippets, string][] = [
   ['asciidoc', 'AsciiDoc'],
 ];
 
+// A snippet is one long URL pair: shown whole, never cut off. Browsers that size a text area to its content
+// (`field-sizing`, in the stylesheet) do it exactly; elsewhere rows are counted at a narrow column's width.
+const CHARACTERS_PER_ROW = 48;
+const rowsFor = (snippet: string) =>
+  snippet
+    .split('\n')
+    .reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / CHARACTERS_PER_ROW)), 0);
+
 export function BadgePage({
   brand,
   input,
@@ -60,11 +68,7 @@ export function BadgePage({
           {FORMATS.map(([format, label]) => (
             <div class="snippet">
               <label for={`snippet-${index}-${format}`}>{label}</label>
-              <textarea
-                id={`snippet-${index}-${format}`}
-                readOnly
-                rows={format === 'restructuredText' ? 3 : 2}
-              >
+              <textarea id={`snippet-${index}-${format}`} readOnly rows={rowsFor(choice.snippets[format])}>
                 {choice.snippets[format]}
               </textarea>
               <button type="button" class="secondary copy" data-copy={`snippet-${index}-${format}`}>

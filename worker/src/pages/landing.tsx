@@ -18,7 +18,8 @@ export function LandingPage({ brand, origin }: { readonly brand: string; readonl
       <h1>Open any repository in a ready-to-code workspace</h1>
       <p class="lead">
         Paste the URL of a repository, branch, file, commit, pull or merge request, or issue — from{' '}
-        {FAMILY_NAMES} — and {brand} starts a fresh workspace for it.
+        {FAMILY_NAMES}, or just <code>owner/repo</code> for GitHub — and {brand} starts a fresh workspace for
+        it.
       </p>
       <form class="open" method="get" action="/start">
         <label class="visually-hidden" for="url">

@@ -14,9 +14,11 @@ export interface LayoutProps {
   readonly scripts?: readonly string[];
   /** Data for the page script, read from `<script type="application/json" id="page-data">`. */
   readonly data?: unknown;
+  /** Continue to this (already checked) URL after `seconds`, without script: a hand-off that loses nothing. */
+  readonly refresh?: { readonly url: string; readonly seconds: number };
 }
 
-export function Layout({ brand, title, children, scripts = [], data }: LayoutProps) {
+export function Layout({ brand, title, children, scripts = [], data, refresh }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -24,6 +26,10 @@ export function Layout({ brand, title, children, scripts = [], data }: LayoutPro
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{`${title} · ${brand}`}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        {refresh !== undefined && (
+          <meta http-equiv="refresh" content={`${refresh.seconds};url=${refresh.url}`} />
+        )}
         <link rel="stylesheet" href="/assets/launchpod.css" />
       </head>
       <body>

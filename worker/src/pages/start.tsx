@@ -5,6 +5,7 @@
 // is in, then opens it (the launcher's Open hands the owner over to the workspace's own origin). When the owner
 // already has a workspace for this context, the page offers it instead of starting a second one.
 
+import { changeRequestTerms } from '../../../shared/host-registry.ts';
 import type { LaunchOptions } from '../../../shared/launch-url.ts';
 import type { Resolution } from '../launch.ts';
 import { Layout } from './layout.tsx';
@@ -57,17 +58,24 @@ export function StartPage({
   resolution,
   data,
   ignoredOptions,
+  notices = [],
   existing,
+  otherBackends = [],
 }: {
   readonly brand: string;
   readonly resolution: Resolution;
   readonly data: StartPageData;
   readonly ignoredOptions: readonly string[];
+  /** Options read but not honoured as asked (`?region=mars`), said in a sentence. */
+  readonly notices?: readonly string[];
   readonly existing?: ExistingWorkspace;
+  /** Other registered backends (Codespaces, Coder…) the user may open this on instead. */
+  readonly otherBackends?: readonly { readonly name: string; readonly displayName: string }[];
 }) {
   const { resolved, request, config, prebuild, clusters } = resolution;
   const repoName = `${resolved.repo.owner}/${resolved.repo.name}`;
   const chosen = clusters[0];
+  const changeRequest = changeRequestTerms(resolved.repo.family);
   return (
     <Layout brand={brand} title={`Opening ${repoName}`} scripts={['/assets/start.js']} data={data}>
       <h1>
@@ -80,9 +88,10 @@ export function StartPage({
         </dd>
         {resolved.pullRequest !== undefined && (
           <>
-            <dt>Pull request</dt>
+            <dt>{sentenceCase(changeRequest.name)}</dt>
             <dd>
-              #{resolved.pullRequest.number} {resolved.pullRequest.title}
+              {changeRequest.prefix}
+              {resolved.pullRequest.number} {resolved.pullRequest.title}
               {resolved.pullRequest.fromFork && (
                 <>
                   {' '}
@@ -125,8 +134,16 @@ export function StartPage({
         <dt>Configuration</dt>
         <dd>
           {resolution.configSource === 'file'
-            ? `.gitpod.yml: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'}, ${config.ports.length} port${config.ports.length === 1 ? '' : 's'}`
-            : 'no .gitpod.yml: defaults'}
+            ? `${resolution.configFile.path}: ${config.tasks.length} task${config.tasks.length === 1 ? '' : 's'}, ${config.ports.length} port${config.ports.length === 1 ? '' : 's'}`
+            : 'no .gitpod.yml or devcontainer.json: defaults'}
+          <small data-config-why> (used because {resolution.configFile.why})</small>
+          {resolution.configFile.notes.length > 0 && (
+            <ul data-config-notes>
+              {resolution.configFile.notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
         </dd>
         <dt>Prebuild</dt>
         <dd data-prebuild={prebuild.kind}>
@@ -192,6 +209,7 @@ export function StartPage({
       {[
         ...request.warnings.filter((w) => w.code !== 'env-rejected'),
         ...ignoredOptions.map((o) => ({ message: `Ignored the option ${o}.` })),
+        ...notices.map((message) => ({ message })),
       ].map((w) => (
         <div class="notice" role="status">
           {w.message}
@@ -246,6 +264,23 @@ export function StartPage({
         <h2>Starting</h2>
         <div id="logs" />
       </section>
+      {otherBackends.length > 0 && (
+        <p id="other-backends">
+          Or open it on{' '}
+          {otherBackends.map((b, i) => (
+            <>
+              {i > 0 && ', '}
+              <a
+                href={`/start?backend=${encodeURIComponent(b.name)}&url=${encodeURIComponent(data.url)}`}
+                data-backend={b.name}
+              >
+                {b.displayName}
+              </a>
+            </>
+          ))}
+          .
+        </p>
+      )}
       <p>
         <a href="/workspaces">Your workspaces</a>
       </p>
@@ -255,6 +290,8 @@ export function StartPage({
     </Layout>
   );
 }
+
+const sentenceCase = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function behind(commits: number): string {
   if (commits === 0) return 'this commit';

@@ -6,6 +6,9 @@ export const stylesheet = `
   --line: #3d444d; --accent: #4493f8; --ok: #3fb950; --bad: #f85149; --warn: #d29922; } }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
+/* Read by screen readers, not drawn: a label the placeholder and button already show. */
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }
 body { margin: 0; color: var(--fg); background: var(--bg); line-height: 1.5; }
 .top { padding: 12px 24px; border-bottom: 1px solid var(--line); }
 .top .nav { margin-left: 16px; color: var(--muted); text-decoration: none; }
@@ -37,7 +40,8 @@ ul.doors { padding-left: 20px; }
 .snippet { display: grid; grid-template-columns: 1fr max-content; gap: 4px 8px; margin: 8px 0; }
 .snippet label { grid-column: 1 / -1; color: var(--muted); }
 .snippet textarea { font-family: ui-monospace, monospace; font-size: 0.85rem; padding: 8px; border: 1px solid var(--line);
-  border-radius: 6px; background: var(--panel); color: var(--fg); resize: vertical; }
+  border-radius: 6px; background: var(--panel); color: var(--fg); resize: vertical; field-sizing: content;
+  min-width: 0; overflow-wrap: anywhere; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 8px 0; }
 .actions form { margin: 0; }
 pre.log { white-space: pre-wrap; max-height: 18rem; overflow: auto; background: var(--panel); padding: 8px 12px;

@@ -2,12 +2,14 @@
 // "Your workspaces": every workspace of this browser's owner (or signed-in user) with what it is doing and Open,
 // Stop, Restart, Delete — plain forms, posted to the launcher (same-origin only), so it works without its script.
 
+import { changeRequestText } from '../../../shared/host-registry.ts';
 import type { WorkspaceRecord } from '../workspaces.ts';
 import { Layout } from './layout.tsx';
 
 interface Summary {
   readonly repo?: string;
   readonly host?: string;
+  readonly family?: string;
   readonly ref?: { name: string; type: string };
   readonly sha?: string;
   readonly pullRequest?: number;
@@ -23,7 +25,7 @@ function describe(record: WorkspaceRecord): { title: string; detail: string } {
   }
   const where =
     summary.pullRequest !== undefined
-      ? `pull request #${summary.pullRequest}`
+      ? changeRequestText(summary.family, summary.pullRequest)
       : summary.issue !== undefined
         ? `issue #${summary.issue}`
         : summary.ref !== undefined

@@ -4,13 +4,15 @@
 // prebuilds for one commit and config (the D1 claim is the serialisation point).
 
 import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from '../../../shared/cluster-contract.ts';
-import { needsPrebuild, parseGitpodConfig, prebuildFingerprint } from '../../../shared/gitpod-config.ts';
+import { needsPrebuild, prebuildFingerprint } from '../../../shared/gitpod-config.ts';
 import type { RepoRef } from '../../../shared/launch-request.ts';
 import { parseStartRequest } from '../../../shared/start-request.ts';
 import { chooseClusters } from '../cluster-choice.ts';
 import { clusterHealth } from '../cluster-health.ts';
 import { abandonStart } from '../cluster-reconcile.ts';
 import { startOnFirstCluster } from '../cluster-start.ts';
+import { launchConfigAt } from '../config-files.ts';
+import { LaunchError } from '../errors.ts';
 import type { HostCredentials } from '../hosts/host-resolver.ts';
 import { checkedWorkspaceUrl, type LaunchDeps } from '../launch.ts';
 import { claimPrebuild, markStarted, prebuildsAt, repoKey, transition } from './prebuild-records.ts';
@@ -80,23 +82,32 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
   });
   if (!resolved.ok) return skip(`the host could not resolve ${trigger.sha}: ${resolved.error.detail}`);
   const context = resolved.value;
-  let configText = context.configText;
-  if (configText === undefined) {
-    const read = await resolver.readFile(repo, context.sha, '.gitpod.yml', entry, credentials, deps.http);
-    if (!read.ok) return skip(`.gitpod.yml could not be read: ${read.error.detail}`);
-    configText = read.value;
-  }
-  if (configText === null) return skip('there is no .gitpod.yml at this commit');
-  const parsed = parseGitpodConfig(configText);
-  if (!parsed.ok) {
-    const first = parsed.error[0];
+  const chosen = await launchConfigAt({
+    cache: deps.cache,
+    resolver,
+    entry,
+    credentials,
+    ...(deps.http !== undefined && { http: deps.http }),
+    repo,
+    sha: context.sha,
+    ...(context.configText !== undefined && { gitpodText: context.configText }),
+  });
+  if (!chosen.ok) {
+    if (chosen.error instanceof LaunchError)
+      return skip(`the workspace configuration could not be read: ${chosen.error.detail}`);
+    const first = chosen.error.errors[0];
     return skip(
-      `.gitpod.yml is invalid${first === undefined ? '' : ` at line ${first.line}: ${first.message}`}`,
+      `${chosen.error.path} is invalid${first === undefined ? '' : ` at line ${first.line}: ${first.message}`}`,
     );
   }
-  const config = parsed.value;
+  const { config, choice } = chosen.value;
+  if (choice.kind === 'defaults') return skip('there is no .gitpod.yml or devcontainer.json at this commit');
   if (!needsPrebuild(config))
-    return skip('.gitpod.yml has no before or init tasks: there is nothing to prebuild');
+    return skip(
+      choice.kind === 'devcontainer'
+        ? `${choice.path} has no onCreateCommand, updateContentCommand or postCreateCommand: there is nothing to prebuild`
+        : '.gitpod.yml has no before or init tasks: there is nothing to prebuild',
+    );
   const legacy = { inFile: config.github.prebuildsInFile, prebuilds: config.github.prebuilds };
   if (trigger.kind === 'push') {
     const match = branchMatches(project, trigger.branch, context.defaultBranch, legacy);
@@ -141,6 +152,7 @@ export async function runTrigger(message: PrebuildMessage, deps: TriggerDeps): P
     context: startContext,
     initializer: { kind: 'git' },
     image: config.image,
+    ...(choice.path !== undefined && { configFile: choice.path }),
     tasks: config.tasks,
     ports: config.ports,
     env: [],

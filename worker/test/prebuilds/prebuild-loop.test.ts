@@ -225,7 +225,7 @@ describe('a push becomes a ready prebuild, and launches start from it', () => {
     }>();
     expect(skips.results.map((s) => s.reason)).toEqual([
       'branch feature/x/y is not the default branch (main)',
-      'there is no .gitpod.yml at this commit',
+      'there is no .gitpod.yml or devcontainer.json at this commit',
     ]);
     const globs = await registerProject(h, 'https://github.com/launchpod-samples/invalid-config', {
       branchStrategy: 'matched-branches',
