@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { launchExtensionInChromium } from '../e2e/browser/chromium-extension.ts';
 import { buildExtension } from '../extension/build.ts';
 import { CHROMIUM, CHROMIUM_ARGS, serveFixtures } from '../extension/test/browser.ts';
+import { HOST_FAMILY_IDS } from '../shared/hosts/family-ids.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'launchpod-bench-'));
 try {
@@ -21,7 +22,7 @@ try {
     outDir: join(work, 'dist'),
   });
   console.log('content script size (Chrome build):');
-  for (const family of ['github', 'gitlab', 'bitbucket-cloud', 'bitbucket-server']) {
+  for (const family of HOST_FAMILY_IDS) {
     const code = readFileSync(join(built.dirs.chrome, 'content', `${family}.js`));
     console.log(
       `  ${family.padEnd(17)} ${(code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(code).length / 1024).toFixed(1)} KB gzip`,

@@ -13,7 +13,11 @@ import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
 import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
 import { DEV_EXTENSION_ORIGIN } from '../extension/dev-key.ts';
 import { demoBackends } from './fakes/backends.ts';
+import { fakeFamilies } from './fakes/families.ts';
+import type { FakeHostData } from './fakes/model.ts';
 import { DEMO_CLIENTS } from './fakes/oauth.ts';
+import { samples } from './fakes/sample-data.ts';
+import { SAMPLE_FAMILIES, type SampleHost } from './fakes/serve.ts';
 
 export interface StackOptions {
   /** Offline: fake GitHub, GitLab, Bitbucket Cloud and Bitbucket Server with real git repositories. */
@@ -76,7 +80,7 @@ export interface StackCluster {
 }
 
 export interface FakeHostsInfo {
-  readonly apis: { github: string; gitlab: string; bitbucketCloud: string; bitbucketServer: string };
+  readonly apis: Readonly<Record<SampleHost, string>>;
   readonly gitBase: string;
   readonly gitRewrites: readonly { base: string; insteadOf: string }[];
 }
@@ -404,18 +408,18 @@ function userLocationEnv(
   return { ...QUIET_WRANGLER, CLOUDFLARE_CF_FETCH_ENABLED: 'true', CLOUDFLARE_CF_FETCH_PATH: file };
 }
 
-/** The launcher's HOSTS for the demo: the built-in hosts' APIs pointed at the fakes, plus the Bitbucket Server. */
+/** The launcher's HOSTS for the demo: every sample host (built-in or self-hosted) with its API at the fakes. */
 export function demoHosts(fakes: FakeHostsInfo) {
-  return [
-    { hostname: 'github.com', family: 'github', apiBaseUrl: fakes.apis.github },
-    { hostname: 'gitlab.com', family: 'gitlab', apiBaseUrl: `${fakes.apis.gitlab}/api/v4` },
-    { hostname: 'bitbucket.org', family: 'bitbucket-cloud', apiBaseUrl: `${fakes.apis.bitbucketCloud}/2.0` },
-    {
-      hostname: 'bitbucket.launchpod.test',
-      family: 'bitbucket-server',
-      apiBaseUrl: `${fakes.apis.bitbucketServer}/rest/api/1.0`,
-    },
-  ];
+  return (Object.keys(samples) as SampleHost[]).map((h) => {
+    const data: FakeHostData = samples[h];
+    const family = SAMPLE_FAMILIES[h];
+    return {
+      hostname: data.hostname,
+      family,
+      apiBaseUrl: fakeFamilies[family].apiBaseUrl(fakes.apis[h], data),
+      ...(data.basePath !== undefined && { basePath: data.basePath }),
+    };
+  });
 }
 
 type DemoOAuthOrigins = { github: string; gitlab: string; bitbucketCloud: string };

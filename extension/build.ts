@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { HOST_FAMILY_IDS } from '../shared/hosts/family-ids.ts';
 import { DEV_KEY } from './dev-key.ts';
 import { checkLauncherUrl } from './src/launcher-address.ts';
 
@@ -14,10 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'extension/src');
 const ENTRIES: Record<string, string> = {
   background: 'background.ts',
-  'content/github': 'content/github.ts',
-  'content/gitlab': 'content/gitlab.ts',
-  'content/bitbucket-cloud': 'content/bitbucket-cloud.ts',
-  'content/bitbucket-server': 'content/bitbucket-server.ts',
+  // One content script per host family: content/<family>.ts.
+  ...Object.fromEntries(HOST_FAMILY_IDS.map((family) => [`content/${family}`, `content/${family}.ts`])),
   options: 'options/options.tsx',
   popup: 'popup/popup.tsx',
 };

@@ -129,6 +129,21 @@ export function whatToTry(launcherUrl: string, demo: boolean): TryItem[] {
       url: `${l}/#https://bitbucket.launchpod.test/projects/PLAT/repos/node-app/browse?at=refs%2Fheads%2Frelease%2F1.0`,
     },
     {
+      what: 'A file on a branch with slashes on Codeberg (Gitea/Forgejo)',
+      kind: 'launch',
+      url: `${l}/#https://codeberg.org/launchpod-samples/node-app/src/branch/feature/x/y/src/feature.js`,
+    },
+    {
+      what: 'A pull request from a fork on a self-hosted Gitea under /git',
+      kind: 'launch',
+      url: `${l}/#https://gitea.launchpod.test/git/platform/node-app/pulls/3`,
+    },
+    {
+      what: 'A file on a branch in Azure DevOps',
+      kind: 'launch',
+      url: `${l}/#https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature/x/y&path=/src/feature.js`,
+    },
+    {
       what: 'A private repository: sign in with the fake GitHub (as alice), then it opens',
       kind: 'sign-in',
       url: `${l}/#https://github.com/launchpod-samples/private-app`,

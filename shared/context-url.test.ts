@@ -360,7 +360,7 @@ describe('input that cannot be opened', () => {
       {
         code: 'unknown-host',
         message:
-          "git.unknown.example is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab or Bitbucket server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
+          "git.unknown.example is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
       },
     ],
     [
@@ -368,7 +368,7 @@ describe('input that cannot be opened', () => {
       {
         code: 'unknown-host',
         message:
-          "github.com.evil.example is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab or Bitbucket server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
+          "github.com.evil.example is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
       },
     ],
     [

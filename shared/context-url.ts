@@ -2,7 +2,7 @@
 // Pure and total: never throws, never guesses a host's family, never upgrades someone else's http:// URL.
 
 import { refuseDotSegments } from './dot-segments.ts';
-import type { HostRegistry } from './host-registry.ts';
+import { type HostRegistry, SELF_HOSTED_NAMES } from './host-registry.ts';
 import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
 import { lowerCase, lowerSlice } from './lower-case.ts';
@@ -224,7 +224,7 @@ function parseRepoUrl(
     }
     return err({
       code: 'unknown-host',
-      message: `${hostname} is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab or Bitbucket server, ask the launcher's operator to add it to the host list (hostname, family and API URL).`,
+      message: `${hostname} is not a git host this launcher knows. If it is a ${SELF_HOSTED_NAMES} server, ask the launcher's operator to add it to the host list (hostname, family and API URL).`,
     });
   }
   if (scheme === 'http' && entry.httpsOnly) {
@@ -240,6 +240,7 @@ function parseRepoUrl(
   const query = q === -1 ? '' : text.slice(q + 1, end);
   const url: HostUrl = {
     entry,
+    hostname,
     segments,
     trailingSlash: pathText.length > 1 && pathText.charCodeAt(pathText.length - 1) === SLASH,
     query: query === '' ? NO_QUERY : parseQuery(query),

@@ -54,8 +54,8 @@ describe('host registry', () => {
       "hosts[0].hostname: expected a host name like git.example.com or git.example.com:8443, got 'not a host'.",
     ],
     [
-      { hostname: 'git.example.com', family: 'gitea' },
-      "hosts[0].family: expected one of github, gitlab, bitbucket-cloud, bitbucket-server, got 'gitea'.",
+      { hostname: 'git.example.com', family: 'gogs' },
+      "hosts[0].family: expected one of github, gitlab, bitbucket-cloud, bitbucket-server, gitea, azure-devops, got 'gogs'.",
     ],
     [
       { hostname: 'git.example.com', family: 'gitlab', basePath: 'no-slash' },

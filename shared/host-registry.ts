@@ -1,8 +1,11 @@
 // Which hosts the launcher knows, as data: the built-ins plus the self-hosted instances a deployer configures.
 // Never infers a family from a hostname's look ("gitlab.corp" is not GitLab until someone says so).
 
+import { azureDevops } from './hosts/azure-devops.ts';
 import { bitbucketCloud } from './hosts/bitbucket-cloud.ts';
 import { bitbucketServer } from './hosts/bitbucket-server.ts';
+import { HOST_FAMILY_IDS } from './hosts/family-ids.ts';
+import { gitea } from './hosts/gitea.ts';
 import { github } from './hosts/github.ts';
 import { gitlab } from './hosts/gitlab.ts';
 import {
@@ -14,12 +17,21 @@ import {
 import type { HostFamilyId } from './launch-request.ts';
 import { err, ok, type Result } from './result.ts';
 
+/** Every family's URL grammar, one line each. */
 export const hostFamilies: Readonly<Record<HostFamilyId, HostFamily>> = {
   github,
   gitlab,
   'bitbucket-cloud': bitbucketCloud,
   'bitbucket-server': bitbucketServer,
+  gitea,
+  'azure-devops': azureDevops,
 };
+
+/** "GitHub Enterprise, GitLab or Bitbucket": the families a deployer may list self-hosted instances of. */
+export const SELF_HOSTED_NAMES: string = (() => {
+  const names = HOST_FAMILY_IDS.flatMap((id) => hostFamilies[id].selfHostedName ?? []);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+})();
 
 /** "merge request !12" on GitLab, "pull request #12" elsewhere: a change request as the host's users name it. */
 export function changeRequestTerms(family: HostFamilyId): ChangeRequestTerms {
@@ -47,19 +59,16 @@ export interface HostConfig {
   readonly allowHttp?: boolean;
 }
 
-const BUILTINS: readonly HostEntry[] = [
-  builtin('github.com', 'github', 'https://api.github.com'),
-  builtin('gitlab.com', 'gitlab', 'https://gitlab.com/api/v4'),
-  builtin('bitbucket.org', 'bitbucket-cloud', 'https://api.bitbucket.org/2.0'),
-];
+const BUILTINS: readonly HostEntry[] = HOST_FAMILY_IDS.flatMap((id) =>
+  hostFamilies[id].builtins.map((b) => builtin(b.hostname, id, b.apiBaseUrl)),
+);
 
 /** Other names people paste for a built-in host. */
-const ALIASES: ReadonlyMap<string, string> = new Map([
-  ['www.github.com', 'github.com'],
-  ['github.dev', 'github.com'],
-  ['www.gitlab.com', 'gitlab.com'],
-  ['www.bitbucket.org', 'bitbucket.org'],
-]);
+const ALIASES: ReadonlyMap<string, string> = new Map(
+  HOST_FAMILY_IDS.flatMap((id) =>
+    hostFamilies[id].builtins.flatMap((b) => (b.aliases ?? []).map((alias) => [alias, b.hostname] as const)),
+  ),
+);
 
 function builtin(hostname: string, family: HostFamilyId, apiBaseUrl: string): HostEntry {
   return {
@@ -146,6 +155,20 @@ export function createHostRegistry(configs: readonly HostConfig[] = []): Result<
   return ok(registryOf(entries));
 }
 
+/** `visualstudio.com` → `dev.azure.com`: built-in hosts that answer for every sub-domain of a domain. */
+const SUBDOMAINS: readonly (readonly [string, string])[] = HOST_FAMILY_IDS.flatMap((id) =>
+  hostFamilies[id].builtins.flatMap((b) =>
+    b.subdomainsOf === undefined ? [] : [[`.${b.subdomainsOf}`, b.hostname] as const],
+  ),
+);
+
+/** `ssh.dev.azure.com` → `dev.azure.com`: ssh host names of built-in hosts. */
+const SSH_HOSTS: ReadonlyMap<string, string> = new Map(
+  HOST_FAMILY_IDS.flatMap((id) =>
+    hostFamilies[id].builtins.flatMap((b) => (b.sshHosts ?? []).map((ssh) => [ssh, b.hostname] as const)),
+  ),
+);
+
 function registryOf(entries: readonly HostEntry[]): HostRegistry {
   const byHost = new Map<string, HostEntry[]>();
   for (const entry of entries) {
@@ -161,7 +184,13 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     if (list !== undefined) byHost.set(alias, list);
   }
   const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
-    const list = byHost.get(hostname);
+    let list = byHost.get(hostname);
+    if (list === undefined) {
+      const parent = SUBDOMAINS.find(
+        ([suffix]) => hostname.endsWith(suffix) && hostname.length > suffix.length,
+      );
+      if (parent !== undefined) list = byHost.get(parent[1]);
+    }
     if (list === undefined) return undefined;
     for (const e of list) {
       if (e.basePath === '' || path === e.basePath || path.startsWith(`${e.basePath}/`)) return e;
@@ -172,8 +201,10 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     entries,
     lookup,
     // ssh paths never carry the web base path, and the port is ssh's own: match the bare host name.
-    lookupSsh: (hostname) =>
-      entries.find((e) => e.hostname === hostname || e.hostname.split(':')[0] === hostname),
+    lookupSsh: (hostname) => {
+      const named = SSH_HOSTS.get(hostname) ?? hostname;
+      return entries.find((e) => e.hostname === named || e.hostname.split(':')[0] === named);
+    },
     family: (entry) => hostFamilies[entry.family],
   };
 }

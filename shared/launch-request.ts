@@ -1,7 +1,9 @@
 // The typed result of reading anything a user pastes, clicks or prefixes: a launch request, or a parse error a
 // person can act on. Types only; the grammar that produces them lives in context-url.ts and hosts/.
 
-export type HostFamilyId = 'github' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server';
+import type { HostFamilyId } from './hosts/family-ids.ts';
+
+export type { HostFamilyId };
 
 /** A repository on a registered host. `owner` is the GitLab namespace path ("group/sub"), the Bitbucket Cloud
  * workspace, or the Bitbucket Server project key / `~user`. */
@@ -23,13 +25,19 @@ export interface RefPathSplit {
  * - `default`: the default branch head.
  * - `ref`: a named ref; `refType` says what the URL told us (`any` = branch, tag or commit-ish; the host decides).
  * - `commit`: a full or abbreviated sha; `branch` is set where the page also names a branch (Bitbucket `?at=`).
- * - `ambiguous`: the URL does not say where the ref ends and the path begins; candidates shortest ref first.
+ * - `ambiguous`: the URL does not say where the ref ends and the path begins; candidates shortest ref first (and
+ *   `refType` when the URL says whether it is a branch or a tag).
  */
 export type Revision =
   | { readonly type: 'default' }
   | { readonly type: 'ref'; readonly name: string; readonly refType: 'branch' | 'tag' | 'any' }
   | { readonly type: 'commit'; readonly sha: string; readonly branch?: string }
-  | { readonly type: 'ambiguous'; readonly candidates: readonly RefPathSplit[] };
+  | {
+      readonly type: 'ambiguous';
+      readonly candidates: readonly RefPathSplit[];
+      /** What the URL says the ref is when it says so but not where it ends (Gitea's `src/branch/a/b/c`). */
+      readonly refType?: 'branch' | 'tag';
+    };
 
 export interface LineRange {
   readonly start: number;

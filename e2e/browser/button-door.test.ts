@@ -1,7 +1,7 @@
 // The button door on the real stack: the built extension in Chromium, host pages served at their real URLs, the
 // launcher under wrangler dev with the reference cluster and the fake hosts. Click the button on a GitHub, GitLab,
-// Bitbucket Cloud and Bitbucket Server page → the start page shows the right context → the workspace page shows the
-// right branch and commit checked out.
+// Bitbucket Cloud, Bitbucket Server, Codeberg, sub-path Gitea and Azure DevOps page → the start page shows the right context → the
+// workspace page shows the right branch and commit checked out.
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,8 @@ import { waitForWorkspacePage } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');
 const BITBUCKET_SERVER = 'https://bitbucket.launchpod.test';
+// A self-hosted Gitea under a sub-path (ROOT_URL https://gitea.launchpod.test/git/).
+const GITEA = 'https://gitea.launchpod.test';
 let stack: Stack;
 let extension: ExtensionInChromium;
 let context: BrowserContext;
@@ -49,37 +51,68 @@ const cases = [
     remote: 'bitbucket.launchpod.test/scm/plat/node-app.git',
     branch: 'release/1.0',
   },
+  {
+    host: 'Codeberg',
+    url: 'https://codeberg.org/launchpod-samples/node-app/src/branch/feature/x/y/src/feature.js',
+    fixture: 'codeberg/blob-1.html',
+    remote: 'codeberg.org/launchpod-samples/node-app.git',
+    branch: 'feature/x/y',
+  },
+  {
+    host: 'Gitea under a sub-path',
+    url: `${GITEA}/git/platform/node-app/pulls/2`,
+    fixture: 'gitea/hand-pr.html',
+    remote: 'gitea.launchpod.test/git/contributor/node-app.git',
+    branch: 'fix/typo',
+  },
+  {
+    host: 'Azure DevOps',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature/x/y&path=/src/feature.js',
+    fixture: 'azure-devops/hand-files.html',
+    remote: 'dev.azure.com/launchpod/samples/_git/node-app',
+    branch: 'feature/x/y',
+  },
 ];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  ({ stack } = await startDemoStack('launchpod-button-door-'));
+  // One workspace per case stays running: room for all of them.
+  ({ stack } = await startDemoStack('launchpod-button-door-', { clusterArgs: ['--max-workspaces', '8'] }));
   extension = await launchExtensionInChromium({
     launcherUrl: stack.launcherUrl,
     pages: new Map(cases.map((c) => [c.url, c.fixture])),
     passThrough: [new URL(stack.launcherUrl).origin, ...stack.clusters.map((c) => c.publicOrigin)],
     // The demo's Bitbucket Server is self-hosted: granted up front (a headless browser cannot click the prompt).
-    grantedOrigins: [BITBUCKET_SERVER],
+    grantedOrigins: [BITBUCKET_SERVER, GITEA],
   });
   ({ context, worker } = extension);
-  await worker.evaluate(async (origin) => {
-    const chromeApi = (
-      globalThis as unknown as {
-        chrome: {
-          storage: {
-            sync: { get(k: string): Promise<{ settings?: object }>; set(v: object): Promise<void> };
+  await worker.evaluate(
+    async ([bitbucket, gitea]) => {
+      const chromeApi = (
+        globalThis as unknown as {
+          chrome: {
+            storage: {
+              sync: { get(k: string): Promise<{ settings?: object }>; set(v: object): Promise<void> };
+            };
           };
-        };
-      }
-    ).chrome;
-    const { settings } = await chromeApi.storage.sync.get('settings');
-    await chromeApi.storage.sync.set({
-      settings: { ...(settings ?? {}), selfHosted: [{ origin, family: 'bitbucket-server' }] },
-    });
-    await (
-      globalThis as unknown as { launchpodBackground: { syncSelfHostedScripts(): Promise<string[]> } }
-    ).launchpodBackground.syncSelfHostedScripts();
-  }, BITBUCKET_SERVER);
+        }
+      ).chrome;
+      const { settings } = await chromeApi.storage.sync.get('settings');
+      await chromeApi.storage.sync.set({
+        settings: {
+          ...(settings ?? {}),
+          selfHosted: [
+            { origin: bitbucket, family: 'bitbucket-server' },
+            { origin: gitea, family: 'gitea', basePath: '/git' },
+          ],
+        },
+      });
+      await (
+        globalThis as unknown as { launchpodBackground: { syncSelfHostedScripts(): Promise<string[]> } }
+      ).launchpodBackground.syncSelfHostedScripts();
+    },
+    [BITBUCKET_SERVER, GITEA] as const,
+  );
 }, 240_000);
 
 afterAll(async () => {

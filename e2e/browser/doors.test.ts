@@ -21,7 +21,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Every door's workspace keeps running: room for all of them.
   ({ stack, browser } = await startDemoStackAndChromium('launchpod-browser-', {
-    clusterArgs: ['--max-workspaces', '16'],
+    clusterArgs: ['--max-workspaces', '32'],
   }));
 }, 180_000);
 
@@ -162,6 +162,93 @@ describe('URL-prefix door', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'error-page.png'), fullPage: true });
     await page.close();
   }, 60_000);
+});
+
+/**
+ * GitHub's stories on the other families: a branch with slashes, a pull request from a fork, an issue → a new branch,
+ * on Codeberg (built in), a Gitea under a sub-path, Azure DevOps Services and Server. `remote` and `ref` say where the
+ * expected commit is on the fake hosts' git server; `branch` what the checkout is on (`HEAD`: detached).
+ */
+const familyStories = [
+  {
+    name: 'Codeberg: branch with slashes and a file',
+    target: 'https://codeberg.org/launchpod-samples/node-app/src/branch/feature/x/y/src/feature.js#L1',
+    remote: 'codeberg.org/launchpod-samples/node-app.git',
+    ref: 'refs/heads/feature/x/y',
+    branch: 'feature/x/y',
+  },
+  {
+    name: 'Codeberg: pull request from a fork',
+    target: 'https://codeberg.org/launchpod-samples/node-app/pulls/2',
+    remote: 'codeberg.org/contributor/node-app.git',
+    ref: 'refs/heads/fix/typo',
+    branch: 'fix/typo',
+  },
+  {
+    name: 'Codeberg: issue → branch',
+    target: 'https://codeberg.org/launchpod-samples/node-app/issues/4',
+    remote: 'codeberg.org/launchpod-samples/node-app.git',
+    ref: 'refs/heads/main',
+    branch: 'octo-reporter/add-dark-mode-support-4',
+  },
+  {
+    name: 'Gitea under /git: branch five levels deep',
+    target: 'https://gitea.launchpod.test/git/platform/node-app/src/branch/deep/1/2/3/4/deep.txt',
+    remote: 'gitea.launchpod.test/git/platform/node-app.git',
+    ref: 'refs/heads/deep/1/2/3/4',
+    branch: 'deep/1/2/3/4',
+  },
+  {
+    name: 'Gitea under /git: pull request whose fork is gone, from refs/pull/3/head',
+    target: 'https://gitea.launchpod.test/git/platform/node-app/pulls/3',
+    remote: 'gitea.launchpod.test/git/platform/node-app.git',
+    ref: 'refs/pull/3/head',
+    branch: 'HEAD',
+  },
+  {
+    name: 'Gitea under /git: issue → branch',
+    target: 'https://gitea.launchpod.test/git/platform/node-app/issues/4',
+    remote: 'gitea.launchpod.test/git/platform/node-app.git',
+    ref: 'refs/heads/main',
+    branch: 'octo-reporter/add-dark-mode-support-4',
+  },
+  {
+    name: 'Azure DevOps: branch with slashes',
+    target:
+      'https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature%2Fx%2Fy&path=%2Fsrc%2Ffeature.js',
+    remote: 'dev.azure.com/launchpod/samples/_git/node-app',
+    ref: 'refs/heads/feature/x/y',
+    branch: 'feature/x/y',
+  },
+  {
+    name: 'Azure DevOps: pull request from a fork in another project',
+    target: 'https://dev.azure.com/launchpod/samples/_git/node-app/pullrequest/2',
+    remote: 'dev.azure.com/launchpod/contributor/_git/node-app',
+    ref: 'refs/heads/fix/typo',
+    branch: 'fix/typo',
+  },
+  {
+    name: 'Azure DevOps Server: branch with a slash below the collection',
+    target: 'https://tfs.launchpod.test/tfs/DefaultCollection/Platform/_git/node-app?version=GBrelease/1.0',
+    remote: 'tfs.launchpod.test/tfs/DefaultCollection/Platform/_git/node-app',
+    ref: 'refs/heads/release/1.0',
+    branch: 'release/1.0',
+  },
+];
+
+describe('URL-prefix door on every family', () => {
+  it.each(familyStories)(
+    '$name',
+    async ({ target, remote, ref, branch }) => {
+      const page = await browser.newPage();
+      await page.goto(`${stack.launcherUrl}/#${target}`);
+      await waitForWorkspacePage(page, stack);
+      expect(await page.locator('main').textContent()).toContain(headOf(stack.fakes?.gitBase, remote, ref));
+      expect(await checkedOutBranch(page)).toBe(branch);
+      await page.close();
+    },
+    120_000,
+  );
 });
 
 describe('badge door', () => {

@@ -17,6 +17,7 @@ import {
   resolveCommitish,
 } from './model.ts';
 import { bearer, decode } from './request-parts.ts';
+import { type Delivery, hmacHex, type PushFacts } from './webhook-signing.ts';
 
 export interface FakeBitbucketCloudOptions {
   /** Answer every request 429 "Rate limit for this resource has been exceeded". */
@@ -511,4 +512,21 @@ function error(status: number, message: string, headers: Record<string, string>)
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
+}
+
+/** A push as Bitbucket Cloud delivers it (X-Hub-Signature over the body). */
+export async function bitbucketCloudPushDelivery(secret: string, push: PushFacts): Promise<Delivery> {
+  const body = JSON.stringify({
+    push: {
+      changes: [{ new: { type: 'branch', name: push.branch, target: { type: 'commit', hash: push.sha } } }],
+    },
+    repository: { full_name: `${push.owner}/${push.name}`, is_private: push.private },
+  });
+  const headers = {
+    'content-type': 'application/json',
+    'x-event-key': 'repo:push',
+    'x-request-uuid': push.delivery,
+    'x-hub-signature': `sha256=${await hmacHex(secret, body)}`,
+  };
+  return { headers, body };
 }

@@ -18,6 +18,7 @@ import {
   resolveCommitish,
 } from './model.ts';
 import { bearer, decode } from './request-parts.ts';
+import { type Delivery, hmacHex, type PushFacts } from './webhook-signing.ts';
 
 export interface FakeBitbucketServerOptions {
   /** Answer every authenticated request 429, as Data Center's rate limiter does when a token bucket is empty. */
@@ -566,4 +567,27 @@ function errors(
     status,
     headers: { 'content-type': 'application/json;charset=UTF-8', ...headers },
   });
+}
+
+/** A push as Bitbucket Server / Data Center delivers it (X-Hub-Signature over the body). */
+export async function bitbucketServerPushDelivery(secret: string, push: PushFacts): Promise<Delivery> {
+  const body = JSON.stringify({
+    eventKey: 'repo:refs_changed',
+    repository: { slug: push.name, project: { key: push.owner }, public: !push.private },
+    changes: [
+      {
+        ref: { id: `refs/heads/${push.branch}`, displayId: push.branch, type: 'BRANCH' },
+        fromHash: '0'.repeat(40),
+        toHash: push.sha,
+        type: 'UPDATE',
+      },
+    ],
+  });
+  const headers = {
+    'content-type': 'application/json',
+    'x-event-key': 'repo:refs_changed',
+    'x-request-id': push.delivery,
+    'x-hub-signature': `sha256=${await hmacHex(secret, body)}`,
+  };
+  return { headers, body };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createHostRegistry, defaultHostRegistry, hostFamilies } from '../../shared/host-registry.ts';
 import type { HostEntry } from '../../shared/hosts/host-family.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
+import { fakeFamilies } from './families.ts';
 import {
   type FakeCommit,
   type FakeHostData,
@@ -29,13 +30,6 @@ export interface NewCommit {
   /** ISO 8601. Default: one day after the parent, so repeated runs give the same sha. */
   readonly date?: string;
 }
-
-/** Where a host publishes the commits of an open pull request besides its head branch; absent: nowhere. */
-const PULL_REFS: Readonly<Partial<Record<HostFamilyId, (n: number) => string>>> = {
-  github: (n) => `refs/pull/${n}/head`,
-  gitlab: (n) => `refs/merge-requests/${n}/head`,
-  'bitbucket-server': (n) => `refs/pull-requests/${n}/from`,
-};
 
 /** The family each materialised model was written for: addCommit needs it for the pull-request refs. */
 const familyOfData = new WeakMap<FakeHostData, HostFamilyId>();
@@ -78,8 +72,10 @@ function hostEntry(data: FakeHostData, family?: HostFamilyId): HostEntry {
   if (family === undefined) {
     throw new Error(`${data.hostname} is not a built-in host: pass its family (e.g. 'bitbucket-server').`);
   }
-  const registry = createHostRegistry([{ hostname: data.hostname, family }]);
-  const entry = registry.ok ? registry.value.lookup(data.hostname) : undefined;
+  const registry = createHostRegistry([
+    { hostname: data.hostname, family, ...(data.basePath !== undefined && { basePath: data.basePath }) },
+  ]);
+  const entry = registry.ok ? registry.value.lookup(data.hostname, data.basePath) : undefined;
   if (entry === undefined) throw new Error(`cannot register ${data.hostname} as ${family}`);
   return entry;
 }
@@ -120,7 +116,7 @@ export async function materialise(
   family?: HostFamilyId,
 ): Promise<FakeHostData> {
   const entry = hostEntry(data, family);
-  const pullRef = PULL_REFS[entry.family];
+  const pullRef = fakeFamilies[entry.family].pullRef;
   const realShas = await Promise.all(
     data.repos.map((repo) => writeRepo(data, repo, bareRepoDir(root, data, repo, entry.family), pullRef)),
   );
@@ -146,7 +142,12 @@ export async function materialise(
       issues: repo.issues.map((issue) => ({ ...issue })),
     };
   });
-  const result: FakeHostData = { hostname: data.hostname, repos, tokens: { ...data.tokens } };
+  const result: FakeHostData = {
+    hostname: data.hostname,
+    ...(data.basePath !== undefined && { basePath: data.basePath }),
+    repos,
+    tokens: { ...data.tokens },
+  };
   familyOfData.set(result, entry.family);
   return result;
 }
@@ -252,7 +253,7 @@ async function appendCommit(repoDir: string, data: FakeHostData, change: NewComm
   };
 
   const family = familyOfData.get(data);
-  const pullRef = family === undefined ? undefined : PULL_REFS[family];
+  const pullRef = family === undefined ? undefined : fakeFamilies[family].pullRef;
   const moved = repo.pulls
     .map((pull, index) => ({ pull, index }))
     .filter(

@@ -25,6 +25,7 @@ import {
   history,
   pathAt,
 } from './model.ts';
+import { type Delivery, hmacHex, type PushFacts } from './webhook-signing.ts';
 
 export interface FakeGitHubOptions {
   /** Where the REST API is mounted: `''` on api.github.com, `/api/v3` on GitHub Enterprise. */
@@ -607,4 +608,26 @@ function base64Content(text: string): { content: string; encoding: 'base64' } {
   for (const byte of utf8ToBytes(text)) binary += String.fromCharCode(byte);
   const encoded = btoa(binary);
   return { content: `${encoded.match(/.{1,60}/g)?.join('\n') ?? ''}\n`, encoding: 'base64' };
+}
+
+/** A push as GitHub delivers it to a webhook (X-Hub-Signature-256 over the body). */
+export async function githubPushDelivery(secret: string, push: PushFacts): Promise<Delivery> {
+  const body = JSON.stringify({
+    ref: `refs/heads/${push.branch}`,
+    before: '0'.repeat(40),
+    after: push.sha,
+    deleted: false,
+    repository: {
+      full_name: `${push.owner}/${push.name}`,
+      default_branch: push.defaultBranch,
+      private: push.private,
+    },
+  });
+  const headers = {
+    'content-type': 'application/json',
+    'x-github-event': 'push',
+    'x-github-delivery': push.delivery,
+    'x-hub-signature-256': `sha256=${await hmacHex(secret, body)}`,
+  };
+  return { headers, body };
 }

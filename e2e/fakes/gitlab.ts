@@ -21,6 +21,7 @@ import {
   resolveCommitish,
 } from './model.ts';
 import { decode } from './request-parts.ts';
+import type { Delivery, PushFacts } from './webhook-signing.ts';
 
 export interface FakeGitLabOptions {
   /** Path the instance lives under: `''` on gitlab.com, `/gitlab` for `https://code.example.org/gitlab`. */
@@ -619,4 +620,27 @@ function base64(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+/** A push as GitLab delivers it (the secret itself in X-Gitlab-Token). */
+export async function gitlabPushDelivery(secret: string, push: PushFacts): Promise<Delivery> {
+  const body = JSON.stringify({
+    object_kind: 'push',
+    before: '0'.repeat(40),
+    after: push.sha,
+    ref: `refs/heads/${push.branch}`,
+    checkout_sha: push.sha,
+    project: {
+      path_with_namespace: `${push.owner}/${push.name}`,
+      default_branch: push.defaultBranch,
+      visibility_level: push.private ? 0 : 20,
+    },
+  });
+  const headers = {
+    'content-type': 'application/json',
+    'x-gitlab-event': 'Push Hook',
+    'x-gitlab-event-uuid': push.delivery,
+    'x-gitlab-token': secret,
+  };
+  return { headers, body };
 }

@@ -59,6 +59,8 @@ export interface FakeUser {
 export interface FakeHostData {
   /** `github.com`, `gitlab.com`, `bitbucket.org`, or a self-hosted name. */
   readonly hostname: string;
+  /** Path a self-hosted instance lives under (`/gitea`); absent at the root. */
+  readonly basePath?: string;
   readonly repos: readonly FakeRepo[];
   /** Bearer tokens the fake accepts. */
   readonly tokens: Readonly<Record<string, FakeUser>>;

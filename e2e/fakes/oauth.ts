@@ -1,4 +1,4 @@
-// Fake OAuth 2 servers for GitHub, GitLab and Bitbucket Cloud: authorize (auto-approves as one user), token
+// Fake OAuth 2 servers for GitHub, GitLab, Bitbucket Cloud and Gitea/Forgejo: authorize (auto-approves as one user), token
 // (authorization code with PKCE S256 verified, refresh with rotation), revocation as each host offers it (GitLab's
 // RFC 7009 `POST /oauth/revoke`; GitHub's `DELETE /applications/{client_id}/token|grant`, which lives on GitHub's API
 // host — mount this handler there for `/applications/`; Bitbucket Cloud has none), the signed-in user, and each
@@ -11,7 +11,7 @@
 import type { FakeHostData, FakeUser } from './model.ts';
 import { samples } from './sample-data.ts';
 
-export type OAuthFamily = 'github' | 'gitlab' | 'bitbucket-cloud';
+export type OAuthFamily = 'github' | 'gitlab' | 'bitbucket-cloud' | 'gitea';
 
 export interface FakeOAuthOptions {
   readonly family: OAuthFamily;
@@ -47,6 +47,8 @@ const PATHS: Record<OAuthFamily, { authorize: string; token: string; revoke?: st
   github: { authorize: '/login/oauth/authorize', token: '/login/oauth/access_token' },
   gitlab: { authorize: '/oauth/authorize', token: '/oauth/token', revoke: '/oauth/revoke' },
   'bitbucket-cloud': { authorize: '/site/oauth2/authorize', token: '/site/oauth2/access_token' },
+  // Gitea and Forgejo (Codeberg): PKCE on every instance, no revocation endpoint.
+  gitea: { authorize: '/login/oauth/authorize', token: '/login/oauth/access_token' },
 };
 
 interface Grant {
@@ -267,6 +269,7 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
       if (user === undefined) return Response.json({ message: 'Bad credentials' }, { status: 401 });
       if (options.family === 'github') return Response.json({ login: user.login, id: user.id });
       if (options.family === 'gitlab') return Response.json({ id: user.id, username: user.login });
+      if (options.family === 'gitea') return Response.json({ id: user.id, login: user.login, full_name: '' });
       return Response.json({ uuid: `{${user.id}}`, username: user.login });
     }
 

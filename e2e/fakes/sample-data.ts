@@ -5,6 +5,7 @@
 
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { HOSTILE_GITPOD_YML, HOSTILE_PROBE } from './hostile-repo.ts';
 import type { FakeCommit, FakeHostData, FakeIssue, FakePull, FakeRepo } from './model.ts';
 
@@ -234,6 +235,28 @@ export function sampleHost(hostname: string, owner: string, forkOwner: string): 
   };
 }
 
+/**
+ * A Gitea host's samples: pull request 3's fork is gone but its commits are not — Gitea keeps them at
+ * `refs/pull/3/head` in the base repository, so the sample's head is a real commit (the fork's `fix/typo`).
+ */
+function giteaHost(data: FakeHostData): FakeHostData {
+  const fork = data.repos.find((r) => r.forkOf !== undefined);
+  const head = fork?.branches['fix/typo'];
+  return {
+    ...data,
+    repos: data.repos.map((repo) => ({
+      ...repo,
+      pulls: repo.pulls.map((p) =>
+        p.number === 3 && head !== undefined ? { ...p, headSha: head, state: 'open' as const } : p,
+      ),
+    })),
+  };
+}
+
+function withRepo(data: FakeHostData, repo: FakeRepo): FakeHostData {
+  return { ...data, repos: [...data.repos, repo] };
+}
+
 function pull(
   number: number,
   title: string,
@@ -251,4 +274,30 @@ export const samples = {
   gitlab: sampleHost('gitlab.com', 'launchpod-samples/platform/backend', 'contributor'),
   bitbucketCloud: sampleHost('bitbucket.org', 'launchpod-samples', 'contributor'),
   bitbucketServer: sampleHost('bitbucket.launchpod.test', 'PLAT', '~contributor'),
+  codeberg: giteaHost(sampleHost('codeberg.org', 'launchpod-samples', 'contributor')),
+  // A self-hosted Gitea under a sub-path (ROOT_URL https://gitea.launchpod.test/git/).
+  gitea: { ...giteaHost(sampleHost('gitea.launchpod.test', 'platform', 'contributor')), basePath: '/git' },
+  // Azure DevOps Services: owner `<org>/<project>`; the fork lives in another project; a project and repository
+  // named with spaces and non-ASCII letters.
+  azure: withRepo(
+    sampleHost('dev.azure.com', 'launchpod/samples', 'launchpod/contributor'),
+    sampleRepo('launchpod/My Project', 'Ünïcode Repo', { id: 7 }),
+  ),
+  // Azure DevOps Server: a collection base, owner `<project>`.
+  azureServer: {
+    ...sampleHost('tfs.launchpod.test', 'Platform', 'Contributor'),
+    basePath: '/tfs/DefaultCollection',
+  },
 } as const;
+
+/** The family each sample host is of. */
+export const sampleFamilies: Readonly<Record<keyof typeof samples, HostFamilyId>> = {
+  github: 'github',
+  gitlab: 'gitlab',
+  bitbucketCloud: 'bitbucket-cloud',
+  bitbucketServer: 'bitbucket-server',
+  codeberg: 'gitea',
+  gitea: 'gitea',
+  azure: 'azure-devops',
+  azureServer: 'azure-devops',
+};

@@ -88,6 +88,41 @@ const API: Readonly<
       return page.values.find((b: { displayId: string }) => b.displayId === branch)?.latestCommit;
     },
   },
+  codeberg: {
+    defaultBranch: async (base) =>
+      (await get(`${base}/api/v1/repos/launchpod-samples/node-app`)).default_branch,
+    branchSha: async (base, branch) =>
+      (await get(`${base}/api/v1/repos/launchpod-samples/node-app/branches/${branch}`)).commit.id,
+  },
+  azure: {
+    defaultBranch: async (base) =>
+      (
+        await get(`${base}/launchpod/samples/_apis/git/repositories/node-app?api-version=7.1`)
+      ).defaultBranch.slice(11),
+    branchSha: async (base, branch) =>
+      (
+        await get(
+          `${base}/launchpod/samples/_apis/git/repositories/node-app/commits?searchCriteria.itemVersion.version=${encodeURIComponent(branch)}&searchCriteria.$top=1&api-version=7.1`,
+        )
+      ).value[0].commitId,
+  },
+  azureServer: {
+    defaultBranch: async (base) =>
+      (
+        await get(`${base}/tfs/DefaultCollection/Platform/_apis/git/repositories/node-app?api-version=7.1`)
+      ).defaultBranch.slice(11),
+    branchSha: async (base, branch) =>
+      (
+        await get(
+          `${base}/tfs/DefaultCollection/Platform/_apis/git/repositories/node-app/commits?searchCriteria.itemVersion.version=${encodeURIComponent(branch)}&searchCriteria.$top=1&api-version=7.1`,
+        )
+      ).value[0].commitId,
+  },
+  gitea: {
+    defaultBranch: async (base) => (await get(`${base}/git/api/v1/repos/platform/node-app`)).default_branch,
+    branchSha: async (base, branch) =>
+      (await get(`${base}/git/api/v1/repos/platform/node-app/branches/${branch}`)).commit.id,
+  },
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are read field by field and compared to the model.

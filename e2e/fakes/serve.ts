@@ -12,14 +12,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getRequestListener } from '@hono/node-server';
-import type { HostFamilyId } from '../../shared/launch-request.ts';
-import { fakeBitbucketCloud } from './bitbucket-cloud.ts';
-import { fakeBitbucketServer } from './bitbucket-server.ts';
+import { fakeFamilies } from './families.ts';
 import { addCommit, bareRepoDir, gitEnv, materialise, type NewCommit } from './git-repos.ts';
-import { fakeGitHub } from './github.ts';
-import { fakeGitLab } from './gitlab.ts';
 import type { FakeHostData } from './model.ts';
-import { samples } from './sample-data.ts';
+import { sampleFamilies, samples } from './sample-data.ts';
 
 export type SampleHost = keyof typeof samples;
 
@@ -57,21 +53,7 @@ export interface StartOptions {
   readonly host?: string;
 }
 
-const FAMILIES: Readonly<Record<SampleHost, HostFamilyId>> = {
-  github: 'github',
-  gitlab: 'gitlab',
-  bitbucketCloud: 'bitbucket-cloud',
-  bitbucketServer: 'bitbucket-server',
-};
-
-type Handler = (request: Request) => Promise<Response>;
-
-const HANDLERS: Readonly<Record<SampleHost, (data: FakeHostData) => Handler>> = {
-  github: (data) => fakeGitHub(data),
-  gitlab: (data) => fakeGitLab(data),
-  bitbucketCloud: (data) => fakeBitbucketCloud(data),
-  bitbucketServer: (data) => fakeBitbucketServer(data),
-};
+export const SAMPLE_FAMILIES = sampleFamilies;
 
 const HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
 
@@ -79,7 +61,7 @@ export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> 
   const root = resolve(options.root);
   const host = options.host ?? '127.0.0.1';
   const hosts = Object.keys(samples) as SampleHost[];
-  const materialised = await Promise.all(hosts.map((h) => materialise(samples[h], root, FAMILIES[h])));
+  const materialised = await Promise.all(hosts.map((h) => materialise(samples[h], root, SAMPLE_FAMILIES[h])));
   const data = Object.fromEntries(hosts.map((h, i) => [h, materialised[i]])) as Record<
     SampleHost,
     FakeHostData
@@ -112,14 +94,17 @@ export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> 
       hosts.map((h) =>
         listen(
           createServer(
-            getRequestListener(HANDLERS[h](data[h]), { overrideGlobalObjects: false, hostname: host }),
+            getRequestListener(fakeFamilies[SAMPLE_FAMILIES[h]].api(data[h]), {
+              overrideGlobalObjects: false,
+              hostname: host,
+            }),
           ),
         ),
       ),
     );
     const apis = Object.fromEntries(hosts.map((h, i) => [h, origins[i]])) as Record<SampleHost, string>;
     const push = (h: SampleHost, change: NewCommit) =>
-      addCommit(bareRepoDir(root, data[h], change, FAMILIES[h]), data[h], change);
+      addCommit(bareRepoDir(root, data[h], change, SAMPLE_FAMILIES[h]), data[h], change);
     const gitBase = await listen(createServer(withPushes(gitHttpBackend(root), push)));
     const gitRewrites = hosts.map((h) => ({
       base: `${gitBase}/${data[h].hostname}/`,

@@ -1,10 +1,11 @@
 // The prebuild loop on the local stack, over HTTP: a project registered through the admin API, a signed GitHub push
-// webhook → the queue → the reference cluster builds the prebuild → its signed events make the record `ready` → a
+// webhook (and a Codeberg, a sub-path Gitea and an Azure DevOps one, each authenticated its host's way) → the queue → the reference cluster builds the prebuild → its signed events make the record `ready` → a
 // launch of that commit starts from the snapshot with init skipped, and a launch of a child commit starts from it
 // incrementally (both read from the cluster's own workspace status).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietTail, startDemoStack, stopDemoStacks } from '../demo-stack.ts';
+import { fakeFamilies } from '../fakes/families.ts';
 import { deliverGithubPush, registerProject, waitForPrebuild } from '../prebuild-hooks.ts';
 import type { Stack } from '../stack.ts';
 import { callApi, launchAndWait } from './launcher-api.ts';
@@ -16,7 +17,11 @@ const repoUrl = 'https://github.com/launchpod-samples/node-app';
 let stack: Stack;
 
 beforeAll(async () => {
-  ({ stack } = await startDemoStack('launchpod-e2e-prebuild-', { launcherVars: { ADMIN_TOKEN } }));
+  // Each family's prebuild and launch keep running: room for all of them.
+  ({ stack } = await startDemoStack('launchpod-e2e-prebuild-', {
+    launcherVars: { ADMIN_TOKEN },
+    clusterArgs: ['--max-workspaces', '12'],
+  }));
 }, 180_000);
 
 afterAll(stopDemoStacks);
@@ -94,4 +99,44 @@ describe('prebuilds on the local stack', () => {
     const badge = await fetch(`${stack.launcherUrl}/badge/prebuild.svg?url=${encodeURIComponent(repoUrl)}`);
     expect(await badge.text()).toContain('ready');
   }, 240_000);
+
+  // The same loop from each other family's webhook, signed (or authenticated) the way that host does it.
+  it.each([
+    { family: 'gitea', repo: 'https://codeberg.org/launchpod-samples/node-app', owner: 'launchpod-samples' },
+    { family: 'gitea', repo: 'https://gitea.launchpod.test/git/platform/node-app', owner: 'platform' },
+    {
+      family: 'azure-devops',
+      repo: 'https://dev.azure.com/launchpod/samples/_git/node-app',
+      owner: 'launchpod/samples',
+    },
+  ] as const)(
+    'builds a prebuild from a $family push to $repo and launches from it',
+    async ({ family, repo, owner }) => {
+      const resolved = await api('/api/v1/resolve', { method: 'POST', body: JSON.stringify({ url: repo }) });
+      const main = String((resolved.body.context as { sha: string }).sha);
+      expect(main, JSON.stringify(resolved.body)).toMatch(/^[0-9a-f]{40}$/);
+      const created = await registerProject(stack.launcherUrl, ADMIN_TOKEN, repo);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const project = created.body as { id: string; webhookSecret: string };
+      const delivery = await fakeFamilies[family].pushDelivery(project.webhookSecret, {
+        owner,
+        name: 'node-app',
+        branch: 'main',
+        sha: main,
+        defaultBranch: 'main',
+        private: false,
+        delivery: `e2e-${family}-1`,
+      });
+      const sent = await fetch(`${stack.launcherUrl}/webhooks/${family}/${project.id}`, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+      expect(sent.status, await sent.clone().text()).toBe(202);
+      const prebuild = await waitForPrebuild(stack.launcherUrl, `${repo}/commit/${main}`);
+      expect(prebuild, tail()).toMatchObject({ state: 'ready', sha: main });
+      expect(await launch(repo), tail()).toMatchObject({ phase: 'running', startedFrom: 'prebuild' });
+    },
+    240_000,
+  );
 });

@@ -6,11 +6,13 @@
 import browser, { type Menus, type Runtime, type Tabs } from 'webextension-polyfill';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import type { HostRegistry } from '../../shared/host-registry.ts';
+import { HOST_FAMILY_IDS, isHostFamilyId } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { validateAnchorTable } from './hosts/anchor-table.ts';
 import { bundledAnchorTable } from './hosts/bundled.ts';
+import { contentScriptFile, familyPages } from './hosts/family-pages.ts';
 import type { ContentMessage, PageAnswer } from './messages.ts';
 import { describePage } from './page-description.ts';
 import { contextSummary, listWorkspaces, type PopupState, workspaceAction } from './popup-state.ts';
@@ -39,11 +41,10 @@ const STATUS_TTL_MS = 60_000;
 const STATUS_FAILURE_TTL_MS = 30_000;
 const FETCH_TIMEOUT_MS = 5000;
 const MENU_ID = 'open-link-in-workspace';
-const BUILTIN_LINK_PATTERNS = [
-  'https://github.com/*/*',
-  'https://gitlab.com/*/*',
-  'https://bitbucket.org/*/*',
-];
+const BUILTIN_LINK_PATTERNS = HOST_FAMILY_IDS.flatMap((family) => {
+  const host = familyPages[family].builtinHost;
+  return host === undefined ? [] : [`https://${host}/*/*`];
+});
 
 type PrebuildState = 'ready' | 'building' | 'none';
 const statusCache = new Map<string, { state: PrebuildState | undefined; until: number }>();
@@ -179,13 +180,6 @@ async function openLaunch(input: string, tab: Tabs.Tab | undefined, forceNewTab 
 
 // ---- Self-hosted instances: content scripts registered per listed site whose origin is granted --------------
 
-const SCRIPT_FOR = {
-  github: 'content/github.js',
-  gitlab: 'content/gitlab.js',
-  'bitbucket-cloud': 'content/bitbucket-cloud.js',
-  'bitbucket-server': 'content/bitbucket-server.js',
-} as const;
-
 let syncing: Promise<string[]> = Promise.resolve([]);
 
 /**
@@ -208,7 +202,7 @@ async function syncOnce(): Promise<string[]> {
     .map((site) => ({
       id: scriptId(site),
       matches: [scriptMatch(site)],
-      js: [SCRIPT_FOR[site.family]],
+      js: [contentScriptFile(site.family)],
       // At document_start the script asks the background what the page opens while the page loads (content/start.ts).
       runAt: 'document_start' as const,
     }));
@@ -245,13 +239,14 @@ async function setupMenus(settings: Settings): Promise<void> {
 }
 
 /**
- * Lists a self-hosted site at the root of `origin` (from the popup, which cannot know a base path); its script is
- * registered once — or as soon as — the origin is granted.
+ * Lists a self-hosted site of `origin` (from the popup) at the sub-path its page states (Gitea's `appSubUrl`), else
+ * at the root; its script is registered once — or as soon as — the origin is granted.
  */
-async function addSelfHosted(origin: string, family: HostFamilyId): Promise<string[]> {
-  if (!(family in SCRIPT_FOR) || !/^https?:\/\/[^/]+$/.test(origin) || new URL(origin).origin !== origin)
+async function addSelfHosted(origin: string, family: HostFamilyId, basePath = ''): Promise<string[]> {
+  if (!isHostFamilyId(family) || !/^https?:\/\/[^/]+$/.test(origin) || new URL(origin).origin !== origin)
     return [];
-  const site: SelfHostedSite = { origin, family, basePath: '' };
+  if (!/^(\/[A-Za-z0-9._~-]+)*$/.test(basePath)) return [];
+  const site: SelfHostedSite = { origin, family, basePath };
   const settings = await readSettings();
   await writeSettings({
     selfHosted: [...settings.selfHosted.filter((s) => !sameSite(s, site)), site],
@@ -296,7 +291,7 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
     case 'add-self-hosted':
       // Only the extension's own pages may list a site (never a content script on some page).
       if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
-      return addSelfHosted(message.origin, message.family);
+      return addSelfHosted(message.origin, message.family, message.basePath);
     case 'launch-url':
       return launchUrlFor(message.input);
     case 'popup-state':

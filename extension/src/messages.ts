@@ -23,7 +23,13 @@ export type ContentMessage =
   | { readonly type: 'refresh-anchors'; readonly force?: boolean }
   | { readonly type: 'self-hosted-changed' }
   /** The popup's "Enable on this site": saved by the background, which outlives a popup closed by the prompt. */
-  | { readonly type: 'add-self-hosted'; readonly origin: string; readonly family: HostFamilyId }
+  | {
+      readonly type: 'add-self-hosted';
+      readonly origin: string;
+      readonly family: HostFamilyId;
+      /** The sub-path the page says the instance lives under (Gitea's `appSubUrl`), '' or absent at the root. */
+      readonly basePath?: string;
+    }
   | { readonly type: 'launch-url'; readonly input: string }
   /** The popup: the tab's context, prebuild state and the user's workspaces (answered with a PopupState). */
   | { readonly type: 'popup-state'; readonly pageUrl: string }

@@ -69,7 +69,7 @@ describe('sites read from storage', () => {
         { origin: 'https://corp.example', family: 'bitbucket-server', basePath: '/tools/bitbucket' },
         { origin: 'https://corp.example/gitlab', family: 'gitlab' },
         { origin: 'ftp://corp.example', family: 'gitlab' },
-        { origin: 'https://corp.example', family: 'gitea' },
+        { origin: 'https://corp.example', family: 'gogs' },
         { origin: 'https://corp.example', family: 'gitlab', basePath: 'gitlab' },
         { origin: 'https://corp.example', family: 'gitlab', basePath: '/*' },
         { origin: 'https://corp.example', family: 'gitlab', basePath: 7 },

@@ -2,6 +2,7 @@
 // (`https://corp.example` + `/gitlab`). Pure and small (content scripts bundle it): which site serves a page, and
 // the match patterns for it. Never matches a page outside the site's own origin and base path.
 
+import { isHostFamilyId } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 
 export interface SelfHostedSite {
@@ -11,8 +12,6 @@ export interface SelfHostedSite {
   /** `/gitlab` when the instance lives under a path, `''` at the root of its origin. Never ends with `/`. */
   readonly basePath: string;
 }
-
-const FAMILIES: readonly string[] = ['github', 'gitlab', 'bitbucket-cloud', 'bitbucket-server'];
 
 /** `https://corp.example/gitlab`: what the user typed, normalised, and how the options page shows the site. */
 export const siteAddress = (site: SelfHostedSite): string => site.origin + site.basePath;
@@ -66,11 +65,11 @@ export function storedSites(raw: unknown): SelfHostedSite[] {
   const sites: SelfHostedSite[] = [];
   for (const item of raw as unknown[]) {
     const { origin, family, basePath } = (item ?? {}) as Record<string, unknown>;
-    if (typeof origin !== 'string' || typeof family !== 'string' || !FAMILIES.includes(family)) continue;
+    if (typeof origin !== 'string' || !isHostFamilyId(family)) continue;
     if (!/^https?:\/\/[^/?#]+$/.test(origin)) continue;
     if (basePath !== undefined && (typeof basePath !== 'string' || !/^(\/[^/?#*]+)*\/*$/.test(basePath)))
       continue;
-    sites.push({ origin, family: family as HostFamilyId, basePath: (basePath ?? '').replace(/\/+$/, '') });
+    sites.push({ origin, family, basePath: (basePath ?? '').replace(/\/+$/, '') });
   }
   return sites;
 }

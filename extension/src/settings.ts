@@ -3,6 +3,7 @@
 
 import browser from 'webextension-polyfill';
 import { editorNamed } from '../../shared/editors.ts';
+import { HOST_FAMILY_IDS } from '../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import type { AnchorTable } from './hosts/anchor-table.ts';
 import { type SelfHostedSite, storedSites } from './self-hosted-site.ts';
@@ -31,7 +32,10 @@ export interface Settings {
 export const defaultSettings: Settings = {
   launcherUrl: BUILT_IN_LAUNCHER,
   openIn: 'same-tab',
-  enabled: { github: true, gitlab: true, 'bitbucket-cloud': true, 'bitbucket-server': true },
+  enabled: Object.fromEntries(HOST_FAMILY_IDS.map((family) => [family, true])) as Record<
+    HostFamilyId,
+    boolean
+  >,
   editor: '',
   backend: '',
   selfHosted: [],

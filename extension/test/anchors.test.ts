@@ -77,7 +77,7 @@ describe('fixture pages', () => {
         ? `${name}: no button`
         : `${name}: one button${c.floating ? ' (floating)' : ''}`,
       async () => {
-        const page = await open(c.url, c.family);
+        const page = await open(c.url, c.family, c.basePath === undefined ? {} : { basePath: c.basePath });
         const facts = await buttonFacts(page, c.near);
         if (c.context === undefined) {
           expect(facts.count).toBe(0);

@@ -14,6 +14,10 @@ export interface FixtureCase {
   readonly near?: string;
   /** True when the page's layout is unknown and the floating button is expected. */
   readonly floating?: boolean;
+  /** A page a self-hosted instance serves: page detection must recognise it as its family (family-conformance). */
+  readonly selfHosted?: boolean;
+  /** The sub-path the instance lives under (`/git`), when it is not at its origin's root. */
+  readonly basePath?: string;
 }
 
 export const LAUNCHER = 'https://launchpod.test';
@@ -244,6 +248,7 @@ export const fixtureCases: readonly FixtureCase[] = [
     file: 'bitbucket-server/repo-1.html',
     url: 'https://bitbucket.corp.test/projects/SOURCEGRAPH/repos/mux/browse',
     family: 'bitbucket-server',
+    selfHosted: true,
     context: 'https://bitbucket.corp.test/projects/SOURCEGRAPH/repos/mux/browse',
     near: '.branch-selector-toolbar',
   },
@@ -251,6 +256,7 @@ export const fixtureCases: readonly FixtureCase[] = [
     file: 'bitbucket-server/hand-commits.html',
     url: 'https://bitbucket.corp.test/projects/P/repos/r/commits',
     family: 'bitbucket-server',
+    selfHosted: true,
     context: 'https://bitbucket.corp.test/projects/P/repos/r/commits?until=refs/heads/feature/login',
     near: '.branch-selector-toolbar',
   },
@@ -258,7 +264,113 @@ export const fixtureCases: readonly FixtureCase[] = [
     file: 'bitbucket-server/hand-pr.html',
     url: 'https://bitbucket.corp.test/projects/P/repos/r/pull-requests/7/overview',
     family: 'bitbucket-server',
+    selfHosted: true,
     context: 'https://bitbucket.corp.test/projects/P/repos/r/pull-requests/7/overview',
     near: '.pull-request-actions',
+  },
+  // Gitea / Forgejo: real saved file views (Codeberg on Forgejo 9, Gitea 1.21, the customised Gitea 1.1x "Agit"),
+  // hand-made pages for the other kinds (extension/test/fixtures/gitea/README.md).
+  {
+    file: 'codeberg/blob-1.html',
+    url: 'https://codeberg.org/mister_monster/qutebrowser-metascript/src/branch/master/script-runner.py',
+    family: 'gitea',
+    selfHosted: true,
+    context: 'https://codeberg.org/mister_monster/qutebrowser-metascript/src/branch/master/script-runner.py',
+    near: '.file-header .file-actions',
+  },
+  {
+    file: 'gitea/blob-1.html',
+    url: 'https://dev.sp-tarkov.com/SPT-AKI/Server/src/branch/3.8.1-DEV/project/src/models/eft/common/tables/IHandbookBase.ts',
+    family: 'gitea',
+    selfHosted: true,
+    context:
+      'https://dev.sp-tarkov.com/SPT-AKI/Server/src/branch/3.8.1-DEV/project/src/models/eft/common/tables/IHandbookBase.ts',
+    near: '.file-header .file-actions',
+  },
+  {
+    file: 'gitea/blob-2.html',
+    url: 'https://agit.ai/chuqiuyu/gao/src/commit/fd599aefbb199f48ea6cf73c3414629c1c02e50f/lib/alist.min.js',
+    family: 'gitea',
+    selfHosted: true,
+    context:
+      'https://agit.ai/chuqiuyu/gao/src/commit/fd599aefbb199f48ea6cf73c3414629c1c02e50f/lib/alist.min.js',
+    near: '.file-actions',
+  },
+  {
+    file: 'gitea/hand-repo.html',
+    url: 'https://gitea.corp.test/team/app',
+    family: 'gitea',
+    selfHosted: true,
+    context: 'https://gitea.corp.test/team/app',
+    near: '.repo-button-row',
+  },
+  {
+    file: 'gitea/hand-repo-1.24.html',
+    url: 'https://gitea.corp.test/team/app/releases/tag/v1.0.0',
+    family: 'gitea',
+    selfHosted: true,
+    context: 'https://gitea.corp.test/team/app/releases/tag/v1.0.0',
+    near: '.repo-header > .flex-text-block',
+  },
+  {
+    file: 'gitea/hand-commit.html',
+    url: 'https://codeberg.org/team/app/commit/0123456789abcdef0123456789abcdef01234567',
+    family: 'gitea',
+    selfHosted: true,
+    context: 'https://codeberg.org/team/app/commit/0123456789abcdef0123456789abcdef01234567',
+    near: '.commit-header-buttons',
+  },
+  {
+    file: 'gitea/hand-pr.html',
+    url: 'https://gitea.corp.test/git/team/app/pulls/7',
+    family: 'gitea',
+    selfHosted: true,
+    basePath: '/git',
+    context: 'https://gitea.corp.test/git/team/app/pulls/7',
+    near: '.issue-title-buttons',
+  },
+  {
+    file: 'gitea/hand-issue.html',
+    url: 'https://gitea.corp.test/team/app/issues/12',
+    family: 'gitea',
+    selfHosted: true,
+    context: 'https://gitea.corp.test/team/app/issues/12',
+    near: '.issue-title-buttons',
+  },
+  // Azure DevOps: hand-built rendered-DOM pages (extension/test/fixtures/azure-devops/README.md).
+  {
+    file: 'azure-devops/hand-files.html',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature%2Fx%2Fy&path=%2Fsrc%2Ffeature.js',
+    family: 'azure-devops',
+    selfHosted: true,
+    context:
+      'https://dev.azure.com/launchpod/samples/_git/node-app?version=GBfeature/x/y&path=/src/feature.js',
+    near: '.repos-files-header-commandbar',
+  },
+  {
+    file: 'azure-devops/hand-pr.html',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app/pullrequest/2',
+    family: 'azure-devops',
+    selfHosted: true,
+    context: 'https://dev.azure.com/launchpod/samples/_git/node-app/pullrequest/2',
+    near: '.repos-pr-header .bolt-header-commandbar',
+  },
+  {
+    file: 'azure-devops/hand-commit.html',
+    url: 'https://dev.azure.com/launchpod/samples/_git/node-app/commit/0123456789abcdef0123456789abcdef01234567',
+    family: 'azure-devops',
+    selfHosted: true,
+    context:
+      'https://dev.azure.com/launchpod/samples/_git/node-app/commit/0123456789abcdef0123456789abcdef01234567',
+    near: '.repos-commit-header .bolt-header-commandbar',
+  },
+  {
+    file: 'azure-devops/hand-server-files.html',
+    url: 'https://tfs.corp.test/tfs/DefaultCollection/Platform/_git/api',
+    family: 'azure-devops',
+    selfHosted: true,
+    basePath: '/tfs/DefaultCollection',
+    context: 'https://tfs.corp.test/tfs/DefaultCollection/Platform/_git/api',
+    near: '.repos-files-header-commandbar',
   },
 ];

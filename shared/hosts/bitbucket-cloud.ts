@@ -41,11 +41,20 @@ const RESERVED_WORKSPACES = new Set([
   'support',
 ]);
 const SLUG = /^[A-Za-z0-9_.-]{1,128}$/;
+const LINES = { prefix: '#lines-', separator: ':', endPrefix: '' } as const;
 const PR_TABS = new Set(['diff', 'commits', 'activity']);
 
 export const bitbucketCloud: HostFamily = {
   id: 'bitbucket-cloud',
   displayName: 'Bitbucket',
+  contextKinds: ['repository', 'pull-request', 'issue'],
+  builtins: [
+    {
+      hostname: 'bitbucket.org',
+      apiBaseUrl: 'https://api.bitbucket.org/2.0',
+      aliases: ['www.bitbucket.org'],
+    },
+  ],
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
     const [workspace, rawSlug, keyword, ...rest] = url.segments;
@@ -187,7 +196,7 @@ export const bitbucketCloud: HostFamily = {
           at = `?at=${encodeQueryValue(revision.branch)}`;
         if (revision.type === 'ref' && revision.refType === 'branch')
           at = `?at=${encodeQueryValue(revision.name)}`;
-        return `${base}/src/${refAndPathText(context)}${slash}${at}${lineFragment(context.lines, 'bitbucket-cloud')}`;
+        return `${base}/src/${refAndPathText(context)}${slash}${at}${lineFragment(context.lines, LINES)}`;
       }
     }
   },

@@ -120,7 +120,7 @@ const errors: [string, ParseError][] = [
     {
       code: 'unknown-host',
       message:
-        "tools.example.net:8443 is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab or Bitbucket server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
+        "tools.example.net:8443 is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
     },
   ],
 ];

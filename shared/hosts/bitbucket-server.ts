@@ -27,11 +27,15 @@ import {
 
 const KEY = /^~?[A-Za-z0-9_.-]{1,128}$/;
 const SLUG = /^[A-Za-z0-9_.-]{1,128}$/;
+const LINES = { prefix: '#', separator: '-', endPrefix: '' } as const;
 const PR_TABS = new Set(['overview', 'diff', 'commits']);
 
 export const bitbucketServer: HostFamily = {
   id: 'bitbucket-server',
   displayName: 'Bitbucket Server',
+  contextKinds: ['repository', 'pull-request'],
+  builtins: [],
+  selfHostedName: 'Bitbucket',
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
     const located = locateRepo(url.segments, url.via);
@@ -127,7 +131,7 @@ export const bitbucketServer: HostFamily = {
         const at = atValue(revision);
         const pathText =
           path === undefined ? '' : `/${encodePath(path.path)}${path.kind === 'folder' ? '/' : ''}`;
-        return `${base}/browse${pathText}${at === '' ? '' : `?at=${encodeQueryValue(at)}`}${lineFragment(context.lines, 'bitbucket-server')}`;
+        return `${base}/browse${pathText}${at === '' ? '' : `?at=${encodeQueryValue(at)}`}${lineFragment(context.lines, LINES)}`;
       }
     }
   },

@@ -26,6 +26,8 @@ import {
   stripGitSuffix,
 } from './path-grammar.ts';
 
+const LINES = { prefix: '#L', separator: '-', endPrefix: 'L' } as const;
+
 // First path segments that are GitHub's own pages, not owners (github.com/settings, /orgs/x, /marketplace…).
 const RESERVED_OWNERS = new Set([
   'about',
@@ -75,6 +77,15 @@ const PULL_TABS = new Set(['files', 'commits', 'checks', 'changes']);
 export const github: HostFamily = {
   id: 'github',
   displayName: 'GitHub',
+  contextKinds: ['repository', 'pull-request', 'issue'],
+  builtins: [
+    {
+      hostname: 'github.com',
+      apiBaseUrl: 'https://api.github.com',
+      aliases: ['www.github.com', 'github.dev'],
+    },
+  ],
+  selfHostedName: 'GitHub Enterprise',
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
     // Segments by index, and the site's address only on the way to an error: this runs for every GitHub link.
@@ -185,7 +196,7 @@ export const github: HostFamily = {
         if (revision.type === 'ref' && page === 'tag')
           return `${base}/releases/tag/${encodePath(revision.name)}`;
         const keyword = page === 'blob' ? 'blob' : page === 'commits' ? 'commits' : 'tree';
-        return `${base}/${keyword}/${refAndPathText(context)}${lineFragment(context.lines, 'github')}`;
+        return `${base}/${keyword}/${refAndPathText(context)}${lineFragment(context.lines, LINES)}`;
       }
     }
   },

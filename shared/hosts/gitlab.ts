@@ -49,12 +49,18 @@ const LEGACY_KEYWORDS = new Set(['tree', 'blob', 'commit', 'commits', 'merge_req
 
 // Namespace and project path segments: `my-group`, `sub.group_2`.
 const PATH_SEGMENT = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+const LINES = { prefix: '#L', separator: '-', endPrefix: '' } as const;
 const MR_TABS = new Set(['diffs', 'commits', 'pipelines']);
 
 export const gitlab: HostFamily = {
   id: 'gitlab',
   displayName: 'GitLab',
   changeRequest: { name: 'merge request', prefix: '!' },
+  contextKinds: ['repository', 'pull-request', 'issue'],
+  builtins: [
+    { hostname: 'gitlab.com', apiBaseUrl: 'https://gitlab.com/api/v4', aliases: ['www.gitlab.com'] },
+  ],
+  selfHostedName: 'GitLab',
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
     const segments = url.segments;
@@ -115,7 +121,7 @@ export const gitlab: HostFamily = {
         if (revision.type === 'commit' && page === 'commit') return `${base}/${dash}commit/${revision.sha}`;
         if (revision.type === 'ref' && page === 'tag') return `${base}/-/tags/${encodePath(revision.name)}`;
         const keyword = page === 'blob' ? 'blob' : page === 'commits' ? 'commits' : 'tree';
-        return `${base}/${dash}${keyword}/${refAndPathText(context)}${lineFragment(context.lines, 'gitlab')}`;
+        return `${base}/${dash}${keyword}/${refAndPathText(context)}${lineFragment(context.lines, LINES)}`;
       }
     }
   },

@@ -31,6 +31,8 @@ export interface HostEntry {
 /** A page URL taken apart: what a family's grammar reads. Segments are percent-decoded, empty ones dropped. */
 export interface HostUrl {
   readonly entry: HostEntry;
+  /** The host name as the URL wrote it (lower case): `myorg.visualstudio.com` for the `dev.azure.com` entry. */
+  readonly hostname: string;
   readonly segments: readonly string[];
   readonly trailingSlash: boolean;
   readonly query: ReadonlyMap<string, string>;
@@ -51,12 +53,32 @@ export interface WebUrlOptions {
   readonly legacyRoute?: boolean;
 }
 
+/** A public instance the launcher knows without configuration (`github.com`). */
+export interface BuiltinHost {
+  readonly hostname: string;
+  readonly apiBaseUrl: string;
+  /** Other names people paste for it (`www.github.com`). */
+  readonly aliases?: readonly string[];
+  /** How people name this instance when it is not the family's name ("Codeberg"). */
+  readonly label?: string;
+  /** Every sub-domain of this domain is this host too (`myorg.visualstudio.com` → dev.azure.com). */
+  readonly subdomainsOf?: string;
+  /** Host names its ssh clone URLs use (`ssh.dev.azure.com`). */
+  readonly sshHosts?: readonly string[];
+}
+
 export interface HostFamily {
   readonly id: HostFamilyId;
   /** "GitHub", "GitLab"… as people say it, for messages. */
   readonly displayName: string;
   /** What its users call a proposed change and how they number it, when not "pull request #12" (GitLab: "!12"). */
   readonly changeRequest?: ChangeRequestTerms;
+  /** Public instances built in; empty for a family that is only ever self-hosted. */
+  readonly builtins: readonly BuiltinHost[];
+  /** The context kinds its URLs name (Bitbucket Server has no issues of its own: it links Jira). */
+  readonly contextKinds: readonly RepoContext['kind'][];
+  /** "GitHub Enterprise, GitLab self-managed…": what a deployer lists to add an instance, for messages. */
+  readonly selfHostedName?: string;
   parse(url: HostUrl): Result<ParsedContext, ParseError>;
   /** The canonical page URL of a context; parsing it gives the same context back. */
   webUrl(context: RepoContext, entry: HostEntry, options?: WebUrlOptions): string;
@@ -74,22 +96,17 @@ export interface ChangeRequestTerms {
 
 export const PULL_REQUEST_TERMS: ChangeRequestTerms = { name: 'pull request', prefix: '#' };
 
-export function lineFragment(
-  lines: LineRange | undefined,
-  style: 'github' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-server',
-): string {
+/** How a family writes a line range in a file link: `#L10-L20` is `{ prefix: '#L', separator: '-', endPrefix: 'L' }`. */
+export interface LineStyle {
+  readonly prefix: string;
+  readonly separator: string;
+  readonly endPrefix: string;
+}
+
+export function lineFragment(lines: LineRange | undefined, style: LineStyle): string {
   if (lines === undefined) return '';
-  const single = lines.start === lines.end;
-  switch (style) {
-    case 'github':
-      return single ? `#L${lines.start}` : `#L${lines.start}-L${lines.end}`;
-    case 'gitlab':
-      return single ? `#L${lines.start}` : `#L${lines.start}-${lines.end}`;
-    case 'bitbucket-cloud':
-      return single ? `#lines-${lines.start}` : `#lines-${lines.start}:${lines.end}`;
-    case 'bitbucket-server':
-      return single ? `#${lines.start}` : `#${lines.start}-${lines.end}`;
-  }
+  if (lines.start === lines.end) return `${style.prefix}${lines.start}`;
+  return `${style.prefix}${lines.start}${style.separator}${style.endPrefix}${lines.end}`;
 }
 
 /**

@@ -225,7 +225,12 @@ export async function resolveLaunch(
     return err(
       launchConfig.error instanceof LaunchError
         ? launchConfig.error
-        : invalidConfig(launchConfig.error.errors, resolved.value, launchConfig.error.path),
+        : invalidConfig(
+            launchConfig.error.errors,
+            resolved.value,
+            deps.config.registry,
+            launchConfig.error.path,
+          ),
     );
   const { config, choice } = launchConfig.value;
 
@@ -264,7 +269,8 @@ export async function resolveLaunch(
     `${deps.config.origin}/api/v1/cluster-events`,
   );
   const startable = startableRequest(preview);
-  if (!startable.ok) return err(notStartable(startable.error, resolution.resolved, choice.path));
+  if (!startable.ok)
+    return err(notStartable(startable.error, resolution.resolved, deps.config.registry, choice.path));
   return ok(resolution);
 }
 
@@ -338,11 +344,16 @@ export function startRequestFor(
 }
 
 /** A launch the cluster contract would refuse (shared/start-request.ts): the config error page, with the reason. */
-function notStartable(reason: string, resolved: ResolvedContext, file = GITPOD_YML): LaunchError {
+function notStartable(
+  reason: string,
+  resolved: ResolvedContext,
+  registry: HostRegistry,
+  file = GITPOD_YML,
+): LaunchError {
   return new LaunchError('invalid-config', {
     title: 'This workspace cannot be started as configured',
     detail: `${reason} Change ${file} (or the link) and try again.`,
-    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, file) },
+    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, registry, file) },
     facts: { errors: [{ path: '', line: 0, column: 0, message: reason }] },
   });
 }
@@ -396,6 +407,7 @@ async function putConfig(cache: KVNamespace, resolved: ResolvedContext, text: st
 function invalidConfig(
   errors: readonly { path: string; line: number; column: number; message: string }[],
   resolved: ResolvedContext,
+  registry: HostRegistry,
   file = GITPOD_YML,
 ): LaunchError {
   const first = errors[0];
@@ -403,26 +415,25 @@ function invalidConfig(
   return new LaunchError('invalid-config', {
     title: `${file} has a mistake${where}`,
     detail: errors.map((e) => `Line ${e.line}: ${e.message}`).join('\n'),
-    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, file) },
+    wayOut: { label: `Open ${file} to fix it`, href: configWebUrl(resolved, registry, file) },
     facts: { errors: errors.map(({ path, line, column, message }) => ({ path, line, column, message })) },
   });
 }
 
-/** The config file's page on the host, for the way out of an invalid config. */
-function configWebUrl(resolved: ResolvedContext, file: string): string {
-  const repoPage = resolved.webUrl.replace(/[?#].*$/, '');
-  const { owner, name, family } = resolved.repo;
-  const base = repoPage.slice(0, repoPage.indexOf(`/${owner}/${name}`) + owner.length + name.length + 2);
-  switch (family) {
-    case 'github':
-      return `${base}/blob/${resolved.sha}/${file}`;
-    case 'gitlab':
-      return `${base}/-/blob/${resolved.sha}/${file}`;
-    case 'bitbucket-cloud':
-      return `${base}/src/${resolved.sha}/${file}`;
-    case 'bitbucket-server':
-      return `${base}/browse/${file}?at=${resolved.sha}`;
-  }
+/** The config file's page on the host at the launched commit, for the way out of an invalid config. */
+function configWebUrl(resolved: ResolvedContext, registry: HostRegistry, file: string): string {
+  const entry = registry.entries.find((e) => e.hostname === resolved.repo.host);
+  if (entry === undefined) return resolved.webUrl;
+  return hostFamilies[entry.family].webUrl(
+    {
+      kind: 'repository',
+      repo: resolved.repo,
+      revision: { type: 'commit', sha: resolved.sha },
+      page: 'blob',
+      path: { path: file, kind: 'file' },
+    },
+    entry,
+  );
 }
 
 export interface StartInput {

@@ -327,6 +327,9 @@ const EVENTS: Record<HostFamilyId, { header: string; values: readonly string[] }
     header: 'x-event-key',
     values: ['repo:refs_changed', 'pr:opened', 'pr:from_ref_updated', 'diagnostics:ping', 'repo:modified'],
   },
+  gitea: { header: 'x-gitea-event', values: ['push', 'pull_request', 'create', 'issues'] },
+  // Azure names the event in the payload (`eventType`); the header is not read.
+  'azure-devops': { header: 'x-azure-event', values: ['git.push', 'git.pullrequest.created'] },
 };
 
 async function signature(
@@ -335,6 +338,8 @@ async function signature(
   body: string,
 ): Promise<Record<string, string>> {
   if (family === 'gitlab') return { 'x-gitlab-token': secret };
+  if (family === 'gitea') return { 'x-gitea-signature': await hmacHex(secret, body) };
+  if (family === 'azure-devops') return { 'x-launchpod-webhook-secret': secret };
   const mac = `sha256=${await hmacHex(secret, body)}`;
   return family === 'github' ? { 'x-hub-signature-256': mac } : { 'x-hub-signature': mac };
 }

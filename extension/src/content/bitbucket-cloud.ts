@@ -1,4 +1,5 @@
-// Content script for bitbucket.org (Bitbucket Cloud has no self-hosted form).
+// Content script for the bitbucket-cloud family: its built-in host and the granted self-hosted sites its page piece recognises.
+import { bitbucketCloudPage } from '../hosts/bitbucket-cloud-page.ts';
 import { startFamilyScript } from './start.ts';
 
-void startFamilyScript({ family: 'bitbucket-cloud', builtinHost: 'bitbucket.org', recognises: () => false });
+void startFamilyScript(bitbucketCloudPage);

@@ -1,9 +1,5 @@
-// Content script for granted Bitbucket Server / Data Center origins.
-import { selectedRevisionQuery } from '../hosts/bitbucket-server.ts';
-import { metaContent, startFamilyScript } from './start.ts';
+// Content script for the bitbucket-server family: its built-in host and the granted self-hosted sites its page piece recognises.
+import { bitbucketServerPage } from '../hosts/bitbucket-server-page.ts';
+import { startFamilyScript } from './start.ts';
 
-void startFamilyScript({
-  family: 'bitbucket-server',
-  recognises: (doc) => metaContent(doc, 'application-name') === 'Bitbucket',
-  revisionFact: selectedRevisionQuery,
-});
+void startFamilyScript(bitbucketServerPage);

@@ -1,10 +1,5 @@
-// Content script for github.com and granted GitHub Enterprise origins.
-import { metaContent, startFamilyScript } from './start.ts';
+// Content script for the github family: its built-in host and the granted self-hosted sites its page piece recognises.
+import { githubPage } from '../hosts/github-page.ts';
+import { startFamilyScript } from './start.ts';
 
-void startFamilyScript({
-  family: 'github',
-  builtinHost: 'github.com',
-  // GitHub Enterprise Server pages carry `hostname` and `application-name` "GitHub".
-  recognises: (doc) =>
-    metaContent(doc, 'application-name') === 'GitHub' || metaContent(doc, 'hostname') !== undefined,
-});
+void startFamilyScript(githubPage);

@@ -1,22 +1,14 @@
-// Wires the controller to the extension: on the family's own host, or a granted instance whose
-// `application-name`/`hostname` meta says it is that family, it asks the background what the page opens (the
+// Wires the controller to the extension: on the family's own host, or a granted instance whose page signals its
+// family's page piece recognises, it asks the background what the page opens (the
 // background reads settings and the anchor table, and runs the shared grammar) and sends it prebuild questions and
 // anchor misses. Uses the browser's own promise-based `browser`/`chrome` namespace: no polyfill in pages.
 
-import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import type { FamilyPage } from '../hosts/family-page.ts';
+import { readPageSignals } from '../hosts/page-signals.ts';
 import type { ContentMessage, PageAnswer } from '../messages.ts';
 import type { PrebuildState } from './button.ts';
 import { startController } from './controller.ts';
 import type { PageDescription } from './page-context.ts';
-
-export interface FamilyScript {
-  readonly family: HostFamilyId;
-  /** The public host this family is built in on (`github.com`), if any. */
-  readonly builtinHost?: string;
-  /** True when a self-hosted page's meta tags say it is this family. */
-  readonly recognises: (doc: Document) => boolean;
-  readonly revisionFact?: (url: URL, doc: Document) => [string, string] | undefined;
-}
 
 interface Runtime {
   sendMessage(message: ContentMessage): Promise<unknown>;
@@ -30,7 +22,7 @@ const runtime: Runtime = (
 // Answers already had, per page URL: back and forth through a single-page app asks nothing twice.
 const MAX_REMEMBERED = 50;
 
-export async function startFamilyScript(script: FamilyScript): Promise<void> {
+export async function startFamilyScript(script: FamilyPage): Promise<void> {
   const builtin = location.host === script.builtinHost;
   const send = (message: ContentMessage) => runtime.sendMessage(message);
   const ask = (url: string) =>
@@ -40,7 +32,7 @@ export async function startFamilyScript(script: FamilyScript): Promise<void> {
   const answered = ask(location.href);
   answered.catch(() => {});
   await domReady();
-  if (!builtin && !script.recognises(document)) return;
+  if (!builtin && script.recognises?.(readPageSignals()) !== true) return;
   const first = await answered;
   if (first?.run !== true) return;
   // An answer, or the question still on its way (asked again, it is not sent twice).
@@ -87,11 +79,3 @@ function domReady(): Promise<void> {
     document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
   );
 }
-
-/** `<meta name="application-name" content="GitLab">` and friends. */
-export const metaContent = (doc: Document, name: string): string | undefined =>
-  doc.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
-
-/** `<meta property="og:site_name" content="GitLab">` — what GitLab pages (gitlab.com and self-managed) carry. */
-export const metaProperty = (doc: Document, property: string): string | undefined =>
-  doc.querySelector(`meta[property="${property}"]`)?.getAttribute('content') ?? undefined;

@@ -2,6 +2,7 @@
 // no browser API) so the launcher serves and checks the same table the extension bundles. Never trusts a table it
 // did not validate: a malformed remote table is refused whole, never half-applied.
 
+import { HOST_FAMILY_IDS } from '../../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 
 /** Page kinds a button is placed on, named from the shared grammar's context (see content/page-kind.ts). */
@@ -19,12 +20,7 @@ export const ANCHOR_PAGE_KINDS = [
 ] as const;
 export type AnchorPageKind = (typeof ANCHOR_PAGE_KINDS)[number];
 
-export const ANCHOR_FAMILIES: readonly HostFamilyId[] = [
-  'github',
-  'gitlab',
-  'bitbucket-cloud',
-  'bitbucket-server',
-];
+export const ANCHOR_FAMILIES: readonly HostFamilyId[] = HOST_FAMILY_IDS;
 
 /** Where the button goes relative to the matched element. */
 export type AnchorPosition = 'before' | 'after' | 'prepend' | 'append';

@@ -6,7 +6,9 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { EDITORS } from '../../../shared/editors.ts';
+import { HOST_FAMILY_IDS } from '../../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { familyPages } from '../hosts/family-pages.ts';
 import { type ConnectionCheck, testLauncherConnection } from '../launcher-connection.ts';
 import { checkSiteAddress } from '../self-hosted-registry.ts';
 import { originPermission, sameSite, siteAddress } from '../self-hosted-site.ts';
@@ -20,13 +22,11 @@ import {
   writeSettings,
 } from '../settings.ts';
 
-const FAMILY_NAMES: Record<HostFamilyId, string> = {
-  github: 'GitHub',
-  gitlab: 'GitLab',
-  'bitbucket-cloud': 'Bitbucket Cloud',
-  'bitbucket-server': 'Bitbucket Server / Data Center',
-};
-const SELF_HOSTABLE: HostFamilyId[] = ['github', 'gitlab', 'bitbucket-server'];
+const FAMILY_NAMES = Object.fromEntries(HOST_FAMILY_IDS.map((f) => [f, familyPages[f].label])) as Record<
+  HostFamilyId,
+  string
+>;
+const SELF_HOSTABLE: HostFamilyId[] = HOST_FAMILY_IDS.filter((f) => familyPages[f].recognises !== undefined);
 
 function Options() {
   const [settings, setSettings] = useState<Settings>();

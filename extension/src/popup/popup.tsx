@@ -1,26 +1,25 @@
 // The toolbar popup: the current tab's context as the extension reads it (repository, branch or pull request, its
 // prebuild state) and an Open button, or why this page cannot be opened — and, on a self-hosted instance, "Enable on
-// this site" for exactly that origin, at its root (a page does not say which part of its path is the instance's base
-// path: the options page takes that). Below, the user's workspaces on their launcher with Open and Stop.
-// Opened as a tab (`popup.html#<page URL>`, as the browser tests do) it describes that page instead of the tab.
+// this site" for exactly that origin, at its root or at the sub-path the page itself states (Gitea's `appSubUrl`;
+// other hosts' pages do not say: the options page takes a base path). Below, the user's workspaces on their
+// launcher with Open, Stop, Restart and Delete. Opened as a tab (`popup.html#<page URL>`, as the browser tests do)
+// it describes that page instead of the tab.
 
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { HOST_FAMILY_IDS } from '../../../shared/hosts/family-ids.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import { familyPages } from '../hosts/family-pages.ts';
+import { type PageSignals, readPageSignals } from '../hosts/page-signals.ts';
 import type { ActionAnswer, PopupState, PopupWorkspace, WorkspaceAction } from '../popup-state.ts';
-
-const SELF_HOSTED: Record<string, HostFamilyId> = {
-  GitHub: 'github',
-  GitLab: 'gitlab',
-  Bitbucket: 'bitbucket-server',
-};
 
 function Popup() {
   const [page, setPage] = useState<string>();
   const [state, setState] = useState<PopupState>();
   const [stopNote, setStopNote] = useState<{ message: string; manageUrl: string }>();
   const [family, setFamily] = useState<HostFamilyId>();
+  const [basePath, setBasePath] = useState('');
   const [note, setNote] = useState('');
   useEffect(() => {
     void (async () => {
@@ -42,19 +41,19 @@ function Popup() {
         const [result] = await browser.scripting
           .executeScript({
             target: { tabId: tab.id },
-            // The same marks the content scripts recognise (extension/src/content/<family>.ts).
-            func: () => {
-              const meta = (name: string) =>
-                document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? '';
-              const site = document.querySelector('meta[property="og:site_name"]')?.getAttribute('content');
-              if (meta('hostname') !== '' || meta('application-name') === 'GitHub') return 'GitHub';
-              if (site === 'GitLab') return 'GitLab';
-              return meta('application-name');
-            },
+            // The same signals the content scripts' family pieces recognise (extension/src/hosts/<family>-page.ts).
+            func: readPageSignals,
           })
           .catch(() => []);
-        const detected = SELF_HOSTED[String(result?.result ?? '')];
-        if (detected) setFamily(detected);
+        const signals = result?.result as PageSignals | undefined;
+        const detected =
+          signals === undefined
+            ? undefined
+            : HOST_FAMILY_IDS.find((f) => familyPages[f].recognises?.(signals) === true);
+        if (detected) {
+          setFamily(detected);
+          if (signals !== undefined) setBasePath(familyPages[detected].basePath?.(signals) ?? '');
+        }
       }
     })();
   }, []);
@@ -65,7 +64,7 @@ function Popup() {
     // Both sent inside the click's own handler, before any await: Firefox grants a request only there, and may
     // close the popup while its prompt is up — the background saves the site and registers the content script
     // when the grant arrives (permissions.onAdded).
-    void browser.runtime.sendMessage({ type: 'add-self-hosted', origin, family }).catch(() => {});
+    void browser.runtime.sendMessage({ type: 'add-self-hosted', origin, family, basePath }).catch(() => {});
     const asking = browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
     const granted = await asking;
     setNote(granted ? `Enabled on ${origin}: reload the page.` : `${origin} was not granted.`);

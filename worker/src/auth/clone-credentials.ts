@@ -6,6 +6,7 @@
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import type { ResolvedContext } from '../../../shared/resolved-context.ts';
 import type { HostCredentials } from '../hosts/host-resolver.ts';
+import { signInFamilies } from './providers.ts';
 import { hashId, randomId } from './token-vault.ts';
 
 export const CLONE_CREDENTIAL_TTL_MS = 5 * 60 * 1000;
@@ -29,7 +30,9 @@ export function needsCloneCredential(
 ): boolean {
   if (credentials !== 'user') return false;
   if (resolved.visibility !== 'public') return true;
-  return entry?.family === 'github' && !entry.builtin;
+  return (
+    entry !== undefined && !entry.builtin && signInFamilies[entry.family].selfHostedClonesNeedToken === true
+  );
 }
 
 /** A fresh one-time URL for this workspace on this cluster. */

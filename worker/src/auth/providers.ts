@@ -3,6 +3,7 @@
 // read who the user is, how sign-out takes a token back. Bitbucket Server has no hosted OAuth for us: its users paste
 // a personal access token.
 
+import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import type { OAuthClient } from './auth-config.ts';
@@ -17,7 +18,18 @@ export type Revocation =
    */
   | { readonly style: 'github-app-token'; readonly path: string };
 
-export interface OAuthFamily {
+/** What every family's sign-in piece says, whatever the way of signing in. */
+interface SignInCommon {
+  /** How the sign-in page names a built-in host of this family ("Bitbucket"). */
+  readonly label: string;
+  /**
+   * True when a self-hosted instance may refuse an anonymous clone even of a repository its API calls public
+   * (GitHub Enterprise Server in private mode): the workspace then always gets the user's token.
+   */
+  readonly selfHostedClonesNeedToken?: boolean;
+}
+
+export interface OAuthFamily extends SignInCommon {
   readonly kind: 'oauth';
   readonly authorizePath: string;
   readonly tokenPath: string;
@@ -33,7 +45,7 @@ export interface OAuthFamily {
   readonly readUser: (json: Record<string, unknown>) => { id: string; login: string } | undefined;
 }
 
-export interface TokenFamily {
+export interface TokenFamily extends SignInCommon {
   readonly kind: 'personal-token';
   /**
    * Path on the host's site that answers who the token belongs to, as plain text (empty when the host did not take
@@ -55,6 +67,8 @@ const idLogin = (id: unknown, login: unknown) =>
 export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFamily>> = {
   github: {
     kind: 'oauth',
+    label: 'GitHub',
+    selfHostedClonesNeedToken: true,
     authorizePath: '/login/oauth/authorize',
     tokenPath: '/login/oauth/access_token',
     revocation: { style: 'github-app-token', path: '/applications/{client_id}/token' },
@@ -67,6 +81,7 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
   },
   gitlab: {
     kind: 'oauth',
+    label: 'GitLab',
     authorizePath: '/oauth/authorize',
     tokenPath: '/oauth/token',
     revocation: { style: 'rfc7009', path: '/oauth/revoke' },
@@ -79,6 +94,7 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
   },
   'bitbucket-cloud': {
     kind: 'oauth',
+    label: 'Bitbucket',
     authorizePath: '/site/oauth2/authorize',
     tokenPath: '/site/oauth2/access_token',
     // Bitbucket Cloud documents no revocation endpoint (only authorize and access_token): a user removes the
@@ -93,11 +109,44 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
   // HTTP access tokens go with the user's own name to git (username + token as password).
   'bitbucket-server': {
     kind: 'personal-token',
+    label: 'Bitbucket',
     // As Gitpod's Bitbucket Server provider does: the applinks servlet names the caller, `users/{slug}` its id.
     whoamiPath: '/plugins/servlet/applinks/whoami',
     userPath: '/users/{name}',
     readUser: (j) => idLogin(j.id, j.name),
     grantsPath: '/plugins/servlet/access-tokens/manage',
+  },
+  // Gitea and Forgejo are OAuth2 providers with PKCE (S256) on every instance; the admin (or, on Codeberg, the
+  // operator in their own settings) registers the launcher as an OAuth2 application. No revocation endpoint: the
+  // user removes the grant under Settings → Applications.
+  gitea: {
+    kind: 'oauth',
+    label: 'Gitea',
+    authorizePath: '/login/oauth/authorize',
+    tokenPath: '/login/oauth/access_token',
+    grantsPath: '/user/settings/applications',
+    // Scoped tokens (Gitea 1.19+): read repositories (API and git over HTTP) and who the user is.
+    scopes: ['read:repository', 'read:user'],
+    userPath: '/user',
+    // Gitea takes any user name beside an OAuth2 token as the password; `oauth2` says what it is in logs.
+    cloneUser: 'oauth2',
+    readUser: (j) => idLogin(j.id, j.login),
+  },
+  // Microsoft Entra ID (v2 endpoints, PKCE) for Azure DevOps Services: the operator registers an app with the Azure
+  // DevOps `vso.code` delegated permission. Endpoints live off the host's site (absolute here). Azure DevOps Server
+  // has no Entra sign-in of its own: its operator sets OAUTH_CLIENTS' URLs, or a server PAT in HOST_TOKENS.
+  'azure-devops': {
+    kind: 'oauth',
+    label: 'Azure DevOps',
+    authorizePath: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
+    tokenPath: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
+    grantsPath: '/_usersSettings/tokens',
+    // 499b84ac-… is Azure DevOps' resource id: read code (API and git over HTTP), and a refresh token.
+    scopes: ['499b84ac-1321-427f-aa17-267ca6975798/vso.code', 'offline_access'],
+    userPath: 'https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1',
+    // git takes an Entra token as the password with any user name.
+    cloneUser: 'oauth',
+    readUser: (j) => idLogin(j.id, j.publicAlias ?? j.emailAddress),
   },
 };
 
@@ -114,12 +163,15 @@ export function oauthEndpoints(entry: HostEntry, family: OAuthFamily, client: OA
   const site = entry.origin + entry.basePath;
   const api = entry.apiBaseUrl.replace(/\/+$/, '');
   return {
-    authorizeUrl: client.authorizeUrl ?? site + family.authorizePath,
-    tokenUrl: client.tokenUrl ?? site + family.tokenPath,
+    authorizeUrl: client.authorizeUrl ?? under(site, family.authorizePath),
+    tokenUrl: client.tokenUrl ?? under(site, family.tokenPath),
     revoke: revokeEndpoint(family.revocation, site, api, client),
-    userUrl: client.userUrl ?? api + family.userPath,
+    userUrl: client.userUrl ?? under(api, family.userPath),
   };
 }
+
+/** A family's path on a host's site or API, or an absolute URL (Microsoft Entra ID lives off the host). */
+const under = (base: string, path: string): string => (/^https:\/\//.test(path) ? path : base + path);
 
 function revokeEndpoint(
   revocation: Revocation | undefined,
@@ -145,10 +197,6 @@ export function grantsPage(entry: HostEntry): string {
 /** "GitHub", "GitLab", "Bitbucket" for the built-in hosts; the host name for self-hosted ones. */
 export function hostLabel(entry: HostEntry): string {
   if (!entry.builtin) return entry.hostname;
-  return {
-    github: 'GitHub',
-    gitlab: 'GitLab',
-    'bitbucket-cloud': 'Bitbucket',
-    'bitbucket-server': 'Bitbucket',
-  }[entry.family];
+  const builtin = hostFamilies[entry.family].builtins.find((b) => b.hostname === entry.hostname);
+  return builtin?.label ?? signInFamilies[entry.family].label;
 }

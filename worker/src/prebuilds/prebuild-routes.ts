@@ -37,8 +37,8 @@ import {
   type Viewer,
   type VisibilityDeps,
 } from './repo-visibility.ts';
-import { readWebhookEvent, webhookVisibility } from './webhook-events.ts';
-import { deliveryId, verifyToken, verifyWebhook } from './webhook-signature.ts';
+import { deliveryId, readWebhookEvent, verifyWebhook, webhookVisibility } from './webhook-families.ts';
+import { verifyToken } from './webhook-signature.ts';
 
 type RoutesEnv = { Bindings: Env; Variables: { config: LauncherConfig } };
 
@@ -120,7 +120,7 @@ export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
       // Deduplicated on what the signature covers — the body — not on the delivery id beside it: a captured
       // delivery re-sent with a new id, or none, is the same delivery. (A host's own retry is the same body too.)
       const signed = `sha256:${await digestHex(body)}`;
-      const delivery = deliveryId(project.repo.family, c.req.raw.headers) ?? signed;
+      const delivery = deliveryId(project.repo.family, c.req.raw.headers, payload) ?? signed;
       const fresh = await c.env.DB.prepare(
         `INSERT INTO webhook_deliveries (project_id, delivery_id, received_at) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING RETURNING delivery_id`,

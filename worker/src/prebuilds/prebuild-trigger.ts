@@ -17,7 +17,7 @@ import type { HostCredentials } from '../hosts/host-resolver.ts';
 import { checkedWorkspaceUrl, type LaunchDeps } from '../launch.ts';
 import { claimPrebuild, markStarted, prebuildsAt, repoKey, transition } from './prebuild-records.ts';
 import { branchMatches, getProject } from './projects.ts';
-import type { WebhookTrigger } from './webhook-events.ts';
+import type { WebhookTrigger } from './webhook-family.ts';
 
 /** What goes on the PREBUILDS queue: one trigger of one accepted delivery. */
 export interface PrebuildMessage {

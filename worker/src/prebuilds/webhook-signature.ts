@@ -1,8 +1,6 @@
-// Webhook authenticity per host family, checked over the raw body with WebCrypto BEFORE anything is parsed:
-// GitHub `X-Hub-Signature-256`, Bitbucket Cloud and Server `X-Hub-Signature` (both `sha256=<hex HMAC>`), GitLab
-// `X-Gitlab-Token` (the secret itself). Every comparison is constant-time; never logs a secret or a signature.
-
-import type { HostFamilyId } from '../../../shared/launch-request.ts';
+// The two ways hosts authenticate a webhook, checked over the raw body with WebCrypto BEFORE anything is parsed: an
+// HMAC-SHA256 of the body (`sha256=<hex>`) or a shared secret sent as is. Each family's module (webhooks/) says which
+// header carries which. Every comparison is constant-time; never logs a secret or a signature.
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'mismatch' };
 
@@ -44,37 +42,6 @@ export async function verifyToken(
   let difference = 0;
   for (let i = 0; i < x.length; i++) difference |= (x[i] ?? 0) ^ (y[i] ?? 0);
   return difference === 0 ? { ok: true } : { ok: false, reason: 'mismatch' };
-}
-
-/** The family's check on a request's headers and raw body. */
-export function verifyWebhook(
-  family: HostFamilyId,
-  secret: string,
-  headers: Headers,
-  body: ArrayBuffer,
-): Promise<SignatureCheck> {
-  switch (family) {
-    case 'github':
-      return verifyHmacSha256(secret, body, headers.get('x-hub-signature-256'));
-    case 'gitlab':
-      return verifyToken(secret, headers.get('x-gitlab-token'));
-    case 'bitbucket-cloud':
-    case 'bitbucket-server':
-      return verifyHmacSha256(secret, body, headers.get('x-hub-signature'));
-  }
-}
-
-/** The header that names a delivery, per family, for deduplication. */
-export function deliveryId(family: HostFamilyId, headers: Headers): string | undefined {
-  const id =
-    family === 'github'
-      ? headers.get('x-github-delivery')
-      : family === 'gitlab'
-        ? (headers.get('x-gitlab-event-uuid') ?? headers.get('idempotency-key'))
-        : family === 'bitbucket-cloud'
-          ? headers.get('x-request-uuid')
-          : headers.get('x-request-id');
-  return id !== null && id.length <= 200 && id.trim() !== '' ? id.trim() : undefined;
 }
 
 function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {

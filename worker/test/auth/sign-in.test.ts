@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBitbucketCloud } from '../../../e2e/fakes/bitbucket-cloud.ts';
 import { fakeBitbucketServer } from '../../../e2e/fakes/bitbucket-server.ts';
 import { type FakeCluster, fakeCluster } from '../../../e2e/fakes/cluster.ts';
+import { fakeGitea } from '../../../e2e/fakes/gitea.ts';
 import { fakeGitHub } from '../../../e2e/fakes/github.ts';
 import { fakeGitLab } from '../../../e2e/fakes/gitlab.ts';
 import type { FakeHostData } from '../../../e2e/fakes/model.ts';
@@ -31,8 +32,15 @@ let data: {
   gitlab: FakeHostData;
   bitbucketCloud: FakeHostData;
   bitbucketServer: FakeHostData;
+  codeberg: FakeHostData;
 };
-let oauth: { github: FakeOAuth; ghe: FakeOAuth; gitlab: FakeOAuth; bitbucket: FakeOAuth };
+let oauth: {
+  github: FakeOAuth;
+  ghe: FakeOAuth;
+  gitlab: FakeOAuth;
+  bitbucket: FakeOAuth;
+  codeberg: FakeOAuth;
+};
 /** GitHub's API host does not answer (sign-out must still sign out). */
 let githubDown = false;
 let cluster: FakeCluster;
@@ -49,6 +57,7 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
     gitlab: copy(samples.gitlab),
     bitbucketCloud: copy(samples.bitbucketCloud),
     bitbucketServer: copy(samples.bitbucketServer),
+    codeberg: copy(samples.codeberg),
   };
   const common = { tokens: 'fresh' as const, ...overrides };
   oauth = {
@@ -80,7 +89,15 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
       clientSecret: 'bb-secret',
       ...common,
     }),
+    codeberg: fakeOAuth({
+      family: 'gitea',
+      data: data.codeberg,
+      clientId: 'cb-id',
+      clientSecret: 'cb-secret',
+      ...common,
+    }),
   };
+  const codebergApi = fakeGitea(data.codeberg);
   const gitlabApi = fakeGitLab(data.gitlab);
   const githubApi = fakeGitHub(data.github);
   cluster = fakeCluster({
@@ -105,6 +122,9 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
     'https://bitbucket.org': oauth.bitbucket.handler,
     'https://api.bitbucket.org': fakeBitbucketCloud(data.bitbucketCloud),
     'https://bitbucket.launchpod.test': fakeBitbucketServer(data.bitbucketServer),
+    // Codeberg (Forgejo) serves OAuth2 and its API v1 on one origin.
+    'https://codeberg.org': (r) =>
+      /^\/(login\/oauth\/|user$)/.test(new URL(r.url).pathname) ? oauth.codeberg.handler(r) : codebergApi(r),
     'https://eu.cluster.test': cluster.handler,
   });
 }
@@ -128,6 +148,7 @@ beforeEach(async () => {
         clientSecret: 'bb-secret',
         userUrl: 'https://bitbucket.org/user',
       },
+      'codeberg.org': { clientId: 'cb-id', clientSecret: 'cb-secret', userUrl: 'https://codeberg.org/user' },
     }),
     TOKEN_KEYS: JSON.stringify({ k1: KEY }),
     TOKEN_KEY_CURRENT: 'k1',
@@ -877,6 +898,21 @@ describe('GitLab, Bitbucket Cloud and Bitbucket Server', () => {
     expect(await gitlabAccepts()).toBe(401);
     expect(page).toContain('You are signed out; every token this launcher stored was deleted.');
     expect(page).not.toContain('gitlab.com/-/user_settings/applications');
+  });
+
+  it('signs in with Codeberg (Gitea/Forgejo OAuth2 with PKCE) and opens its private repository', async () => {
+    const browser = new Browser();
+    const launch = '/https://codeberg.org/launchpod-samples/private-app';
+    expect((await browser.get(launch)).status).toBe(404);
+    const start = await browser.get(`/auth/codeberg.org/sign-in?returnTo=${encodeURIComponent(launch)}`);
+    const authorize = new URL(start.headers.get('location') ?? '');
+    expect(authorize.origin + authorize.pathname).toBe('https://codeberg.org/login/oauth/authorize');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('scope')).toBe('read:repository read:user');
+    const landed = await browser.signIn('codeberg.org', launch);
+    expect(landed.headers.get('location')).toBe(launch);
+    expect((await browser.get(`${launch}?autostart=false`)).status).toBe(200);
+    expect(oauth.codeberg.log).toContainEqual({ grant: 'authorization_code', outcome: 'issued' });
   });
 
   it('signs in with Bitbucket Cloud and opens its private repository', async () => {

@@ -19,7 +19,7 @@ import { resolvers } from '../../src/hosts/resolvers.ts';
 import { getPrebuild } from '../../src/prebuilds/prebuild-records.ts';
 import { runTrigger } from '../../src/prebuilds/prebuild-trigger.ts';
 import { getProject, setProjectVisibility } from '../../src/prebuilds/projects.ts';
-import { webhookVisibility } from '../../src/prebuilds/webhook-events.ts';
+import { webhookVisibility } from '../../src/prebuilds/webhook-families.ts';
 import { type FakeHosts, installFakeHosts } from '../fake-hosts.ts';
 import { ADMIN_TOKEN, clusterEvent, type Harness, hmacHex, ORIGIN, setUp } from './harness.ts';
 
