@@ -1,0 +1,87 @@
+// Behaviour the mutation run (docs/mutation-testing.md) found unasserted in .gitpod.yml checks: the size limit at
+// its edge for 1- to 4-byte characters, and port numbers and ranges at theirs, each with its exact message.
+import { describe, expect, it } from 'vitest';
+import { type ConfigError, MAX_CONFIG_BYTES, parseGitpodConfig } from './gitpod-config.ts';
+
+const tooLarge: ConfigError = {
+  code: 'too-large',
+  path: '',
+  line: 1,
+  column: 1,
+  message:
+    'The file is larger than 65536 bytes, the limit for a .gitpod.yml — move long scripts into a file in the repository and run that file from the task.',
+};
+// A YAML comment line: `#`, the body, a newline — 2 bytes plus the body's UTF-8 bytes.
+const comment = (body: string) => `#${body}\n`;
+
+describe('the size limit', () => {
+  it('is 64 KiB of UTF-8', () => {
+    expect(MAX_CONFIG_BYTES).toBe(65536);
+  });
+
+  it.each([
+    ['1-byte', 'x', 1],
+    ['2-byte', 'é', 2],
+    ['3-byte', '€', 3],
+    ['4-byte', '😀', 4],
+  ])('takes a file of exactly 65,536 bytes of %s characters and refuses one byte more', (_, char, bytes) => {
+    const count = Math.floor((MAX_CONFIG_BYTES - 2) / bytes);
+    const body = char.repeat(count) + 'x'.repeat(MAX_CONFIG_BYTES - 2 - count * bytes);
+    expect(parseGitpodConfig(comment(body)).ok).toBe(true);
+    expect(parseGitpodConfig(comment(`${body}x`))).toStrictEqual({ ok: false, error: [tooLarge] });
+  });
+
+  it('counts half a surrogate pair as the 3 bytes of U+FFFD', () => {
+    const fits = comment('\ud800'.repeat(21844) + 'xx');
+    expect(parseGitpodConfig(fits)).not.toStrictEqual({ ok: false, error: [tooLarge] });
+    expect(parseGitpodConfig(comment('\ud800'.repeat(21844) + 'xxx'))).toStrictEqual({
+      ok: false,
+      error: [tooLarge],
+    });
+    // A high surrogate before something that is not a low one: 3 bytes, then the other character.
+    expect(parseGitpodConfig(comment('\ud800x'.repeat(16383) + 'xx'))).not.toStrictEqual({
+      ok: false,
+      error: [tooLarge],
+    });
+    expect(parseGitpodConfig(comment('\ud800x'.repeat(16383) + 'xxx'))).toStrictEqual({
+      ok: false,
+      error: [tooLarge],
+    });
+  });
+
+  it('refuses 65,536 characters that are more than 65,536 bytes', () => {
+    const text = comment(`${'x'.repeat(MAX_CONFIG_BYTES - 3)}é`);
+    expect(text.length).toBe(MAX_CONFIG_BYTES);
+    expect(parseGitpodConfig(text)).toStrictEqual({ ok: false, error: [tooLarge] });
+  });
+});
+
+describe('ports', () => {
+  const problems = (port: string) => {
+    const result = parseGitpodConfig(`ports:\n  - port: ${port}\n`);
+    return result.ok ? [] : result.error.map((e) => e.message);
+  };
+
+  it.each(['1', '65535', '1-65535', '10-10', '3000:3010'])('takes %s', (port) => {
+    expect(problems(port)).toStrictEqual([]);
+  });
+
+  it.each([
+    ['0', 'ports[0].port: expected a port number from 1 to 65535, got 0'],
+    ['65536', 'ports[0].port: expected a port number from 1 to 65535, got 65536'],
+    ['1.5', 'ports[0].port: expected a port number from 1 to 65535, got 1.5'],
+    ['0-10', "ports[0].port: the range '0-10' goes outside 1-65535 — ports run from 1 to 65535"],
+    ['10-0', "ports[0].port: the range '10-0' goes outside 1-65535 — ports run from 1 to 65535"],
+    [
+      '65536-65537',
+      "ports[0].port: the range '65536-65537' goes outside 1-65535 — ports run from 1 to 65535",
+    ],
+    ['1-65536', "ports[0].port: the range '1-65536' goes outside 1-65535 — ports run from 1 to 65535"],
+    [
+      '11-10',
+      "ports[0].port: the range '11-10' starts after it ends — write the lower port first, like 10-11",
+    ],
+  ])('refuses %s, saying why', (port, message) => {
+    expect(problems(port)).toStrictEqual([message]);
+  });
+});
