@@ -32,18 +32,18 @@ describe('the size limit', () => {
   });
 
   it('counts half a surrogate pair as the 3 bytes of U+FFFD', () => {
-    const fits = comment('\ud800'.repeat(21844) + 'xx');
+    const fits = comment(`${'\ud800'.repeat(21844)}xx`);
     expect(parseGitpodConfig(fits)).not.toStrictEqual({ ok: false, error: [tooLarge] });
-    expect(parseGitpodConfig(comment('\ud800'.repeat(21844) + 'xxx'))).toStrictEqual({
+    expect(parseGitpodConfig(comment(`${'\ud800'.repeat(21844)}xxx`))).toStrictEqual({
       ok: false,
       error: [tooLarge],
     });
     // A high surrogate before something that is not a low one: 3 bytes, then the other character.
-    expect(parseGitpodConfig(comment('\ud800x'.repeat(16383) + 'xx'))).not.toStrictEqual({
+    expect(parseGitpodConfig(comment(`${'\ud800x'.repeat(16383)}xx`))).not.toStrictEqual({
       ok: false,
       error: [tooLarge],
     });
-    expect(parseGitpodConfig(comment('\ud800x'.repeat(16383) + 'xxx'))).toStrictEqual({
+    expect(parseGitpodConfig(comment(`${'\ud800x'.repeat(16383)}xxx`))).toStrictEqual({
       ok: false,
       error: [tooLarge],
     });
