@@ -85,3 +85,47 @@ describe('ports', () => {
     expect(problems(port)).toStrictEqual([message]);
   });
 });
+
+describe('flow nesting, refused before YAML reads it', () => {
+  const tooComplex = (line: number, column: number) => ({
+    ok: false,
+    error: [
+      {
+        code: 'too-complex',
+        path: '',
+        line,
+        column,
+        message:
+          'The file nests lists and mappings more than 64 levels deep — flatten it; a .gitpod.yml needs only a few levels.',
+      },
+    ],
+  });
+  const refusedAsTooComplex = (text: string) => {
+    const result = parseGitpodConfig(text);
+    return !result.ok && result.error.some((e) => e.code === 'too-complex');
+  };
+
+  it('stops at the first bracket past 64 levels, on its line and column', () => {
+    expect(refusedAsTooComplex(`${'['.repeat(64)}${']'.repeat(64)}\n`)).toBe(false);
+    expect(parseGitpodConfig(`${'['.repeat(65)}\n`)).toStrictEqual(tooComplex(1, 65));
+    expect(parseGitpodConfig(`a: 1\n${'{'.repeat(65)}\n`)).toStrictEqual(tooComplex(2, 65));
+    // Closing brackets with nothing open do not make room for more.
+    expect(parseGitpodConfig(`x: ]]]${'['.repeat(65)}\n`)).toStrictEqual(tooComplex(1, 71));
+  });
+
+  it('skips brackets in quoted strings (a \\" inside double quotes does not end them) and in comments', () => {
+    const deep = '['.repeat(70);
+    expect(refusedAsTooComplex(`x: "${deep}"\n`)).toBe(false);
+    expect(refusedAsTooComplex(`x: '${deep}'\n`)).toBe(false);
+    expect(refusedAsTooComplex(`x: "\\"${deep}"\n`)).toBe(false);
+    expect(refusedAsTooComplex(`x: 1 # ${deep}\n`)).toBe(false);
+    expect(refusedAsTooComplex(`# ${deep}\n`)).toBe(false);
+    expect(refusedAsTooComplex(`x: 1 # ${deep}`)).toBe(false);
+  });
+
+  it('counts brackets after a backslash in single quotes, and after a # inside a word', () => {
+    // In single quotes a backslash is a plain character: `'\'` is a complete string.
+    expect(parseGitpodConfig(`x: '\\' ${'['.repeat(65)}\n`)).toStrictEqual(tooComplex(1, 72));
+    expect(parseGitpodConfig(`x: a#${'['.repeat(65)}\n`)).toStrictEqual(tooComplex(1, 70));
+  });
+});
