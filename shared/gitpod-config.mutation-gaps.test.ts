@@ -129,3 +129,59 @@ describe('flow nesting, refused before YAML reads it', () => {
     expect(parseGitpodConfig(`x: a#${'['.repeat(65)}\n`)).toStrictEqual(tooComplex(1, 70));
   });
 });
+
+describe('unknown keys', () => {
+  const message = (key: string) => {
+    const result = parseGitpodConfig(`${key}: 1\n`);
+    return result.ok ? undefined : result.error[0]?.message;
+  };
+  const didYouMean = (key: string, known: string) =>
+    `${key}: unknown key '${key}' — did you mean '${known}'?`;
+
+  it('suggest a key one swap of neighbours away, even for a three-letter name', () => {
+    // Plain Levenshtein counts a swap as 2, more than a three-letter name tolerates.
+    expect(message('nev')).toBe(didYouMean('nev', 'env'));
+    expect(message('evn')).toBe(didYouMean('evn', 'env'));
+    expect(message('prots')).toBe(didYouMean('prots', 'ports'));
+  });
+
+  it('tolerate 1 edit up to 3 letters, 2 up to 6, 3 beyond, ignoring case', () => {
+    expect(message('por')).toMatch(/^por: unknown key 'por' — remove it or use one of ports, tasks, image, /);
+    expect(message('pxxts')).toBe(didYouMean('pxxts', 'ports'));
+    expect(message('pxxxs')).toMatch(/remove it or use one of/);
+    expect(message('txsksx')).toBe(didYouMean('txsksx', 'tasks'));
+    expect(message('imagexxx')).toBe(didYouMean('imagexxx', 'image'));
+    expect(message('gitcxxfig')).toBe(didYouMean('gitcxxfig', 'gitConfig'));
+    expect(message('gixxxxfig')).toMatch(/remove it or use one of/);
+    expect(message('PORTS')).toBe(didYouMean('PORTS', 'ports'));
+  });
+});
+
+describe('limits a start request shares', () => {
+  const messages = (text: string) => {
+    const result = parseGitpodConfig(text);
+    return result.ok ? [] : result.error.map((e) => e.message);
+  };
+  const tasks = (n: number) => `tasks:\n${'  - command: x\n'.repeat(n)}`;
+  const task = (lines: string) => `tasks:\n  - command: x\n${lines}`;
+
+  it('allow 32 tasks, names of 200 characters and env values of 4,096, and no more', () => {
+    expect(messages(tasks(32))).toStrictEqual([]);
+    expect(messages(tasks(33))).toStrictEqual(['tasks: a workspace runs at most 32 tasks, this file has 33']);
+    expect(messages(task(`    name: ${'n'.repeat(200)}\n`))).toStrictEqual([]);
+    expect(messages(task(`    name: ${'n'.repeat(201)}\n`))).toStrictEqual([
+      'tasks[0].name: a task name is at most 200 characters',
+    ]);
+    expect(messages(task(`    env:\n      A: ${'v'.repeat(4096)}\n`))).toStrictEqual([]);
+    expect(messages(task(`    env:\n      A: ${'v'.repeat(4097)}\n`))).toStrictEqual([
+      'tasks[0].env.A: a value is at most 4096 characters',
+    ]);
+  });
+
+  it('refuse a NUL character in a task env value, and read other values as text', () => {
+    expect(messages(task('    env:\n      A: "a\\0b"\n'))).toStrictEqual([
+      'tasks[0].env.A: this value contains a NUL character (\\0)',
+    ]);
+    expect(messages(task('    env:\n      B: 12\n'))).toStrictEqual([]);
+  });
+});
