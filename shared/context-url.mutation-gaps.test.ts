@@ -193,3 +193,59 @@ describe('clone URLs', () => {
     );
   });
 });
+
+describe('schemes', () => {
+  const unsupported = (shown: string) =>
+    failure(
+      'unsupported-scheme',
+      `${shown} links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
+    );
+
+  it('open https, http, ssh, git+ssh and git, in any case', () => {
+    for (const input of [
+      'HTTPS://github.com/o/r',
+      'git+ssh://git@github.com/o/r.git',
+      'git://github.com/o/r.git',
+      'github.com:443/o/r',
+    ]) {
+      expect(parse(input)).toStrictEqual(repoPage);
+    }
+  });
+
+  it('refuse any other scheme by name, letters, digits, +, . and - included', () => {
+    expect(parse('ftp://github.com/o/r')).toStrictEqual(unsupported('ftp:'));
+    expect(parse('svn+ssh://github.com/o/r')).toStrictEqual(unsupported('svn+ssh:'));
+    expect(parse('a1.b-c://x/o/r')).toStrictEqual(unsupported('a1.b-c:'));
+    expect(parse('mailto:x@y')).toStrictEqual(unsupported("'mailto:'"));
+    expect(parse('javascript:alert(1)')).toStrictEqual(unsupported("'javascript:'"));
+  });
+});
+
+describe('query and fragment', () => {
+  it('read a ? after the # as part of the fragment', () => {
+    expect(parse('https://github.com/o/r#a?b')).toStrictEqual(repoPage);
+    expect(parse('https://github.com/o/r/blob/main/x.ts#L2?x')).toMatchObject({
+      ok: true,
+      value: { context: { page: 'blob', path: { path: 'x.ts', kind: 'file' } } },
+    });
+  });
+
+  it('refuse a dot segment that arrives in the query, encoded or not', () => {
+    for (const at of ['..', '%2E%2E']) {
+      expect(parse(`https://bitbucket.org/w/r/src/abc1234/x?at=${at}`)).toMatchObject({
+        ok: false,
+        error: { code: 'dot-segment' },
+      });
+    }
+  });
+
+  it('quote up to 80 characters of what was pasted, shortening longer text to 77 and an ellipsis', () => {
+    const notAUrl = (shown: string) =>
+      failure(
+        'malformed-url',
+        `'${shown}' is not a URL. Paste the full address of a repository, like https://github.com/owner/repo.`,
+      );
+    expect(parse('x'.repeat(80))).toStrictEqual(notAUrl('x'.repeat(80)));
+    expect(parse('x'.repeat(81))).toStrictEqual(notAUrl(`${'x'.repeat(77)}…`));
+  });
+});
