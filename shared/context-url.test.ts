@@ -16,6 +16,7 @@ import {
   splits,
 } from './launch-request.fixtures.ts';
 import type { ParseError, RejectedEnvVar } from './launch-request.ts';
+import { propertyRuns } from './property-runs.ts';
 
 const parse = (input: string) => parseLaunchInput(input, defaultHostRegistry);
 const hello = gh('octocat', 'Hello-World');
@@ -517,7 +518,7 @@ describe('properties', () => {
         if (result.ok) expect(result.value.context).toBeDefined();
         else expect(result.error.message.length).toBeGreaterThan(10);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });

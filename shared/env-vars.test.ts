@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blockedNameReason, isSafeValue, readEnvSegment } from './env-vars.ts';
 import type { RejectedEnvVar } from './launch-request.ts';
+import { propertyRuns } from './property-runs.ts';
 
 const read = (segment: string) => {
   const env = new Map<string, string>();
@@ -105,7 +106,7 @@ describe('sanitisation (property)', () => {
         expect(rejected.length).toBeLessThanOrEqual(nonEmpty);
         expect(rejected.length + env.size).toBeGreaterThanOrEqual(Math.min(1, nonEmpty));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 });

@@ -11,6 +11,7 @@ import {
   prebuildFingerprint,
   prebuildTasks,
 } from './gitpod-config.ts';
+import { propertyRuns } from './property-runs.ts';
 
 /** One string per line, so a test reads like the file and line numbers are easy to count. */
 const yml = (...lines: string[]): string => `${lines.join('\n')}\n`;
@@ -916,7 +917,7 @@ describe('parseGitpodConfig never throws', () => {
         fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: anyUnit }), yamlish),
         (text) => checkResult(text),
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -940,7 +941,7 @@ describe('parseGitpodConfig never throws', () => {
     });
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), shaped, ports), (value) => checkResult(stringify(value))),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

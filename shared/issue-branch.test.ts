@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gitSafeBranchName, issueBranchName } from './issue-branch.ts';
+import { propertyRuns } from './property-runs.ts';
 
 describe('issue → branch name', () => {
   it.each([
@@ -47,13 +48,13 @@ describe('issue → branch name', () => {
       fc.property(fc.string(), fc.integer({ min: 1, max: 1e9 }), fc.string(), (user, number, title) => {
         expect(acceptedByGit(issueBranchName(user, number, title))).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (name) => {
         expect(acceptedByGit(gitSafeBranchName(name))).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });

@@ -17,6 +17,7 @@ import {
 } from './launch-request.fixtures.ts';
 import type { LaunchRequest } from './launch-request.ts';
 import { type LaunchOptions, parseLaunchUrl, toLaunchUrl } from './launch-url.ts';
+import { propertyRuns } from './property-runs.ts';
 
 const configured = createHostRegistry([
   { hostname: 'bitbucket.corp.example', family: 'bitbucket-server' },
@@ -264,7 +265,7 @@ describe('the way back (properties)', () => {
           value: { request: linkable(parsed), options: opts, form: 'hash', ignoredOptions: [] },
         });
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -279,7 +280,7 @@ describe('the way back (properties)', () => {
         const back = parseLaunchUrl(link.value, registry);
         expect(back.ok && back.value.request).toEqual(linkable(parsed.value));
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });

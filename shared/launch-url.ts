@@ -146,8 +146,9 @@ export function readOptions(
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const [rawName = ''] = pair.split('=', 1);
-    const key = OPTION_PARAMS[rawName];
-    if (key === undefined || !Object.hasOwn(OPTION_PARAMS, rawName)) {
+    // Own names only: `constructor` and `__proto__` are not options.
+    const key = Object.hasOwn(OPTION_PARAMS, rawName) ? OPTION_PARAMS[rawName] : undefined;
+    if (key === undefined) {
       if (keepOthers) others.push(pair);
       continue;
     }

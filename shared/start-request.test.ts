@@ -9,6 +9,7 @@ import { parseLaunchInput } from './context-url.ts';
 import { parseGitpodConfig } from './gitpod-config.ts';
 import { defaultHostRegistry } from './host-registry.ts';
 import type { EnvVar } from './launch-request.ts';
+import { propertyRuns } from './property-runs.ts';
 import { parseStartRequest } from './start-request.ts';
 
 const context = {
@@ -77,7 +78,7 @@ describe('what the launcher accepts, the cluster accepts (properties)', () => {
           expect(checked.ok ? '' : checked.error).toBe('');
         },
       ),
-      { numRuns: 600 },
+      { numRuns: propertyRuns(600) },
     );
   });
 
@@ -92,7 +93,7 @@ describe('what the launcher accepts, the cluster accepts (properties)', () => {
         const checked = parseStartRequest(request(parseGitpodConfig(''), parsed.value.env));
         expect(checked.ok ? '' : checked.error).toBe('');
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 });

@@ -7,7 +7,7 @@
 import { type OutputUnit, type Schema, Validator } from '@cfworker/json-schema';
 import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from './cluster-contract.ts';
 import { EDITORS } from './editors.ts';
-import { blockedNameReason, ENV_NAME, envNameProblem } from './env-vars.ts';
+import { blockedNameReason, ENV_NAME } from './env-vars.ts';
 import { err, ok, type Result } from './result.ts';
 
 // `ws-6f1c…`, `pb-main-3` — used as directory and file names, so no `/`, no leading dot.
@@ -258,18 +258,13 @@ export function parseStartRequest(body: unknown): Result<StartWorkspaceRequest, 
     if (parsed === undefined || (parsed.scheme !== 'https' && parsed.scheme !== 'http') || parsed.host === '')
       return err(`${field} must be an http or https URL.`);
   }
+  // Names were checked by the schema (ENV_NAME_PATTERN, for env and each task's env): only the blocklist is left.
   for (const variable of request.env) {
-    const invalid = envNameProblem(variable.name);
-    if (invalid !== undefined) return err(`env: ${invalid}`);
     const blocked = blockedNameReason(variable.name);
     if (blocked !== undefined) return err(`env: ${blocked}`);
     if (variable.value.includes('\0')) return err(`env: ${variable.name} contains a NUL character.`);
   }
   for (const [i, task] of request.tasks.entries()) {
-    for (const name of Object.keys(task.env ?? {})) {
-      const invalid = envNameProblem(name);
-      if (invalid !== undefined) return err(`tasks[${i}].env: ${invalid}`);
-    }
     const scripts = [task.before, task.init, task.prebuild, task.command, ...Object.values(task.env ?? {})];
     if (scripts.some((s) => s?.includes('\0'))) return err(`tasks[${i}] contains a NUL character.`);
   }

@@ -1,0 +1,251 @@
+// Behaviour the mutation run (docs/mutation-testing.md) found unasserted in the grammar's shared steps: the input
+// length limit at its edge, pull and issue numbers at theirs, dot-segment repository names, host forms, and the
+// clone URL of every family. Whole results, compared strictly.
+import { describe, expect, it } from 'vitest';
+import { MAX_INPUT_LENGTH, parseLaunchInput } from './context-url.ts';
+import { createHostRegistry, defaultHostRegistry } from './host-registry.ts';
+import type { ParseError } from './launch-request.ts';
+
+const parse = (input: string) => parseLaunchInput(input, defaultHostRegistry);
+const failure = (code: ParseError['code'], message: string) => ({ ok: false, error: { code, message } });
+const repo = { host: 'github.com', family: 'github', owner: 'o', name: 'r' };
+const request = (context: unknown, warnings: unknown[] = []) => ({
+  ok: true,
+  value: { context, alternatives: [], env: [], rejectedEnv: [], imageBuild: false, warnings },
+});
+const repoPage = request({ kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' });
+
+describe('the input length limit', () => {
+  it('takes 8,192 characters and refuses 8,193, saying how long the text was', () => {
+    expect(MAX_INPUT_LENGTH).toBe(8192);
+    const url = 'https://github.com/o/r#';
+    expect(parse(url + 'a'.repeat(MAX_INPUT_LENGTH - url.length))).toStrictEqual(repoPage);
+    expect(parse(url + 'a'.repeat(MAX_INPUT_LENGTH - url.length + 1))).toStrictEqual(
+      failure(
+        'too-long',
+        'That is 8193 characters long; a repository URL is at most 8192. Paste just the URL of the repository, branch, file, pull request or issue.',
+      ),
+    );
+  });
+});
+
+describe('pull request and issue numbers', () => {
+  it('run from 1 to 2^31 − 1', () => {
+    expect(parse('https://github.com/o/r/pull/1')).toStrictEqual(
+      request({ kind: 'pull-request', repo, number: 1 }),
+    );
+    expect(parse('https://github.com/o/r/pull/2147483647')).toStrictEqual(
+      request({ kind: 'pull-request', repo, number: 2147483647 }),
+    );
+    expect(parse('https://github.com/o/r/issues/1000000000')).toStrictEqual(
+      request({ kind: 'issue', repo, number: 1000000000 }),
+    );
+  });
+
+  it.each(['0', '-1', '01', '2147483648', '99999999999', '1e3', '12abc', '+1'])('refuse pull/%s', (n) => {
+    expect(parse(`https://github.com/o/r/pull/${n}`)).toStrictEqual(
+      failure(
+        'invalid-number',
+        `Expected a pull request number after 'pull/' but found '${n}'. A pull request link looks like https://github.com/o/r/pull/12.`,
+      ),
+    );
+  });
+
+  it('say "an issue" for issues', () => {
+    expect(parse('https://github.com/o/r/issues/01')).toStrictEqual(
+      failure(
+        'invalid-number',
+        "Expected an issue number after 'issues/' but found '01'. An issue link looks like https://github.com/o/r/issues/7.",
+      ),
+    );
+  });
+});
+
+describe('dot segments', () => {
+  it.each(['.', '..'])('refuse a GitHub repository named %s', (name) => {
+    expect(parse(`https://github.com/o/${name}`)).toStrictEqual(
+      failure(
+        'not-a-repository',
+        `'${name}' is not a valid GitHub repository name (letters, digits, '.', '_' and '-' only).`,
+      ),
+    );
+  });
+
+  it('refuse a branch or path that climbs out, however it is encoded', () => {
+    const message =
+      "A '.' or '..' cannot be a part of a repository name, branch or file path (git refuses them too). Open the file or branch from its own page and paste that URL.";
+    for (const input of [
+      'https://github.com/o/r/tree/main/%2E%2E/x',
+      'https://github.com/o/r/blob/main/a/%2e/b',
+      'https://gitlab.com/g/p/-/tree/main/%2E%2E',
+      'https://bitbucket.org/w/r/src/main/..%2Fx',
+    ]) {
+      expect(parse(input)).toStrictEqual(failure('dot-segment', message));
+    }
+  });
+});
+
+describe('host forms', () => {
+  it('read default ports, a trailing dot, leading launcher noise and upper case as the same host', () => {
+    for (const input of [
+      'https://github.com:443/o/r',
+      'https://github.com./o/r',
+      ' #/https://GitHub.com/o/r ',
+      '\t//github.com/o/r',
+      'ssh://git@github.com:22/o/r.git',
+      'git@github.com:o/r.git',
+    ]) {
+      expect(parse(input)).toStrictEqual(repoPage);
+    }
+  });
+
+  it('drop a user name and password, and say so only when there was a password', () => {
+    expect(parse('https://user:pw@github.com/o/r')).toStrictEqual(
+      request({ kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' }, [
+        {
+          code: 'credentials-dropped',
+          message: 'The URL contained a user name and password; they were removed and not used.',
+        },
+      ]),
+    );
+    expect(parse('https://user@github.com/o/r')).toStrictEqual(repoPage);
+  });
+
+  it('refuse plain http for an https-only host, even on port 80', () => {
+    expect(parse('http://github.com:80/o/r')).toStrictEqual(
+      failure(
+        'insecure-scheme',
+        'github.com is served over https only, and this link uses plain http. Use the https:// address instead.',
+      ),
+    );
+  });
+
+  it('tell a missing host, a word that is no host and an unknown host apart', () => {
+    expect(parse('https:///o/r')).toStrictEqual(
+      failure(
+        'malformed-url',
+        "'https:///o/r' has no host. Paste the full URL, like https://github.com/owner/repo.",
+      ),
+    );
+    expect(parse('https://nohost/o/r')).toStrictEqual(
+      failure(
+        'malformed-url',
+        "'https://nohost/o/r' is not a URL. Paste the full address of a repository, like https://github.com/owner/repo.",
+      ),
+    );
+    const long = `${'x'.repeat(100)}`;
+    expect(parse(long)).toStrictEqual(
+      failure(
+        'malformed-url',
+        `'${'x'.repeat(77)}…' is not a URL. Paste the full address of a repository, like https://github.com/owner/repo.`,
+      ),
+    );
+    for (const host of ['localhost', 'gitlab.example.com', 'git.example:8443']) {
+      expect(parse(`https://${host}/o/r`)).toStrictEqual(
+        failure(
+          'unknown-host',
+          `${host} is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).`,
+        ),
+      );
+    }
+  });
+
+  it('refuse blank input as nothing to open', () => {
+    for (const input of ['', '   ', '#', '/#/']) {
+      expect(parse(input)).toStrictEqual(
+        failure(
+          'empty',
+          'Nothing to open. Paste the URL of a repository, branch, file, pull request or issue, like https://github.com/owner/repo.',
+        ),
+      );
+    }
+  });
+});
+
+describe('clone URLs', () => {
+  const created = createHostRegistry([
+    { hostname: 'ghe.example', family: 'github', basePath: '/gh' },
+    { hostname: 'lab.example:8443', family: 'gitlab' },
+    { hostname: 'bbs.example', family: 'bitbucket-server', basePath: '/bitbucket' },
+  ]);
+  if (!created.ok) throw new Error(created.error);
+  const registry = created.value;
+  const clone = (host: string, path: string, owner: string, name: string) => {
+    const entry = registry.lookup(host, path);
+    if (entry === undefined) throw new Error(`no entry for ${host}`);
+    return registry.family(entry).cloneUrl({ host, family: entry.family, owner, name }, entry);
+  };
+
+  it('are the https .git URL of every family, under its base path', () => {
+    expect(clone('github.com', '/', 'o', 'r')).toBe('https://github.com/o/r.git');
+    expect(clone('ghe.example', '/gh/o/r', 'o', 'r')).toBe('https://ghe.example/gh/o/r.git');
+    expect(clone('gitlab.com', '/', 'g/sub', 'p')).toBe('https://gitlab.com/g/sub/p.git');
+    expect(clone('lab.example:8443', '/', 'g', 'p')).toBe('https://lab.example:8443/g/p.git');
+    expect(clone('bitbucket.org', '/', 'w', 'r')).toBe('https://bitbucket.org/w/r.git');
+  });
+
+  it('put Bitbucket Server projects under /scm, lower-cased, and personal repositories as written', () => {
+    expect(clone('bbs.example', '/bitbucket/x', 'PLAT', 'api')).toBe(
+      'https://bbs.example/bitbucket/scm/plat/api.git',
+    );
+    expect(clone('bbs.example', '/bitbucket/x', '~Alice', 'dots')).toBe(
+      'https://bbs.example/bitbucket/scm/~Alice/dots.git',
+    );
+  });
+});
+
+describe('schemes', () => {
+  const unsupported = (shown: string) =>
+    failure(
+      'unsupported-scheme',
+      `${shown} links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
+    );
+
+  it('open https, http, ssh, git+ssh and git, in any case', () => {
+    for (const input of [
+      'HTTPS://github.com/o/r',
+      'git+ssh://git@github.com/o/r.git',
+      'git://github.com/o/r.git',
+      'github.com:443/o/r',
+    ]) {
+      expect(parse(input)).toStrictEqual(repoPage);
+    }
+  });
+
+  it('refuse any other scheme by name, letters, digits, +, . and - included', () => {
+    expect(parse('ftp://github.com/o/r')).toStrictEqual(unsupported('ftp:'));
+    expect(parse('svn+ssh://github.com/o/r')).toStrictEqual(unsupported('svn+ssh:'));
+    expect(parse('a1.b-c://x/o/r')).toStrictEqual(unsupported('a1.b-c:'));
+    expect(parse('mailto:x@y')).toStrictEqual(unsupported("'mailto:'"));
+    expect(parse('javascript:alert(1)')).toStrictEqual(unsupported("'javascript:'"));
+  });
+});
+
+describe('query and fragment', () => {
+  it('read a ? after the # as part of the fragment', () => {
+    expect(parse('https://github.com/o/r#a?b')).toStrictEqual(repoPage);
+    expect(parse('https://github.com/o/r/blob/main/x.ts#L2?x')).toMatchObject({
+      ok: true,
+      value: { context: { page: 'blob', path: { path: 'x.ts', kind: 'file' } } },
+    });
+  });
+
+  it('refuse a dot segment that arrives in the query, encoded or not', () => {
+    for (const at of ['..', '%2E%2E']) {
+      expect(parse(`https://bitbucket.org/w/r/src/abc1234/x?at=${at}`)).toMatchObject({
+        ok: false,
+        error: { code: 'dot-segment' },
+      });
+    }
+  });
+
+  it('quote up to 80 characters of what was pasted, shortening longer text to 77 and an ellipsis', () => {
+    const notAUrl = (shown: string) =>
+      failure(
+        'malformed-url',
+        `'${shown}' is not a URL. Paste the full address of a repository, like https://github.com/owner/repo.`,
+      );
+    expect(parse('x'.repeat(80))).toStrictEqual(notAUrl('x'.repeat(80)));
+    expect(parse('x'.repeat(81))).toStrictEqual(notAUrl(`${'x'.repeat(77)}…`));
+  });
+});
