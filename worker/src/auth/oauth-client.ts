@@ -41,7 +41,14 @@ export function oauthHost(
 const arcticClient = (host: OAuthHost) =>
   new OAuth2Client(host.client.clientId, host.client.clientSecret, host.redirectUri);
 
-export function authorizeUrl(host: OAuthHost): { url: string; state: string; codeVerifier: string } {
+/**
+ * `extraScopes`: asked beside the family's minimum for a feature the operator turned on (GitHub's `codespace`, when a
+ * Codespaces backend starts codespaces with the user's sign-in).
+ */
+export function authorizeUrl(
+  host: OAuthHost,
+  extraScopes: readonly string[] = [],
+): { url: string; state: string; codeVerifier: string } {
   const state = generateState();
   const codeVerifier = generateCodeVerifier();
   const url = arcticClient(host).createAuthorizationURLWithPKCE(
@@ -49,7 +56,7 @@ export function authorizeUrl(host: OAuthHost): { url: string; state: string; cod
     state,
     CodeChallengeMethod.S256,
     codeVerifier,
-    [...host.family.scopes],
+    [...host.family.scopes, ...extraScopes],
   );
   return { url: url.href, state, codeVerifier };
 }

@@ -132,7 +132,10 @@ export function authRoutes(options: { readonly now: () => number }) {
     const client = auth.clients.get(entry.hostname);
     if (client === undefined) throw notConfigured(entry);
     const host = oauthHost(entry, family, client, c.get('config').origin);
-    const { url, state, codeVerifier } = authorizeUrl(host);
+    // Codespaces starts a codespace with the user's own GitHub sign-in: only then is its permission asked for.
+    const codespaces =
+      entry.hostname === 'github.com' && c.get('config').backends.some((b) => b.kind === 'codespaces');
+    const { url, state, codeVerifier } = authorizeUrl(host, codespaces ? ['codespace'] : []);
     await saveState(c.env.DB, state, session.hash, { host: entry.hostname, codeVerifier, returnTo }, now());
     return c.redirect(url, 302);
   });

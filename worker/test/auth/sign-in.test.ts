@@ -400,6 +400,23 @@ describe('GitHub sign-in for a private repository', () => {
   });
 });
 
+describe('GitHub sign-in with a Codespaces backend', () => {
+  it("asks for GitHub's codespace permission beside repo, only when a Codespaces backend is configured", async () => {
+    const scopeOf = async () => {
+      const start = await new Browser().get('/auth/github.com/sign-in?returnTo=%2F');
+      expect(start.status).toBe(302);
+      return new URL(start.headers.get('location') ?? '').searchParams.get('scope');
+    };
+    expect(await scopeOf()).toBe('repo');
+    const clusters = JSON.parse(testEnv.CLUSTERS) as unknown[];
+    testEnv = {
+      ...testEnv,
+      CLUSTERS: JSON.stringify([...clusters, { name: 'codespaces', kind: 'codespaces' }]),
+    };
+    expect(await scopeOf()).toBe('repo codespace');
+  });
+});
+
 describe('the API on a private repository', () => {
   it('answers a problem with the sign-in path, back to the start page', async () => {
     const response = await new Browser().send('/api/v1/resolve', {
