@@ -29,9 +29,9 @@ import {
 import { backendChoiceFor, checkedHandoff, planBackendLaunch } from './backends/backend-launch.ts';
 import { backendApiRoutes, backendPageRoutes, backendPlanJson } from './backends/backend-routes.ts';
 import { badgeRoutes } from './badges.ts';
-import { regionNotice, type UserLocation } from './cluster-choice.ts';
-import { isWorkspaceStatus } from './cluster-client.ts';
-import { stopAbandoned } from './cluster-reconcile.ts';
+import { regionNotice, type UserLocation } from './clusters/cluster-choice.ts';
+import { isWorkspaceStatus } from './clusters/cluster-client.ts';
+import { stopAbandoned } from './clusters/cluster-reconcile.ts';
 import { type LauncherConfig, launcherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import { extensionAnchors } from './extension-anchors.ts';

@@ -2,8 +2,8 @@
 // and stops what runs on a cluster unfollowed, and the PREBUILDS queue consumer.
 
 import { createApp } from './app.ts';
-import { refreshClusterHealth } from './cluster-health.ts';
-import { sweepOrphans } from './cluster-reconcile.ts';
+import { refreshClusterHealth } from './clusters/cluster-health.ts';
+import { sweepOrphans } from './clusters/cluster-reconcile.ts';
 import { launcherConfig } from './config.ts';
 import { consumePrebuilds, sweepPrebuilds, triggerDeps } from './prebuilds/prebuild-queue.ts';
 import type { PrebuildMessage } from './prebuilds/prebuild-trigger.ts';

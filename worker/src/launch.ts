@@ -26,11 +26,11 @@ import {
   type ClusterHealth,
   chooseClusters,
   type UserLocation,
-} from './cluster-choice.ts';
-import { type ClusterFailure, workspaceStatus } from './cluster-client.ts';
-import { clusterHealth } from './cluster-health.ts';
-import { abandonStart } from './cluster-reconcile.ts';
-import { startOnFirstCluster } from './cluster-start.ts';
+} from './clusters/cluster-choice.ts';
+import { type ClusterFailure, workspaceStatus } from './clusters/cluster-client.ts';
+import { clusterHealth } from './clusters/cluster-health.ts';
+import { abandonStart } from './clusters/cluster-reconcile.ts';
+import { startOnFirstCluster } from './clusters/cluster-start.ts';
 import type { ClusterConfig, LauncherConfig } from './config.ts';
 import { type ConfigFileChoice, GITPOD_YML, launchConfigAt } from './config-files.ts';
 import { LaunchError } from './errors.ts';

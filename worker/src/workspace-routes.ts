@@ -8,7 +8,7 @@ import type { WorkspaceStatus } from '../../shared/cluster-contract.ts';
 import type { AppEnv } from './app-env.ts';
 import { authOf, requestSession, signInPath } from './auth/session-auth.ts';
 import { readHostToken } from './auth/sessions.ts';
-import { workspaceLogStream } from './cluster-client.ts';
+import { workspaceLogStream } from './clusters/cluster-client.ts';
 import { LaunchError } from './errors.ts';
 import type { LaunchDeps } from './launch.ts';
 import { renderPage } from './pages/layout.tsx';

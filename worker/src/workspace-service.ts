@@ -6,7 +6,12 @@
 import type { WorkspaceStatus } from '../../shared/cluster-contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { OPEN_TOKEN_SECONDS, signOpenToken } from '../../shared/workspace-access.ts';
-import { type ClusterFailure, deleteWorkspace, restartWorkspace, stopWorkspace } from './cluster-client.ts';
+import {
+  type ClusterFailure,
+  deleteWorkspace,
+  restartWorkspace,
+  stopWorkspace,
+} from './clusters/cluster-client.ts';
 import type { ClusterConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import { checkedWorkspaceUrl, type LaunchDeps } from './launch.ts';

@@ -7,10 +7,10 @@ import { CLUSTER_CONTRACT_VERSION, type StartWorkspaceRequest } from '../../../s
 import { needsPrebuild, prebuildFingerprint } from '../../../shared/gitpod-config.ts';
 import type { RepoRef } from '../../../shared/launch-request.ts';
 import { parseStartRequest } from '../../../shared/start-request.ts';
-import { chooseClusters } from '../cluster-choice.ts';
-import { clusterHealth } from '../cluster-health.ts';
-import { abandonStart } from '../cluster-reconcile.ts';
-import { startOnFirstCluster } from '../cluster-start.ts';
+import { chooseClusters } from '../clusters/cluster-choice.ts';
+import { clusterHealth } from '../clusters/cluster-health.ts';
+import { abandonStart } from '../clusters/cluster-reconcile.ts';
+import { startOnFirstCluster } from '../clusters/cluster-start.ts';
 import { launchConfigAt } from '../config-files.ts';
 import { LaunchError } from '../errors.ts';
 import type { HostCredentials } from '../hosts/host-resolver.ts';

@@ -2,8 +2,8 @@
 // first, then nearest to the user by great-circle distance, weighted by score among near equals. Answers an ordered
 // list so a start can fail over to the next. Pure: location, health and randomness come in as arguments.
 
-import type { ClusterDescription } from '../../shared/cluster-contract.ts';
-import type { ClusterConfig } from './config.ts';
+import type { ClusterDescription } from '../../../shared/cluster-contract.ts';
+import type { ClusterConfig } from '../config.ts';
 
 export interface UserLocation {
   readonly latitude?: number;

@@ -3,10 +3,10 @@
 // (`GET /v1/cluster`) by the next launch once one health interval has passed, so it serves again as soon as it
 // answers: a slow answer never takes a cluster out for minutes.
 
-import { HEALTH_INTERVAL_MS } from '../../shared/cluster-contract.ts';
+import { HEALTH_INTERVAL_MS } from '../../../shared/cluster-contract.ts';
+import type { ClusterConfig } from '../config.ts';
 import type { ClusterHealth } from './cluster-choice.ts';
 import { describeCluster } from './cluster-client.ts';
-import type { ClusterConfig } from './config.ts';
 
 const HEALTH_KEY = 'cluster-health:v1';
 /** A healthy record is trusted this long; the cron refreshes every minute. */

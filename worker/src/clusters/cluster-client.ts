@@ -10,9 +10,9 @@ import {
   type StartWorkspaceRequest,
   type WorkspaceList,
   type WorkspaceStatus,
-} from '../../shared/cluster-contract.ts';
-import { err, ok, type Result } from '../../shared/result.ts';
-import type { ClusterConfig } from './config.ts';
+} from '../../../shared/cluster-contract.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { ClusterConfig } from '../config.ts';
 
 export type ClusterFailure =
   /** No answer within the timeout: the cluster may still be acting on the request (a start may still happen). */

@@ -4,11 +4,11 @@
 // doubt, for the caller to follow or stop) and is only tried after others next time; one that said it is full, or
 // could not be reached, is passed over until its next health check. Launches and prebuilds both start this way.
 
-import type { StartWorkspaceRequest, WorkspaceStatus } from '../../shared/cluster-contract.ts';
-import { ok, type Result } from '../../shared/result.ts';
+import type { StartWorkspaceRequest, WorkspaceStatus } from '../../../shared/cluster-contract.ts';
+import { ok, type Result } from '../../../shared/result.ts';
+import type { ClusterConfig } from '../config.ts';
 import { startWorkspace } from './cluster-client.ts';
 import { markCluster } from './cluster-health.ts';
-import type { ClusterConfig } from './config.ts';
 
 export const MAX_START_ATTEMPTS = 3;
 

@@ -4,12 +4,12 @@
 // record says failed or names another cluster. Never stops a workspace the launcher follows, nor one it has no
 // record of (another launcher's).
 
-import { TERMINAL_PHASES } from '../../shared/cluster-contract.ts';
+import { TERMINAL_PHASES } from '../../../shared/cluster-contract.ts';
+import type { ClusterConfig, LauncherConfig } from '../config.ts';
+import { isPrebuildId } from '../prebuilds/prebuild-events.ts';
+import { FINAL_STATES, getPrebuild } from '../prebuilds/prebuild-records.ts';
+import { getWorkspace } from '../workspaces.ts';
 import { listWorkspaces, stopWorkspace } from './cluster-client.ts';
-import type { ClusterConfig, LauncherConfig } from './config.ts';
-import { isPrebuildId } from './prebuilds/prebuild-events.ts';
-import { FINAL_STATES, getPrebuild } from './prebuilds/prebuild-records.ts';
-import { getWorkspace } from './workspaces.ts';
 
 /** A cluster that said "no such workspace" is asked again this long after, before the row is let go. */
 export const ABSENT_CONFIRM_MS = 10_000;
