@@ -16,18 +16,16 @@ import {
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
-import type { LauncherConfig } from './config.ts';
+import type { AppEnv } from './app-env.ts';
 import { BadgePage } from './pages/badge.tsx';
 import { renderPage } from './pages/layout.tsx';
 
-type BadgeEnv = { Bindings: Env; Variables: { config: LauncherConfig; owner: string } };
-
 /** How the live badge learns a context's prebuild state (the prebuild records answer it). */
-export type PrebuildStateOf = (input: string, c: Context<BadgeEnv>) => Promise<PrebuildBadgeState>;
+export type PrebuildStateOf = (input: string, c: Context<AppEnv>) => Promise<PrebuildBadgeState>;
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 
-function svgResponse(c: Context<BadgeEnv>, svg: string, maxAge: number, status: 200 | 400 = 200): Response {
+function svgResponse(c: Context<AppEnv>, svg: string, maxAge: number, status: 200 | 400 = 200): Response {
   const etag = `"${bytesToHex(sha256(utf8ToBytes(svg))).slice(0, 20)}"`;
   const headers = {
     'content-type': SVG_TYPE,
@@ -42,7 +40,7 @@ function svgResponse(c: Context<BadgeEnv>, svg: string, maxAge: number, status: 
 }
 
 export function badgeRoutes(prebuildStateOf: PrebuildStateOf) {
-  const routes = new Hono<BadgeEnv>();
+  const routes = new Hono<AppEnv>();
 
   routes.get('/button/open-in.svg', (c) => {
     const theme: BadgeTheme = c.req.query('theme') === 'dark' ? 'dark' : 'light';

@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { credentialRedemptionBody, EVENT_HEADERS, verifyEvent } from '../../../shared/cluster-contract.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import type { LauncherConfig } from '../config.ts';
+import type { AppEnv } from '../app-env.ts';
 import { LaunchError } from '../errors.ts';
 import { renderPage } from '../pages/layout.tsx';
 import { PersonalTokenPage, SignInPage } from '../pages/sign-in.tsx';
@@ -40,12 +40,11 @@ import {
   takeState,
 } from './sessions.ts';
 
-type AuthEnv = { Bindings: Env; Variables: { config: LauncherConfig } };
-type C = Context<AuthEnv>;
+type C = Context<AppEnv>;
 
 export function authRoutes(options: { readonly now: () => number }) {
   const { now } = options;
-  const routes = new Hono<AuthEnv>();
+  const routes = new Hono<AppEnv>();
 
   // Forms post here from the launcher's own pages only: Hono's Origin/Sec-Fetch-Site check, plus the session's
   // token in the form (checked in each handler). The clone-credential endpoint is server to server (signed).

@@ -10,10 +10,10 @@ import { prebuildBadgeSvg } from '../../../shared/badge.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
+import type { AppEnv } from '../app-env.ts';
 import { vaultConfig } from '../auth/auth-config.ts';
 import { authOf, requestSession, requestUserCredentials } from '../auth/session-auth.ts';
 import type { Vault } from '../auth/token-vault.ts';
-import type { LauncherConfig } from '../config.ts';
 import { LaunchError } from '../errors.ts';
 import type { HostResolver, HttpTuning } from '../hosts/host-resolver.ts';
 import { prebuildBadgeState } from './badge.ts';
@@ -40,8 +40,6 @@ import {
 import { deliveryId, readWebhookEvent, verifyWebhook, webhookVisibility } from './webhook-families.ts';
 import { verifyToken } from './webhook-signature.ts';
 
-type RoutesEnv = { Bindings: Env; Variables: { config: LauncherConfig } };
-
 export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
 const isFamily = (f: string): f is HostFamilyId => Object.hasOwn(hostFamilies, f);
@@ -54,14 +52,14 @@ export interface PrebuildRouteOptions {
 }
 
 export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
-  const app = new Hono<RoutesEnv>();
-  const visibilityDeps = (c: Context<RoutesEnv>): VisibilityDeps => ({
+  const app = new Hono<AppEnv>();
+  const visibilityDeps = (c: Context<AppEnv>): VisibilityDeps => ({
     config: c.get('config'),
     resolvers,
     ...(http !== undefined && { http }),
   });
   /** The signed-in user of this request, if any, with their own host tokens. */
-  const viewerOf = async (c: Context<RoutesEnv>): Promise<Viewer | undefined> => {
+  const viewerOf = async (c: Context<AppEnv>): Promise<Viewer | undefined> => {
     const auth = await authOf(c.env);
     const session = auth === undefined ? undefined : await requestSession(c, auth, now());
     if (session?.userId == null) return undefined;
