@@ -117,13 +117,24 @@ describe('self-hosted grant in Firefox', () => {
     expect(await host.$$eval('[data-launchpod-button]', (all) => all.length)).toBe(0);
   });
 
-  it('asks for the launcher origin when its address is saved', async () => {
-    expect((await extensionState()).origins).not.toContain(`${LAUNCHER}/*`);
+  it('has the built-in launcher origin from install, and asks for another one when its address is saved', async () => {
+    // Built in: a host permission of the manifest (the popup asks it for the user's workspaces with its cookie).
+    expect((await extensionState()).origins).toContain(`${LAUNCHER}/*`);
     expect(await options.$eval('#launcher', (input) => (input as HTMLInputElement).value)).toBe(LAUNCHER);
+    const other = 'https://launchpod-other.test';
+    expect((await extensionState()).origins).not.toContain(`${other}/*`);
+    await options.$eval(
+      '#launcher',
+      (input, value) => {
+        (input as HTMLInputElement).value = value;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      other,
+    );
     await options.click('form:has(#launcher) button[type="submit"]');
-    await expect.poll(messageText, { timeout: 20_000 }).toBe(`Saved: buttons now open ${LAUNCHER}.`);
+    await expect.poll(messageText, { timeout: 20_000 }).toContain(`Saved: buttons now open ${other}.`);
     await expect
       .poll(async () => (await extensionState()).origins, { timeout: 20_000 })
-      .toContain(`${LAUNCHER}/*`);
+      .toContain(`${other}/*`);
   });
 });
