@@ -20,7 +20,14 @@ import type {
   RepoContext,
   ResolveInput,
 } from './host-resolver.ts';
-import { CONFIG_FILE, FULL_SHA, HEX_PREFIX, pullHeadDeleted, sameRepo } from './resolver-common.ts';
+import {
+  CONFIG_FILE,
+  FULL_SHA,
+  HEX_PREFIX,
+  pullHeadDeleted,
+  repoNotFoundError,
+  sameRepo,
+} from './resolver-common.ts';
 
 export const giteaResolver: HostResolver = {
   async resolve(input) {
@@ -620,19 +627,12 @@ const pageOf = (api: GiteaApi, repo: RepoRef, suffix = ''): string =>
   `${api.site}/${encodePath(fullName(repo))}${suffix}`;
 
 function repoNotFound(api: GiteaApi, repo: RepoRef): LaunchError {
-  const where = pageOf(api, repo);
-  if (api.credentials.kind === 'user') {
-    return new LaunchError('repo-not-found', {
-      title: 'Repository not found',
-      detail: `${where} does not exist on ${api.label}, or your account cannot see it. Check the address for typos.`,
-      wayOut: { label: `Open ${api.label}`, href: api.site },
-    });
-  }
-  return new LaunchError('repo-not-found', {
-    title: 'Repository not found',
-    detail: `${where} does not exist, or it is private. Sign in with ${api.label} to open private repositories you can see.`,
-    wayOut: { label: `Open ${api.label}`, href: api.site },
-    facts: { maybePrivate: true },
+  return repoNotFoundError({
+    where: pageOf(api, repo),
+    label: api.label,
+    site: api.site,
+    signedIn: api.credentials.kind === 'user',
+    noun: 'Repository',
   });
 }
 

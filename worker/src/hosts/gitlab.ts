@@ -18,7 +18,7 @@ import type {
   RepoContext,
   ResolveInput,
 } from './host-resolver.ts';
-import { CONFIG_FILE } from './resolver-common.ts';
+import { CONFIG_FILE, repoNotFoundError } from './resolver-common.ts';
 
 export const gitlabResolver: HostResolver = {
   async resolve(input) {
@@ -765,19 +765,12 @@ const pageOf = (api: GitLabApi, repo: RepoRef, suffix = ''): string =>
   `${api.site}/${encodePath(fullPath(repo))}${suffix}`;
 
 function repoNotFound(api: GitLabApi, repo: RepoRef): LaunchError {
-  const where = pageOf(api, repo);
-  if (api.credentials.kind === 'user') {
-    return new LaunchError('repo-not-found', {
-      title: 'Project not found',
-      detail: `${where} does not exist on ${api.label}, or your account cannot see it. Check the address for typos.`,
-      wayOut: { label: `Open ${api.label}`, href: api.site },
-    });
-  }
-  return new LaunchError('repo-not-found', {
-    title: 'Project not found',
-    detail: `${where} does not exist, or it is private. Sign in with ${api.label} to open private projects you can see.`,
-    wayOut: { label: `Open ${api.label}`, href: api.site },
-    facts: { maybePrivate: true },
+  return repoNotFoundError({
+    where: pageOf(api, repo),
+    label: api.label,
+    site: api.site,
+    signedIn: api.credentials.kind === 'user',
+    noun: 'Project',
   });
 }
 

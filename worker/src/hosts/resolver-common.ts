@@ -1,5 +1,5 @@
 // What every host resolver reads the same way: commit shas, the config file's name, JSON bodies, "same repository",
-// and the answer for a pull request whose source branch is gone.
+// the answer for a pull request whose source branch is gone, and for a repository the host does not show.
 
 import type { RepoRef } from '../../../shared/launch-request.ts';
 import { LaunchError } from '../errors.ts';
@@ -35,5 +35,28 @@ export function pullHeadDeleted(
     title: `Pull request #${number} has no source branch any more`,
     detail: `${branch} was deleted, or the fork that held it is gone or private to you, so there is nothing to open. Open the repository it targeted instead.`,
     wayOut: { label: `Open ${baseRepo.owner}/${baseRepo.name}`, href: baseRepoUrl },
+  });
+}
+
+/**
+ * A repository the host says is not there: for a signed-in user it does not exist or they cannot see it; for anyone
+ * else it may be private, and signing in is the way to find out. `noun` is what the host calls one ("Project").
+ */
+export function repoNotFoundError(input: {
+  readonly where: string;
+  readonly label: string;
+  readonly site: string;
+  readonly signedIn: boolean;
+  readonly noun: 'Repository' | 'Project';
+}): LaunchError {
+  const { where, label, site, noun } = input;
+  const plural = noun === 'Project' ? 'projects' : 'repositories';
+  return new LaunchError('repo-not-found', {
+    title: `${noun} not found`,
+    detail: input.signedIn
+      ? `${where} does not exist on ${label}, or your account cannot see it. Check the address for typos.`
+      : `${where} does not exist, or it is private. Sign in with ${label} to open private ${plural} you can see.`,
+    wayOut: { label: `Open ${label}`, href: site },
+    ...(!input.signedIn && { facts: { maybePrivate: true } }),
   });
 }
