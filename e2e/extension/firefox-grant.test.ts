@@ -12,6 +12,9 @@ import { type ExtensionInFirefox, launchExtensionInFirefox, serveFixturePages } 
 const LAUNCHER = 'https://launchpod.test';
 const INSTANCE = 'https://gitlab.example.test';
 const PROJECT = `${INSTANCE}/jandugar/m02-bd`;
+/** An instance on a port, which Firefox's match patterns cannot name. */
+const ON_PORT = 'https://gitlab.example.test:8443';
+const PORT_PROJECT = `${ON_PORT}/jandugar/m02-bd`;
 /** Fixed through `extensions.webextensions.uuids`, so the options page has a known address. */
 const UUID = '3d0f5a8e-6c1b-4f2a-9e7d-5b4c3a2f1e0d';
 
@@ -55,7 +58,13 @@ beforeAll(async () => {
 
   host = await browser.newPage();
   // A real saved GitLab project page, as a self-managed instance serves it; nothing else is reachable.
-  await serveFixturePages(host, new Map([[PROJECT, 'gitlab/repo-1.html']]));
+  await serveFixturePages(
+    host,
+    new Map([
+      [PROJECT, 'gitlab/repo-1.html'],
+      [PORT_PROJECT, 'gitlab/repo-1.html'],
+    ]),
+  );
 
   options = await browser.newPage();
   // The page loads, but puppeteer never hears of a navigation into the extension process: its goto would wait out
@@ -113,6 +122,32 @@ describe('self-hosted grant in Firefox', () => {
     });
 
     await host.reload({ waitUntil: 'load' });
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(await host.$$eval('[data-launchpod-button]', (all) => all.length)).toBe(0);
+  });
+
+  it('grants an instance on a port for its host name and draws the button on that port only', async () => {
+    await options.$eval('input[aria-label="Instance address"]', (input) => {
+      (input as HTMLInputElement).value = '';
+    });
+    await options.type('input[aria-label="Instance address"]', ON_PORT);
+    await options.select('select[aria-label="Instance kind"]', 'gitlab');
+    await options.click('::-p-text(Enable on this instance)');
+    await expect.poll(messageText, { timeout: 20_000 }).toBe(`Enabled on ${ON_PORT}.`);
+    // A pattern with the port would never match in Firefox: the host name is asked for, on every port.
+    await expect.poll(extensionState, { timeout: 20_000 }).toEqual({
+      origins: expect.arrayContaining([`${INSTANCE}/*`]),
+      scripts: [`self-hosted:${ON_PORT} ${INSTANCE}/* content/gitlab.js`],
+    });
+    expect(await listText()).not.toContain('not granted');
+
+    await host.goto(PORT_PROJECT, { waitUntil: 'load' });
+    await host.waitForSelector('[data-launchpod-button] a.lp-main', { timeout: 20_000 });
+    expect(await host.$eval('[data-launchpod-button] a.lp-main', (a) => a.getAttribute('href'))).toBe(
+      `${LAUNCHER}/#${PORT_PROJECT}`,
+    );
+    // The same host without the port is not the listed instance: the script runs there, and draws nothing.
+    await host.goto(PROJECT, { waitUntil: 'load' });
     await new Promise((done) => setTimeout(done, 1500));
     expect(await host.$$eval('[data-launchpod-button]', (all) => all.length)).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   linkPattern,
   originPermission,
@@ -28,6 +28,29 @@ describe('a listed self-hosted site', () => {
     expect(scriptId(other)).toBe('self-hosted:https://git.other.example:8443');
     expect(scriptMatch(other)).toBe('https://git.other.example:8443/*');
     expect(linkPattern(other)).toBe('https://git.other.example:8443/*/*');
+  });
+
+  describe('in Firefox, whose match patterns cannot name a port', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('asks for and matches the host name on every port; the button still goes only to the listed origin', () => {
+      vi.stubGlobal('location', { protocol: 'moz-extension:' });
+      expect(originPermission(other)).toBe('https://git.other.example/*');
+      expect(scriptMatch(other)).toBe('https://git.other.example/*');
+      expect(linkPattern(other)).toBe('https://git.other.example/*/*');
+      const demo: SelfHostedSite = { origin: 'http://127.0.0.1:41234', family: 'gitea', basePath: '/git' };
+      expect(originPermission(demo)).toBe('http://127.0.0.1/*');
+      expect(scriptMatch(demo)).toBe('http://127.0.0.1/git/*');
+      // Without a port the pattern is the origin, as in Chrome.
+      expect(scriptMatch(gitlab)).toBe('https://corp.example/gitlab/*');
+      expect(siteFor('http://127.0.0.1:8787/git/platform/node-app', [demo])).toBeUndefined();
+      expect(siteFor('http://127.0.0.1:41234/git/platform/node-app', [demo])).toStrictEqual(demo);
+    });
+
+    it('keeps the port in Chrome', () => {
+      vi.stubGlobal('location', { protocol: 'chrome-extension:' });
+      expect(originPermission(other)).toBe('https://git.other.example:8443/*');
+    });
   });
 
   it.each([

@@ -23,14 +23,25 @@ export const sameSite = (a: SelfHostedSite, b: SelfHostedSite): boolean =>
 /** The content script id: `self-hosted:https://git.corp.example` for a root site, as before base paths existed. */
 export const scriptId = (site: SelfHostedSite): string => `self-hosted:${siteAddress(site)}`;
 
+/**
+ * The site's origin as a match pattern writes it. Firefox's patterns cannot name a port (bug 1362809: one with a
+ * port never matches), so in Firefox a site on `:8443` is granted and matched on every port of its host name, and
+ * `siteFor` keeps the button to the listed origin; Chrome's patterns keep the port.
+ */
+function patternOrigin(site: SelfHostedSite): string {
+  if (globalThis.location?.protocol !== 'moz-extension:') return site.origin;
+  const url = new URL(site.origin);
+  return `${url.protocol}//${url.hostname}`;
+}
+
 /** Host permissions are per origin (a match pattern's path is ignored there): `https://corp.example/*`. */
-export const originPermission = (site: SelfHostedSite): string => `${site.origin}/*`;
+export const originPermission = (site: SelfHostedSite): string => `${patternOrigin(site)}/*`;
 
 /** Where the content script runs: `https://corp.example/gitlab/*` (never `/gitlabx/…` nor the rest of the origin). */
-export const scriptMatch = (site: SelfHostedSite): string => `${siteAddress(site)}/*`;
+export const scriptMatch = (site: SelfHostedSite): string => `${patternOrigin(site)}${site.basePath}/*`;
 
 /** Links the context menu offers to open: at least `owner/repo` under the site, `https://corp.example/gitlab/*\/*`. */
-export const linkPattern = (site: SelfHostedSite): string => `${siteAddress(site)}/*/*`;
+export const linkPattern = (site: SelfHostedSite): string => `${patternOrigin(site)}${site.basePath}/*/*`;
 
 /** True when `path` (`/gitlab/group/project`) is the base path or below it; the root serves every path. */
 export const underBasePath = (path: string, basePath: string): boolean =>

@@ -13,6 +13,7 @@ import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import { familyPages } from '../hosts/family-pages.ts';
 import { type PageSignals, readPageSignals } from '../hosts/page-signals.ts';
 import type { ActionAnswer, PopupState, PopupWorkspace, WorkspaceAction } from '../popup-state.ts';
+import { originPermission } from '../self-hosted-site.ts';
 
 function Popup() {
   const [page, setPage] = useState<string>();
@@ -65,7 +66,8 @@ function Popup() {
     // close the popup while its prompt is up — the background saves the site and registers the content script
     // when the grant arrives (permissions.onAdded).
     void browser.runtime.sendMessage({ type: 'add-self-hosted', origin, family, basePath }).catch(() => {});
-    const asking = browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
+    const site = { origin, family, basePath };
+    const asking = browser.permissions.request({ origins: [originPermission(site)] }).catch(() => false);
     const granted = await asking;
     setNote(granted ? `Enabled on ${origin}: reload the page.` : `${origin} was not granted.`);
   };
