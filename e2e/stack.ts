@@ -83,6 +83,8 @@ export interface FakeHostsInfo {
   readonly apis: Readonly<Record<SampleHost, string>>;
   readonly gitBase: string;
   readonly gitRewrites: readonly { base: string; insteadOf: string }[];
+  /** The self-hosted Gitea's web pages at a loopback address (e2e/fakes/serve.ts): the demo's button door. */
+  readonly webSite: string;
 }
 
 export interface Stack {
@@ -410,7 +412,7 @@ function userLocationEnv(
 
 /** The launcher's HOSTS for the demo: every sample host (built-in or self-hosted) with its API at the fakes. */
 export function demoHosts(fakes: FakeHostsInfo) {
-  return (Object.keys(samples) as SampleHost[]).map((h) => {
+  const samplesHosts = (Object.keys(samples) as SampleHost[]).map((h) => {
     const data: FakeHostData = samples[h];
     const family = SAMPLE_FAMILIES[h];
     return {
@@ -420,6 +422,18 @@ export function demoHosts(fakes: FakeHostsInfo) {
       ...(data.basePath !== undefined && { basePath: data.basePath }),
     };
   });
+  // The same Gitea at its loopback address, over plain http: its web pages are where the demo's button appears.
+  const site = new URL(fakes.webSite);
+  return [
+    ...samplesHosts,
+    {
+      hostname: site.host,
+      family: SAMPLE_FAMILIES.gitea,
+      apiBaseUrl: fakeFamilies.gitea.apiBaseUrl(fakes.apis.gitea, samples.gitea),
+      basePath: site.pathname.replace(/\/+$/, ''),
+      allowHttp: true,
+    },
+  ];
 }
 
 type DemoOAuthOrigins = { github: string; gitlab: string; bitbucketCloud: string };

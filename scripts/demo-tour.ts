@@ -81,7 +81,9 @@ export type TryKind =
   /** A launcher page. */
   | 'page'
   /** An admin API call, shown as curl. */
-  | 'admin-api';
+  | 'admin-api'
+  /** A git host page (the demo's Gitea) where the extension, once enabled there, draws its button. */
+  | 'button';
 
 export interface TryItem {
   readonly what: string;
@@ -89,8 +91,11 @@ export interface TryItem {
   readonly url: string;
 }
 
-/** The list `npm start` prints; with `demo`, every entry works offline against the fake hosts. */
-export function whatToTry(launcherUrl: string, demo: boolean): TryItem[] {
+/**
+ * The list `npm start` prints; with `demo`, every entry works offline against the fake hosts. `webSite` is the demo
+ * Gitea's web address (e2e/fakes/serve.ts), whose pages the extension's button appears on.
+ */
+export function whatToTry(launcherUrl: string, demo: boolean, webSite?: string): TryItem[] {
   const l = launcherUrl;
   if (!demo) {
     return [
@@ -99,12 +104,23 @@ export function whatToTry(launcherUrl: string, demo: boolean): TryItem[] {
       { what: 'A badge for your README', kind: 'page', url: `${l}/badge` },
     ];
   }
+  const button: TryItem[] =
+    webSite === undefined
+      ? []
+      : [
+          {
+            what: 'The button: load the extension, open this page of the demo Gitea, click the toolbar icon → "Enable on this site", allow, reload; "Open in workspace" appears (on branches, files, commits, pull requests and issues too)',
+            kind: 'button',
+            url: `${webSite}/platform/node-app`,
+          },
+        ];
   return [
     {
       what: 'The sample repository, from its prebuild once ready (the start page says "Starting from prebuild")',
       kind: 'launch-from-prebuild',
       url: `${l}/#${DEMO_REPO}`,
     },
+    ...button,
     {
       what: 'The same, typed as owner/repo in the landing page box',
       kind: 'launch',

@@ -62,13 +62,13 @@ console.log(`
 Launchpod is running.
   Launcher:          ${l}
   Reference cluster: ${stack.clusterUrl} (workspaces under ${dataDir}/cluster, each in a ${runtime.value} sandbox)
-${demo ? `  Fake git hosts:    ${Object.values(stack.fakes?.apis ?? {}).join('  ')}\n  Git server:        ${stack.fakes?.gitBase}\n  Sign-in:           fake OAuth for GitHub, GitLab and Bitbucket (you are alice)\n` : '  Git hosts:         the real ones (set HOST_TOKENS in worker/.dev.vars for rate limits)\n'}${adminToken === undefined ? '' : `  Prebuilds:         on; admin token ${adminToken}\n                     ${prebuild instanceof Error ? `the sample push failed: ${prebuild.message}` : `a push of launchpod-samples/node-app main (${prebuild?.sha.slice(0, 12)}) was delivered: its prebuild is building`}\n`}
+${demo ? `  Fake git hosts:    ${Object.values(stack.fakes?.apis ?? {}).join('  ')}\n  Demo Gitea pages:  ${stack.fakes?.webSite}/ (a self-hosted instance: the extension's button appears there once enabled)\n  Git server:        ${stack.fakes?.gitBase}\n  Sign-in:           fake OAuth for GitHub, GitLab and Bitbucket (you are alice)\n` : '  Git hosts:         the real ones (set HOST_TOKENS in worker/.dev.vars for rate limits)\n'}${adminToken === undefined ? '' : `  Prebuilds:         on; admin token ${adminToken}\n                     ${prebuild instanceof Error ? `the sample push failed: ${prebuild.message}` : `a push of launchpod-samples/node-app main (${prebuild?.sha.slice(0, 12)}) was delivered: its prebuild is building`}\n`}
   Extension:         built for ${extension.launcherUrl}: its buttons open it
                      ${extension.dirs.chrome} (Chrome: chrome://extensions → Developer mode → Load unpacked)
                      ${extension.dirs.firefox} (Firefox: about:debugging → This Firefox → Load Temporary Add-on)
 
 What to try${demo ? ' (all offline, against the fake hosts)' : ''}:
-${formatWhatToTry(whatToTry(l, demo), adminToken)}
+${formatWhatToTry(whatToTry(l, demo, stack.fakes?.webSite), adminToken)}
 
 Ctrl-C stops everything. LAUNCHPOD_VERBOSE=1 shows every process's output.`);
 

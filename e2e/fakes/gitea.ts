@@ -6,6 +6,7 @@
 // bodies; a reverse proxy's 429 with `Retry-After` (Codeberg). Works under any sub-path (`/git/api/v1`), so a
 // self-hosted instance at `https://corp.example/git/` is served too. Web APIs only: runs inside workerd and Node.
 
+import { giteaWebPage } from './gitea-web.ts';
 import {
   canSee,
   type FakeCommit,
@@ -57,6 +58,8 @@ export function fakeGitea(data: FakeHostData, options: FakeGiteaOptions = {}): H
       );
     }
     const at = url.pathname.indexOf(MARKER);
+    // Outside the API: the instance's web pages (the offline demo's button door).
+    if (at === -1 && request.method === 'GET') return giteaWebPage(data, url) ?? notFound(url);
     if (at === -1 || request.method !== 'GET') return notFound(url);
     const apiBase = `${url.origin}${url.pathname.slice(0, at)}${MARKER.slice(0, -1)}`;
     const webBase = `${url.origin}${url.pathname.slice(0, at)}`;

@@ -276,7 +276,8 @@ describe('the CLI', () => {
     try {
       const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
       const printed = JSON.parse(line);
-      expect(Object.keys(printed).sort()).toEqual(['apis', 'gitBase', 'gitRewrites']);
+      expect(Object.keys(printed).sort()).toEqual(['apis', 'gitBase', 'gitRewrites', 'webSite']);
+      expect(printed.webSite).toBe(`${printed.apis.gitea}/git`);
       expect(await API.gitlab.defaultBranch(printed.apis.gitlab)).toBe('main');
     } finally {
       child.kill('SIGTERM');

@@ -41,6 +41,11 @@ export interface FakeHosts {
   /** The models the APIs serve, with real git shas; addCommit changes them in place. */
   readonly data: Readonly<Record<SampleHost, FakeHostData>>;
   readonly gitRewrites: readonly GitRewrite[];
+  /**
+   * The self-hosted Gitea under `/git` at its loopback address, web pages included (`${apis.gitea}/git/`): a git
+   * host site a browser can open offline, for the extension's button (the launcher lists it as a self-hosted host).
+   */
+  readonly webSite: string;
   /** Appends a commit in the bare repository and the model; returns its sha. */
   addCommit(host: SampleHost, change: NewCommit): Promise<string>;
   close(): Promise<void>;
@@ -106,15 +111,20 @@ export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> 
     const push = (h: SampleHost, change: NewCommit) =>
       addCommit(bareRepoDir(root, data[h], change, SAMPLE_FAMILIES[h]), data[h], change);
     const gitBase = await listen(createServer(withPushes(gitHttpBackend(root), push)));
-    const gitRewrites = hosts.map((h) => ({
-      base: `${gitBase}/${data[h].hostname}/`,
-      insteadOf: `https://${data[h].hostname}/`,
-    }));
+    const gitRewrites = [
+      ...hosts.map((h) => ({
+        base: `${gitBase}/${data[h].hostname}/`,
+        insteadOf: `https://${data[h].hostname}/`,
+      })),
+      // The self-hosted Gitea at its loopback address too (its web pages: the demo's button door).
+      { base: `${gitBase}/${data.gitea.hostname}/`, insteadOf: `${apis.gitea}/` },
+    ];
     return {
       apis,
       gitBase,
       data,
       gitRewrites,
+      webSite: `${apis.gitea}${data.gitea.basePath ?? ''}`,
       addCommit: push,
       close,
     };
@@ -271,7 +281,7 @@ async function main(): Promise<void> {
   const root = values.root ?? temporary ?? '';
   const fakes = await startFakeHosts({ root, host: values.host });
   process.stdout.write(
-    `${JSON.stringify({ apis: fakes.apis, gitBase: fakes.gitBase, gitRewrites: fakes.gitRewrites })}\n`,
+    `${JSON.stringify({ apis: fakes.apis, gitBase: fakes.gitBase, gitRewrites: fakes.gitRewrites, webSite: fakes.webSite })}\n`,
   );
   let stopping = false;
   const stop = async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REPO, formatWhatToTry, whatToTry } from '../../scripts/demo-tour.ts';
+import { launchExtensionInChromium } from '../browser/chromium-extension.ts';
 import { freePort } from '../stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -18,6 +19,8 @@ let output = '';
 let dataDir = '';
 let launcherUrl = '';
 let adminToken = '';
+let webSite = '';
+let clusterPort = 0;
 
 /** Resolves once the demo's output matches, with the match; fails after `timeoutMs` with what it printed. */
 function printed(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
@@ -53,9 +56,10 @@ beforeAll(async () => {
   };
   delete env.LAUNCHER_URL;
   delete env.LAUNCHPOD_VERBOSE;
+  clusterPort = await freePort();
   demo = spawn('npm', ['run', 'demo'], {
     cwd: ROOT,
-    env: { ...env, LAUNCHER_PORT: String(await freePort()), CLUSTER_PORT: String(await freePort()) },
+    env: { ...env, LAUNCHER_PORT: String(await freePort()), CLUSTER_PORT: String(clusterPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -63,6 +67,7 @@ beforeAll(async () => {
   launcherUrl = (await printed(/^ {2}Launcher: +(\S+)$/m, 240_000))[1] ?? '';
   await printed(/^Ctrl-C stops everything/m, 60_000);
   adminToken = (/admin token (\S+)/.exec(output) ?? [])[1] ?? '';
+  webSite = (/^ {2}Demo Gitea pages: +(\S+)\/ /m.exec(output) ?? [])[1] ?? '';
 }, 300_000);
 
 afterAll(async () => {
@@ -90,7 +95,7 @@ describe('npm run demo', () => {
     expect(output).toContain(
       'Sign-in:           fake OAuth for GitHub, GitLab and Bitbucket (you are alice)',
     );
-    expect(output).toContain(formatWhatToTry(whatToTry(launcherUrl, true), adminToken));
+    expect(output).toContain(formatWhatToTry(whatToTry(launcherUrl, true, webSite), adminToken));
     expect(output).not.toContain('GitHub is not answering');
   });
 
@@ -99,10 +104,21 @@ describe('npm run demo', () => {
   }, 250_000);
 
   it('keeps every promise of its list', async () => {
-    for (const item of whatToTry(launcherUrl, true)) {
+    for (const item of whatToTry(launcherUrl, true, webSite)) {
       const where = `${item.what}: ${item.url}`;
       if (item.kind === 'page') {
         expect((await fetch(item.url)).status, where).toBe(200);
+      } else if (item.kind === 'button') {
+        // A Gitea page the extension recognises (its inline config names the sub-path) and has an anchor on…
+        const page = await fetch(item.url);
+        const html = await page.text();
+        expect(page.status, where).toBe(200);
+        expect(html, where).toContain("appSubUrl: '\\/git'");
+        expect(html, where).toContain('class="repo-button-row"');
+        // …which the launcher opens (the browser story is below).
+        const start = await fetch(startPageOf(`${launcherUrl}/#${item.url}`));
+        expect(start.status, where).toBe(200);
+        expect(await start.text(), where).toContain('Check the details, then start the workspace.');
       } else if (item.kind === 'admin-api') {
         const answer = await fetch(item.url, { headers: { authorization: `Bearer ${adminToken}` } });
         expect(answer.status, where).toBe(200);
@@ -134,6 +150,63 @@ describe('npm run demo', () => {
       }
     }
   }, 120_000);
+
+  it('shows the button on the demo Gitea once the extension is enabled there, and a click opens the workspace', async () => {
+    expect(webSite).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/git$/);
+    const site = new URL(webSite).origin;
+    const extension = await launchExtensionInChromium({
+      launcherUrl,
+      pages: new Map(),
+      // Nothing is routed: the demo's own launcher, cluster and Gitea answer.
+      passThrough: [launcherUrl, `http://workspaces.localhost:${clusterPort}`, site],
+      // The "Allow" of the permission prompt, which a headless browser cannot click.
+      grantedOrigins: [site],
+    });
+    try {
+      // What the popup's "Enable on this site" sends, with what it read on the page (Gitea under /git).
+      const options = await extension.openOptions();
+      await options.evaluate(
+        (origin) =>
+          (
+            globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }
+          ).chrome.runtime.sendMessage({
+            type: 'add-self-hosted',
+            origin,
+            family: 'gitea',
+            basePath: '/git',
+          }),
+        site,
+      );
+      const pageUrl = `${webSite}/platform/node-app/src/branch/feature/x/y/src/feature.js`;
+      const page = await extension.context.newPage();
+      const link = page.locator('[data-launchpod-button] a.lp-main');
+      // The content script is registered when the background sees the site: reload until it draws.
+      await expect
+        .poll(
+          async () => {
+            await page.goto(pageUrl, { waitUntil: 'domcontentloaded' });
+            return link.count();
+          },
+          { timeout: 30_000, interval: 1000 },
+        )
+        .toBe(1);
+      expect(await link.getAttribute('href')).toBe(`${launcherUrl}/#${pageUrl}`);
+      const opened = extension.context.waitForEvent('page', { timeout: 5_000 }).catch(() => undefined);
+      await link.click();
+      const landed = (await opened) ?? page;
+      await landed.waitForURL(/\/start\?/, { timeout: 30_000 });
+      await expect
+        .poll(() => landed.locator('dl.facts').textContent(), { timeout: 30_000 })
+        .toContain('feature/x/y');
+      // It starts, and the launcher sends the tab to the workspace's own origin.
+      await landed.waitForURL(/^http:\/\/[a-z0-9-]+\.workspaces\.localhost:\d+\//, {
+        timeout: 120_000,
+        waitUntil: 'commit',
+      });
+    } finally {
+      await extension.close();
+    }
+  }, 200_000);
 
   // That it started from the prebuild is what its start page said above (e2e/http/prebuild.test.ts asks the cluster).
   it('starts the sample repository', async () => {
