@@ -9,13 +9,13 @@
 // editor ready), clean and from a prebuild. Prints figures; asserts nothing.
 
 import type { Page, Request } from 'playwright-core';
+import { deliverGithubPush, registerProject, waitForPrebuild } from '../dev/prebuild-hooks.ts';
 import {
   openWorkspacePage,
   waitForWorkspacePage,
   workspaceOriginPattern,
 } from '../e2e/browser/workspace-page.ts';
 import { startDemoStackAndChromium, stopDemoStacks } from '../e2e/demo-stack.ts';
-import { deliverGithubPush, registerProject, waitForPrebuild } from '../e2e/prebuild-hooks.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const ADMIN_TOKEN = `bench-admin-${Date.now()}`;

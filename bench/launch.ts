@@ -3,12 +3,12 @@
 // Runs the real app in Node against in-process fakes (workerd's CPU accounting is not observable locally), so
 // request time here is CPU time: no I/O waits. Prints figures for README; asserts nothing.
 
-import { fakeBitbucketCloud } from '../e2e/fakes/bitbucket-cloud.ts';
-import { fakeBitbucketServer } from '../e2e/fakes/bitbucket-server.ts';
-import { fakeCluster } from '../e2e/fakes/cluster.ts';
-import { fakeGitHub } from '../e2e/fakes/github.ts';
-import { fakeGitLab } from '../e2e/fakes/gitlab.ts';
-import { samples } from '../e2e/fakes/sample-data.ts';
+import { fakeBitbucketCloud } from '../dev/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../dev/fakes/bitbucket-server.ts';
+import { fakeCluster } from '../dev/fakes/cluster.ts';
+import { fakeGitHub } from '../dev/fakes/github.ts';
+import { fakeGitLab } from '../dev/fakes/gitlab.ts';
+import { samples } from '../dev/fakes/sample-data.ts';
 import { createApp } from '../worker/src/app.ts';
 
 type Handler = (request: Request) => Promise<Response>;

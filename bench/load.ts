@@ -8,9 +8,9 @@
 // and those four counts; asserts nothing.
 
 import { type ServerType, serve } from '@hono/node-server';
+import { fakeCluster } from '../dev/fakes/cluster.ts';
+import { freePort } from '../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../e2e/demo-stack.ts';
-import { fakeCluster } from '../e2e/fakes/cluster.ts';
-import { freePort } from '../e2e/stack.ts';
 
 const RESOLVES = Number(process.env.RESOLVES ?? 2000);
 const STARTS = Number(process.env.STARTS ?? 500);

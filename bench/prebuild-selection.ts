@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { fakeGitHub } from '../e2e/fakes/github.ts';
-import type { FakeCommit, FakeHostData, FakeRepo } from '../e2e/fakes/model.ts';
-import { GITPOD_YML } from '../e2e/fakes/sample-data.ts';
+import { fakeGitHub } from '../dev/fakes/github.ts';
+import type { FakeCommit, FakeHostData, FakeRepo } from '../dev/fakes/model.ts';
+import { GITPOD_YML } from '../dev/fakes/sample-data.ts';
 import { parseGitpodConfig, prebuildFingerprint } from '../shared/gitpod-config.ts';
 import { createApp } from '../worker/src/app.ts';
 

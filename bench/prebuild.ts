@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { missingPackages } from '../cluster/src/sandbox/host-tools.ts';
-import { GITPOD_YML } from '../e2e/fakes/sample-data.ts';
+import { GITPOD_YML } from '../dev/fakes/sample-data.ts';
+import { freePort } from '../dev/stack.ts';
 import { headOf } from '../e2e/git-head.ts';
-import { freePort } from '../e2e/stack.ts';
 import {
   CLUSTER_CONTRACT_VERSION,
   type Initializer,
@@ -44,7 +44,7 @@ function start(command: string, args: string[]): Promise<string> {
 }
 
 try {
-  const fakes = JSON.parse(await start('tsx', ['e2e/fakes/serve.ts', '--root', join(dir, 'git')])) as {
+  const fakes = JSON.parse(await start('tsx', ['dev/fakes/serve.ts', '--root', join(dir, 'git')])) as {
     gitBase: string;
     gitRewrites: { base: string; insteadOf: string }[];
   };

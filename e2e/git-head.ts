@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { gitEnv } from './fakes/git-repos.ts';
+import { gitEnv } from '../dev/fakes/git-repos.ts';
 
 /**
  * `remote` is the repository under the fake hosts' `gitBase` (`github.com/launchpod-samples/node-app.git`), `ref`

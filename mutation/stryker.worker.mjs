@@ -15,7 +15,7 @@ export default {
     '!/shared',
     '!/worker',
     '/worker/dist',
-    '!/e2e',
+    '!/dev',
     '!/mutation',
     '!/package.json',
     '!/tsconfig.json',

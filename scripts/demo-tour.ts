@@ -9,7 +9,7 @@ import {
   type PrebuildStatus,
   registerProject,
   waitForPrebuild,
-} from '../e2e/prebuild-hooks.ts';
+} from '../dev/prebuild-hooks.ts';
 
 /** The sample repository whose prebuild the demo builds. */
 export const DEMO_REPO = 'https://github.com/launchpod-samples/node-app';
@@ -93,7 +93,7 @@ export interface TryItem {
 
 /**
  * The list `npm start` prints; with `demo`, every entry works offline against the fake hosts. `webSite` is the demo
- * Gitea's web address (e2e/fakes/serve.ts), whose pages the extension's button appears on.
+ * Gitea's web address (dev/fakes/serve.ts), whose pages the extension's button appears on.
  */
 export function whatToTry(launcherUrl: string, demo: boolean, webSite?: string): TryItem[] {
   const l = launcherUrl;

@@ -5,7 +5,7 @@
 
 import { resolve } from 'node:path';
 import { chooseRuntime, type RuntimePreference } from '../cluster/src/sandbox/host-tools.ts';
-import { startStack } from '../e2e/stack.ts';
+import { startStack } from '../dev/stack.ts';
 import { buildExtension } from '../extension/build.ts';
 import { demoAdminToken, formatWhatToTry, startDemoPrebuild, whatToTry } from './demo-tour.ts';
 

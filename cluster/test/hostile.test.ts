@@ -1,5 +1,5 @@
 // A stranger's repository against the reference cluster, under every sandbox runtime this machine has: the
-// hostile probe (e2e/fakes/hostile-repo.ts) runs as a workspace's init beside a victim workspace, a prebuild
+// hostile probe (dev/fakes/hostile-repo.ts) runs as a workspace's init beside a victim workspace, a prebuild
 // snapshot, a concurrent private clone, the cluster's API and a launcher on loopback, and a service on the host's
 // own address — and gets none of them. The same probe run on the host first proves it finds them when they are
 // within reach, so a report of "nothing reached" means the sandbox held, not that the probe missed.
@@ -13,7 +13,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostileFiles, type ProbeReport, type ProbeTargets } from '../../e2e/fakes/hostile-repo.ts';
+import { hostileFiles, type ProbeReport, type ProbeTargets } from '../../dev/fakes/hostile-repo.ts';
 import { missingPackages } from '../src/sandbox/host-tools.ts';
 import type { RuntimeKind } from '../src/sandbox/sandbox.ts';
 import {

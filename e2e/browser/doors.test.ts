@@ -7,9 +7,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
-import type { Stack } from '../stack.ts';
 import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'dist', 'e2e-artifacts');

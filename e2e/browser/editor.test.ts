@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { launchAndWait } from '../http/launcher-api.ts';
-import type { Stack } from '../stack.ts';
 import { type ExtensionInChromium, launchExtensionInChromium } from './chromium-extension.ts';
 import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 

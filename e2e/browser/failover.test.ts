@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack, StackCluster } from '../../dev/stack.ts';
 import { clusterPaths } from '../../shared/cluster-contract.ts';
 import { startDemoStackAndChromium, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
-import type { Stack, StackCluster } from '../stack.ts';
 import { waitForWorkspacePage } from './workspace-page.ts';
 
 const REPO = 'https://github.com/launchpod-samples/node-app';

@@ -6,9 +6,9 @@
 
 import type { Browser, Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { headOf as headOnFakeHost } from '../git-head.ts';
-import type { Stack } from '../stack.ts';
 import { type ExtensionInFirefox, launchExtensionInFirefox, serveFixturePages } from './firefox.ts';
 import { workspaceOriginPattern } from './workspace-page.ts';
 

@@ -4,7 +4,7 @@
 
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../stack.ts';
+import { freePort } from '../../dev/stack.ts';
 import { type ExtensionInChromium, launchExtensionInChromium } from './chromium-extension.ts';
 
 const REPO = 'https://github.com/launchpod-samples/node-app';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../stack.ts';
+import { freePort } from '../../dev/stack.ts';
 import { launchChromium } from './chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

@@ -8,11 +8,16 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewCommit } from '../../dev/fakes/git-repos.ts';
+import {
+  deliverGithubPush,
+  prebuildStatus,
+  registerProject,
+  waitForPrebuild,
+} from '../../dev/prebuild-hooks.ts';
+import type { Stack } from '../../dev/stack.ts';
 import { quietTail, startDemoStack, stopDemoStacks } from '../demo-stack.ts';
-import type { NewCommit } from '../fakes/git-repos.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
-import { deliverGithubPush, prebuildStatus, registerProject, waitForPrebuild } from '../prebuild-hooks.ts';
-import type { Stack } from '../stack.ts';
 import { type ExtensionInChromium, launchExtensionInChromium } from './chromium-extension.ts';
 import { waitForWorkspacePage, workspaceIdOf } from './workspace-page.ts';
 

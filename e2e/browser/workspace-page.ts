@@ -4,7 +4,7 @@
 // under `/_launchpod/`; with one, the editor — `workspacePage` opens the page beside it.
 
 import type { Page } from 'playwright-core';
-import type { Stack } from '../stack.ts';
+import type { Stack } from '../../dev/stack.ts';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -3,8 +3,8 @@
 // the PR's repository and branch, and a second start reuses the workspace; a commit sent to Codespaces is explained.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
-import type { Stack } from '../stack.ts';
 import { callApi } from './launcher-api.ts';
 
 let stack: Stack;

@@ -5,9 +5,9 @@
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { HEALTH_INTERVAL_MS } from '../../shared/cluster-contract.ts';
 import { quietTail, startDemoStack, stopDemoStacks } from '../demo-stack.ts';
-import type { Stack } from '../stack.ts';
 import { callApi } from './launcher-api.ts';
 
 let stack: Stack;

@@ -8,9 +8,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../dev/stack.ts';
 import { DEMO_REPO, formatWhatToTry, whatToTry } from '../../scripts/demo-tour.ts';
 import { launchExtensionInChromium } from '../browser/chromium-extension.ts';
-import { freePort } from '../stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const owner = `lp_owner=anon-${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(11)}7`;

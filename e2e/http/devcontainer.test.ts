@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn } from '../git-head.ts';
-import type { Stack } from '../stack.ts';
 import { callApi, launchAndWait } from './launcher-api.ts';
 
 let stack: Stack;

@@ -8,10 +8,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeReport, ProbeTargets } from '../../dev/fakes/hostile-repo.ts';
+import type { Stack } from '../../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
-import type { ProbeReport, ProbeTargets } from '../fakes/hostile-repo.ts';
 import { checkoutIn } from '../git-head.ts';
-import type { Stack } from '../stack.ts';
 import { callApi, launchAndWait } from './launcher-api.ts';
 
 let stack: Stack;

@@ -4,9 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
-import type { Stack } from '../stack.ts';
 import { getOnWorkspaceHost, launchAndWait } from './launcher-api.ts';
 
 let stack: Stack;

@@ -2,8 +2,8 @@
 // A body that is not JSON, or a start that is refused, fails with what came and the stack's last output.
 
 import { request } from 'node:http';
+import type { Stack } from '../../dev/stack.ts';
 import { quietTail } from '../demo-stack.ts';
-import type { Stack } from '../stack.ts';
 
 /** `owner` is the visitor's cookie, `lp_owner=anon-<uuid>`. */
 export async function callApi(

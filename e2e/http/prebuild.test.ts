@@ -4,10 +4,10 @@
 // incrementally (both read from the cluster's own workspace status).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeFamilies } from '../../dev/fakes/families.ts';
+import { deliverGithubPush, registerProject, waitForPrebuild } from '../../dev/prebuild-hooks.ts';
+import type { Stack } from '../../dev/stack.ts';
 import { quietTail, startDemoStack, stopDemoStacks } from '../demo-stack.ts';
-import { fakeFamilies } from '../fakes/families.ts';
-import { deliverGithubPush, registerProject, waitForPrebuild } from '../prebuild-hooks.ts';
-import type { Stack } from '../stack.ts';
 import { callApi, launchAndWait } from './launcher-api.ts';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../dev/stack.ts';
 import { credentialRedemptionBody, EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { checkoutIn, gitIn, headOf } from '../git-head.ts';
-import type { Stack } from '../stack.ts';
 
 let stack: Stack;
 let dataDir: string;

@@ -4,13 +4,13 @@
 // reusing a running workspace; errors with a way out; never a redirect off a registered origin.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeCluster } from '../../e2e/fakes/cluster.ts';
-import { type FakeCoder, fakeCoder } from '../../e2e/fakes/coder.ts';
-import { type FakeCodespaces, fakeCodespaces } from '../../e2e/fakes/codespaces.ts';
-import { fakeGitHub } from '../../e2e/fakes/github.ts';
-import { fakeGitLab } from '../../e2e/fakes/gitlab.ts';
-import { type FakeOna, fakeOna } from '../../e2e/fakes/ona.ts';
-import { samples } from '../../e2e/fakes/sample-data.ts';
+import { fakeCluster } from '../../dev/fakes/cluster.ts';
+import { type FakeCoder, fakeCoder } from '../../dev/fakes/coder.ts';
+import { type FakeCodespaces, fakeCodespaces } from '../../dev/fakes/codespaces.ts';
+import { fakeGitHub } from '../../dev/fakes/github.ts';
+import { fakeGitLab } from '../../dev/fakes/gitlab.ts';
+import { type FakeOna, fakeOna } from '../../dev/fakes/ona.ts';
+import { samples } from '../../dev/fakes/sample-data.ts';
 import { createApp } from '../src/app.ts';
 import type { BackendConfig } from '../src/backends/backend.ts';
 import { coderWorkspaceName } from '../src/backends/coder.ts';

@@ -2,9 +2,9 @@
 // against the fake GitHub's sample repositories.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeCluster } from '../../e2e/fakes/cluster.ts';
-import { fakeGitHub } from '../../e2e/fakes/github.ts';
-import { DEVCONTAINER_JSON, samples } from '../../e2e/fakes/sample-data.ts';
+import { fakeCluster } from '../../dev/fakes/cluster.ts';
+import { fakeGitHub } from '../../dev/fakes/github.ts';
+import { DEVCONTAINER_JSON, samples } from '../../dev/fakes/sample-data.ts';
 import { createApp } from '../src/app.ts';
 import { chooseConfig } from '../src/config-files.ts';
 import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';

@@ -6,9 +6,9 @@
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeFamilies } from '../../e2e/fakes/families.ts';
-import type { FakeHostData, FakeRepo } from '../../e2e/fakes/model.ts';
-import { sampleFamilies, samples } from '../../e2e/fakes/sample-data.ts';
+import { fakeFamilies } from '../../dev/fakes/families.ts';
+import type { FakeHostData, FakeRepo } from '../../dev/fakes/model.ts';
+import { sampleFamilies, samples } from '../../dev/fakes/sample-data.ts';
 import { bundledAnchorTable } from '../../extension/src/hosts/bundled.ts';
 import { familyPages } from '../../extension/src/hosts/family-pages.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
@@ -41,7 +41,7 @@ function setUps(family: HostFamilyId): FamilySetup[] {
   const keys = (Object.keys(sampleFamilies) as (keyof typeof samples)[]).filter(
     (k) => sampleFamilies[k] === family,
   );
-  if (keys.length === 0) throw new Error(`no sample host of family ${family} in e2e/fakes/sample-data.ts`);
+  if (keys.length === 0) throw new Error(`no sample host of family ${family} in dev/fakes/sample-data.ts`);
   return keys.map((key) => setUp(family, samples[key]));
 }
 

@@ -4,10 +4,10 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeCluster } from '../../e2e/fakes/cluster.ts';
-import { fakeGitHub } from '../../e2e/fakes/github.ts';
-import { fakeGitLab } from '../../e2e/fakes/gitlab.ts';
-import { samples } from '../../e2e/fakes/sample-data.ts';
+import { fakeCluster } from '../../dev/fakes/cluster.ts';
+import { fakeGitHub } from '../../dev/fakes/github.ts';
+import { fakeGitLab } from '../../dev/fakes/gitlab.ts';
+import { samples } from '../../dev/fakes/sample-data.ts';
 import { createApp } from '../src/app.ts';
 import { stylesheet } from '../src/pages/styles.ts';
 import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';

@@ -5,12 +5,12 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeBitbucketCloud } from '../../e2e/fakes/bitbucket-cloud.ts';
-import { fakeBitbucketServer } from '../../e2e/fakes/bitbucket-server.ts';
-import { type FakeCluster, fakeCluster } from '../../e2e/fakes/cluster.ts';
-import { fakeGitHub } from '../../e2e/fakes/github.ts';
-import { fakeGitLab } from '../../e2e/fakes/gitlab.ts';
-import { samples } from '../../e2e/fakes/sample-data.ts';
+import { fakeBitbucketCloud } from '../../dev/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../../dev/fakes/bitbucket-server.ts';
+import { type FakeCluster, fakeCluster } from '../../dev/fakes/cluster.ts';
+import { fakeGitHub } from '../../dev/fakes/github.ts';
+import { fakeGitLab } from '../../dev/fakes/gitlab.ts';
+import { samples } from '../../dev/fakes/sample-data.ts';
 import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { createApp } from '../src/app.ts';

@@ -1,11 +1,11 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeBitbucketCloud } from '../../e2e/fakes/bitbucket-cloud.ts';
-import { fakeBitbucketServer } from '../../e2e/fakes/bitbucket-server.ts';
-import { type FakeCluster, fakeCluster } from '../../e2e/fakes/cluster.ts';
-import { fakeGitHub } from '../../e2e/fakes/github.ts';
-import { fakeGitLab } from '../../e2e/fakes/gitlab.ts';
-import { sampleRepo, samples } from '../../e2e/fakes/sample-data.ts';
+import { fakeBitbucketCloud } from '../../dev/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../../dev/fakes/bitbucket-server.ts';
+import { type FakeCluster, fakeCluster } from '../../dev/fakes/cluster.ts';
+import { fakeGitHub } from '../../dev/fakes/github.ts';
+import { fakeGitLab } from '../../dev/fakes/gitlab.ts';
+import { sampleRepo, samples } from '../../dev/fakes/sample-data.ts';
 import { EVENT_HEADERS, signEvent } from '../../shared/cluster-contract.ts';
 import { createApp } from '../src/app.ts';
 import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';

@@ -4,9 +4,9 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeCluster, fakeCluster } from '../../e2e/fakes/cluster.ts';
-import { fakeGitHub } from '../../e2e/fakes/github.ts';
-import { samples } from '../../e2e/fakes/sample-data.ts';
+import { type FakeCluster, fakeCluster } from '../../dev/fakes/cluster.ts';
+import { fakeGitHub } from '../../dev/fakes/github.ts';
+import { samples } from '../../dev/fakes/sample-data.ts';
 import { verifyOpenToken } from '../../shared/workspace-access.ts';
 import { createApp } from '../src/app.ts';
 import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';

@@ -5,15 +5,15 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBitbucketCloud } from '../../../e2e/fakes/bitbucket-cloud.ts';
-import { fakeBitbucketServer } from '../../../e2e/fakes/bitbucket-server.ts';
-import { type FakeCluster, fakeCluster } from '../../../e2e/fakes/cluster.ts';
-import { fakeGitea } from '../../../e2e/fakes/gitea.ts';
-import { fakeGitHub } from '../../../e2e/fakes/github.ts';
-import { fakeGitLab } from '../../../e2e/fakes/gitlab.ts';
-import type { FakeHostData } from '../../../e2e/fakes/model.ts';
-import { type FakeOAuth, fakeOAuth } from '../../../e2e/fakes/oauth.ts';
-import { samples } from '../../../e2e/fakes/sample-data.ts';
+import { fakeBitbucketCloud } from '../../../dev/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../../../dev/fakes/bitbucket-server.ts';
+import { type FakeCluster, fakeCluster } from '../../../dev/fakes/cluster.ts';
+import { fakeGitea } from '../../../dev/fakes/gitea.ts';
+import { fakeGitHub } from '../../../dev/fakes/github.ts';
+import { fakeGitLab } from '../../../dev/fakes/gitlab.ts';
+import type { FakeHostData } from '../../../dev/fakes/model.ts';
+import { type FakeOAuth, fakeOAuth } from '../../../dev/fakes/oauth.ts';
+import { samples } from '../../../dev/fakes/sample-data.ts';
 import { credentialRedemptionBody, EVENT_HEADERS, signEvent } from '../../../shared/cluster-contract.ts';
 import { createApp } from '../../src/app.ts';
 import { type FakeHosts, installFakeHosts } from '../fake-hosts.ts';

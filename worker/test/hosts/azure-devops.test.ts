@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeAzureDevopsOptions, fakeAzureDevops } from '../../../e2e/fakes/azure-devops.ts';
-import type { FakeRepo } from '../../../e2e/fakes/model.ts';
-import { GITPOD_YML, samples } from '../../../e2e/fakes/sample-data.ts';
+import { type FakeAzureDevopsOptions, fakeAzureDevops } from '../../../dev/fakes/azure-devops.ts';
+import type { FakeRepo } from '../../../dev/fakes/model.ts';
+import { GITPOD_YML, samples } from '../../../dev/fakes/sample-data.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { createHostRegistry } from '../../../shared/host-registry.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeBitbucketServerOptions, fakeBitbucketServer } from '../../../e2e/fakes/bitbucket-server.ts';
-import type { FakeHostData, FakeRepo } from '../../../e2e/fakes/model.ts';
-import { GITPOD_YML, samples } from '../../../e2e/fakes/sample-data.ts';
+import { type FakeBitbucketServerOptions, fakeBitbucketServer } from '../../../dev/fakes/bitbucket-server.ts';
+import type { FakeHostData, FakeRepo } from '../../../dev/fakes/model.ts';
+import { GITPOD_YML, samples } from '../../../dev/fakes/sample-data.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { createHostRegistry, type HostRegistry } from '../../../shared/host-registry.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';

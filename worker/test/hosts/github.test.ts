@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type FakeGitHubOptions, fakeGitHub } from '../../../e2e/fakes/github.ts';
-import type { FakeHostData, FakeRepo } from '../../../e2e/fakes/model.ts';
-import { GITPOD_YML, INVALID_GITPOD_YML, sampleHost } from '../../../e2e/fakes/sample-data.ts';
+import { type FakeGitHubOptions, fakeGitHub } from '../../../dev/fakes/github.ts';
+import type { FakeHostData, FakeRepo } from '../../../dev/fakes/model.ts';
+import { GITPOD_YML, INVALID_GITPOD_YML, sampleHost } from '../../../dev/fakes/sample-data.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { createHostRegistry } from '../../../shared/host-registry.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';

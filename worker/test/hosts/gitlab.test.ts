@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeGitLabOptions, fakeGitLab } from '../../../e2e/fakes/gitlab.ts';
-import { type FakeHostData, type FakeRepo, findRepo, history } from '../../../e2e/fakes/model.ts';
+import { type FakeGitLabOptions, fakeGitLab } from '../../../dev/fakes/gitlab.ts';
+import { type FakeHostData, type FakeRepo, findRepo, history } from '../../../dev/fakes/model.ts';
 import {
   GITPOD_YML,
   INVALID_GITPOD_YML,
   sampleHost,
   sampleRepo,
   samples,
-} from '../../../e2e/fakes/sample-data.ts';
+} from '../../../dev/fakes/sample-data.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { createHostRegistry } from '../../../shared/host-registry.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';

@@ -2,13 +2,13 @@
 // admin token; helpers to call the app, sign webhooks per family, register a project and send cluster events.
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { fakeBitbucketCloud } from '../../../e2e/fakes/bitbucket-cloud.ts';
-import { fakeBitbucketServer } from '../../../e2e/fakes/bitbucket-server.ts';
-import { type FakeCluster, fakeCluster } from '../../../e2e/fakes/cluster.ts';
-import { fakeGitHub } from '../../../e2e/fakes/github.ts';
-import { fakeGitLab } from '../../../e2e/fakes/gitlab.ts';
-import type { FakeHostData } from '../../../e2e/fakes/model.ts';
-import { samples } from '../../../e2e/fakes/sample-data.ts';
+import { fakeBitbucketCloud } from '../../../dev/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../../../dev/fakes/bitbucket-server.ts';
+import { type FakeCluster, fakeCluster } from '../../../dev/fakes/cluster.ts';
+import { fakeGitHub } from '../../../dev/fakes/github.ts';
+import { fakeGitLab } from '../../../dev/fakes/gitlab.ts';
+import type { FakeHostData } from '../../../dev/fakes/model.ts';
+import { samples } from '../../../dev/fakes/sample-data.ts';
 import { EVENT_HEADERS, signEvent, type WorkspaceStatus } from '../../../shared/cluster-contract.ts';
 import { createApp } from '../../src/app.ts';
 import { type FakeHosts, installFakeHosts } from '../fake-hosts.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeHostData, history } from '../../../e2e/fakes/model.ts';
-import { samples } from '../../../e2e/fakes/sample-data.ts';
+import { type FakeHostData, history } from '../../../dev/fakes/model.ts';
+import { samples } from '../../../dev/fakes/sample-data.ts';
 import { createHostRegistry } from '../../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import { resolvers } from '../../src/hosts/resolvers.ts';

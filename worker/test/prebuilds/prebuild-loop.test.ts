@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeHostData, FakeRepo } from '../../../e2e/fakes/model.ts';
-import { samples } from '../../../e2e/fakes/sample-data.ts';
+import type { FakeHostData, FakeRepo } from '../../../dev/fakes/model.ts';
+import { samples } from '../../../dev/fakes/sample-data.ts';
 import type { WorkspaceStatus } from '../../../shared/cluster-contract.ts';
 import { launcherConfig } from '../../src/config.ts';
 import { resolvers } from '../../src/hosts/resolvers.ts';

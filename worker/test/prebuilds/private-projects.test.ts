@@ -5,13 +5,13 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeBitbucketCloud } from '../../../e2e/fakes/bitbucket-cloud.ts';
-import { fakeBitbucketServer } from '../../../e2e/fakes/bitbucket-server.ts';
-import { fakeGitHub } from '../../../e2e/fakes/github.ts';
-import { fakeGitLab } from '../../../e2e/fakes/gitlab.ts';
-import type { FakeHostData, FakeRepo } from '../../../e2e/fakes/model.ts';
-import { fakeOAuth } from '../../../e2e/fakes/oauth.ts';
-import { samples } from '../../../e2e/fakes/sample-data.ts';
+import { fakeBitbucketCloud } from '../../../dev/fakes/bitbucket-cloud.ts';
+import { fakeBitbucketServer } from '../../../dev/fakes/bitbucket-server.ts';
+import { fakeGitHub } from '../../../dev/fakes/github.ts';
+import { fakeGitLab } from '../../../dev/fakes/gitlab.ts';
+import type { FakeHostData, FakeRepo } from '../../../dev/fakes/model.ts';
+import { fakeOAuth } from '../../../dev/fakes/oauth.ts';
+import { samples } from '../../../dev/fakes/sample-data.ts';
 import type { WorkspaceStatus } from '../../../shared/cluster-contract.ts';
 import { createApp } from '../../src/app.ts';
 import { launcherConfig } from '../../src/config.ts';

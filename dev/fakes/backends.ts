@@ -1,7 +1,7 @@
 // The fake Coder and Ona APIs on loopback, for the offline demo and the end-to-end suites: one process, one JSON line
 // `{coder, ona}` (their origins) on stdout, then it runs until SIGINT/SIGTERM. Tokens are the demo's own
 // (DEMO_BACKEND_TOKENS); a GET `/_state` on each answers what it holds, for tests in another process.
-// CLI: `tsx e2e/fakes/backends.ts`.
+// CLI: `tsx dev/fakes/backends.ts`.
 
 import { fakeCoder } from './coder.ts';
 import { fakeOna } from './ona.ts';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 }
 
 const argv = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
-if (argv[1] !== undefined && /[\\/]e2e[\\/]fakes[\\/]backends\.ts$/.test(argv[1])) {
+if (argv[1] !== undefined && /[\\/]dev[\\/]fakes[\\/]backends\.ts$/.test(argv[1])) {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

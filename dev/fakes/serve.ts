@@ -1,6 +1,6 @@
 // The four fake git-host APIs and one git smart-HTTP server on loopback, over the same materialised sample data, so
 // the launcher's API calls and a workspace's `git clone` see the same commits. Never listens beyond `host`.
-// CLI: `tsx e2e/fakes/serve.ts --root <dir>` prints one JSON line `{apis, gitBase, gitRewrites}` and runs until
+// CLI: `tsx dev/fakes/serve.ts --root <dir>` prints one JSON line `{apis, gitBase, gitRewrites}` and runs until
 // SIGINT/SIGTERM.
 
 import { spawn } from 'node:child_process';

@@ -83,7 +83,7 @@ export interface FakeHostsInfo {
   readonly apis: Readonly<Record<SampleHost, string>>;
   readonly gitBase: string;
   readonly gitRewrites: readonly { base: string; insteadOf: string }[];
-  /** The self-hosted Gitea's web pages at a loopback address (e2e/fakes/serve.ts): the demo's button door. */
+  /** The self-hosted Gitea's web pages at a loopback address (dev/fakes/serve.ts): the demo's button door. */
   readonly webSite: string;
 }
 
@@ -182,13 +182,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const gitConfig = join(dataDir, 'cluster.gitconfig');
     writeFileSync(gitConfig, '');
     if (options.demo) {
-      const child = run('fake-hosts', BIN('tsx'), ['e2e/fakes/serve.ts', '--root', join(dataDir, 'git')]);
+      const child = run('fake-hosts', BIN('tsx'), ['dev/fakes/serve.ts', '--root', join(dataDir, 'git')]);
       fakes = JSON.parse(await firstJsonLine(child, 'fake-hosts', 60_000)) as FakeHostsInfo;
       // Fake OAuth for GitHub, GitLab and Bitbucket Cloud; keys and secrets are fresh for every run.
-      const oauth = run('fake-oauth', BIN('tsx'), ['e2e/fakes/oauth.ts']);
+      const oauth = run('fake-oauth', BIN('tsx'), ['dev/fakes/oauth.ts']);
       signIn = demoSignIn(JSON.parse(await firstJsonLine(oauth, 'fake-oauth', 30_000)) as DemoOAuthOrigins);
       if (options.backends === true) {
-        const child = run('fake-backends', BIN('tsx'), ['e2e/fakes/backends.ts']);
+        const child = run('fake-backends', BIN('tsx'), ['dev/fakes/backends.ts']);
         backendOrigins = JSON.parse(await firstJsonLine(child, 'fake-backends', 30_000)) as {
           coder: string;
           ona: string;

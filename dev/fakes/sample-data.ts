@@ -210,7 +210,7 @@ export function sampleHost(hostname: string, owner: string, forkOwner: string): 
       sampleRepo(owner, 'private-app', { id: 3, private: true }),
       sampleRepo(owner, 'no-config', { id: 4, config: null }),
       sampleRepo(owner, 'invalid-config', { id: 5, config: INVALID_GITPOD_YML }),
-      // A stranger's repository that tries to leave its workspace (e2e/fakes/hostile-repo.ts).
+      // A stranger's repository that tries to leave its workspace (dev/fakes/hostile-repo.ts).
       sampleRepo(owner, 'hostile', {
         id: 6,
         config: HOSTILE_GITPOD_YML,

@@ -3,7 +3,7 @@
 // RFC 7009 `POST /oauth/revoke`; GitHub's `DELETE /applications/{client_id}/token|grant`, which lives on GitHub's API
 // host — mount this handler there for `/applications/`; Bitbucket Cloud has none), the signed-in user, and each
 // host's error shapes (GitHub answers token errors with HTTP 200). Tokens it issues are ones the fake APIs accept.
-// CLI: `tsx e2e/fakes/oauth.ts` serves the three on loopback and prints one JSON line `{github, gitlab,
+// CLI: `tsx dev/fakes/oauth.ts` serves the three on loopback and prints one JSON line `{github, gitlab,
 // bitbucketCloud}` (their origins), then runs until SIGINT/SIGTERM.
 
 // Web APIs only (the worker tests import it inside workerd); the CLI loads Node modules on demand.
@@ -331,7 +331,7 @@ async function main(): Promise<void> {
 }
 
 const argv = (globalThis as { process?: { argv?: string[] } }).process?.argv ?? [];
-if (argv[1] !== undefined && /[\\/]e2e[\\/]fakes[\\/]oauth\.ts$/.test(argv[1])) {
+if (argv[1] !== undefined && /[\\/]dev[\\/]fakes[\\/]oauth\.ts$/.test(argv[1])) {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
