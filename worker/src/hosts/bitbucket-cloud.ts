@@ -10,27 +10,32 @@ import type { ResolvedContext, ResolvedPullRequest } from '../../../shared/resol
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { encodePath, encodeSegment } from '../../../shared/url-encoding.ts';
 import { LaunchError } from '../errors.ts';
-import { hostFetch } from './host-http.ts';
-import type {
-  HostCredentials,
-  HostResolver,
-  HttpTuning,
-  RepoContext,
-  ResolveInput,
-} from './host-resolver.ts';
 import {
-  CONFIG_FILE,
-  FULL_SHA,
-  HEX_PREFIX,
-  parseJsonObject,
-  pullHeadDeleted,
-  sameRepo,
-} from './resolver-common.ts';
+  type ConfigAnswer,
+  cloudApi,
+  fetchCommit,
+  fetchConfigAt,
+  fetchPathKind,
+  fetchRefs,
+  fetchRepository,
+  repoPath,
+} from './bitbucket-cloud-api.ts';
+import {
+  emptyRepository,
+  errorMessage,
+  isDirectoryListing,
+  refNotFound,
+  repoFromFullName,
+  repositoryError,
+  webBase,
+} from './bitbucket-cloud-errors.ts';
+import type { HostResolver, RepoContext, ResolveInput } from './host-resolver.ts';
+import { HEX_PREFIX, parseJsonObject, pullHeadDeleted, sameRepo } from './resolver-common.ts';
 
 type RepositoryContext = Extract<GitContext, { kind: 'repository' }>;
-type Found<T> = Result<T, LaunchError>;
+export type Found<T> = Result<T, LaunchError>;
 
-const HOST_LABEL = 'Bitbucket';
+export const HOST_LABEL = 'Bitbucket';
 
 /** One answer from the API: status and body text (JSON, or a raw file from `src/`). */
 interface Answer {
@@ -38,29 +43,29 @@ interface Answer {
   readonly text: string;
 }
 
-interface CloudApi {
+export interface CloudApi {
   get(path: string): Promise<Found<Answer>>;
 }
 
 /** The few fields of a repository the launcher reads. */
-interface CloudRepository {
+export interface CloudRepository {
   readonly mainbranch?: { readonly name?: string } | null;
   readonly is_private?: boolean;
 }
 
 /** What the repository endpoint tells a resolution: its main branch and who may read it. */
-interface RepositoryFacts {
+export interface RepositoryFacts {
   readonly main: string;
   readonly visibility: ResolvedContext['visibility'];
 }
 
-interface RefHeads {
+export interface RefHeads {
   branch?: string;
   tag?: string;
 }
 
 /** What a path is at a commit, after asking `src/<commit>/<path>?format=meta`; `missing` paths are dropped. */
-type PathKind = 'file' | 'folder' | 'missing';
+export type PathKind = 'file' | 'folder' | 'missing';
 
 export const bitbucketCloudResolver: HostResolver = {
   async resolve(input) {
@@ -487,230 +492,4 @@ async function resolveIssue(
   if (visibility !== undefined) resolved.visibility = visibility;
   if (config?.ok === true) resolved.configText = config.value;
   return ok(resolved);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Requests.
-
-function cloudApi(entry: HostEntry, credentials: HostCredentials, http: HttpTuning | undefined): CloudApi {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (credentials.kind !== 'anonymous' && credentials.token !== undefined) {
-    headers.Authorization = `Bearer ${credentials.token}`;
-  }
-  const options = {
-    hostLabel: HOST_LABEL,
-    hostWebUrl: entry.origin + entry.basePath,
-    ...(http?.backoffMs !== undefined && { backoffMs: http.backoffMs }),
-    ...(http?.now !== undefined && { now: http.now }),
-  };
-  return {
-    async get(path) {
-      const response = await hostFetch(`${entry.apiBaseUrl}${path}`, { headers }, options);
-      if (!response.ok) return response;
-      const text = await response.value.text();
-      return ok({ status: response.value.status, text });
-    },
-  };
-}
-
-const repoPath = (repo: RepoRef): string =>
-  `/repositories/${encodeSegment(repo.owner)}/${encodeSegment(repo.name)}`;
-
-/** The repository's main branch name and visibility, or the error a person can act on (missing, private, token refused). */
-async function fetchRepository(
-  api: CloudApi,
-  input: ResolveInput,
-  repo: RepoRef,
-): Promise<Found<RepositoryFacts>> {
-  const answer = await api.get(repoPath(repo));
-  if (!answer.ok) return answer;
-  const { status, text } = answer.value;
-  if (status !== 200) return err(repositoryError(status, text, repo, input.entry, input.credentials));
-  const body = parseJsonObject<CloudRepository>(text);
-  const main = body?.mainbranch?.name;
-  if (typeof main !== 'string' || main === '') return err(emptyRepository(repo, input.entry));
-  const isPrivate = body?.is_private;
-  return ok({
-    main,
-    visibility: isPrivate === false ? 'public' : isPrivate === true ? 'private' : undefined,
-  });
-}
-
-/**
- * Branch and tag heads for several names in ONE request: `refs?q=name = "a" OR name = "a/b"` (BBQL). Names that do
- * not exist are absent from the map.
- */
-async function fetchRefs(
-  api: CloudApi,
-  base: string,
-  names: readonly string[],
-  kinds: 'branch' | 'tag' | 'any',
-): Promise<Found<Map<string, RefHeads>>> {
-  const heads = new Map<string, RefHeads>();
-  if (names.length === 0) return ok(heads);
-  const query = names.map((name) => `name = ${bbqlString(name)}`).join(' OR ');
-  const collection = kinds === 'branch' ? 'refs/branches' : kinds === 'tag' ? 'refs/tags' : 'refs';
-  const answer = await api.get(`${base}/${collection}?q=${encodeURIComponent(query)}&pagelen=100`);
-  if (!answer.ok) return answer;
-  if (answer.value.status === 404) return ok(heads);
-  if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'list branches and tags'));
-  const page = parseJsonObject<{ values?: { type?: string; name?: string; target?: { hash?: string } }[] }>(
-    answer.value.text,
-  );
-  const wanted = new Set(names);
-  for (const value of page?.values ?? []) {
-    const hash = value.target?.hash;
-    if (value.name === undefined || !wanted.has(value.name) || hash === undefined || !FULL_SHA.test(hash))
-      continue;
-    const type = value.type ?? (kinds === 'any' ? undefined : kinds);
-    const item = heads.get(value.name) ?? {};
-    if (type === 'branch') item.branch = hash.toLowerCase();
-    if (type === 'tag') item.tag = hash.toLowerCase();
-    heads.set(value.name, item);
-  }
-  return ok(heads);
-}
-
-/** `"feature/\"x\""`: BBQL strings escape quotes and backslashes. */
-const bbqlString = (text: string): string => `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-
-/** The full hash of a commit-ish (abbreviated hash, branch or tag name); undefined when the host knows none. */
-async function fetchCommit(
-  api: CloudApi,
-  base: string,
-  commitish: string,
-): Promise<Found<string | undefined>> {
-  const answer = await api.get(`${base}/commit/${encodeSegment(commitish)}`);
-  if (!answer.ok) return answer;
-  if (answer.value.status === 404 || answer.value.status === 400) return ok(undefined);
-  if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'look up a commit'));
-  const hash = parseJsonObject<{ hash?: string }>(answer.value.text)?.hash;
-  return ok(typeof hash === 'string' && FULL_SHA.test(hash) ? hash.toLowerCase() : undefined);
-}
-
-type ConfigAnswer = Found<string | null>;
-
-/** `.gitpod.yml` at a commit or a slash-free ref name: its text, `null` when absent. Never fails a launch. */
-async function fetchConfigAt(api: CloudApi, base: string, revision: string): Promise<ConfigAnswer> {
-  const answer = await api.get(`${base}/src/${encodeSegment(revision)}/${CONFIG_FILE}`);
-  if (!answer.ok) return answer;
-  if (answer.value.status === 200)
-    return ok(isDirectoryListing(answer.value.text) ? null : answer.value.text);
-  if (answer.value.status === 404) return ok(null);
-  return err(unexpected(answer.value.status, `read ${CONFIG_FILE}`));
-}
-
-/** `src/<commit>/<path>?format=meta` → `commit_file` or `commit_directory`; a 404 means the path is not there. */
-async function fetchPathKind(
-  api: CloudApi,
-  base: string,
-  revision: string,
-  path: string,
-): Promise<Found<PathKind>> {
-  const answer = await api.get(`${base}/src/${encodeSegment(revision)}/${encodePath(path)}?format=meta`);
-  if (!answer.ok) return answer;
-  if (answer.value.status === 404) return ok('missing');
-  if (answer.value.status !== 200) return err(unexpected(answer.value.status, 'look up a path'));
-  const type = parseJsonObject<{ type?: string }>(answer.value.text)?.type;
-  if (type === 'commit_directory') return ok('folder');
-  if (type === 'commit_file') return ok('file');
-  return ok('missing');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Errors a person can act on.
-
-function repositoryError(
-  status: number,
-  text: string,
-  repo: RepoRef,
-  entry: HostEntry,
-  credentials: HostCredentials,
-): LaunchError {
-  const name = `${repo.owner}/${repo.name}`;
-  const signedIn = credentials.kind === 'user';
-  if (status === 403) {
-    return new LaunchError('private-repo', {
-      title: `You cannot open ${name}`,
-      detail: `Bitbucket says your account may not read ${name}. Ask its owner for access, then try again.`,
-      wayOut: { label: `Open ${name} on Bitbucket`, href: webBase(repo, entry) },
-    });
-  }
-  if (status === 401 && signedIn) {
-    return new LaunchError('private-repo', {
-      title: 'Bitbucket did not accept your sign-in',
-      detail: `Bitbucket refused the sign-in this launcher holds for you (it may have expired or been revoked). Sign in with Bitbucket again, then retry ${name}.`,
-      wayOut: { label: `Open ${name} on Bitbucket`, href: webBase(repo, entry) },
-    });
-  }
-  if (status === 404 || status === 401) {
-    if (signedIn) {
-      return new LaunchError('repo-not-found', {
-        title: `${name} was not found`,
-        detail: `There is no repository ${name} on Bitbucket that your account can see. Check the link for typos.`,
-      });
-    }
-    return new LaunchError('repo-not-found', {
-      title: `${name} was not found`,
-      detail: `There is no public repository ${name} on Bitbucket. It may be private: signing in with Bitbucket lets you open private repositories you can read.`,
-      facts: { maybePrivate: true },
-    });
-  }
-  return unexpected(status, `read ${name}`, errorMessage(text));
-}
-
-/** `what` names the ref as a person would: "branch 'feature/x'", "commit 1a2b3c4". */
-function refNotFound(repo: RepoRef, entry: HostEntry, what: string): LaunchError {
-  return new LaunchError('ref-not-found', {
-    title: `No ${what} in ${repo.owner}/${repo.name}`,
-    detail: `${repo.owner}/${repo.name} on Bitbucket has no ${what}. It may have been renamed or deleted; pick one from its branches.`,
-    wayOut: { label: 'See its branches', href: `${webBase(repo, entry)}/branches/` },
-  });
-}
-
-function emptyRepository(repo: RepoRef, entry: HostEntry): LaunchError {
-  return new LaunchError('ref-not-found', {
-    title: `${repo.owner}/${repo.name} has no commits yet`,
-    detail: `${repo.owner}/${repo.name} has no main branch to open. Push a first commit, then try again.`,
-    wayOut: { label: `Open ${repo.owner}/${repo.name}`, href: webBase(repo, entry) },
-  });
-}
-
-function unexpected(status: number, what: string, message = ''): LaunchError {
-  return new LaunchError('host-unavailable', {
-    title: 'Bitbucket gave an answer we did not expect',
-    detail: `Bitbucket answered HTTP ${status} when asked to ${what}${message === '' ? '' : ` ("${message.slice(0, 200)}")`}. Try again in a minute.`,
-    retryAfterSeconds: 60,
-    wayOut: { label: 'Check Bitbucket status', href: 'https://bitbucket.status.atlassian.com/' },
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Small readers.
-
-const webBase = (repo: RepoRef, entry: HostEntry): string =>
-  `${entry.origin}${entry.basePath}/${encodeSegment(repo.owner)}/${encodeSegment(repo.name)}`;
-
-function repoFromFullName(fullName: string | undefined, entry: HostEntry): RepoRef | undefined {
-  const parts = fullName?.split('/');
-  if (parts?.length !== 2 || parts[0] === '' || parts[1] === '') return undefined;
-  const [owner = '', name = ''] = parts;
-  return { host: entry.hostname, family: 'bitbucket-cloud', owner, name };
-}
-
-/** `{"type":"error","error":{"message":"Repository … not found"}}` → its message. */
-function errorMessage(text: string): string {
-  const message = parseJsonObject<{ error?: { message?: unknown } }>(text)?.error?.message;
-  return typeof message === 'string' ? message : '';
-}
-
-/** A directory under `src/` answers a page of `commit_file` / `commit_directory` entries instead of file text. */
-function isDirectoryListing(text: string): boolean {
-  const page = parseJsonObject<{ pagelen?: unknown; values?: { type?: unknown }[] }>(text);
-  return (
-    page !== undefined &&
-    typeof page.pagelen === 'number' &&
-    Array.isArray(page.values) &&
-    page.values.every((v) => v?.type === 'commit_file' || v?.type === 'commit_directory')
-  );
 }

@@ -8,28 +8,27 @@ import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import type { GitContext, PathTarget, RefPathSplit, RepoRef } from '../../../shared/launch-request.ts';
 import type { ResolvedContext, ResolvedPullRequest } from '../../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { encodePath, encodeQueryValue, encodeSegment } from '../../../shared/url-encoding.ts';
+import { encodePath, encodeQueryValue } from '../../../shared/url-encoding.ts';
 import { LaunchError } from '../errors.ts';
 import { pagedShas } from './bitbucket-cloud.ts';
-import { hostFetch } from './host-http.ts';
-import type {
-  HostCredentials,
-  HostResolver,
-  HttpTuning,
-  RepoContext,
-  ResolveInput,
-} from './host-resolver.ts';
 import {
-  CONFIG_FILE,
-  FULL_SHA,
-  HEX_PREFIX,
-  parseJsonObject,
-  pullHeadDeleted,
-  sameRepo,
-} from './resolver-common.ts';
+  fetchBranch,
+  fetchCommit,
+  fetchConfig,
+  fetchDefaultBranchName,
+  fetchPathKind,
+  fetchRepository,
+  fetchTag,
+  repoPath,
+  serverApi,
+  visibilityOf,
+} from './bitbucket-server-api.ts';
+import { isMissingRepository, refNotFound, repositoryError, repoWebUrl } from './bitbucket-server-errors.ts';
+import type { HostCredentials, HostResolver, RepoContext, ResolveInput } from './host-resolver.ts';
+import { FULL_SHA, HEX_PREFIX, parseJsonObject, pullHeadDeleted, sameRepo } from './resolver-common.ts';
 
 type RepositoryContext = Extract<GitContext, { kind: 'repository' }>;
-type Found<T> = Result<T, LaunchError>;
+export type Found<T> = Result<T, LaunchError>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One answer from the API: status and body text (JSON, or a raw file from `raw/`). */
@@ -38,20 +37,20 @@ interface Answer {
   readonly text: string;
 }
 
-interface ServerApi {
+export interface ServerApi {
   readonly entry: HostEntry;
   readonly credentials: HostCredentials;
   get(path: string): Promise<Found<Answer>>;
 }
 
 /** A ref as the REST API writes it (`RestBranch`, `RestTag`, a pull request's `fromRef`). */
-interface ServerRef {
+export interface ServerRef {
   readonly id?: string;
   readonly displayId?: string;
   readonly latestCommit?: string;
 }
 
-interface ServerRepository {
+export interface ServerRepository {
   readonly slug?: string;
   /** Anonymous read access to this repository (a public project's repositories may still say false). */
   readonly public?: boolean;
@@ -63,8 +62,8 @@ interface ServerRepository {
 }
 
 /** What a path is at a revision, after asking `browse/<path>?at=`; `missing` paths are dropped. */
-type PathKind = 'file' | 'folder' | 'missing';
-type ConfigAnswer = Found<string | null>;
+export type PathKind = 'file' | 'folder' | 'missing';
+export type ConfigAnswer = Found<string | null>;
 
 export const bitbucketServerResolver: HostResolver = {
   async resolve(input) {
@@ -398,7 +397,7 @@ const prHeadDeleted = (
 ): LaunchError => pullHeadDeleted(number, headRef, baseRepo, repoWebUrl(baseRepo, entry));
 
 /** `refs/heads/feature/x` → `feature/x`. */
-function branchName(id: string | undefined): string | undefined {
+export function branchName(id: string | undefined): string | undefined {
   return id?.startsWith('refs/heads/') === true ? id.slice('refs/heads/'.length) : undefined;
 }
 
@@ -427,247 +426,4 @@ function noIssues(repo: RepoRef, number: number, entry: HostEntry): LaunchError 
     detail: `Bitbucket Server keeps no issues of its own (they live in Jira), so there is no issue #${number} to open. Open the branch or the pull request for that work instead.`,
     wayOut: { label: `Open ${repo.owner}/${repo.name}`, href: repoWebUrl(repo, entry) },
   });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Requests.
-
-function serverApi(entry: HostEntry, credentials: HostCredentials, http: HttpTuning | undefined): ServerApi {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (credentials.kind !== 'anonymous' && credentials.token !== undefined) {
-    headers.Authorization = `Bearer ${credentials.token}`;
-  }
-  const options = {
-    hostLabel: entry.hostname,
-    hostWebUrl: entry.origin + entry.basePath,
-    ...(http?.backoffMs !== undefined && { backoffMs: http.backoffMs }),
-    ...(http?.now !== undefined && { now: http.now }),
-  };
-  return {
-    entry,
-    credentials,
-    async get(path) {
-      const response = await hostFetch(`${entry.apiBaseUrl}${path}`, { headers }, options);
-      if (!response.ok) return response;
-      const text = await response.value.text();
-      return ok({ status: response.value.status, text });
-    },
-  };
-}
-
-/** `/projects/PLAT/repos/app`, `/projects/~jdoe/repos/dotfiles` (personal repositories live in `~user` projects). */
-const repoPath = (repo: RepoRef): string =>
-  `/projects/${encodeSegment(repo.owner)}/repos/${encodeSegment(repo.name)}`;
-
-/** The repository's own `public` flag; unknown (absent) when the API did not say. */
-function visibilityOf(repository: ServerRepository | null | undefined): ResolvedContext['visibility'] {
-  if (repository?.public === true) return 'public';
-  return repository?.public === false ? 'private' : undefined;
-}
-
-async function fetchRepository(api: ServerApi, repo: RepoRef): Promise<Found<ServerRepository>> {
-  const answer = await api.get(repoPath(repo));
-  if (!answer.ok) return answer;
-  const { status, text } = answer.value;
-  if (status !== 200) return err(repositoryError(status, text, repo, api));
-  return ok(parseJsonObject<ServerRepository>(text) ?? {});
-}
-
-/** `GET default-branch` → `{id: 'refs/heads/main', displayId: 'main'}`: the configured name, even before a push. */
-async function fetchDefaultBranchName(api: ServerApi, base: string): Promise<Found<string>> {
-  const answer = await api.get(`${base}/default-branch`);
-  if (!answer.ok) return answer;
-  const { status, text } = answer.value;
-  if (status === 200) {
-    const ref = parseJsonObject<ServerRef>(text);
-    const name = ref?.displayId ?? branchName(ref?.id);
-    if (name !== undefined && name !== '') return ok(name);
-  }
-  if (status === 404 && isMissingRepository(text)) return err(repositoryError(status, text, undefined, api));
-  if (status === 401 || status === 403) return err(repositoryError(status, text, undefined, api));
-  return err(unexpected(api.entry, status, 'read the default branch', errorMessage(text)));
-}
-
-/** A branch's head commit, by exact name (`filterText` matches substrings; `boostMatches` puts the exact one first). */
-async function fetchBranch(api: ServerApi, base: string, name: string): Promise<Found<string | undefined>> {
-  const query = `filterText=${encodeURIComponent(name)}&boostMatches=true&details=false&limit=25`;
-  const answer = await api.get(`${base}/branches?${query}`);
-  if (!answer.ok) return answer;
-  const { status, text } = answer.value;
-  if (status === 404)
-    return isMissingRepository(text) ? err(repositoryError(404, text, undefined, api)) : ok(undefined);
-  if (status !== 200) return err(unexpected(api.entry, status, 'list branches', errorMessage(text)));
-  const page = parseJsonObject<{ values?: ServerRef[] }>(text);
-  const branch = page?.values?.find((b) => b.displayId === name || b.id === `refs/heads/${name}`);
-  return ok(fullSha(branch?.latestCommit));
-}
-
-/** A tag's commit (`latestCommit` is already peeled from an annotated tag object). */
-async function fetchTag(api: ServerApi, base: string, name: string): Promise<Found<string | undefined>> {
-  const answer = await api.get(`${base}/tags/${encodePath(name)}`);
-  if (!answer.ok) return answer;
-  const { status, text } = answer.value;
-  if (status === 404) return ok(undefined);
-  if (status !== 200) return err(unexpected(api.entry, status, 'look up a tag', errorMessage(text)));
-  return ok(fullSha(parseJsonObject<ServerRef>(text)?.latestCommit));
-}
-
-/**
- * The full id of a commit-ish (`commits/<id>`), or of the default branch's tip (`commits?limit=1`) when no id is
- * given; undefined when there is no such commit (or the repository is empty).
- */
-async function fetchCommit(
-  api: ServerApi,
-  base: string,
-  id: string | undefined,
-): Promise<Found<string | undefined>> {
-  const path = id === undefined ? `${base}/commits?limit=1` : `${base}/commits/${encodeSegment(id)}`;
-  const answer = await api.get(path);
-  if (!answer.ok) return answer;
-  const { status, text } = answer.value;
-  if (status === 404 || status === 400) return ok(undefined);
-  if (status !== 200) return err(unexpected(api.entry, status, 'look up a commit', errorMessage(text)));
-  if (id === undefined)
-    return ok(fullSha(parseJsonObject<{ values?: { id?: string }[] }>(text)?.values?.[0]?.id));
-  return ok(fullSha(parseJsonObject<{ id?: string }>(text)?.id));
-}
-
-/** `.gitpod.yml` at a revision (`''`: the default branch): its text, `null` when absent. Never fails a launch. */
-async function fetchConfig(api: ServerApi, base: string, at: string): Promise<ConfigAnswer> {
-  const query = at === '' ? '' : `?at=${encodeQueryValue(at)}`;
-  const answer = await api.get(`${base}/raw/${CONFIG_FILE}${query}`);
-  if (!answer.ok) return answer;
-  if (answer.value.status === 200) return ok(answer.value.text);
-  if (answer.value.status === 404 && !isMissingRepository(answer.value.text)) return ok(null);
-  return err(unexpected(api.entry, answer.value.status, `read ${CONFIG_FILE}`));
-}
-
-/** `browse/<path>?at=` answers `children` for a folder and `lines` for a file; a 404 means it is not there. */
-async function fetchPathKind(
-  api: ServerApi,
-  base: string,
-  at: string,
-  path: string,
-): Promise<Found<PathKind>> {
-  const query = `?${at === '' ? '' : `at=${encodeQueryValue(at)}&`}limit=1`;
-  const answer = await api.get(`${base}/browse/${encodePath(path)}${query}`);
-  if (!answer.ok) return answer;
-  const { status, text } = answer.value;
-  if (status === 404) return ok('missing');
-  if (status !== 200) return err(unexpected(api.entry, status, 'look up a path', errorMessage(text)));
-  const page = parseJsonObject<{ children?: unknown; lines?: unknown }>(text);
-  if (page?.children !== undefined) return ok('folder');
-  if (page?.lines !== undefined) return ok('file');
-  return ok('missing');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Errors a person can act on.
-
-/**
- * A failed repository request. Bitbucket Server answers 401 both to a refused token and to a caller who may not
- * read the repository (`AuthorisationException`), 404 to a repository or project that does not exist.
- */
-function repositoryError(
-  status: number,
-  text: string,
-  repo: RepoRef | undefined,
-  api: ServerApi,
-): LaunchError {
-  const host = api.entry.hostname;
-  const name = repo === undefined ? 'this repository' : `${repo.owner}/${repo.name}`;
-  const signedIn = api.credentials.kind === 'user';
-  const wayOut =
-    repo === undefined ? undefined : { label: `Open ${name} on ${host}`, href: repoWebUrl(repo, api.entry) };
-  const withWayOut = wayOut === undefined ? {} : { wayOut };
-  const exception = errorException(text);
-  const notPermitted = status === 403 || exception.endsWith('AuthorisationException');
-  if (signedIn && notPermitted) {
-    return new LaunchError('private-repo', {
-      title: `You cannot open ${name}`,
-      detail: `${host} says your account may not read ${name}. Ask a project admin for access, then try again.`,
-      ...withWayOut,
-    });
-  }
-  if (signedIn && status === 401) {
-    return new LaunchError('private-repo', {
-      title: `${host} did not accept your sign-in`,
-      detail: `${host} refused the sign-in this launcher holds for you (it may have expired or been revoked). Sign in with ${host} again, then retry.`,
-      ...withWayOut,
-    });
-  }
-  if (status === 403) {
-    return new LaunchError('private-repo', {
-      title: `${name} is private`,
-      detail: `${host} does not let this launcher read ${name}. Sign in with ${host} to open repositories your account can read.`,
-      ...withWayOut,
-    });
-  }
-  if (status === 404 || status === 401) {
-    if (signedIn) {
-      return new LaunchError('repo-not-found', {
-        title: `${name} was not found`,
-        detail: `There is no repository ${name} on ${host} that your account can see. Check the link for typos.`,
-      });
-    }
-    return new LaunchError('repo-not-found', {
-      title: `${name} was not found`,
-      detail: `${host} shows no repository ${name} to this launcher. It may be private: signing in with ${host} lets you open private repositories you can read.`,
-      facts: { maybePrivate: true },
-    });
-  }
-  return unexpected(api.entry, status, `read ${name}`, errorMessage(text));
-}
-
-/** `what` names the revision as a person would: "branch 'feature/x'", "commit 1a2b3c4". */
-function refNotFound(repo: RepoRef, entry: HostEntry, what: string): LaunchError {
-  return new LaunchError('ref-not-found', {
-    title: `No ${what} in ${repo.owner}/${repo.name}`,
-    detail: `${repo.owner}/${repo.name} on ${entry.hostname} has no ${what}. It may have been renamed or deleted (or the repository is still empty); pick one from its branches.`,
-    wayOut: { label: 'See its branches', href: `${repoWebUrl(repo, entry)}/branches` },
-  });
-}
-
-function unexpected(entry: HostEntry, status: number, what: string, message = ''): LaunchError {
-  return new LaunchError('host-unavailable', {
-    title: `${entry.hostname} gave an answer we did not expect`,
-    detail: `${entry.hostname} answered HTTP ${status} when asked to ${what}${message === '' ? '' : ` ("${message.slice(0, 200)}")`}. Try again in a minute, or tell the launcher's operator if it keeps happening.`,
-    retryAfterSeconds: 60,
-    wayOut: { label: `Open ${entry.hostname}`, href: entry.origin + entry.basePath },
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Small readers.
-
-/** The repository page on the host: `/projects/KEY/repos/name` or `/users/user/repos/name`. */
-function repoWebUrl(repo: RepoRef, entry: HostEntry): string {
-  return hostFamilies['bitbucket-server'].webUrl(
-    { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' },
-    entry,
-  );
-}
-
-const fullSha = (sha: string | undefined): string | undefined =>
-  sha !== undefined && FULL_SHA.test(sha) ? sha.toLowerCase() : undefined;
-
-interface ServerErrors {
-  readonly errors?: { readonly message?: unknown; readonly exceptionName?: unknown }[];
-}
-
-/** `{"errors":[{"message":"Repository PLAT/x does not exist.", "exceptionName": "…"}]}` → the first message. */
-function errorMessage(text: string): string {
-  const message = parseJsonObject<ServerErrors>(text)?.errors?.[0]?.message;
-  return typeof message === 'string' ? message : '';
-}
-
-function errorException(text: string): string {
-  const name = parseJsonObject<ServerErrors>(text)?.errors?.[0]?.exceptionName;
-  return typeof name === 'string' ? name : '';
-}
-
-/** A 404 about the repository (or its project) rather than a path, ref or commit inside it. */
-function isMissingRepository(text: string): boolean {
-  const exception = errorException(text);
-  return exception.endsWith('NoSuchRepositoryException') || exception.endsWith('NoSuchProjectException');
 }
