@@ -3,21 +3,27 @@
 // loopback. Used by `npm start`, the end-to-end tests and the benchmarks. Stops everything it started, leaving no
 // process behind.
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
-import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
 import { DEV_EXTENSION_ORIGIN } from '../extension/dev-key.ts';
+import { type DemoOAuthOrigins, demoHosts, demoSignIn } from './demo-config.ts';
 import { demoBackends } from './fakes/backends.ts';
-import { fakeFamilies } from './fakes/families.ts';
-import type { FakeHostData } from './fakes/model.ts';
-import { DEMO_CLIENTS } from './fakes/oauth.ts';
-import { samples } from './fakes/sample-data.ts';
-import { SAMPLE_FAMILIES, type SampleHost } from './fakes/serve.ts';
+import type { SampleHost } from './fakes/serve.ts';
+import {
+  clusterChildren,
+  clusterDataDirs,
+  exec,
+  firstJsonLine,
+  sweepCluster,
+  sweepClusters,
+  terminate,
+  track,
+  waitForHttp,
+} from './processes.ts';
 
 export interface StackOptions {
   /** Offline: fake GitHub, GitLab, Bitbucket Cloud and Bitbucket Server with real git repositories. */
@@ -408,199 +414,4 @@ function userLocationEnv(
   );
   // `false` would mean "the placeholder", whatever the path; with a fresh file, `true` still fetches nothing.
   return { ...QUIET_WRANGLER, CLOUDFLARE_CF_FETCH_ENABLED: 'true', CLOUDFLARE_CF_FETCH_PATH: file };
-}
-
-/** The launcher's HOSTS for the demo: every sample host (built-in or self-hosted) with its API at the fakes. */
-export function demoHosts(fakes: FakeHostsInfo) {
-  const samplesHosts = (Object.keys(samples) as SampleHost[]).map((h) => {
-    const data: FakeHostData = samples[h];
-    const family = SAMPLE_FAMILIES[h];
-    return {
-      hostname: data.hostname,
-      family,
-      apiBaseUrl: fakeFamilies[family].apiBaseUrl(fakes.apis[h], data),
-      ...(data.basePath !== undefined && { basePath: data.basePath }),
-    };
-  });
-  // The same Gitea at its loopback address, over plain http: its web pages are where the demo's button appears.
-  const site = new URL(fakes.webSite);
-  return [
-    ...samplesHosts,
-    {
-      hostname: site.host,
-      family: SAMPLE_FAMILIES.gitea,
-      apiBaseUrl: fakeFamilies.gitea.apiBaseUrl(fakes.apis.gitea, samples.gitea),
-      basePath: site.pathname.replace(/\/+$/, ''),
-      allowHttp: true,
-    },
-  ];
-}
-
-type DemoOAuthOrigins = { github: string; gitlab: string; bitbucketCloud: string };
-
-/** Sign-in settings for the demo: OAuth clients pointed at the fake OAuth servers, a random key and secret. */
-function demoSignIn(origins: DemoOAuthOrigins): Record<string, string> {
-  const client = (id: keyof typeof DEMO_CLIENTS, origin: string, paths: Record<string, string>) => ({
-    ...DEMO_CLIENTS[id],
-    ...Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, origin + p])),
-    userUrl: `${origin}/user`,
-  });
-  return {
-    OAUTH_CLIENTS: JSON.stringify({
-      'github.com': client('github', origins.github, {
-        authorizeUrl: '/login/oauth/authorize',
-        tokenUrl: '/login/oauth/access_token',
-        revokeUrl: `/applications/${DEMO_CLIENTS.github.clientId}/token`,
-      }),
-      'gitlab.com': client('gitlab', origins.gitlab, {
-        authorizeUrl: '/oauth/authorize',
-        tokenUrl: '/oauth/token',
-        revokeUrl: '/oauth/revoke',
-      }),
-      'bitbucket.org': client('bitbucketCloud', origins.bitbucketCloud, {
-        authorizeUrl: '/site/oauth2/authorize',
-        tokenUrl: '/site/oauth2/access_token',
-      }),
-    }),
-    TOKEN_KEYS: JSON.stringify({ demo: randomBytes(32).toString('base64') }),
-    TOKEN_KEY_CURRENT: 'demo',
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-  };
-}
-
-function firstJsonLine(child: ChildProcess, name: string, timeoutMs: number): Promise<string> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`${name} did not start within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
-    if (child.stdout === null) return fail(new Error(`${name} has no stdout`));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.trim().startsWith('{')) {
-        clearTimeout(timer);
-        done(line.trim());
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`${name} exited with code ${code} before it was ready`));
-    });
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number, gaveUp: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (gaveUp()) throw new Error(`a process exited while waiting for ${url}`);
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
-
-function exec(
-  command: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  log: string[],
-): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) =>
-        log.push(`[${args.slice(0, 3).join(' ')}] ${line}`),
-      );
-    }
-    child.once('exit', (code) =>
-      code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
-    );
-  });
-}
-
-/** Every process group a stack of this process started and that has not exited yet. */
-const running = new Set<ChildProcess>();
-
-function track(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (running.size === 1 && !exitHookInstalled) {
-    exitHookInstalled = true;
-    // A test runner that gives up on a hook, or a crash, must not leave launchers and clusters behind.
-    process.once('exit', () => {
-      for (const c of running) signalGroup(c, 'SIGKILL');
-    });
-  }
-}
-let exitHookInstalled = false;
-
-/**
- * Stops every stack process this process started, including those of a `startStack` still waiting for readiness
- * (a timed-out test hook never received its stack). Tests call it in `afterAll`.
- */
-export async function stopAllStacks(): Promise<void> {
-  await Promise.all([...running].map((child) => terminate(child)));
-  await sweepClusters();
-}
-
-/** Data folders of the clusters stacks started: swept of workspaces when their stack stops. */
-const clusterDataDirs = new Set<string>();
-/** Cluster processes: given time to stop their workspaces before they are killed. */
-const clusterChildren = new WeakSet<ChildProcess>();
-
-async function sweepClusters(): Promise<void> {
-  for (const dir of [...clusterDataDirs]) await sweepCluster(dir);
-}
-
-/**
- * What a cluster that was killed before it finished stopping (a test runner giving up) left: its containers, its
- * network namespaces and its bubblewrap sandboxes, found by the cluster's tag and data folder, never anyone else's.
- */
-async function sweepCluster(dataDir: string): Promise<void> {
-  clusterDataDirs.delete(dataDir);
-  const tag = clusterTag(resolve(dataDir));
-  const listed = spawnSync(
-    'podman',
-    ['ps', '--all', '--filter', `label=io.launchpod.cluster=${tag}`, '--format', '{{.Names}}'],
-    { encoding: 'utf8' },
-  );
-  for (const name of (listed.stdout ?? '').split('\n').filter(Boolean))
-    spawnSync('podman', ['rm', '--force', '--time', '0', name], { stdio: 'ignore' });
-  await sweepNetworks(tag);
-  spawnSync('pkill', ['-KILL', '-f', '--', `--bind ${resolve(dataDir)}/`], { stdio: 'ignore' });
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    child.kill(signal);
-  }
-}
-
-/**
- * SIGTERM to the process group, then SIGKILL after 5 s (a cluster: 60 s, it stops its workspaces first); resolves
- * when the process has exited.
- */
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), clusterChildren.has(child) ? 60_000 : 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      // What the leader started may outlive it: take the whole group down.
-      signalGroup(child, 'SIGKILL');
-      done();
-    });
-    signalGroup(child, 'SIGTERM');
-  });
 }

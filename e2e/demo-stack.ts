@@ -6,7 +6,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { type Stack, type StackOptions, startStack, stopAllStacks } from '../dev/stack.ts';
+import { stopAllStacks } from '../dev/processes.ts';
+import { type Stack, type StackOptions, startStack } from '../dev/stack.ts';
 import { launchChromium } from './browser/chromium.ts';
 
 /** Everything but `demo` (always on) and `dataDir` (a new temporary folder). */
