@@ -37,14 +37,8 @@ import { LaunchError } from './errors.ts';
 import { extensionAnchors } from './extension-anchors.ts';
 import { withOfflineDemoHint } from './hosts/host-http.ts';
 import { resolvers } from './hosts/resolvers.ts';
-import {
-  checkedWorkspaceUrl,
-  currentWorkspace,
-  type LaunchDeps,
-  type Resolution,
-  resolveLaunch,
-  startLaunch,
-} from './launch.ts';
+import { type LaunchDeps, type Resolution, resolveLaunch } from './launch.ts';
+import { checkedWorkspaceUrl, currentWorkspace, startLaunch } from './launch-start.ts';
 import { BackendStartPage } from './pages/backend-start.tsx';
 import { ErrorPage } from './pages/error-page.tsx';
 import { faviconSvg } from './pages/favicon.ts';

@@ -14,7 +14,8 @@ import {
 } from './clusters/cluster-client.ts';
 import type { ClusterConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
-import { checkedWorkspaceUrl, type LaunchDeps } from './launch.ts';
+import type { LaunchDeps } from './launch.ts';
+import { checkedWorkspaceUrl } from './launch-start.ts';
 import { getWorkspace, updateWorkspace, type WorkspaceRecord } from './workspaces.ts';
 
 export type WorkspaceAction = 'stop' | 'restart' | 'delete';

@@ -12,7 +12,7 @@ import { createApp } from '../src/app.ts';
 import { HEALTH_INTERVAL_MS } from '../src/clusters/cluster-health.ts';
 import { stopAbandoned, sweepOrphans } from '../src/clusters/cluster-reconcile.ts';
 import { launcherConfig } from '../src/config.ts';
-import { UNCONFIRMED_GRACE_MS } from '../src/launch.ts';
+import { UNCONFIRMED_GRACE_MS } from '../src/launch-start.ts';
 import { type FakeHosts, installFakeHosts } from './fake-hosts.ts';
 
 const ORIGIN = 'https://launchpod.test';
