@@ -5,6 +5,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
+import { TrieRouter } from 'hono/router/trie-router';
 import { type ContentSecurityPolicyOptionHandler, secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
@@ -78,7 +79,10 @@ const workspaceFormTargets: ContentSecurityPolicyOptionHandler = (c) => {
 const MAX_API_BODY = 16 * 1024;
 
 export function createApp(options: AppOptions = {}) {
-  const app = new Hono<AppEnv>();
+  // TrieRouter: each route is added to the tree as it is registered. Hono's default (RegExpRouter, through
+  // SmartRouter) compiles all routes into one pattern on the first request instead — some 3 ms of every cold start
+  // (bench/cold-start), for a warm match ~1 µs faster. Sub-apps' routes are matched here, by this router.
+  const app = new Hono<AppEnv>({ router: new TrieRouter() });
   const now = options.now ?? Date.now;
 
   app.use(
