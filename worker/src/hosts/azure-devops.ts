@@ -13,7 +13,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { LaunchError } from '../errors.ts';
 import { hostFetch } from './host-http.ts';
 import type { HostCredentials, HostResolver, HttpTuning, RepoContext } from './host-resolver.ts';
-import { CONFIG_FILE, FULL_SHA } from './resolver-common.ts';
+import { CONFIG_FILE, emptyRepositoryError, FULL_SHA, unavailable, unreadable } from './resolver-common.ts';
 
 const API_VERSION = '7.1';
 
@@ -374,13 +374,13 @@ function refNotFound(api: AzureApi, repo: RepoRef, name: string): LaunchError {
   });
 }
 
-function emptyRepo(api: AzureApi, repo: RepoRef): LaunchError {
-  return new LaunchError('ref-not-found', {
-    title: 'The repository has no commits yet',
-    detail: `${repo.owner}/_git/${repo.name} on ${api.label} is empty. Push a first commit, then open it again.`,
-    wayOut: { label: 'Open the repository', href: repoPage(api, repo) },
+const emptyRepo = (api: AzureApi, repo: RepoRef): LaunchError =>
+  emptyRepositoryError({
+    name: `${repo.owner}/_git/${repo.name}`,
+    label: api.label,
+    noun: 'repository',
+    where: repoPage(api, repo),
   });
-}
 
 function pullNotFound(api: AzureApi, repo: RepoRef, number: number): LaunchError {
   return new LaunchError('pr-not-found', {
@@ -396,17 +396,5 @@ function workItems(api: AzureApi, repo: RepoRef): LaunchError {
     detail:
       'An Azure DevOps work item does not say which repository to open. Open the repository or a pull request instead.',
     wayOut: { label: 'Open the repository', href: repoPage(api, repo) },
-  });
-}
-
-function unreadable(api: AzureApi, what: string): LaunchError {
-  return unavailable(api.label, api.site, `an answer about ${what} we could not read`);
-}
-
-function unavailable(label: string, site: string, problem: string): LaunchError {
-  return new LaunchError('host-unavailable', {
-    title: `${label} answered unexpectedly`,
-    detail: `${label}'s API sent ${problem}. It may be misconfigured or mid-upgrade; try again in a minute.`,
-    wayOut: { label: `Open ${label}`, href: site },
   });
 }

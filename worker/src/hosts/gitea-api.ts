@@ -8,10 +8,10 @@ import type { ResolvedContext } from '../../../shared/resolved-context.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { encodePath } from '../../../shared/url-encoding.ts';
 import { LaunchError } from '../errors.ts';
-import { emptyRepo, repoNotFound, unavailable, unreadable } from './gitea-errors.ts';
+import { emptyRepo, repoNotFound } from './gitea-errors.ts';
 import { hostFetch } from './host-http.ts';
 import type { HostCredentials, HttpTuning } from './host-resolver.ts';
-import { CONFIG_FILE, FULL_SHA } from './resolver-common.ts';
+import { CONFIG_FILE, FULL_SHA, unavailable, unreadable } from './resolver-common.ts';
 
 interface Answer {
   readonly status: number;

@@ -4,7 +4,7 @@ import type { RepoRef } from '../../../shared/launch-request.ts';
 import { encodePath } from '../../../shared/url-encoding.ts';
 import { LaunchError } from '../errors.ts';
 import { fullName, type GiteaApi } from './gitea-api.ts';
-import { repoNotFoundError } from './resolver-common.ts';
+import { emptyRepositoryError, repoNotFoundError } from './resolver-common.ts';
 
 export const pageOf = (api: GiteaApi, repo: RepoRef, suffix = ''): string =>
   `${api.site}/${encodePath(fullName(repo))}${suffix}`;
@@ -40,13 +40,13 @@ export function refNotFound(
   });
 }
 
-export function emptyRepo(api: GiteaApi, repo: RepoRef): LaunchError {
-  return new LaunchError('ref-not-found', {
-    title: 'The repository has no commits yet',
-    detail: `${fullName(repo)} on ${api.label} is empty. Push a first commit, then open it again.`,
-    wayOut: { label: 'Open the repository', href: pageOf(api, repo) },
+export const emptyRepo = (api: GiteaApi, repo: RepoRef): LaunchError =>
+  emptyRepositoryError({
+    name: fullName(repo),
+    label: api.label,
+    noun: 'repository',
+    where: pageOf(api, repo),
   });
-}
 
 export function pullNotFound(api: GiteaApi, repo: RepoRef, number: number): LaunchError {
   return new LaunchError('pr-not-found', {
@@ -61,17 +61,5 @@ export function issueNotFound(api: GiteaApi, repo: RepoRef, number: number): Lau
     title: 'Issue not found',
     detail: `${fullName(repo)} on ${api.label} has no issue #${number}, or you cannot see it (issues may be turned off).`,
     wayOut: { label: 'See the issues', href: pageOf(api, repo, '/issues') },
-  });
-}
-
-export function unreadable(api: GiteaApi, what: string): LaunchError {
-  return unavailable(api.label, api.site, `an answer about ${what} we could not read`);
-}
-
-export function unavailable(label: string, site: string, problem: string): LaunchError {
-  return new LaunchError('host-unavailable', {
-    title: `${label} answered unexpectedly`,
-    detail: `${label}'s API sent ${problem}. It may be misconfigured or mid-upgrade; try again in a minute.`,
-    wayOut: { label: `Open ${label}`, href: site },
   });
 }

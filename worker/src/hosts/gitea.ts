@@ -29,17 +29,9 @@ import {
   repositoryOf,
   resolved,
 } from './gitea-api.ts';
-import {
-  emptyRepo,
-  issueNotFound,
-  pageOf,
-  pullNotFound,
-  refNotFound,
-  repoNotFound,
-  unreadable,
-} from './gitea-errors.ts';
+import { emptyRepo, issueNotFound, pageOf, pullNotFound, refNotFound, repoNotFound } from './gitea-errors.ts';
 import type { HostResolver, RepoContext, ResolveInput } from './host-resolver.ts';
-import { FULL_SHA, HEX_PREFIX, pullHeadDeleted, sameRepo } from './resolver-common.ts';
+import { FULL_SHA, HEX_PREFIX, pullHeadDeleted, sameRepo, unreadable } from './resolver-common.ts';
 
 export const giteaResolver: HostResolver = {
   async resolve(input) {

@@ -7,9 +7,10 @@ import type { ResolvedContext, ResolvedPullRequest } from '../../../shared/resol
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { LaunchError } from '../errors.ts';
 import type { Picked } from './gitlab.ts';
-import { repoNotFound, unavailable, unreadable } from './gitlab-errors.ts';
+import { repoNotFound } from './gitlab-errors.ts';
 import { hostFetch } from './host-http.ts';
 import type { HostCredentials, HttpTuning } from './host-resolver.ts';
+import { unavailable, unreadable } from './resolver-common.ts';
 
 interface Answer {
   readonly status: number;

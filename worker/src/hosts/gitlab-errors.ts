@@ -4,7 +4,7 @@ import type { RepoRef } from '../../../shared/launch-request.ts';
 import { encodePath } from '../../../shared/url-encoding.ts';
 import { LaunchError } from '../errors.ts';
 import { fullPath, type GitLabApi } from './gitlab-api.ts';
-import { repoNotFoundError } from './resolver-common.ts';
+import { emptyRepositoryError, repoNotFoundError } from './resolver-common.ts';
 
 const pageOf = (api: GitLabApi, repo: RepoRef, suffix = ''): string =>
   `${api.site}/${encodePath(fullPath(repo))}${suffix}`;
@@ -40,13 +40,8 @@ export function refNotFound(
   });
 }
 
-export function emptyProject(api: GitLabApi, repo: RepoRef): LaunchError {
-  return new LaunchError('ref-not-found', {
-    title: 'The project has no commits yet',
-    detail: `${fullPath(repo)} on ${api.label} is empty. Push a first commit, then open it again.`,
-    wayOut: { label: 'Open the project', href: pageOf(api, repo) },
-  });
-}
+export const emptyProject = (api: GitLabApi, repo: RepoRef): LaunchError =>
+  emptyRepositoryError({ name: fullPath(repo), label: api.label, noun: 'project', where: pageOf(api, repo) });
 
 export function mergeRequestNotFound(api: GitLabApi, repo: RepoRef, number: number): LaunchError {
   return new LaunchError('pr-not-found', {
@@ -69,18 +64,6 @@ export function issueNotFound(api: GitLabApi, repo: RepoRef, number: number): La
     title: 'Issue not found',
     detail: `${fullPath(repo)} on ${api.label} has no issue #${number}, or you cannot see it (issues may be turned off or confidential).`,
     wayOut: { label: 'See the issues', href: pageOf(api, repo, '/-/issues') },
-  });
-}
-
-export function unreadable(api: GitLabApi, what: string): LaunchError {
-  return unavailable(api.label, api.site, `an answer about ${what} we could not read`);
-}
-
-export function unavailable(label: string, site: string, problem: string): LaunchError {
-  return new LaunchError('host-unavailable', {
-    title: `${label} answered unexpectedly`,
-    detail: `${label}'s API sent ${problem}. It may be misconfigured or mid-upgrade; try again in a minute.`,
-    wayOut: { label: `Open ${label}`, href: site },
   });
 }
 

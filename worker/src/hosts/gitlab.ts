@@ -38,10 +38,9 @@ import {
   mergeRequestNotFound,
   refNotFound,
   repoNotFound,
-  unreadable,
 } from './gitlab-errors.ts';
 import type { HostResolver, RepoContext, ResolveInput } from './host-resolver.ts';
-import { CONFIG_FILE } from './resolver-common.ts';
+import { CONFIG_FILE, unreadable } from './resolver-common.ts';
 
 export const gitlabResolver: HostResolver = {
   async resolve(input) {

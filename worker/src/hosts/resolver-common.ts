@@ -1,5 +1,6 @@
 // What every host resolver reads the same way: commit shas, the config file's name, JSON bodies, "same repository",
-// the answer for a pull request whose source branch is gone, and for a repository the host does not show.
+// and the answers it gives the same way: a pull request whose source branch is gone, a repository the host does not
+// show, an empty repository, an answer the host should not have sent.
 
 import type { RepoRef } from '../../../shared/launch-request.ts';
 import { LaunchError } from '../errors.ts';
@@ -60,3 +61,32 @@ export function repoNotFoundError(input: {
     ...(!input.signedIn && { facts: { maybePrivate: true } }),
   });
 }
+
+/** A repository with no commits: `noun` is what the host calls one ("project"), `where` its page. */
+export function emptyRepositoryError(input: {
+  readonly name: string;
+  readonly label: string;
+  readonly noun: 'repository' | 'project';
+  readonly where: string;
+}): LaunchError {
+  return new LaunchError('ref-not-found', {
+    title: `The ${input.noun} has no commits yet`,
+    detail: `${input.name} on ${input.label} is empty. Push a first commit, then open it again.`,
+    wayOut: { label: `Open the ${input.noun}`, href: input.where },
+  });
+}
+
+/** The host answered, but not as its API says it does (`problem`: what it sent); the way out is the host itself. */
+export function unavailable(label: string, site: string, problem: string): LaunchError {
+  return new LaunchError('host-unavailable', {
+    title: `${label} answered unexpectedly`,
+    detail: `${label}'s API sent ${problem}. It may be misconfigured or mid-upgrade; try again in a minute.`,
+    wayOut: { label: `Open ${label}`, href: site },
+  });
+}
+
+/** An answer about `what` that could not be read. */
+export const unreadable = (
+  host: { readonly label: string; readonly site: string },
+  what: string,
+): LaunchError => unavailable(host.label, host.site, `an answer about ${what} we could not read`);
