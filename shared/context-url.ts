@@ -204,8 +204,9 @@ function parseRepoUrl(
   }
   if (hostname.includes(':')) {
     // ssh ports are ssh's own; web default ports are the same host as none.
-    if (via === 'ssh') hostname = hostname.replace(/:[0-9]+$/, '');
-    else hostname = hostname.replace(scheme === 'http' ? /:80$/ : /:443$/, '');
+    if (via === 'ssh') hostname = withoutPort(hostname);
+    else if (hostname.endsWith(scheme === 'http' ? ':80' : ':443'))
+      hostname = hostname.slice(0, scheme === 'http' ? -3 : -4);
   }
   let entry = lookupHost(registry, via, hostname, rest);
   if (entry === undefined) {
@@ -254,6 +255,15 @@ function parseRepoUrl(
   if (!dotInPath && (query === '' || !(query.includes('.') || query.includes('%')))) return parsed;
   return refuseDotSegments(parsed.value);
 }
+
+/** `host:7999` → `host`: a `:` and digits at the end go; anything else stays as it is. */
+function withoutPort(hostname: string): string {
+  let i = hostname.length - 1;
+  while (i >= 0 && isDigit(hostname.charCodeAt(i))) i--;
+  return i < hostname.length - 1 && hostname.charCodeAt(i) === COLON ? hostname.slice(0, i) : hostname;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 const scpLike = (text: string): RegExpExecArray | null => (looksScpLike(text) ? SCP_LIKE.exec(text) : null);
 

@@ -197,14 +197,20 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     }
     return undefined;
   };
+  // ssh paths never carry the web base path, and the port is ssh's own: the bare host name finds the entry too
+  // (`git.example.net` → `git.example.net:7990`). The first entry listed under either name answers, as a search of
+  // `entries` in order would; made once here, since a lookup runs per parse.
+  const bySshName = new Map<string, HostEntry>();
+  for (const entry of entries) {
+    const colon = entry.hostname.indexOf(':');
+    for (const name of [entry.hostname, colon === -1 ? entry.hostname : entry.hostname.slice(0, colon)]) {
+      if (!bySshName.has(name)) bySshName.set(name, entry);
+    }
+  }
   return {
     entries,
     lookup,
-    // ssh paths never carry the web base path, and the port is ssh's own: match the bare host name.
-    lookupSsh: (hostname) => {
-      const named = SSH_HOSTS.get(hostname) ?? hostname;
-      return entries.find((e) => e.hostname === named || e.hostname.split(':')[0] === named);
-    },
+    lookupSsh: (hostname) => bySshName.get(SSH_HOSTS.get(hostname) ?? hostname),
     family: (entry) => hostFamilies[entry.family],
   };
 }
