@@ -237,7 +237,7 @@ function parseRepoUrl(
 
   const pathText = via === 'ssh' || entry.basePath === '' ? rest : rest.slice(entry.basePath.length);
   const segments: string[] = [];
-  const dotInPath = splitSegments(pathText, segments);
+  const dots = splitSegments(pathText, segments);
   const query = q === -1 ? '' : text.slice(q + 1, end);
   const url: HostUrl = {
     entry,
@@ -250,9 +250,14 @@ function parseRepoUrl(
   };
   const parsed = registry.family(entry).parse(url);
   if (!parsed.ok) return parsed;
-  // Every name, ref and path a grammar returns is made of whole path segments and query values: when none of
-  // them holds a `.` at all, none can hold a `.` or `..` segment, and the check has nothing to find.
-  if (!dotInPath && (query === '' || !(query.includes('.') || query.includes('%')))) return parsed;
+  // Every name, ref and path a grammar returns is made of whole path segments (joined at `/`, or with `.git` cut
+  // off the end) and query values — and, on `<org>.visualstudio.com`, of the host name before the domain. A `.`
+  // or `..` segment in them begins at the start of a path segment, after a decoded `/` in one, in a query value
+  // or at the host name's start. Where none of those holds a `.` (or `%`, for the query), the check has nothing
+  // to find. (The check is also skipped, as it always was, where the path holds no `.` at all.)
+  if (query !== '' && (query.includes('.') || query.includes('%'))) return refuseDotSegments(parsed.value);
+  if ((dots & DOT_ANYWHERE) === 0) return parsed;
+  if ((dots & DOT_AT_SEGMENT_START) === 0 && hostname.charCodeAt(0) !== DOT) return parsed;
   return refuseDotSegments(parsed.value);
 }
 
@@ -278,26 +283,38 @@ const lookupHost = (
 
 /**
  * `/a//b%20c/` → ['a', 'b c'] into `segments`: empty segments dropped, each percent-decoded on its own. Answers
- * whether any decoded segment holds a `.`.
+ * with the DOT_ bits: whether any decoded segment holds a `.` at all, and whether one holds a `.` where a dot
+ * segment could begin (its first character, or after a decoded `/`). One scan of the path.
  */
-function splitSegments(path: string, segments: string[]): boolean {
-  const encoded = path.indexOf('%') !== -1;
-  let dot = path.indexOf('.') !== -1;
+function splitSegments(path: string, segments: string[]): number {
+  let dots = 0;
   let start = 0;
-  while (start <= path.length) {
-    let end = path.indexOf('/', start);
-    if (end === -1) end = path.length;
-    if (end > start) {
-      let segment = path.slice(start, end);
-      if (encoded) {
-        segment = decodeLenient(segment);
-        if (!dot && segment.includes('.')) dot = true;
+  let encoded = false;
+  for (let i = 0; i <= path.length; i++) {
+    const c = i === path.length ? SLASH : path.charCodeAt(i);
+    if (c === SLASH) {
+      if (i > start) {
+        let segment = path.slice(start, i);
+        if (encoded) {
+          segment = decodeLenient(segment);
+          if (segment.includes('.')) dots |= DOT_ANYWHERE;
+          if (segment.charCodeAt(0) === DOT || segment.includes('/.')) dots |= DOT_AT_SEGMENT_START;
+        }
+        segments.push(segment);
       }
-      segments.push(segment);
+      start = i + 1;
+      encoded = false;
+    } else if (c === PERCENT) {
+      encoded = true;
+    } else if (c === DOT) {
+      dots |= i === start ? DOT_ANYWHERE | DOT_AT_SEGMENT_START : DOT_ANYWHERE;
     }
-    start = end + 1;
   }
-  return dot;
+  return dots;
 }
+
+const PERCENT = 37;
+const DOT_ANYWHERE = 1;
+const DOT_AT_SEGMENT_START = 2;
 
 const truncate = (text: string): string => (text.length > 80 ? `${text.slice(0, 77)}…` : text);

@@ -223,6 +223,8 @@ const HOSTS = [
   'codeberg.org',
   'dev.azure.com',
   'myorg.visualstudio.com',
+  '..visualstudio.com',
+  '.visualstudio.com',
   'ssh.dev.azure.com',
   'vs-ssh.visualstudio.com',
   'bitbucket.corp.example',
@@ -298,6 +300,13 @@ const SEGMENTS = [
   '7.patch',
   'work_items',
   'blame',
+  '..git',
+  '...git',
+  'x%2F..',
+  'a%2F.b',
+  '%2E',
+  '.%2E',
+  'a.b',
 ];
 
 const QUERIES = [
