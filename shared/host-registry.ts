@@ -183,13 +183,26 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     const list = byHost.get(hostname);
     if (list !== undefined) byHost.set(alias, list);
   }
+  // The same lists by name length: a lookup compares the few names of its length instead of hashing a host name
+  // sliced from the URL (a new string each parse, whose hash a Map would compute first).
+  const byLength: { name: string; list: HostEntry[] }[][] = [];
+  for (const [name, list] of byHost) {
+    const sameLength = byLength[name.length] ?? [];
+    sameLength.push({ name, list });
+    byLength[name.length] = sameLength;
+  }
+  const named = (hostname: string): HostEntry[] | undefined => {
+    const candidates = byLength[hostname.length];
+    if (candidates !== undefined) for (const c of candidates) if (c.name === hostname) return c.list;
+    return undefined;
+  };
   const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
-    let list = byHost.get(hostname);
+    let list = named(hostname);
     if (list === undefined) {
       const parent = SUBDOMAINS.find(
         ([suffix]) => hostname.endsWith(suffix) && hostname.length > suffix.length,
       );
-      if (parent !== undefined) list = byHost.get(parent[1]);
+      if (parent !== undefined) list = named(parent[1]);
     }
     if (list === undefined) return undefined;
     for (const e of list) {
