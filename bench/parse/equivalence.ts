@@ -317,7 +317,28 @@ const QUERIES = [
   '?version=GTv1&path=/a',
   '?_a=files',
 ];
-const FRAGMENTS = ['', '#L3', '#L3C2-L5C1', '#L10-20', '#lines-2:9', '#4-2', '#x', '#L99999999'];
+const FRAGMENTS = [
+  '',
+  '#L3',
+  '#L3C2-L5C1',
+  '#L10-20',
+  '#lines-2:9',
+  '#4-2',
+  '#x',
+  '#L99999999',
+  '#L1C',
+  '#L1-',
+  '#L1-LC2',
+  '#L1,x%0Ay',
+  '#L1,x%E2%80%A8',
+  '#12345678',
+  '#1234567',
+  '#lines-1:L2C3,foo',
+  '#L01-L0',
+  '#L2:L1C9',
+  '#lines-',
+  '#LL1',
+];
 
 /** Generated links: a scheme, maybe credentials, a host, keyword-heavy segments, a query and a fragment. */
 function generated(count: number): string[] {
@@ -379,6 +400,8 @@ function inputs(): string[] {
     variantsOf(link, all);
     prefixesOf(link, all);
   }
+  // Fragments on their own, for the helpers that read them (parseLines).
+  for (const fragment of FRAGMENTS) variantsOf(fragment.slice(1), all);
   for (const link of generated(60_000)) {
     all.add(link);
     prefixesOf(link.slice(0, 24), all);

@@ -170,19 +170,61 @@ function withPath(revision: Revision, path: PathTarget | undefined): RevisionAnd
   return path === undefined ? { revision } : { revision, path };
 }
 
-// `L10`, `L10-L20`, `L10C3-L20C8` (GitHub), `L10-20` (GitLab), `lines-10:20` (Bitbucket Cloud), `10-20` (Server).
-const LINES = /^(?:L|lines-)?([0-9]{1,7})(?:C[0-9]+)?(?:[-:]L?([0-9]{1,7})(?:C[0-9]+)?)?(?:[,].*)?$/;
+// `L10`, `L10-L20`, `L10C3-L20C8` (GitHub), `L10-20` (GitLab), `lines-10:20` (Bitbucket Cloud), `10-20` (Server):
+// parseLines reads, character by character, what this pattern matches:
+//   ^(?:L|lines-)?([0-9]{1,7})(?:C[0-9]+)?(?:[-:]L?([0-9]{1,7})(?:C[0-9]+)?)?(?:[,].*)?$
 
-/** A line anchor in any host's style → a range; anything else → undefined (fragments are only a hint). */
+/**
+ * A line anchor in any host's style → a range; anything else → undefined (fragments are only a hint). Reads
+ * exactly what the pattern above matches, by hand: each of its parts can match in one way only, so there is no
+ * backtracking to reproduce.
+ */
 export function parseLines(fragment: string): LineRange | undefined {
   if (fragment === '') return undefined;
-  const match = LINES.exec(fragment);
-  if (match === null) return undefined;
-  const a = Number(match[1]);
-  const b = match[2] === undefined ? a : Number(match[2]);
+  // (?:L|lines-)?
+  let i = fragment.charCodeAt(0) === 76 ? 1 : fragment.startsWith('lines-') ? 6 : 0;
+  // ([0-9]{1,7}): the whole run of digits, since a digit can follow nothing after it.
+  let end = digitsEnd(fragment, i);
+  if (end === i || end - i > 7) return undefined;
+  const a = Number(fragment.slice(i, end));
+  i = columnEnd(fragment, end);
+  if (i === -1) return undefined;
+  let b = a;
+  // (?:[-:]L?([0-9]{1,7})(?:C[0-9]+)?)?: once a `-` or `:` is there, only the whole group can match it.
+  const c = fragment.charCodeAt(i);
+  if (c === 45 || c === 58) {
+    i += fragment.charCodeAt(i + 1) === 76 ? 2 : 1;
+    end = digitsEnd(fragment, i);
+    if (end === i || end - i > 7) return undefined;
+    b = Number(fragment.slice(i, end));
+    i = columnEnd(fragment, end);
+    if (i === -1) return undefined;
+  }
+  // (?:[,].*)?$ — `.` matches anything but a line terminator.
+  if (i < fragment.length && (fragment.charCodeAt(i) !== 44 || hasLineTerminator(fragment, i + 1))) {
+    return undefined;
+  }
   if (a === 0 || b === 0) return undefined;
   return a <= b ? { start: a, end: b } : { start: b, end: a };
 }
+
+function digitsEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i;
+}
+
+/** After `(?:C[0-9]+)?` at `from`: where it ends, or -1 when a `C` has no digits (nothing else can match a C). */
+function columnEnd(text: string, from: number): number {
+  if (text.charCodeAt(from) !== 67) return from;
+  const end = digitsEnd(text, from + 1);
+  return end === from + 1 ? -1 : end;
+}
+
+// \n, \r, U+2028, U+2029
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const hasLineTerminator = (text: string, from: number): boolean =>
+  from < text.length && LINE_TERMINATOR.test(text.slice(from));
 
 /** `repo.git` → `repo`. */
 export const stripGitSuffix = (name: string): string => (endsWithGit(name) ? name.slice(0, -4) : name);
