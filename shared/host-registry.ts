@@ -183,13 +183,26 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     const list = byHost.get(hostname);
     if (list !== undefined) byHost.set(alias, list);
   }
+  // The same lists by name length: a lookup compares the few names of its length instead of hashing a host name
+  // sliced from the URL (a new string each parse, whose hash a Map would compute first).
+  const byLength: { name: string; list: HostEntry[] }[][] = [];
+  for (const [name, list] of byHost) {
+    const sameLength = byLength[name.length] ?? [];
+    sameLength.push({ name, list });
+    byLength[name.length] = sameLength;
+  }
+  const named = (hostname: string): HostEntry[] | undefined => {
+    const candidates = byLength[hostname.length];
+    if (candidates !== undefined) for (const c of candidates) if (c.name === hostname) return c.list;
+    return undefined;
+  };
   const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
-    let list = byHost.get(hostname);
+    let list = named(hostname);
     if (list === undefined) {
       const parent = SUBDOMAINS.find(
         ([suffix]) => hostname.endsWith(suffix) && hostname.length > suffix.length,
       );
-      if (parent !== undefined) list = byHost.get(parent[1]);
+      if (parent !== undefined) list = named(parent[1]);
     }
     if (list === undefined) return undefined;
     for (const e of list) {
@@ -197,14 +210,20 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     }
     return undefined;
   };
+  // ssh paths never carry the web base path, and the port is ssh's own: the bare host name finds the entry too
+  // (`git.example.net` → `git.example.net:7990`). The first entry listed under either name answers, as a search of
+  // `entries` in order would; made once here, since a lookup runs per parse.
+  const bySshName = new Map<string, HostEntry>();
+  for (const entry of entries) {
+    const colon = entry.hostname.indexOf(':');
+    for (const name of [entry.hostname, colon === -1 ? entry.hostname : entry.hostname.slice(0, colon)]) {
+      if (!bySshName.has(name)) bySshName.set(name, entry);
+    }
+  }
   return {
     entries,
     lookup,
-    // ssh paths never carry the web base path, and the port is ssh's own: match the bare host name.
-    lookupSsh: (hostname) => {
-      const named = SSH_HOSTS.get(hostname) ?? hostname;
-      return entries.find((e) => e.hostname === named || e.hostname.split(':')[0] === named);
-    },
+    lookupSsh: (hostname) => bySshName.get(SSH_HOSTS.get(hostname) ?? hostname),
     family: (entry) => hostFamilies[entry.family],
   };
 }

@@ -47,8 +47,18 @@ export function readPrefixModifiers(
     const segment = slash === -1 ? rest : rest.slice(0, slash);
     let after = slash === -1 ? '' : rest.slice(slash + 1);
     if (segment.startsWith('referrer:')) {
-      const [name = '', ide, ...extra] = segment.slice(9).split(':');
-      if (!MODIFIER_NAME.test(name) || (ide !== undefined && !MODIFIER_NAME.test(ide)) || extra.length > 0) {
+      // `referrer:<name>[:<ide>]`, read at its colons (what split(':') gave, without the array): a third part is
+      // refused.
+      const first = segment.indexOf(':', 9);
+      const second = first === -1 ? -1 : segment.indexOf(':', first + 1);
+      const name = first === -1 ? segment.slice(9) : segment.slice(9, first);
+      const ide =
+        first === -1
+          ? undefined
+          : second === -1
+            ? segment.slice(first + 1)
+            : segment.slice(first + 1, second);
+      if (!MODIFIER_NAME.test(name) || (ide !== undefined && !MODIFIER_NAME.test(ide)) || second !== -1) {
         return invalid(
           `'${segment}/' is not a valid referrer: write referrer:<name>/ or referrer:<name>:<editor>/, letters, digits, '.', '_' and '-' only.`,
         );

@@ -59,7 +59,12 @@ export function encodeQueryValue(value: string): string {
 export function parseQuery(query: string): Map<string, string> {
   const params = new Map<string, string>();
   if (query === '') return params;
-  for (const pair of query.split('&')) {
+  // The pairs between `&`s, read with indexOf rather than split (no array per query); empty ones skipped.
+  for (let start = 0; start <= query.length; ) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    const pair = query.slice(start, end);
+    start = end + 1;
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const name = decodeQueryComponent(eq === -1 ? pair : pair.slice(0, eq));

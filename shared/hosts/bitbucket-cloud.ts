@@ -17,7 +17,9 @@ import {
   siteOf,
 } from './host-family.ts';
 import {
+  isNameOf,
   isSha,
+  NAME_CHARS,
   numberError,
   parseLines,
   pathFrom,
@@ -40,7 +42,8 @@ const RESERVED_WORKSPACES = new Set([
   'socialauth',
   'support',
 ]);
-const SLUG = /^[A-Za-z0-9_.-]{1,128}$/;
+// Workspaces and repository slugs: `^[A-Za-z0-9_.-]{1,128}$`.
+const isSlug = (text: string): boolean => isNameOf(text, NAME_CHARS, 1, 128);
 const LINES = { prefix: '#lines-', separator: ':', endPrefix: '' } as const;
 const PR_TABS = new Set(['diff', 'commits', 'activity']);
 
@@ -57,7 +60,11 @@ export const bitbucketCloud: HostFamily = {
   ],
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
-    const [workspace, rawSlug, keyword, ...rest] = url.segments;
+    // By index and one slice, not a destructuring with a rest element (an iterator per parse).
+    const segments = url.segments;
+    const workspace = segments[0];
+    const rawSlug = segments[1];
+    const keyword = segments[2];
     if (workspace === undefined || RESERVED_WORKSPACES.has(lowerCase(workspace))) {
       return err({
         code: 'unsupported-page',
@@ -71,7 +78,7 @@ export const bitbucketCloud: HostFamily = {
       });
     }
     const name = stripGitSuffix(rawSlug);
-    if (!SLUG.test(workspace) || !SLUG.test(name)) {
+    if (!isSlug(workspace) || !isSlug(name)) {
       return err({
         code: 'not-a-repository',
         message: `'${workspace}/${rawSlug}' is not a valid Bitbucket repository path.`,
@@ -79,6 +86,7 @@ export const bitbucketCloud: HostFamily = {
     }
     const repo: RepoRef = { host: url.entry.hostname, family: 'bitbucket-cloud', owner: workspace, name };
     if (url.via === 'ssh') return oneReading(atDefault(repo, 'repo'));
+    const rest = segments.slice(3);
 
     switch (keyword) {
       case 'src': {

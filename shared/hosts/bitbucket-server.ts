@@ -18,6 +18,8 @@ import {
 } from './host-family.ts';
 import {
   isFullSha,
+  isNameOf,
+  NAME_CHARS,
   numberError,
   parseLines,
   readNumber,
@@ -25,8 +27,10 @@ import {
   stripGitSuffix,
 } from './path-grammar.ts';
 
-const KEY = /^~?[A-Za-z0-9_.-]{1,128}$/;
-const SLUG = /^[A-Za-z0-9_.-]{1,128}$/;
+// Project keys (`~user` for personal ones) and repository slugs: `^~?[A-Za-z0-9_.-]{1,128}$`, `^[A-Za-z0-9_.-]{1,128}$`.
+const isSlug = (text: string): boolean => isNameOf(text, NAME_CHARS, 1, 128);
+const isKey = (text: string): boolean =>
+  text.charCodeAt(0) === 126 ? isNameOf(text.slice(1), NAME_CHARS, 1, 128) : isSlug(text);
 const LINES = { prefix: '#', separator: '-', endPrefix: '' } as const;
 const PR_TABS = new Set(['overview', 'diff', 'commits']);
 
@@ -47,7 +51,7 @@ export const bitbucketServer: HostFamily = {
     }
     const { owner, rawSlug, route } = located;
     const name = stripGitSuffix(rawSlug);
-    if (!KEY.test(owner) || !SLUG.test(name)) {
+    if (!isKey(owner) || !isSlug(name)) {
       return err({
         code: 'not-a-repository',
         message: `'${owner}/${rawSlug}' is not a valid Bitbucket Server repository.`,
@@ -60,7 +64,8 @@ export const bitbucketServer: HostFamily = {
       owner: owner.startsWith('~') ? owner.toLowerCase() : owner.toUpperCase(),
       name,
     };
-    const [keyword, ...rest] = route;
+    const keyword = route[0];
+    const rest = route.slice(1);
     const at = revisionFromAt(url.query.get('at'));
     switch (keyword) {
       case undefined:
@@ -148,11 +153,15 @@ function locateRepo(
   segments: readonly string[],
   via: HostUrl['via'],
 ): { owner: string; rawSlug: string; route: readonly string[] } | undefined {
-  const [a, b, c, d, ...route] = segments;
+  // By index, not a destructuring with a rest element (an iterator per parse).
+  const a = segments[0];
+  const b = segments[1];
+  const c = segments[2];
+  const d = segments[3];
   if (a === 'projects' && b !== undefined && c === 'repos' && d !== undefined)
-    return { owner: b, rawSlug: d, route };
+    return { owner: b, rawSlug: d, route: segments.slice(4) };
   if (a === 'users' && b !== undefined && c === 'repos' && d !== undefined)
-    return { owner: `~${b}`, rawSlug: d, route };
+    return { owner: `~${b}`, rawSlug: d, route: segments.slice(4) };
   // Clone URLs: `https://host/scm/key/repo.git`, `ssh://git@host:7999/key/repo.git`.
   if (a === 'scm' && b !== undefined && c !== undefined && d === undefined)
     return { owner: b, rawSlug: c, route: [] };

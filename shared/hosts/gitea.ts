@@ -20,7 +20,10 @@ import {
   siteOf,
 } from './host-family.ts';
 import {
+  hasAsciiWord,
+  isNameOf,
   isSha,
+  NAME_CHARS,
   numberError,
   parseLines,
   type RevisionAndPath,
@@ -28,10 +31,11 @@ import {
   refAndPath,
   shaOrError,
   stripGitSuffix,
+  wordTable,
 } from './path-grammar.ts';
 
 // Top-level paths that are the instance's own pages, not owners (routers/web/web.go).
-const RESERVED_OWNERS = new Set([
+const RESERVED_OWNERS = wordTable([
   '-',
   'admin',
   'api',
@@ -51,8 +55,8 @@ const RESERVED_OWNERS = new Set([
   'user',
 ]);
 
-// Owners and repositories: letters, digits, `-`, `_`, `.` (Gitea's alphaDashDot names).
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+// Owners and repositories: letters, digits, `-`, `_`, `.` (Gitea's alphaDashDot names): `^[A-Za-z0-9_.-]{1,100}$`.
+const isName = (text: string): boolean => isNameOf(text, NAME_CHARS, 1, 100);
 const LINES = { prefix: '#L', separator: '-', endPrefix: 'L' } as const;
 const PULL_TABS = new Set(['files', 'commits']);
 // Views of a ref and a path that take the same `branch|tag|commit/<ref>/<path>` grammar as `src`.
@@ -76,7 +80,8 @@ export const gitea: HostFamily = {
         message: `${site} is the git host itself, not a repository. Paste a repository URL like ${site}/owner/repo.`,
       });
     }
-    if (RESERVED_OWNERS.has(lowerCase(owner)) || !NAME.test(owner)) {
+    // A valid owner is ASCII, so a reserved name is compared folded, without lowering a copy (same error).
+    if (!isName(owner) || hasAsciiWord(RESERVED_OWNERS, owner)) {
       const site = siteOf(url);
       return err({
         code: 'unsupported-page',
@@ -90,7 +95,7 @@ export const gitea: HostFamily = {
       });
     }
     const name = stripGitSuffix(rawName);
-    if (!NAME.test(name) || name === '.' || name === '..') {
+    if (!isName(name) || name === '.' || name === '..') {
       return err({
         code: 'not-a-repository',
         message: `'${rawName}' is not a valid repository name (letters, digits, '.', '_' and '-' only).`,

@@ -2,7 +2,6 @@
 // request and issue pages. Never decides where a ref with slashes ends: that is left as candidates.
 
 import type { ParseError, RepoRef } from '../launch-request.ts';
-import { lowerCase } from '../lower-case.ts';
 import { err, type Result } from '../result.ts';
 import { encodePath, encodeSegment } from '../url-encoding.ts';
 import {
@@ -17,6 +16,12 @@ import {
   siteOf,
 } from './host-family.ts';
 import {
+  HYPHEN,
+  hasAsciiWord,
+  isCharIn,
+  isNameOf,
+  LETTER_OR_DIGIT,
+  NAME_CHARS,
   numberError,
   parseLines,
   readNumber,
@@ -24,12 +29,13 @@ import {
   refAndPathText,
   shaOrError,
   stripGitSuffix,
+  wordTable,
 } from './path-grammar.ts';
 
 const LINES = { prefix: '#L', separator: '-', endPrefix: 'L' } as const;
 
 // First path segments that are GitHub's own pages, not owners (github.com/settings, /orgs/x, /marketplace…).
-const RESERVED_OWNERS = new Set([
+const RESERVED_OWNERS = wordTable([
   'about',
   'account',
   'apps',
@@ -68,9 +74,11 @@ const RESERVED_OWNERS = new Set([
   'watching',
 ]);
 
-// Logins: letters, digits, single hyphens inside (`octo-cat`); repos: letters, digits, `.`, `_`, `-`.
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+// Logins: letters, digits, single hyphens inside (`octo-cat`): `^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$`.
+const isLogin = (owner: string): boolean =>
+  isCharIn(owner.charCodeAt(0), LETTER_OR_DIGIT) && isNameOf(owner, LETTER_OR_DIGIT | HYPHEN, 1, 39);
+// Repositories: letters, digits, `.`, `_`, `-`: `^[A-Za-z0-9._-]{1,100}$`.
+const isRepoName = (name: string): boolean => isNameOf(name, NAME_CHARS, 1, 100);
 
 const PULL_TABS = new Set(['files', 'commits', 'checks', 'changes']);
 
@@ -100,7 +108,8 @@ export const github: HostFamily = {
         message: `${site} is GitHub itself, not a repository. Paste a repository URL like ${site}/owner/repo.`,
       });
     }
-    if (RESERVED_OWNERS.has(lowerCase(owner)) || !OWNER.test(owner)) {
+    // A login is ASCII, so a reserved name is compared folded, without lowering a copy.
+    if (!isLogin(owner) || hasAsciiWord(RESERVED_OWNERS, owner)) {
       const site = siteOf(url);
       return err({
         code: 'unsupported-page',
@@ -114,7 +123,7 @@ export const github: HostFamily = {
       });
     }
     const name = stripGitSuffix(rawName);
-    if (!REPO.test(name) || name === '.' || name === '..') {
+    if (!isRepoName(name) || name === '.' || name === '..') {
       return err({
         code: 'not-a-repository',
         message: `'${rawName}' is not a valid GitHub repository name (letters, digits, '.', '_' and '-' only).`,

@@ -17,6 +17,11 @@ import {
   siteOf,
 } from './host-family.ts';
 import {
+  DOT_CHAR,
+  isCharIn,
+  isNameOf,
+  LETTER_OR_DIGIT,
+  NAME_CHARS,
   numberError,
   parseLines,
   readNumber,
@@ -24,6 +29,7 @@ import {
   refAndPathText,
   shaOrError,
   stripGitSuffix,
+  UNDERSCORE,
 } from './path-grammar.ts';
 
 // Top-level paths that are GitLab's own pages, not namespaces.
@@ -47,8 +53,10 @@ const RESERVED_NAMESPACES = new Set([
 // Route keywords that legacy URLs (no `-/`) put right after the project path.
 const LEGACY_KEYWORDS = new Set(['tree', 'blob', 'commit', 'commits', 'merge_requests', 'issues']);
 
-// Namespace and project path segments: `my-group`, `sub.group_2`.
-const PATH_SEGMENT = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+// Namespace and project path segments: `my-group`, `sub.group_2` — `^[A-Za-z0-9_.][A-Za-z0-9_.-]*$`.
+const isPathSegment = (text: string): boolean =>
+  isCharIn(text.charCodeAt(0), LETTER_OR_DIGIT | UNDERSCORE | DOT_CHAR) &&
+  isNameOf(text, NAME_CHARS, 1, Number.MAX_SAFE_INTEGER);
 const LINES = { prefix: '#L', separator: '-', endPrefix: '' } as const;
 const MR_TABS = new Set(['diffs', 'commits', 'pipelines']);
 
@@ -209,10 +217,10 @@ function projectRef(path: readonly string[], url: HostUrl): Result<RepoRef, Pars
   let owner = '';
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i] ?? '';
-    if (!PATH_SEGMENT.test(segment)) return invalidProjectPath(path);
+    if (!isPathSegment(segment)) return invalidProjectPath(path);
     owner = i === 0 ? segment : `${owner}/${segment}`;
   }
-  if (!PATH_SEGMENT.test(name)) return invalidProjectPath(path);
+  if (!isPathSegment(name)) return invalidProjectPath(path);
   return ok({ host: url.entry.hostname, family: 'gitlab', owner, name });
 }
 
@@ -224,7 +232,8 @@ function invalidProjectPath(path: readonly string[]): Result<RepoRef, ParseError
 }
 
 function readRoute(repo: RepoRef, route: readonly string[], url: HostUrl): Result<RepoContext, ParseError> {
-  const [keyword, ...rest] = route;
+  const keyword = route[0];
+  const rest = route.slice(1);
   switch (keyword) {
     case 'tree':
     case 'blob':

@@ -13,12 +13,76 @@ import { lowerCase } from '../lower-case.ts';
 import { err, ok, type Result } from '../result.ts';
 import { encodePath } from '../url-encoding.ts';
 
-const SHA = /^[0-9a-fA-F]{7,40}$/;
-const FULL_SHA = /^[0-9a-fA-F]{40}$/;
+// The characters host names allow, as bits per ASCII code: the grammars test a name by reading this table once per
+// character instead of running a regex (a regex test costs about as much as a whole step of a parse).
+export const LETTER_OR_DIGIT = 1;
+export const DOT_CHAR = 2;
+export const UNDERSCORE = 4;
+export const HYPHEN = 8;
+const HEX_DIGIT = 16;
+/** `[A-Za-z0-9._-]`: repository names, slugs, project path segments. */
+export const NAME_CHARS = LETTER_OR_DIGIT | DOT_CHAR | UNDERSCORE | HYPHEN;
 
-/** `0a1b2c3` (abbreviated, ≥ 7) … 40 hex digits. */
-export const isSha = (text: string): boolean => SHA.test(text);
-export const isFullSha = (text: string): boolean => FULL_SHA.test(text);
+const CHAR_CLASSES: Uint8Array = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) table[c] = LETTER_OR_DIGIT;
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))
+      table[c] = (table[c] ?? 0) | HEX_DIGIT;
+  }
+  table[46] = DOT_CHAR;
+  table[95] = UNDERSCORE;
+  table[45] = HYPHEN;
+  return table;
+})();
+
+/** Whether the character code is ASCII and in one of `classes` (`isCharIn(c, LETTER_OR_DIGIT)` is `[A-Za-z0-9]`). */
+export const isCharIn = (code: number, classes: number): boolean =>
+  code < 128 && ((CHAR_CLASSES[code] ?? 0) & classes) !== 0;
+
+/** Whether `text` is `min` to `max` characters, each in `classes`: `^[A-Za-z0-9._-]{1,100}$` is `(t, NAME_CHARS, 1, 100)`. */
+export function isNameOf(text: string, classes: number, min: number, max: number): boolean {
+  if (text.length < min || text.length > max) return false;
+  for (let i = 0; i < text.length; i++) if (!isCharIn(text.charCodeAt(i), classes)) return false;
+  return true;
+}
+
+/** `0a1b2c3` (abbreviated, ≥ 7) … 40 hex digits: `^[0-9a-fA-F]{7,40}$`. */
+export const isSha = (text: string): boolean => isNameOf(text, HEX_DIGIT, 7, 40);
+/** `^[0-9a-fA-F]{40}$`. */
+export const isFullSha = (text: string): boolean => isNameOf(text, HEX_DIGIT, 40, 40);
+
+/** Lower-case ASCII words (a host's reserved first segments), kept by length to be compared without hashing. */
+export type WordTable = readonly (readonly string[] | undefined)[];
+
+export function wordTable(words: readonly string[]): WordTable {
+  const table: string[][] = [];
+  for (const word of words) {
+    const sameLength = table[word.length] ?? [];
+    sameLength.push(word);
+    table[word.length] = sameLength;
+  }
+  return table;
+}
+
+/**
+ * `set.has(text.toLowerCase())` for ASCII `text` (a name a grammar has checked already): compared character by
+ * character with the words of its length, A–Z folded to a–z.
+ */
+export function hasAsciiWord(table: WordTable, text: string): boolean {
+  const candidates = table[text.length];
+  if (candidates === undefined) return false;
+  for (const word of candidates) if (equalsFolded(word, text)) return true;
+  return false;
+}
+
+function equalsFolded(word: string, text: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
 
 /** Refs deeper than this are not looked for: no real branch has 32 slashes, and it bounds the resolver's work. */
 export const MAX_REF_DEPTH = 32;
@@ -106,22 +170,71 @@ function withPath(revision: Revision, path: PathTarget | undefined): RevisionAnd
   return path === undefined ? { revision } : { revision, path };
 }
 
-// `L10`, `L10-L20`, `L10C3-L20C8` (GitHub), `L10-20` (GitLab), `lines-10:20` (Bitbucket Cloud), `10-20` (Server).
-const LINES = /^(?:L|lines-)?([0-9]{1,7})(?:C[0-9]+)?(?:[-:]L?([0-9]{1,7})(?:C[0-9]+)?)?(?:[,].*)?$/;
+// `L10`, `L10-L20`, `L10C3-L20C8` (GitHub), `L10-20` (GitLab), `lines-10:20` (Bitbucket Cloud), `10-20` (Server):
+// parseLines reads, character by character, what this pattern matches:
+//   ^(?:L|lines-)?([0-9]{1,7})(?:C[0-9]+)?(?:[-:]L?([0-9]{1,7})(?:C[0-9]+)?)?(?:[,].*)?$
 
-/** A line anchor in any host's style → a range; anything else → undefined (fragments are only a hint). */
+/**
+ * A line anchor in any host's style → a range; anything else → undefined (fragments are only a hint). Reads
+ * exactly what the pattern above matches, by hand: each of its parts can match in one way only, so there is no
+ * backtracking to reproduce.
+ */
 export function parseLines(fragment: string): LineRange | undefined {
   if (fragment === '') return undefined;
-  const match = LINES.exec(fragment);
-  if (match === null) return undefined;
-  const a = Number(match[1]);
-  const b = match[2] === undefined ? a : Number(match[2]);
+  // (?:L|lines-)?
+  let i = fragment.charCodeAt(0) === 76 ? 1 : fragment.startsWith('lines-') ? 6 : 0;
+  // ([0-9]{1,7}): the whole run of digits, since a digit can follow nothing after it.
+  let end = digitsEnd(fragment, i);
+  if (end === i || end - i > 7) return undefined;
+  const a = Number(fragment.slice(i, end));
+  i = columnEnd(fragment, end);
+  if (i === -1) return undefined;
+  let b = a;
+  // (?:[-:]L?([0-9]{1,7})(?:C[0-9]+)?)?: once a `-` or `:` is there, only the whole group can match it.
+  const c = fragment.charCodeAt(i);
+  if (c === 45 || c === 58) {
+    i += fragment.charCodeAt(i + 1) === 76 ? 2 : 1;
+    end = digitsEnd(fragment, i);
+    if (end === i || end - i > 7) return undefined;
+    b = Number(fragment.slice(i, end));
+    i = columnEnd(fragment, end);
+    if (i === -1) return undefined;
+  }
+  // (?:[,].*)?$ — `.` matches anything but a line terminator.
+  if (i < fragment.length && (fragment.charCodeAt(i) !== 44 || hasLineTerminator(fragment, i + 1))) {
+    return undefined;
+  }
   if (a === 0 || b === 0) return undefined;
   return a <= b ? { start: a, end: b } : { start: b, end: a };
 }
 
+function digitsEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i;
+}
+
+/** After `(?:C[0-9]+)?` at `from`: where it ends, or -1 when a `C` has no digits (nothing else can match a C). */
+function columnEnd(text: string, from: number): number {
+  if (text.charCodeAt(from) !== 67) return from;
+  const end = digitsEnd(text, from + 1);
+  return end === from + 1 ? -1 : end;
+}
+
+// \n, \r, U+2028, U+2029
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const hasLineTerminator = (text: string, from: number): boolean =>
+  from < text.length && LINE_TERMINATOR.test(text.slice(from));
+
 /** `repo.git` → `repo`. */
-export const stripGitSuffix = (name: string): string => (name.endsWith('.git') ? name.slice(0, -4) : name);
+export const stripGitSuffix = (name: string): string => (endsWithGit(name) ? name.slice(0, -4) : name);
+
+// `name.endsWith('.git')`, compared here: cheaper than the built-in call on this path.
+const endsWithGit = (name: string): boolean =>
+  name.charCodeAt(name.length - 1) === 116 && // t
+  name.charCodeAt(name.length - 2) === 105 && // i
+  name.charCodeAt(name.length - 3) === 103 && // g
+  name.charCodeAt(name.length - 4) === 46; // .
 
 /** `ref/path` (encoded) of a repository context, whatever form its revision takes. */
 export function refAndPathText(context: Extract<GitContext, { kind: 'repository' }>): string {
