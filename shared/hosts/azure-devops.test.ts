@@ -125,6 +125,9 @@ describe('Azure DevOps URLs', () => {
     [`${az}/Fabrikam/_git/web-app/pullrequest/x`, 'invalid-number'],
     [`${az}/Fabrikam/_git/web-app/commit/zz`, 'invalid-sha'],
     ['https://dev.azure.com/', 'not-a-repository'],
+    // The organisation of a legacy host is one label: no empty one, no dotted one (a `.` owner would fold paths).
+    ['https://..visualstudio.com/Fabrikam/_git/web-app', 'not-a-repository'],
+    ['https://a.b.visualstudio.com/Fabrikam/_git/web-app', 'not-a-repository'],
   ])('%s → %s', (url, code) => {
     const parsed = parse(url);
     expect(parsed.ok ? parsed.value.context : parsed.error.code).toBe(code);

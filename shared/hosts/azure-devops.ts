@@ -153,6 +153,8 @@ function locate(url: HostUrl): Result<Located, ParseError> {
     }
     if (url.hostname.endsWith(`.${LEGACY_DOMAIN}`)) {
       org = url.hostname.slice(0, -(LEGACY_DOMAIN.length + 1));
+      // The organisation is one label: `..visualstudio.com` and `a.b.visualstudio.com` name none.
+      if (org === '' || org.includes('.')) return notARepo(url);
     } else {
       org = segments[0];
       segments = segments.slice(1);
