@@ -83,6 +83,7 @@ export function badgeRoutes(prebuildStateOf: PrebuildStateOf) {
       {
         title: alt,
         imageUrl: `${config.origin}/button/open-in.svg`,
+        launchUrl: link.value,
         snippets: badgeSnippets({
           launchUrl: link.value,
           imageUrl: `${config.origin}/button/open-in.svg`,
@@ -92,6 +93,7 @@ export function badgeRoutes(prebuildStateOf: PrebuildStateOf) {
       {
         title: `${config.brand} prebuild status`,
         imageUrl: `${config.origin}/badge.svg?url=${encodeURIComponent(input)}`,
+        launchUrl: link.value,
         snippets: badgeSnippets({
           launchUrl: link.value,
           imageUrl: `${config.origin}/badge.svg?url=${encodeURIComponent(input)}`,

@@ -60,6 +60,11 @@ describe('badges', () => {
     expect(html).toContain(
       'https://launchpod.test/badge.svg?url=git%40github.com%3Alaunchpod-samples%2Fnode-app.git',
     );
+    // The previews link where the pasted badges do: a click opens the workspace, as from a README.
+    expect(html).toContain(
+      '<a href="https://launchpod.test/#https://github.com/launchpod-samples/node-app" class="badge-preview"><img src="https://launchpod.test/button/open-in.svg"',
+    );
+    expect(html.match(/class="badge-preview"/g)).toHaveLength(2);
     expect(html).toContain('<script src="/assets/badge.js" defer>');
     const wrong = await (await get('/badge?url=https://nowhere.example/o/r')).text();
     expect(wrong).toContain('nowhere.example is not a git host this launcher knows');

@@ -8,6 +8,8 @@ import { Layout } from './layout.tsx';
 export interface BadgeChoice {
   readonly title: string;
   readonly imageUrl: string;
+  /** Where the badge links, as in a README: a click on the preview opens the workspace. */
+  readonly launchUrl: string;
   readonly snippets: Snippets;
 }
 
@@ -63,7 +65,9 @@ export function BadgePage({
         <section class="badge-choice" aria-labelledby={`choice-${index}`}>
           <h2 id={`choice-${index}`}>{choice.title}</h2>
           <p>
-            <img src={choice.imageUrl} alt={choice.title} />
+            <a href={choice.launchUrl} class="badge-preview">
+              <img src={choice.imageUrl} alt={choice.title} />
+            </a>
           </p>
           {FORMATS.map(([format, label]) => (
             <div class="snippet">
