@@ -40,7 +40,8 @@ beforeAll(async () => {
     passThrough: [new URL(stack.launcherUrl).origin, publicOrigin()],
   });
   ({ context } = extension);
-}, 240_000);
+  // The stack with VS Code in the browser: ~60 s on a quiet machine; over 240 s once, beside two mutation runs.
+}, 360_000);
 
 afterAll(async () => {
   await extension?.close();
