@@ -501,3 +501,88 @@ describe('credentials and fragments', () => {
     );
   });
 });
+
+describe('where the scheme, the host and the path end', () => {
+  const unsupported = (shown: string) =>
+    failure(
+      'unsupported-scheme',
+      `${shown} links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
+    );
+  const unknownHost = (host: string) =>
+    failure(
+      'unknown-host',
+      `${host} is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).`,
+    );
+
+  it('say which text is broken, in words', () => {
+    expect(parse('https://github.com/o/\ud800')).toStrictEqual(
+      failure(
+        'malformed-url',
+        'That text holds a broken character (half of a UTF-16 pair), so it cannot be a URL. Copy the URL from the page again.',
+      ),
+    );
+  });
+
+  it('read a scheme of letters first, then letters, digits, +, . and -, in either case', () => {
+    expect(parse('Az09://github.com/o/r')).toStrictEqual(unsupported('az09:'));
+    expect(parse('zZ+.-://github.com/o/r')).toStrictEqual(unsupported('zz+.-:'));
+    expect(parse('a://github.com/o/r')).toStrictEqual(unsupported('a:'));
+  });
+
+  it('read a : after a / as part of the path, not a scheme', () => {
+    expect(parse('github.com/o/r/blob/main/a:b.ts')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: { type: 'ref', name: 'main', refType: 'any' },
+        page: 'blob',
+        path: { path: 'a:b.ts', kind: 'file' },
+      }),
+    );
+  });
+
+  it('read an scp-like URL without a / after the colon', () => {
+    expect(parse('git@github.com:o')).toStrictEqual(
+      failure(
+        'not-a-repository',
+        'https://github.com/o is a user or organisation, not a repository. Open one of its repositories and try again.',
+      ),
+    );
+  });
+
+  it('end the host at the query when no / comes before it', () => {
+    expect(parse('https://github.com?tab=a/b')).toStrictEqual(
+      failure(
+        'not-a-repository',
+        'https://github.com is GitHub itself, not a repository. Paste a repository URL like https://github.com/owner/repo.',
+      ),
+    );
+  });
+
+  it('look for the user name only before the path', () => {
+    expect(parse('https://user@github.com/@o/r')).toStrictEqual(
+      failure(
+        'unsupported-page',
+        'https://github.com/@o is a GitHub page, not a repository. Open a repository (https://github.com/owner/repo) and try again.',
+      ),
+    );
+  });
+
+  it('take only a whole port off the end of the host', () => {
+    expect(parse('ssh://git@github.com:22x/o/r')).toStrictEqual(unknownHost('github.com:22x'));
+    expect(parse('https://github.com:4431/o/r')).toStrictEqual(unknownHost('github.com:4431'));
+  });
+
+  it('read a path segment holding & and = as a name, not as a query', () => {
+    const sha = 'abcdef1';
+    expect(parse(`https://bitbucket.org/w/r/src/${sha}/x&at=main`)).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo: { host: 'bitbucket.org', family: 'bitbucket-cloud', owner: 'w', name: 'r' },
+        revision: { type: 'commit', sha },
+        page: 'tree',
+        path: { path: 'x&at=main', kind: 'unknown' },
+      }),
+    );
+  });
+});
