@@ -280,3 +280,53 @@ describe('Azure DevOps page URLs', () => {
     );
   });
 });
+
+describe('Azure DevOps edge cases', () => {
+  it('read an organisation named v3 on the web, and an ssh path without v3, as the usual layout', () => {
+    expect(parse('https://dev.azure.com/v3/proj/_git/r')).toStrictEqual(
+      reading(home({ ...repo, owner: 'v3/proj' })),
+    );
+    expect(parse('git@ssh.dev.azure.com:org/proj/_git/r')).toStrictEqual(reading(home()));
+  });
+
+  it('read what follows _git/<repo> when the project is not named', () => {
+    expect(parse('https://dev.azure.com/org/_git/r/commit/abcdef1')).toStrictEqual(
+      reading({
+        kind: 'repository',
+        repo: { ...repo, owner: 'org/r' },
+        revision: { type: 'commit', sha: 'abcdef1' },
+        page: 'commit',
+      }),
+    );
+  });
+
+  it('refuse a _git deeper than the project, even after a page-like segment', () => {
+    expect(parse('https://dev.azure.com/org/a/_b/_git/r')).toStrictEqual(notARepo('https://dev.azure.com'));
+    expect(parse('https://tfs.example/tfs/DefaultCollection/a/proj/_git/r')).toStrictEqual(
+      notARepo('https://tfs.example/tfs/DefaultCollection'),
+    );
+  });
+
+  it('find a Server ssh repository by its _git segment only', () => {
+    expect(parse('ssh://tfs.example:22/_git/r/x')).toStrictEqual(reading(home({ ...server, owner: 'r' })));
+    expect(parse('ssh://tfs.example:22/a/_b/c')).toStrictEqual(
+      refused(
+        'unsupported-page',
+        'https://tfs.example/tfs/DefaultCollection/…/_b is a project page (boards, pipelines, work items…), not a repository. Open the repository under Repos (…/_git/<repo>) and try again.',
+      ),
+    );
+  });
+
+  it('take refs/heads/ off the front of a source branch only', () => {
+    expect(parse(`${az}/pullrequestcreate?sourceRef=f/refs/heads/x`)).toStrictEqual(
+      reading(files({ type: 'ref', name: 'f/refs/heads/x', refType: 'branch' })),
+    );
+  });
+
+  it('read an unprefixed commit id whole, and an empty line as none', () => {
+    expect(parse(`${az}?version=${sha}`)).toStrictEqual(reading(files({ type: 'commit', sha })));
+    expect(parse(`${az}?path=/a.ts&line=&lineEnd=`)).toStrictEqual(
+      reading(files({ type: 'default' }, { path: { path: 'a.ts', kind: 'unknown' } })),
+    );
+  });
+});

@@ -407,3 +407,11 @@ describe('Bitbucket Cloud page URLs', () => {
     expect(created.value.lookup('bb.example')?.apiBaseUrl).toBe('https://api.bitbucket.org/2.0');
   });
 });
+
+describe('Bitbucket Cloud commit links', () => {
+  it('read commits/<sha>/<anything> as the commit', () => {
+    expect(parse('https://bitbucket.org/w/r/commits/abcdef1/raw')).toStrictEqual(
+      reading({ kind: 'repository', repo, revision: { type: 'commit', sha: 'abcdef1' }, page: 'commit' }),
+    );
+  });
+});

@@ -274,3 +274,23 @@ describe('Bitbucket Server page URLs', () => {
     }
   });
 });
+
+describe('Bitbucket Server edge cases', () => {
+  it('read ?at= on a clone URL as the browse page at that ref', () => {
+    for (const input of [
+      `${site}/scm/plat/r.git?at=refs/heads/main`,
+      'ssh://git@bbs.example:7999/plat/r.git?at=refs/heads/main',
+    ]) {
+      expect(parse(input)).toStrictEqual(reading(browse({ type: 'ref', name: 'main', refType: 'branch' })));
+    }
+  });
+
+  it('need users/ before a personal repository, and a name after an ssh key', () => {
+    const notARepo = refused(
+      'not-a-repository',
+      `That Bitbucket Server page is not a repository. Open a repository (${site}/projects/KEY/repos/name/browse) and try again.`,
+    );
+    expect(parse(`${site}/people/alice/repos/r`)).toStrictEqual(notARepo);
+    expect(parse('ssh://git@bbs.example:7999/plat')).toStrictEqual(notARepo);
+  });
+});

@@ -368,3 +368,41 @@ describe('Gitea page URLs', () => {
     expect(family.webUrl(context, entry)).toBe(url);
   });
 });
+
+describe('Gitea edge cases', () => {
+  it('take .diff and .patch off only at the end', () => {
+    expect(parse(`${cb}/o/r/commit/abcdef1.diff0`)).toStrictEqual(
+      refused(
+        'invalid-sha',
+        `Expected a commit id (7 to 40 hexadecimal digits) but found 'abcdef1.diff0'. A commit link looks like ${cb}/o/r/commit/1a2b3c4.`,
+      ),
+    );
+  });
+
+  it('split a branch whose first segment looks like a commit id after every segment', () => {
+    expect(parse(`${cb}/o/r/src/branch/${sha}/x/y`)).toStrictEqual(
+      reading(
+        tree({
+          type: 'ambiguous',
+          candidates: [
+            { ref: sha, path: 'x/y' },
+            { ref: `${sha}/x`, path: 'y' },
+            { ref: `${sha}/x/y`, path: '' },
+          ],
+          refType: 'branch',
+        }),
+      ),
+    );
+  });
+
+  it('stop at 32 segments of branch', () => {
+    const segments = Array.from({ length: 34 }, (_, i) => `s${i}`);
+    const candidates = segments.slice(0, 32).map((_, i) => ({
+      ref: segments.slice(0, i + 1).join('/'),
+      path: segments.slice(i + 1).join('/'),
+    }));
+    expect(parse(`${cb}/o/r/src/branch/${segments.join('/')}`)).toStrictEqual(
+      reading(tree({ type: 'ambiguous', candidates, refType: 'branch' })),
+    );
+  });
+});

@@ -465,3 +465,14 @@ describe('GitHub page URLs', () => {
     expect(family.cloneUrl(ghe, gheEntry)).toBe('https://ghe.example/gh/o/r.git');
   });
 });
+
+describe('GitHub commit suffixes', () => {
+  it('come off only at the end of the id', () => {
+    expect(parse('https://github.com/o/r/commit/abcdef1.diff0')).toStrictEqual(
+      refused(
+        'invalid-sha',
+        "Expected a commit id (7 to 40 hexadecimal digits) but found 'abcdef1.diff0'. A commit link looks like https://github.com/o/r/commit/1a2b3c4.",
+      ),
+    );
+  });
+});

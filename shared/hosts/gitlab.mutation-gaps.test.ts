@@ -509,3 +509,19 @@ describe('GitLab page URLs', () => {
     expect(family.cloneUrl(corp, corpEntry)).toBe('https://code.example.org/gitlab/g/sub/p.git');
   });
 });
+
+describe('GitLab page URLs of a commit on a tree page', () => {
+  it('write the tree route, not the commit page', () => {
+    const entry = registry.lookup('gitlab.com');
+    if (entry === undefined) throw new Error('no entry');
+    const context: RepoContext = {
+      kind: 'repository',
+      repo: gp,
+      revision: { type: 'commit', sha },
+      page: 'tree',
+      path: { path: 'src', kind: 'folder' },
+    };
+    expect(hostFamilies.gitlab.webUrl(context, entry)).toBe(`https://gitlab.com/g/p/-/tree/${sha}/src`);
+    expect(parse(hostFamilies.gitlab.webUrl(context, entry))).toStrictEqual(reading(context));
+  });
+});
