@@ -249,3 +249,340 @@ describe('query and fragment', () => {
     expect(parse('x'.repeat(81))).toStrictEqual(notAUrl(`${'x'.repeat(77)}…`));
   });
 });
+
+describe('ssh and scp-like forms', () => {
+  const unknownHost = (host: string) =>
+    failure(
+      'unknown-host',
+      `${host} is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).`,
+    );
+
+  it('read any user, any case of host, a query and a fragment', () => {
+    for (const input of [
+      'first.last-1@github.com:o/r.git',
+      'git@GitHub.COM:o/r.git',
+      'git@github.com:o/r.git?x=1#L3',
+      'git@github.com:/o/r.git',
+      'ssh://github.com/o/r.git',
+      'SSH://git@github.com:2222/o/r.git',
+      'git://github.com:9418/o/r',
+    ]) {
+      expect(parse(input)).toStrictEqual(repoPage);
+    }
+  });
+
+  it('take digits after the colon as a port, never as an owner', () => {
+    expect(parse('git@github.com:22/o/r')).toStrictEqual(unknownHost('github.com:22'));
+    expect(parse('git@github.com:22')).toStrictEqual(unknownHost('github.com:22'));
+    expect(parse('git@github.com:22o/r')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo: { ...repo, owner: '22o' },
+        revision: { type: 'default' },
+        page: 'repo',
+      }),
+    );
+  });
+
+  it('are not read where a / or a : comes before the @', () => {
+    expect(parse('a/b@github.com:o/r')).toStrictEqual(
+      failure(
+        'malformed-url',
+        "'a/b@github.com:o/r' is not a URL. Paste the full address of a repository, like https://github.com/owner/repo.",
+      ),
+    );
+    expect(parse('x:y@github.com:o/r')).toStrictEqual(
+      failure(
+        'unsupported-scheme',
+        "'x:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.",
+      ),
+    );
+  });
+
+  it('match the ssh host without its port or the web base path', () => {
+    const created = createHostRegistry([
+      { hostname: 'git.example:8443', family: 'gitlab' },
+      { hostname: 'bbs.example', family: 'bitbucket-server', basePath: '/bitbucket' },
+    ]);
+    if (!created.ok) throw new Error(created.error);
+    const project = { host: 'git.example:8443', family: 'gitlab', owner: 'g', name: 'p' };
+    expect(parseLaunchInput('git@git.example:g/p.git', created.value)).toStrictEqual(
+      request({ kind: 'repository', repo: project, revision: { type: 'default' }, page: 'repo' }),
+    );
+    expect(parseLaunchInput('ssh://git@git.example:2222/g/p.git', created.value)).toStrictEqual(
+      request({ kind: 'repository', repo: project, revision: { type: 'default' }, page: 'repo' }),
+    );
+    expect(parseLaunchInput('ssh://git@bbs.example:7999/plat/api.git', created.value)).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo: { host: 'bbs.example', family: 'bitbucket-server', owner: 'PLAT', name: 'api' },
+        revision: { type: 'default' },
+        page: 'repo',
+      }),
+    );
+  });
+});
+
+describe('ports', () => {
+  const created = createHostRegistry([
+    { hostname: 'plain.example', family: 'gitlab', allowHttp: true },
+    { hostname: 'localhost:3000', family: 'gitea', allowHttp: true },
+  ]);
+  if (!created.ok) throw new Error(created.error);
+  const local = (input: string) => parseLaunchInput(input, created.value);
+  const project = { host: 'plain.example', family: 'gitlab', owner: 'g', name: 'p' };
+  const home = request({ kind: 'repository', repo: project, revision: { type: 'default' }, page: 'repo' });
+  const unknown = (host: string) =>
+    failure(
+      'unknown-host',
+      `${host} is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).`,
+    );
+
+  it('drop 80 from http and 443 from https, and keep any other', () => {
+    expect(local('http://plain.example:80/g/p')).toStrictEqual(home);
+    expect(local('https://plain.example:443/g/p')).toStrictEqual(home);
+    expect(local('http://plain.example/g/p')).toStrictEqual(home);
+    expect(local('https://plain.example:80/g/p')).toStrictEqual(unknown('plain.example:80'));
+    expect(local('http://plain.example:443/g/p')).toStrictEqual(unknown('plain.example:443'));
+    expect(parse('https://GitHub.com:8443/o/r')).toStrictEqual(unknown('github.com:8443'));
+  });
+
+  it('read host:port without a scheme as https, and a host with a port but no dot as a host', () => {
+    const gitea = { host: 'localhost:3000', family: 'gitea', owner: 'o', name: 'r' };
+    const giteaHome = request({
+      kind: 'repository',
+      repo: gitea,
+      revision: { type: 'default' },
+      page: 'repo',
+    });
+    expect(local('localhost:3000/o/r')).toStrictEqual(giteaHome);
+    expect(local('http://localhost:3000/o/r')).toStrictEqual(giteaHome);
+    expect(parse('https://nohost:8080/o/r')).toStrictEqual(unknown('nohost:8080'));
+  });
+
+  it('refuse a scheme written without its slashes', () => {
+    expect(parse('https:github.com/o/r')).toStrictEqual(
+      failure(
+        'unsupported-scheme',
+        "'https:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.",
+      ),
+    );
+    expect(parse('https:/github.com/o/r')).toStrictEqual(repoPage);
+  });
+});
+
+describe('instances under a base path', () => {
+  const created = createHostRegistry([
+    { hostname: 'code.example', family: 'gitlab', basePath: '/gitlab/' },
+    { hostname: 'multi.example', family: 'github' },
+    { hostname: 'multi.example', family: 'gitlab', basePath: '/lab' },
+    { hostname: 'multi.example', family: 'gitea', basePath: '/lab/tea' },
+  ]);
+  if (!created.ok) throw new Error(created.error);
+  const based = (input: string) => parseLaunchInput(input, created.value);
+  const home = (host: string, family: string, owner: string, name: string) =>
+    request({
+      kind: 'repository',
+      repo: { host, family, owner, name },
+      revision: { type: 'default' },
+      page: 'repo',
+    });
+
+  it('serve only the paths under the base path', () => {
+    expect(based('https://code.example/gitlab/g/p')).toStrictEqual(home('code.example', 'gitlab', 'g', 'p'));
+    expect(based('https://CODE.example/gitlab/g/p/')).toStrictEqual(home('code.example', 'gitlab', 'g', 'p'));
+    for (const input of [
+      'https://code.example/g/p',
+      'https://code.example/gitlabx/g/p',
+      'https://code.example',
+    ]) {
+      expect(based(input)).toStrictEqual(
+        failure(
+          'unknown-host',
+          "code.example is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
+        ),
+      );
+    }
+    expect(based('https://code.example/gitlab')).toStrictEqual(
+      failure(
+        'not-a-repository',
+        'https://code.example/gitlab is GitLab itself, not a project. Paste a project URL like https://code.example/gitlab/group/project.',
+      ),
+    );
+  });
+
+  it('give a path to the instance with the longest base path that holds it', () => {
+    expect(based('https://multi.example/lab/tea/o/r')).toStrictEqual(
+      home('multi.example', 'gitea', 'o', 'r'),
+    );
+    expect(based('https://multi.example/lab/g/p')).toStrictEqual(home('multi.example', 'gitlab', 'g', 'p'));
+    expect(based('https://multi.example/labx/o')).toStrictEqual(home('multi.example', 'github', 'labx', 'o'));
+    expect(based('https://multi.example/o/r')).toStrictEqual(home('multi.example', 'github', 'o', 'r'));
+  });
+});
+
+describe('credentials and fragments', () => {
+  it('take the host after the last @, and warn only about a password', () => {
+    expect(parse('https://a@b@github.com/o/r')).toStrictEqual(repoPage);
+    expect(parse('https://user@github.com:443/o/r')).toStrictEqual(repoPage);
+    expect(parse('https://user:pw@github.com:443/o/r')).toStrictEqual(
+      request({ kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' }, [
+        {
+          code: 'credentials-dropped',
+          message: 'The URL contained a user name and password; they were removed and not used.',
+        },
+      ]),
+    );
+    expect(parse('https://github.com:443@evil.example/o/r')).toStrictEqual(
+      failure(
+        'unknown-host',
+        "evil.example is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).",
+      ),
+    );
+  });
+
+  it('read an @ in the path or the query as part of it', () => {
+    expect(parse('https://github.com/o/r?x=a@b:c')).toStrictEqual(repoPage);
+    expect(parse('https://github.com/o/r/tree/v1@2')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: { type: 'ref', name: 'v1@2', refType: 'any' },
+        page: 'tree',
+      }),
+    );
+  });
+
+  it('decode the fragment before reading a line anchor', () => {
+    expect(parse('https://github.com/o/r/blob/main/a.ts#%4C5-%4C6')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: { type: 'ref', name: 'main', refType: 'any' },
+        page: 'blob',
+        path: { path: 'a.ts', kind: 'file' },
+        lines: { start: 5, end: 6 },
+      }),
+    );
+  });
+
+  it('skip blanks and control characters after the launcher’s # and /', () => {
+    for (const input of [
+      '# https://github.com/o/r',
+      '#/\u0001https://github.com/o/r',
+      '\u001f//github.com/o/r',
+    ]) {
+      expect(parse(input)).toStrictEqual(repoPage);
+    }
+  });
+
+  it('decode each path segment on its own, so %2F stays inside a name', () => {
+    expect(parse('https://github.com/o/r/tree/a%2Fb')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: { type: 'ref', name: 'a/b', refType: 'any' },
+        page: 'tree',
+      }),
+    );
+    expect(parse('https://github.com/o/r/tree/50%25off/x%20y')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: {
+          type: 'ambiguous',
+          candidates: [
+            { ref: '50%off', path: 'x y' },
+            { ref: '50%off/x y', path: '' },
+          ],
+        },
+        page: 'tree',
+      }),
+    );
+  });
+});
+
+describe('where the scheme, the host and the path end', () => {
+  const unsupported = (shown: string) =>
+    failure(
+      'unsupported-scheme',
+      `${shown} links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
+    );
+  const unknownHost = (host: string) =>
+    failure(
+      'unknown-host',
+      `${host} is not a git host this launcher knows. If it is a GitHub Enterprise, GitLab, Bitbucket, Gitea/Forgejo or Azure DevOps server, ask the launcher's operator to add it to the host list (hostname, family and API URL).`,
+    );
+
+  it('say which text is broken, in words', () => {
+    expect(parse('https://github.com/o/\ud800')).toStrictEqual(
+      failure(
+        'malformed-url',
+        'That text holds a broken character (half of a UTF-16 pair), so it cannot be a URL. Copy the URL from the page again.',
+      ),
+    );
+  });
+
+  it('read a scheme of letters first, then letters, digits, +, . and -, in either case', () => {
+    expect(parse('Az09://github.com/o/r')).toStrictEqual(unsupported('az09:'));
+    expect(parse('zZ+.-://github.com/o/r')).toStrictEqual(unsupported('zz+.-:'));
+    expect(parse('a://github.com/o/r')).toStrictEqual(unsupported('a:'));
+  });
+
+  it('read a : after a / as part of the path, not a scheme', () => {
+    expect(parse('github.com/o/r/blob/main/a:b.ts')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: { type: 'ref', name: 'main', refType: 'any' },
+        page: 'blob',
+        path: { path: 'a:b.ts', kind: 'file' },
+      }),
+    );
+  });
+
+  it('read an scp-like URL without a / after the colon', () => {
+    expect(parse('git@github.com:o')).toStrictEqual(
+      failure(
+        'not-a-repository',
+        'https://github.com/o is a user or organisation, not a repository. Open one of its repositories and try again.',
+      ),
+    );
+  });
+
+  it('end the host at the query when no / comes before it', () => {
+    expect(parse('https://github.com?tab=a/b')).toStrictEqual(
+      failure(
+        'not-a-repository',
+        'https://github.com is GitHub itself, not a repository. Paste a repository URL like https://github.com/owner/repo.',
+      ),
+    );
+  });
+
+  it('look for the user name only before the path', () => {
+    expect(parse('https://user@github.com/@o/r')).toStrictEqual(
+      failure(
+        'unsupported-page',
+        'https://github.com/@o is a GitHub page, not a repository. Open a repository (https://github.com/owner/repo) and try again.',
+      ),
+    );
+  });
+
+  it('take only a whole port off the end of the host', () => {
+    expect(parse('ssh://git@github.com:22x/o/r')).toStrictEqual(unknownHost('github.com:22x'));
+    expect(parse('https://github.com:4431/o/r')).toStrictEqual(unknownHost('github.com:4431'));
+  });
+
+  it('read a path segment holding & and = as a name, not as a query', () => {
+    const sha = 'abcdef1';
+    expect(parse(`https://bitbucket.org/w/r/src/${sha}/x&at=main`)).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo: { host: 'bitbucket.org', family: 'bitbucket-cloud', owner: 'w', name: 'r' },
+        revision: { type: 'commit', sha },
+        page: 'tree',
+        path: { path: 'x&at=main', kind: 'unknown' },
+      }),
+    );
+  });
+});

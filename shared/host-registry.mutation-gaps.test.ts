@@ -271,3 +271,33 @@ describe('lookups', () => {
     expect(registry.family(entry).id).toBe('gitlab');
   });
 });
+
+describe('other names and API URLs', () => {
+  it('find a built-in host by its other names in a configured registry too', () => {
+    const registry = registryOf([{ hostname: 'git.example', family: 'gitea' }]);
+    expect(registry.lookup('www.github.com', '/o/r')?.hostname).toBe('github.com');
+    expect(registry.lookup('github.dev', '/o/r')?.hostname).toBe('github.com');
+    expect(registry.lookup('www.gitlab.com', '/g/p')?.hostname).toBe('gitlab.com');
+    expect(registry.lookup('www.bitbucket.org', '/w/r')?.hostname).toBe('bitbucket.org');
+    expect(registry.lookup('www.git.example', '/o/r')).toBeUndefined();
+  });
+
+  it('answer for sub-domains of visualstudio.com, not for the bare suffix, and never over a configured host', () => {
+    const registry = registryOf([{ hostname: 'corp.visualstudio.com', family: 'gitlab' }]);
+    expect(registry.lookup('org.visualstudio.com', '/p/_git/r')?.hostname).toBe('dev.azure.com');
+    expect(registry.lookup('.visualstudio.com', '/p/_git/r')).toBeUndefined();
+    expect(registry.lookup('visualstudio.com', '/p/_git/r')).toBeUndefined();
+    expect(registry.lookup('corp.visualstudio.com', '/g/p')?.family).toBe('gitlab');
+  });
+
+  it('trim every trailing slash off an API URL, and take one with no path', () => {
+    const registry = registryOf([
+      { hostname: 'github.com', family: 'github', apiBaseUrl: 'https://proxy.example/api//' },
+      { hostname: 'tfs.example', family: 'azure-devops' },
+      { hostname: 'lab.example', family: 'gitlab', apiBaseUrl: 'https://api.example' },
+    ]);
+    expect(registry.lookup('github.com')?.apiBaseUrl).toBe('https://proxy.example/api');
+    expect(registry.lookup('tfs.example')?.apiBaseUrl).toBe('https://tfs.example');
+    expect(registry.lookup('lab.example')?.apiBaseUrl).toBe('https://api.example');
+  });
+});
