@@ -5,7 +5,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'shared', include: ['shared/**/*.test.ts'], environment: 'node' } },
+      // Property tests run hundreds to thousands of generated cases each: beside the other suites on 2 cores, some take
+      // longer than vitest's 5 s default.
+      {
+        test: { name: 'shared', include: ['shared/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
       // The guides under docs/ checked against the code, the configuration and wrangler (docs/guides.test.ts).
       { test: { name: 'docs', include: ['docs/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       './worker/vitest.config.ts',
