@@ -136,6 +136,13 @@ export function createHostRegistry(configs: readonly HostConfig[] = []): Result<
     if (entries.some((e) => e.hostname === hostname && e.basePath === basePath)) {
       return err(`hosts[${index}]: ${hostname}${basePath} is listed twice; keep one entry.`);
     }
+    // A family with no self-hosted edition (Bitbucket Cloud) would send this host's requests, and its tokens, to the
+    // public API.
+    if (family.selfHostedName === undefined) {
+      return err(
+        `hosts[${index}].family: ${config.family} is ${family.builtins.map((b) => b.hostname).join(', ')} only, never self-hosted; for your own instance use ${selfHostableFamilies()}.`,
+      );
+    }
     const scheme = config.allowHttp === true ? 'http' : 'https';
     const origin = `${scheme}://${hostname}`;
     const apiBaseUrl = (config.apiBaseUrl ?? family.defaultApiBaseUrl(origin + basePath)).replace(/\/+$/, '');
@@ -154,6 +161,9 @@ export function createHostRegistry(configs: readonly HostConfig[] = []): Result<
   }
   return ok(registryOf(entries));
 }
+
+const selfHostableFamilies = (): string =>
+  HOST_FAMILY_IDS.filter((id) => hostFamilies[id].selfHostedName !== undefined).join(', ');
 
 /** `visualstudio.com` → `dev.azure.com`: built-in hosts that answer for every sub-domain of a domain. */
 const SUBDOMAINS: readonly (readonly [string, string])[] = HOST_FAMILY_IDS.flatMap((id) =>

@@ -400,11 +400,18 @@ describe('Bitbucket Cloud page URLs', () => {
     expect(family.webUrl(context, entry)).toBe(url);
   });
 
-  it('clone from bitbucket.org, and self-hosted entries use the bitbucket.org API', () => {
+  it('clone from bitbucket.org; no self-hosted entry, whose requests and tokens would go to the bitbucket.org API', () => {
     expect(family.cloneUrl(repo, entry)).toBe('https://bitbucket.org/w/r.git');
-    const created = createHostRegistry([{ hostname: 'bb.example', family: 'bitbucket-cloud' }]);
-    if (!created.ok) throw new Error(created.error);
-    expect(created.value.lookup('bb.example')?.apiBaseUrl).toBe('https://api.bitbucket.org/2.0');
+    expect(createHostRegistry([{ hostname: 'bb.example', family: 'bitbucket-cloud' }])).toStrictEqual({
+      ok: false,
+      error:
+        'hosts[0].family: bitbucket-cloud is bitbucket.org only, never self-hosted; for your own instance use github, gitlab, bitbucket-server, gitea, azure-devops.',
+    });
+    // The built-in host may still be pointed at another API (a proxy, the demo's fakes).
+    const proxied = createHostRegistry([
+      { hostname: 'bitbucket.org', family: 'bitbucket-cloud', apiBaseUrl: 'http://127.0.0.1:9/2.0' },
+    ]);
+    expect(proxied.ok && proxied.value.lookup('bitbucket.org')?.apiBaseUrl).toBe('http://127.0.0.1:9/2.0');
   });
 });
 
