@@ -325,6 +325,23 @@ describe('input that cannot be opened', () => {
       },
     ],
     [
+      // Not a scheme by its letters, but `://` says it is meant as one: never read as a host named `git_ssh:`.
+      'git_ssh://github.com/o/r',
+      {
+        code: 'unsupported-scheme',
+        message:
+          "'git_ssh:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.",
+      },
+    ],
+    [
+      '9p://github.com/o/r',
+      {
+        code: 'unsupported-scheme',
+        message:
+          "'9p:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.",
+      },
+    ],
+    [
       'data:text/html,<script>alert(1)</script>',
       {
         code: 'unsupported-scheme',

@@ -187,6 +187,15 @@ function parseRepoUrl(
         code: 'unsupported-scheme',
         message: `'${text.slice(0, colon)}:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
       });
+    } else if (colon === -1) {
+      // `git_ssh://…`, `9p://…`: not a scheme by its letters, but `://` before any other `/` says it is meant as one.
+      const separator = text.indexOf('://');
+      if (separator > 0 && separator < pathEnd && text.indexOf('/') === separator + 1) {
+        return err({
+          code: 'unsupported-scheme',
+          message: `'${text.slice(0, separator)}:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.`,
+        });
+      }
     }
     const slash = text.indexOf('/', authorityStart);
     authorityEnd = slash === -1 || slash > pathEnd ? pathEnd : slash;
