@@ -14,4 +14,4 @@ export type HostFamilyId = (typeof HOST_FAMILY_IDS)[number];
 
 /** True for a known family id (`'gitlab'`), false for anything else a URL, a setting or a JSON body holds. */
 export const isHostFamilyId = (value: unknown): value is HostFamilyId =>
-  typeof value === 'string' && (HOST_FAMILY_IDS as readonly string[]).includes(value);
+  (HOST_FAMILY_IDS as readonly unknown[]).includes(value);
