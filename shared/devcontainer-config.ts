@@ -105,7 +105,7 @@ export function parseDevcontainerConfig(
       ),
     ]);
   }
-  const locate = (segments: readonly Segment[], atKey = false) =>
+  const locate = (segments: readonly Segment[], atKey: boolean) =>
     lineColumn(position(offsetOf(root, segments, atKey)));
 
   const duplicates = findDuplicateKeys(root).map(
@@ -207,9 +207,7 @@ function findTooDeep(text: string): number | undefined {
 function findDuplicateKeys(root: Node): { segments: Segment[]; first: number }[] {
   const found: { segments: Segment[]; first: number }[] = [];
   const stack: { node: Node; segments: Segment[] }[] = [{ node: root, segments: [] }];
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    if (entry === undefined) break;
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
     const { node, segments } = entry;
     if (node.type === 'object') {
       const seen = new Map<string, number>();
@@ -327,7 +325,8 @@ interface Problem {
 const WRAPPERS = new Set(['properties', 'items', '$ref', 'allOf', 'anyOf', 'oneOf', 'patternProperties']);
 
 function schemaProblems(raw: Record<string, unknown>): Problem[] {
-  official ??= new Validator(SCHEMA, '2019-09', false);
+  // Only validity is read here: the default draft (2019-09, as the schema declares) may stop at the first error.
+  official ??= new Validator(SCHEMA);
   if (official.validate(raw).valid) return [];
   const branch = branchOf(raw);
   const units = focusedValidator(branch).validate(raw).errors;
@@ -414,7 +413,8 @@ function describeUnit(unit: OutputUnit, raw: Record<string, unknown>, branch: st
       return { segments, atKey: false, detail: `missing "${missing}"` };
     }
     case 'type': {
-      const expected = /to be (?:of type )?"?([^".]+)"?/.exec(unit.error)?.[1];
+      // `Instance type "number" is invalid. Expected "string".` → string; `Expected "string", "array".` → string or array
+      const expected = /Expected "(.+)"\.$/.exec(unit.error)?.[1]?.split('", "').join(' or ');
       const shell = typeof last === 'string' && /Command$/.test(last);
       return {
         segments,
@@ -423,7 +423,8 @@ function describeUnit(unit: OutputUnit, raw: Record<string, unknown>, branch: st
       };
     }
     case 'enum': {
-      const allowed = /one of (.*)\.?$/.exec(unit.error)?.[1];
+      // `Instance does not match any of ["none","stopContainer"].` → ["none","stopContainer"]
+      const allowed = /any of (.*)\.$/.exec(unit.error)?.[1];
       return { segments, atKey: false, detail: `got ${describe(value)}, expected one of ${allowed ?? '…'}` };
     }
     case 'pattern':
