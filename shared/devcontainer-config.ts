@@ -415,7 +415,7 @@ function describeUnit(unit: OutputUnit, raw: Record<string, unknown>, branch: st
     case 'type': {
       // `Instance type "number" is invalid. Expected "string".` → string; `Expected "string", "array".` → string or array
       const expected = /Expected "(.+)"\.$/.exec(unit.error)?.[1]?.split('", "').join(' or ');
-      const shell = typeof last === 'string' && /Command$/.test(last);
+      const shell = last !== undefined && COMMAND_KEYS.has(last);
       return {
         segments,
         atKey: false,
@@ -472,11 +472,17 @@ function editDistance(a: string, b: string): number {
 
 const LIFECYCLE_INIT = ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const;
 const LIFECYCLE_COMMAND = ['postStartCommand', 'postAttachCommand'] as const;
+// Keys whose value is a command (a string, an array of arguments or an object of commands); `overrideCommand` is not.
+const COMMAND_KEYS: ReadonlySet<Segment> = new Set([
+  ...LIFECYCLE_INIT,
+  ...LIFECYCLE_COMMAND,
+  'initializeCommand',
+]);
 
 function launchpodProblems(raw: Record<string, unknown>, path: string): Problem[] {
   const problems: Problem[] = [];
-  const add = (segments: Segment[], detail: string, code?: DevcontainerErrorCode, atKey = false) =>
-    problems.push({ segments, atKey, detail, ...(code !== undefined && { code }) });
+  const add = (segments: Segment[], detail: string, code: DevcontainerErrorCode = 'schema', atKey = false) =>
+    problems.push({ segments, atKey, detail, code });
 
   if ('dockerComposeFile' in raw) {
     add(
