@@ -186,6 +186,35 @@ describe('schema mistakes, in words', () => {
     expect(messages(`{ "image": "x", ${entry} }`)).toContain(message);
   });
 
+  it('asks for a command only where the key holds one (overrideCommand is a flag)', () => {
+    expect(
+      messages(
+        '{ "image": "x", "overrideCommand": "yes", "initializeCommand": 1, "waitFor": "postStartCommand" }',
+      ),
+    ).toStrictEqual([
+      'overrideCommand: expected boolean, got "yes"',
+      'initializeCommand: expected a command string, an array of arguments or an object of commands, got 1',
+    ]);
+  });
+
+  it('reads the file a legacy dockerFile names against the Dockerfile part of the schema', () => {
+    expect(parse('{ "dockerFile": "D", "name": 42 }')).toStrictEqual(
+      refused(schema('name', 1, 30, 'name: expected string, got 42')),
+    );
+  });
+
+  it('passes on what the schema says when no message of its own fits', () => {
+    expect(parse('{ "image": "x", "$schema": "not a uri" }')).toStrictEqual(
+      refused(schema('$schema', 1, 28, '$schema: String does not match format "uri"')),
+    );
+  });
+
+  it('says a port below 0 is out of range', () => {
+    expect(messages('{ "image": "x", "forwardPorts": [-1] }')).toContain(
+      'forwardPorts[0]: -1 is out of range (-1 is less than 0.)',
+    );
+  });
+
   it('says what is wrong with a port in the list, at that port', () => {
     const found = parse('{ "image": "x",\n  "forwardPorts": [3000, "bad port!", 70000] }');
     expect(found.ok).toBe(false);
@@ -227,6 +256,27 @@ describe('schema mistakes, in words', () => {
     expect(messages(`{ "image": "x", "${key}": 1 }`)).toContain(
       `${key}: unknown property "${key}" — did you mean "${known}"?`,
     );
+  });
+
+  it('suggests a key only at the top level, where the known keys live', () => {
+    expect(messages('{ "image": "x", "build": { "dockerfile": "D", "imag": 1 } }')).toContain(
+      'build.imag: unknown property "imag" — remove it',
+    );
+    expect(messages('{ "image": "x", "mounts": [{ "type": "bind", "target": "/t", "a": 1 }] }')).toContain(
+      'mounts[0].a: unknown property "a" — remove it',
+    );
+  });
+
+  it.each([
+    ['nmae', undefined],
+    ['imgae', 'image'],
+    ['capAddss', 'capAdd'],
+    ['cpAddsss', undefined],
+    ['capAddsss', 'capAdd'],
+  ])('tolerates 1 edit up to 4 letters, 2 up to 8, 3 beyond: %j', (key, known) => {
+    expect(messages(`{ "image": "x", "${key}": 1 }`)).toStrictEqual([
+      `${key}: unknown property "${key}" — ${known === undefined ? 'remove it' : `did you mean "${known}"?`}`,
+    ]);
   });
 
   it.each(['abcd', 'xyzzy12', 'postStart', 'additionalProperties'])(
@@ -442,9 +492,9 @@ describe('the launch config a devcontainer.json gives', () => {
         ...nothing,
       },
     );
-    expect(value('{ "dockerFile": "Dockerfile" }', '.devcontainer.json').notes).toStrictEqual([
-      BUILD_NOTE('Dockerfile'),
-    ]);
+    const root = value('{ "dockerFile": "Dockerfile" }', '.devcontainer.json');
+    expect(root.config.image).toStrictEqual({ kind: 'dockerfile', file: 'Dockerfile' });
+    expect(root.notes).toStrictEqual([BUILD_NOTE('Dockerfile')]);
   });
 
   it('merges both envs, remoteEnv last, into one task named devcontainer', () => {
@@ -490,7 +540,7 @@ describe('the launch config a devcontainer.json gives', () => {
       "portsAttributes": {
         "3000": { "protocol": "https", "label": "App", "onAutoForward": "openBrowser" },
         "0": {}, "70000": {}, "10-5": {}, "9000-9000": { "onAutoForward": "notify" },
-        "1-65535": { "onAutoForward": "openBrowserOnce" }
+        "1-65535": { "onAutoForward": "openBrowserOnce" }, "a3000": {}, "3000x": {}
       } }`);
     expect(dc.config.ports).toStrictEqual([
       { port: 3000, onOpen: 'open-browser', visibility: 'private', protocol: 'https', name: 'App' },
@@ -502,6 +552,8 @@ describe('the launch config a devcontainer.json gives', () => {
       'portsAttributes "0" is not a port from 1 to 65535 or a range of them.',
       'portsAttributes "70000" is not a port from 1 to 65535 or a range of them.',
       'portsAttributes "10-5" is not a port from 1 to 65535 or a range of them.',
+      'portsAttributes "a3000" matches ports by process command line, which Launchpod does not do.',
+      'portsAttributes "3000x" matches ports by process command line, which Launchpod does not do.',
     ]);
   });
 
