@@ -427,11 +427,11 @@ function findDuplicateKeys(doc: YamlDoc, lineOf: (offset: number) => number): Pe
     Map: (_key, map, ancestors) => {
       const firstOffset = new Map<string, number>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
+        // Several `<<` merge keys in one mapping are allowed: `yaml` reads a plain `<<` as a symbol (a quoted "<<" is
+        // an ordinary key, and stays a string).
+        if (!isScalar(pair.key) || typeof pair.key.value === 'symbol') continue;
         const key = String(pair.key.value ?? '');
         const offset = pair.key.range?.[0] ?? 0;
-        // Several `<<` merge keys in one mapping are allowed.
-        if (key === '<<' && pair.key.type === 'PLAIN') continue;
         const first = firstOffset.get(key);
         if (first === undefined) {
           firstOffset.set(key, offset);
