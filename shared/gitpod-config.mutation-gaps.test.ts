@@ -1,7 +1,13 @@
 // Behaviour the mutation run (docs/mutation-testing.md) found unasserted in .gitpod.yml checks: the size limit at
 // its edge for 1- to 4-byte characters, and port numbers and ranges at theirs, each with its exact message.
 import { describe, expect, it } from 'vitest';
-import { type ConfigError, MAX_CONFIG_BYTES, parseGitpodConfig } from './gitpod-config.ts';
+import {
+  type ConfigError,
+  DEFAULT_GITHUB_PREBUILDS,
+  type GitpodConfig,
+  MAX_CONFIG_BYTES,
+  parseGitpodConfig,
+} from './gitpod-config.ts';
 
 const tooLarge: ConfigError = {
   code: 'too-large',
@@ -183,5 +189,457 @@ describe('limits a start request shares', () => {
       'tasks[0].env.A: this value contains a NUL character (\\0)',
     ]);
     expect(messages(task('    env:\n      B: 12\n'))).toStrictEqual([]);
+  });
+});
+
+const DEFAULTS: Omit<GitpodConfig, 'raw'> = {
+  image: { kind: 'default' },
+  tasks: [],
+  ports: [],
+  env: {},
+  additionalRepositories: [],
+  gitConfig: {},
+  github: { prebuilds: DEFAULT_GITHUB_PREBUILDS, prebuildsInFile: false },
+};
+// The normalised config a file gives, `raw` aside (it is the file's own data).
+const normalised = (text: string): Omit<GitpodConfig, 'raw'> => {
+  const result = parseGitpodConfig(text);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  const { raw: _, ...config } = result.value;
+  return config;
+};
+const refused = (...error: ConfigError[]) => ({ ok: false, error });
+const schemaError = (path: string, line: number, column: number, message: string): ConfigError => ({
+  code: 'schema',
+  path,
+  line,
+  column,
+  message,
+});
+const TOP_LEVEL_KEYS =
+  'ports, tasks, image, additionalRepositories, mainConfiguration, checkoutLocation, workspaceLocation, gitConfig, github, vscode, jetbrains, experimentalNetwork, coreDump, env';
+const unknownTopLevel = (key: string, line: number) =>
+  schemaError(key, line, 1, `${key}: unknown key '${key}' — remove it or use one of ${TOP_LEVEL_KEYS}`);
+
+describe('anchors, aliases and merge keys', () => {
+  it('points at the anchored value when an alias brings in the mistake', () => {
+    expect(parseGitpodConfig('x-task: &t\n  init: 5\ntasks:\n  - *t\n')).toStrictEqual(
+      refused(
+        unknownTopLevel('x-task', 1),
+        schemaError('tasks[0].init', 2, 9, 'tasks[0].init: expected a string, got 5 — put it in quotes: "5"'),
+      ),
+    );
+    expect(parseGitpodConfig('x: &x\n  - a\nports: *x\n')).toStrictEqual(
+      refused(
+        unknownTopLevel('x', 1),
+        schemaError(
+          'ports[0]',
+          2,
+          5,
+          "ports[0]: expected a mapping, got 'a' — write 'key: value' lines indented below the key",
+        ),
+      ),
+    );
+  });
+
+  it('points at the merge key when the mistake came in through it', () => {
+    expect(parseGitpodConfig('x: &a {init: 1}\ny: &b {before: 2}\ntasks:\n  - <<: [*a, *b]\n')).toStrictEqual(
+      refused(
+        unknownTopLevel('x', 1),
+        unknownTopLevel('y', 2),
+        schemaError(
+          'tasks[0].before',
+          4,
+          5,
+          'tasks[0].before: expected a string, got 2 — put it in quotes: "2"',
+        ),
+        schemaError('tasks[0].init', 4, 5, 'tasks[0].init: expected a string, got 1 — put it in quotes: "1"'),
+      ),
+    );
+  });
+
+  it('takes several merge keys in one mapping, the first to name a key winning', () => {
+    expect(
+      normalised('tasks:\n  - <<: {init: a}\n    <<: {init: b, before: c}\n    command: d\n').tasks,
+    ).toStrictEqual([{ before: 'c', init: 'a', command: 'd' }]);
+  });
+
+  it('treats a quoted "<<" as an ordinary key, which may not repeat', () => {
+    expect(parseGitpodConfig('tasks:\n  - "<<": {init: a}\n    "<<": {before: b}\n')).toStrictEqual(
+      refused({
+        code: 'yaml-syntax',
+        path: 'tasks[0]["<<"]',
+        line: 3,
+        column: 5,
+        message:
+          'tasks[0]["<<"]: the key \'<<\' appears a second time in the same mapping (first on line 2) — merge the two entries into one or remove one of them',
+      }),
+    );
+  });
+
+  it('reads an alias as the last anchor of that name above it', () => {
+    expect(normalised('gitConfig:\n  a: &v x\n  b: &v y\n  c: *v\n').gitConfig).toStrictEqual({
+      a: 'x',
+      b: 'y',
+      c: 'y',
+    });
+  });
+
+  it('refuses an alias to no anchor, or inside its own anchor, saying which', () => {
+    expect(parseGitpodConfig('x: &x 1\ntasks: [*y]\n')).toStrictEqual(
+      refused({
+        code: 'yaml-syntax',
+        path: '',
+        line: 2,
+        column: 9,
+        message:
+          "The alias *y refers to no anchor — define '&y' on a value above it, or write the value out.",
+      }),
+    );
+    expect(parseGitpodConfig('tasks: &loop\n  - init: a\n  - *loop\n')).toStrictEqual(
+      refused({
+        code: 'too-complex',
+        path: '',
+        line: 3,
+        column: 5,
+        message:
+          'The alias *loop is used inside the value it refers to, which would make an endless value — point it at a different anchor.',
+      }),
+    );
+  });
+
+  it('takes 1,000 aliases and refuses the 1,001st, where it is', () => {
+    // 20 anchors, each used 50 times (fewer than one anchor may be expanded), and one more alias to a 21st.
+    const anchors = Array.from({ length: 21 }, (_, i) => `  a${i}: &a${i} v`).join('\n');
+    const aliases = (extra: number) =>
+      [...Array.from({ length: 1000 }, (_, k) => `*a${k % 20}`), ...Array(extra).fill('*a20')].join(', ');
+    const many = parseGitpodConfig(`gitConfig:\n${anchors}\ntasks: [${aliases(0)}]\n`);
+    expect(many.ok ? [] : many.error.filter((e) => e.code !== 'schema')).toStrictEqual([]);
+    const last = `tasks: [${aliases(1)}]`;
+    expect(parseGitpodConfig(`gitConfig:\n${anchors}\n${last}\n`)).toStrictEqual(
+      refused({
+        code: 'too-complex',
+        path: '',
+        line: 23,
+        column: last.indexOf('*a20') + 1,
+        message: 'The file uses more than 1000 YAML aliases (*name) — write the values out instead.',
+      }),
+    );
+  });
+
+  it('refuses an alias bomb at its first alias', () => {
+    const lines = ['a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]'];
+    for (const [name, from] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+    ])
+      lines.push(`${name}: &${name} [${Array(10).fill(`*${from}`).join(', ')}]`);
+    expect(parseGitpodConfig(`${lines.join('\n')}\n`)).toStrictEqual(
+      refused({
+        code: 'too-complex',
+        path: '',
+        line: 2,
+        column: 8,
+        message:
+          'The file expands YAML aliases (*name) more than 100 times, which looks like an alias bomb — write the values out or use fewer aliases.',
+      }),
+    );
+  });
+});
+
+describe('duplicate keys', () => {
+  const duplicate = (
+    path: string,
+    key: string,
+    line: number,
+    column: number,
+    first: number,
+  ): ConfigError => ({
+    code: 'yaml-syntax',
+    path,
+    line,
+    column,
+    message: `${path}: the key '${key}' appears a second time in the same mapping (first on line ${first}) — merge the two entries into one or remove one of them`,
+  });
+
+  it('names every repeat, each against the first, in any list item', () => {
+    expect(
+      parseGitpodConfig('tasks:\n  - init: a\n  - init: b\n    name: x\n    name: y\n    name: z\n'),
+    ).toStrictEqual(
+      refused(duplicate('tasks[1].name', 'name', 5, 5, 4), duplicate('tasks[1].name', 'name', 6, 5, 4)),
+    );
+  });
+});
+
+describe('schema mistakes, in words', () => {
+  it.each([
+    [
+      'tasks:\n  - name: [a, b]\n',
+      schemaError(
+        'tasks[0].name',
+        2,
+        11,
+        'tasks[0].name: expected a string, got a list — write a single value',
+      ),
+    ],
+    [
+      'tasks:\n  - command: {b: 1}\n',
+      schemaError(
+        'tasks[0].command',
+        2,
+        14,
+        "tasks[0].command: expected a string, got a mapping — write the commands as one string; use a '|' block for several lines",
+      ),
+    ],
+    [
+      'tasks:\n  - prebuild: [d]\n',
+      schemaError(
+        'tasks[0].prebuild',
+        2,
+        15,
+        "tasks[0].prebuild: expected a string, got a list — write the commands as one string; use a '|' block for several lines",
+      ),
+    ],
+    [
+      'tasks:\n  - env: [a]\n',
+      schemaError(
+        'tasks[0].env',
+        2,
+        10,
+        "tasks[0].env: expected a mapping, got a list — write 'key: value' lines indented below the key",
+      ),
+    ],
+    [
+      'ports:\n  - port: [1]\n',
+      schemaError(
+        'ports[0].port',
+        2,
+        11,
+        'ports[0].port: expected a number or a range like 3000-3010, got a list — write a single value',
+      ),
+    ],
+    [
+      'ports:\n  - port: " 3000 "\n',
+      schemaError(
+        'ports[0].port',
+        2,
+        11,
+        "ports[0].port: expected a number or a range like 3000-3010, got ' 3000 ' — remove the quotes so it is read as a number",
+      ),
+    ],
+    [
+      'ports:\n  - port: 30a\n',
+      schemaError(
+        'ports[0].port',
+        2,
+        11,
+        "ports[0].port: expected a number or a range like 3000-3010, got '30a'",
+      ),
+    ],
+    [
+      'image: [a]\n',
+      schemaError(
+        'image',
+        1,
+        8,
+        "image: expected an image name like 'gitpod/workspace-full' or a mapping with 'file:', got a list",
+      ),
+    ],
+    [
+      'github:\n  prebuilds: [a]\n',
+      schemaError(
+        'github.prebuilds',
+        2,
+        14,
+        'github.prebuilds: expected true, false or a mapping of prebuild settings, got a list',
+      ),
+    ],
+    [
+      'github:\n  prebuilds:\n    addLabel: 5\n',
+      schemaError(
+        'github.prebuilds.addLabel',
+        3,
+        15,
+        'github.prebuilds.addLabel: expected true, false or a label name, got 5',
+      ),
+    ],
+    [
+      'github:\n  prebuilds:\n    addCheck: 5\n',
+      schemaError(
+        'github.prebuilds.addCheck',
+        3,
+        15,
+        'github.prebuilds.addCheck: expected one of true, false, prevent-merge-on-error, got 5',
+      ),
+    ],
+    [
+      'ports:\n  - port: 3000\n    onOpen: "a\\nb\\tc\\u0001"\n',
+      schemaError(
+        'ports[0].onOpen',
+        3,
+        13,
+        "ports[0].onOpen: expected one of open-browser, open-preview, notify, ignore, ignore-completely, got 'a\\nb\\tc\\u0001'",
+      ),
+    ],
+    [
+      `ports:\n  - port: 3000\n    onOpen: ${'a'.repeat(41)}\n`,
+      schemaError(
+        'ports[0].onOpen',
+        3,
+        13,
+        `ports[0].onOpen: expected one of open-browser, open-preview, notify, ignore, ignore-completely, got '${'a'.repeat(40)}…'`,
+      ),
+    ],
+    [
+      'additionalRepositories:\n  - checkoutLocation: x\n',
+      schemaError(
+        'additionalRepositories[0]',
+        2,
+        5,
+        "additionalRepositories[0]: missing 'url' — add the repository URL, e.g. 'url: https://github.com/o/r'",
+      ),
+    ],
+    [
+      'tasks:\n  - init: a\n  - 5\n',
+      schemaError(
+        'tasks[1]',
+        3,
+        5,
+        "tasks[1]: expected a mapping, got 5 — write 'key: value' lines indented below the key",
+      ),
+    ],
+    [
+      'jetbrains:\n  goland:\n    prebuilds:\n      version: latst\n',
+      schemaError(
+        'jetbrains.goland.prebuilds.version',
+        4,
+        16,
+        "jetbrains.goland.prebuilds.version: expected one of stable, latest, both, got 'latst' — did you mean 'latest'?",
+      ),
+    ],
+    [
+      'image:\n  file: "  "\n',
+      schemaError(
+        'image.file',
+        2,
+        9,
+        "image.file: expected a path to a Dockerfile like '.gitpod.Dockerfile', got ''",
+      ),
+    ],
+  ])('%j', (text, error) => {
+    expect(parseGitpodConfig(text)).toStrictEqual(refused(error));
+  });
+});
+
+describe('the config a .gitpod.yml gives', () => {
+  it('is the defaults for an empty file or one with only comments', () => {
+    expect(normalised('')).toStrictEqual(DEFAULTS);
+    expect(normalised('# only a comment\n')).toStrictEqual(DEFAULTS);
+    expect(normalised('%YAML 1.1\n---\ntasks: []\n')).toStrictEqual(DEFAULTS);
+  });
+
+  it('reads every prebuild setting, and true, false or nothing as a whole', () => {
+    const prebuilds = (text: string) => normalised(text).github;
+    expect(prebuilds('github:\n  prebuilds: true\n')).toStrictEqual({
+      prebuilds: DEFAULT_GITHUB_PREBUILDS,
+      prebuildsInFile: true,
+    });
+    expect(prebuilds('github:\n  prebuilds: false\n')).toStrictEqual({
+      prebuilds: {
+        master: false,
+        branches: false,
+        pullRequests: false,
+        pullRequestsFromForks: false,
+        addCheck: false,
+        addBadge: false,
+        addComment: false,
+        addLabel: false,
+      },
+      prebuildsInFile: true,
+    });
+    expect(
+      prebuilds(
+        'github:\n  prebuilds:\n    master: false\n    branches: true\n    pullRequests: false\n    pullRequestsFromForks: true\n    addBadge: true\n    addComment: true\n    addCheck: prevent-merge-on-error\n    addLabel: true\n',
+      ),
+    ).toStrictEqual({
+      prebuilds: {
+        master: false,
+        branches: true,
+        pullRequests: false,
+        pullRequestsFromForks: true,
+        addCheck: 'prevent-merge-on-error',
+        addBadge: true,
+        addComment: true,
+        addLabel: 'prebuilt-in-gitpod',
+      },
+      prebuildsInFile: true,
+    });
+    expect(prebuilds('github:\n  prebuilds:\n    addLabel: ready\n    addCheck: false\n')).toStrictEqual({
+      prebuilds: { ...DEFAULT_GITHUB_PREBUILDS, addLabel: 'ready', addCheck: false },
+      prebuildsInFile: true,
+    });
+    expect(prebuilds('github:\n  prebuilds:\n    addLabel: false\n    addComment: "yes"\n')).toStrictEqual({
+      prebuilds: DEFAULT_GITHUB_PREBUILDS,
+      prebuildsInFile: true,
+    });
+  });
+
+  it('gives task env values as text, JSON for anything else', () => {
+    expect(
+      normalised(
+        'tasks:\n  - env:\n      A: 1\n      B: [1, 2]\n      C: {x: 1}\n      D: null\n      E: true\n      F: x\n',
+      ).tasks,
+    ).toStrictEqual([{ env: { A: '1', B: '[1,2]', C: '{"x":1}', D: 'null', E: 'true', F: 'x' } }]);
+  });
+
+  it('trims the Dockerfile and its context, leaving out a blank context', () => {
+    expect(normalised('image:\n  file: " x "\n  context: "  "\n').image).toStrictEqual({
+      kind: 'dockerfile',
+      file: 'x',
+    });
+    expect(normalised('image:\n  file: x\n  context: " ctx "\n').image).toStrictEqual({
+      kind: 'dockerfile',
+      file: 'x',
+      context: 'ctx',
+    });
+    expect(normalised('image: " node:20 "\n').image).toStrictEqual({ kind: 'image', name: 'node:20' });
+  });
+
+  it('fills in port defaults and keeps what the file says', () => {
+    expect(
+      normalised(
+        'ports:\n  - port: 3000\n    visibility: public\n    protocol: https\n    name: web\n    description: d\n    onOpen: open-browser\n  - port: 3000-3010\n  - port: 4000:4001\n',
+      ).ports,
+    ).toStrictEqual([
+      {
+        port: 3000,
+        onOpen: 'open-browser',
+        visibility: 'public',
+        protocol: 'https',
+        name: 'web',
+        description: 'd',
+      },
+      { range: [3000, 3010], onOpen: 'notify', visibility: 'private', protocol: 'http' },
+      { range: [4000, 4001], onOpen: 'notify', visibility: 'private', protocol: 'http' },
+    ]);
+  });
+
+  it('keeps locations and additional repositories as given', () => {
+    expect(
+      normalised(
+        'checkoutLocation: a\nworkspaceLocation: b\nmainConfiguration: c\nadditionalRepositories:\n  - url: https://github.com/o/r\n    checkoutLocation: r\n  - url: https://github.com/o/s\nenv:\n  X: "1"\n',
+      ),
+    ).toStrictEqual({
+      ...DEFAULTS,
+      env: { X: '1' },
+      checkoutLocation: 'a',
+      workspaceLocation: 'b',
+      mainConfiguration: 'c',
+      additionalRepositories: [
+        { url: 'https://github.com/o/r', checkoutLocation: 'r' },
+        { url: 'https://github.com/o/s' },
+      ],
+    });
   });
 });
