@@ -643,3 +643,73 @@ describe('the config a .gitpod.yml gives', () => {
     });
   });
 });
+
+describe('YAML syntax errors, in words', () => {
+  const CHECK = ' Check the indentation, colons, quotes and brackets here.';
+  it.each([
+    [
+      'tasks:\n  - init: a\n   command: b\n',
+      3,
+      1,
+      `Invalid YAML: Sequence item without - indicator.${CHECK}`,
+    ],
+    ['tasks:\n  - init: "a\n', 3, 1, `Invalid YAML: Missing closing "quote.${CHECK}`],
+    [
+      'key: value: other\n',
+      1,
+      6,
+      `Invalid YAML: Nested mappings are not allowed in compact mappings.${CHECK}`,
+    ],
+    ['a:\n  b: 1\n c: 2\n', 3, 1, `Invalid YAML: All mapping items must start at the same column.${CHECK}`],
+    [
+      'tasks: [a\n',
+      2,
+      1,
+      `Invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ].${CHECK}`,
+    ],
+    ['"a\nb": 1\n', 1, 1, `Invalid YAML: Implicit keys need to be on a single line.${CHECK}`],
+    ['a: @x\n', 1, 4, 'Invalid YAML: Plain value cannot start with reserved character @.'],
+    ['a: &x &y 1\n', 1, 7, 'Invalid YAML: A node can have at most one anchor.'],
+    [
+      'a: 1\n...\nb: 2\n',
+      3,
+      1,
+      "The file contains a second YAML document (after a '---' line) — keep a single document; Gitpod reads only one.",
+    ],
+  ])('%j', (text, line, column, message) => {
+    expect(parseGitpodConfig(text)).toStrictEqual(
+      refused({ code: 'yaml-syntax', path: '', line, column, message }),
+    );
+  });
+
+  it('reports an unexpected token with the same advice, each spot once, in order', () => {
+    const result = parseGitpodConfig('- a\nb: 1\n');
+    expect(
+      result.ok ? [] : result.error.map((e) => [e.line, e.column, e.message.endsWith(CHECK)]),
+    ).toStrictEqual([
+      [2, 1, true],
+      [2, 2, true],
+      [2, 4, true],
+    ]);
+  });
+});
+
+describe('keys with half a surrogate pair', () => {
+  const unpaired = (path: string, line: number, column: number): ConfigError => ({
+    code: 'yaml-syntax',
+    path,
+    line,
+    column,
+    message: `${path}: this key contains an unpaired UTF-16 surrogate escape (like "\\uD800") — use a valid character`,
+  });
+
+  it('are refused at any depth, high or low half; a whole pair is a character like any other', () => {
+    expect(parseGitpodConfig('env:\n  "\\uD800": x\n')).toStrictEqual(
+      refused(unpaired('env["\\ud800"]', 2, 3)),
+    );
+    expect(parseGitpodConfig('tasks:\n  - init: a\n  - env:\n      "a\\uDC00": 1\n')).toStrictEqual(
+      refused(unpaired('tasks[1].env["a\\udc00"]', 4, 7)),
+    );
+    expect(normalised('env:\n  "\\uD83D\\uDE00": x\n').env).toStrictEqual({ '😀': 'x' });
+  });
+});
