@@ -256,8 +256,8 @@ function offsetOf(root: Node, segments: readonly Segment[], atKey: boolean): num
 function formatPath(segments: readonly Segment[]): string {
   let out = '';
   for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    if (typeof segment === 'string' && /^[A-Za-z_$][\w$-]*$/.test(segment))
+      out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
