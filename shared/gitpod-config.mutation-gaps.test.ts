@@ -1,5 +1,6 @@
 // Behaviour the mutation run (docs/mutation-testing.md) found unasserted in .gitpod.yml checks: the size limit at
 // its edge for 1- to 4-byte characters, and port numbers and ranges at theirs, each with its exact message.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type ConfigError,
@@ -7,6 +8,8 @@ import {
   type GitpodConfig,
   MAX_CONFIG_BYTES,
   parseGitpodConfig,
+  prebuildFingerprint,
+  prebuildTasks,
 } from './gitpod-config.ts';
 
 const tooLarge: ConfigError = {
@@ -711,5 +714,293 @@ describe('keys with half a surrogate pair', () => {
       refused(unpaired('tasks[1].env["a\\udc00"]', 4, 7)),
     );
     expect(normalised('env:\n  "\\uD83D\\uDE00": x\n').env).toStrictEqual({ '😀': 'x' });
+  });
+});
+
+describe('more of the size limit', () => {
+  // Fills a comment line to exactly 64 KiB with `unit` (of `bytes` UTF-8 bytes) and `x`s, then one byte more.
+  const atTheLimit = (unit: string, bytes: number) => {
+    const count = Math.floor((MAX_CONFIG_BYTES - 2) / bytes);
+    return comment(unit.repeat(count) + 'x'.repeat(MAX_CONFIG_BYTES - 2 - count * bytes));
+  };
+  const fits = (text: string) => {
+    const result = parseGitpodConfig(text);
+    return result.ok || result.error[0]?.code !== 'too-large';
+  };
+
+  it.each([
+    ['U+0080, the first 2-byte character', '\u0080', 2],
+    ['U+07FF, the last 2-byte character', '\u07ff', 2],
+    ['U+0800, the first 3-byte character', '\u0800', 3],
+    ['a pair from the first surrogates', '\ud800\udc00', 4],
+    ['a pair from the last surrogates', '\udbff\udfff', 4],
+    ['a low surrogate alone', '\udc00', 3],
+    ['a private-use character before a low surrogate', '\ue000\udc00', 6],
+  ])('counts %s', (_, unit, bytes) => {
+    const text = atTheLimit(unit, bytes);
+    expect(fits(text)).toBe(true);
+    expect(fits(text.replace('\n', 'x\n'))).toBe(false);
+  });
+});
+
+describe('more of nesting', () => {
+  const tooComplex = (line: number, column: number) =>
+    refused({
+      code: 'too-complex',
+      path: '',
+      line,
+      column,
+      message:
+        'The file nests lists and mappings more than 64 levels deep — flatten it; a .gitpod.yml needs only a few levels.',
+    });
+  const deepPlain = `b${'['.repeat(65)}`;
+
+  it('counts brackets in plain text after a closed quote, after a comment, and after a # that starts no comment', () => {
+    expect(parseGitpodConfig(`x: 'a'\ny: ${deepPlain}\n`)).toStrictEqual(tooComplex(2, 69));
+    expect(parseGitpodConfig(`# c\ny: ${deepPlain}\n`)).toStrictEqual(tooComplex(2, 69));
+    expect(parseGitpodConfig(`x: 1 #${'['.repeat(70)}\ny: 1\n`)).toStrictEqual(
+      refused(unknownTopLevel('x', 1), unknownTopLevel('y', 2)),
+    );
+  });
+
+  it('lets closed brackets of either kind in plain text make room again', () => {
+    const text = `x: a${'['.repeat(40)}${']'.repeat(40)}${'['.repeat(40)}${'{'.repeat(20)}${'}'.repeat(20)}${'{'.repeat(20)}\n`;
+    expect(parseGitpodConfig(text)).toStrictEqual(refused(unknownTopLevel('x', 1)));
+  });
+
+  it('counts block lists, and the keys of a mapping too', () => {
+    const mappingError = (found: string) =>
+      `The file must be a mapping of keys like 'tasks:' and 'ports:', but it is ${found} — start each top-level setting at the beginning of a line, e.g. 'tasks:'.`;
+    expect(parseGitpodConfig(`${'- '.repeat(64)}a\n`)).toStrictEqual(
+      refused(schemaError('', 1, 1, mappingError('a list'))),
+    );
+    expect(parseGitpodConfig(`${'- '.repeat(65)}a\n`)).toStrictEqual(tooComplex(1, 129));
+    expect(parseGitpodConfig(`? ${'- '.repeat(65)}a\n: 1\n`)).toStrictEqual(tooComplex(1, 129));
+  });
+});
+
+describe('more YAML mistakes', () => {
+  it('lists a duplicate key and a syntax error in the order they appear', () => {
+    expect(parseGitpodConfig('a: 1\na: 2\nb: [\n')).toStrictEqual(
+      refused(
+        {
+          code: 'yaml-syntax',
+          path: 'a',
+          line: 2,
+          column: 1,
+          message:
+            "a: the key 'a' appears a second time in the same mapping (first on line 1) — merge the two entries into one or remove one of them",
+        },
+        {
+          code: 'yaml-syntax',
+          path: '',
+          line: 4,
+          column: 1,
+          message:
+            'Invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Check the indentation, colons, quotes and brackets here.',
+        },
+      ),
+    );
+  });
+
+  it('says a problem YAML reports several times at one spot once', () => {
+    expect(parseGitpodConfig('tasks: [[[a\n')).toStrictEqual(
+      refused({
+        code: 'yaml-syntax',
+        path: '',
+        line: 2,
+        column: 1,
+        message:
+          'Invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Check the indentation, colons, quotes and brackets here.',
+      }),
+    );
+  });
+
+  it('compares only plain keys for duplicates: two list keys differ, two empty keys do not', () => {
+    const result = parseGitpodConfig('? [a]\n: 1\n? [b]\n: 2\n');
+    expect(result.ok ? [] : result.error.map((e) => e.code)).toStrictEqual(['schema', 'schema']);
+    expect(parseGitpodConfig('? \n: 1\n? \n: 2\n')).toStrictEqual(
+      refused({
+        code: 'yaml-syntax',
+        path: '[""]',
+        line: 3,
+        column: 3,
+        message:
+          '[""]: the key \'\' appears a second time in the same mapping (first on line 1) — merge the two entries into one or remove one of them',
+      }),
+    );
+    expect(parseGitpodConfig('? [a]\n: {x: 1, x: 2}\n')).toStrictEqual(
+      refused({
+        code: 'yaml-syntax',
+        path: '["?"].x',
+        line: 2,
+        column: 10,
+        message:
+          '["?"].x: the key \'x\' appears a second time in the same mapping (first on line 2) — merge the two entries into one or remove one of them',
+      }),
+    );
+  });
+
+  it('refuses a key with a high surrogate before an ordinary character', () => {
+    expect(parseGitpodConfig('env:\n  "\\uD800x": y\n')).toStrictEqual(
+      refused({
+        code: 'yaml-syntax',
+        path: 'env["\\ud800x"]',
+        line: 2,
+        column: 3,
+        message:
+          'env["\\ud800x"]: this key contains an unpaired UTF-16 surrogate escape (like "\\uD800") — use a valid character',
+      }),
+    );
+  });
+});
+
+describe('more schema mistakes', () => {
+  it.each([
+    [
+      'ports: [{port: x}, {port: y}]\n',
+      schemaError(
+        'ports[0].port',
+        1,
+        16,
+        "ports[0].port: expected a number or a range like 3000-3010, got 'x'",
+      ),
+      schemaError(
+        'ports[1].port',
+        1,
+        27,
+        "ports[1].port: expected a number or a range like 3000-3010, got 'y'",
+      ),
+    ],
+    [
+      'tasks:\n  - before: ~\n',
+      schemaError(
+        'tasks[0].before',
+        2,
+        13,
+        'tasks[0].before: expected a string, got an empty value — write a value after the colon, or remove the key',
+      ),
+    ],
+    [
+      'tasks:\n  -\n',
+      schemaError(
+        'tasks[0]',
+        2,
+        4,
+        'tasks[0]: expected a mapping, got an empty value — write a value after the colon, or remove the key',
+      ),
+    ],
+    [
+      'gitConfig:\n  "3000": 1\n',
+      schemaError(
+        'gitConfig["3000"]',
+        2,
+        11,
+        'gitConfig["3000"]: expected a string, got 1 — put it in quotes: "1"',
+      ),
+    ],
+    [
+      'gitConfig:\n  "a/b~c": 1\n',
+      schemaError(
+        'gitConfig["a/b~c"]',
+        2,
+        12,
+        'gitConfig["a/b~c"]: expected a string, got 1 — put it in quotes: "1"',
+      ),
+    ],
+    [
+      'image: "  "\n',
+      schemaError(
+        'image',
+        1,
+        8,
+        "image: expected an image name like 'gitpod/workspace-full', got '' — name an image or remove 'image:'",
+      ),
+    ],
+    [
+      'tasks:\n  - init: a\n    env:\n      MY.VAR: x\n',
+      schemaError(
+        'tasks[0].env["MY.VAR"]',
+        4,
+        7,
+        `tasks[0].env["MY.VAR"]: 'MY.VAR' cannot be an environment variable name: use letters, digits and _, not starting with a digit (like MY_VAR)`,
+      ),
+    ],
+    [
+      `ports:\n  - port: 3000\n    onOpen: ${'a'.repeat(40)}\n`,
+      schemaError(
+        'ports[0].onOpen',
+        3,
+        13,
+        `ports[0].onOpen: expected one of open-browser, open-preview, notify, ignore, ignore-completely, got '${'a'.repeat(40)}'`,
+      ),
+    ],
+    [
+      'ports:\n  - port: a3000\n',
+      schemaError(
+        'ports[0].port',
+        2,
+        11,
+        "ports[0].port: expected a number or a range like 3000-3010, got 'a3000'",
+      ),
+    ],
+  ])('%j', (text, ...error) => {
+    expect(parseGitpodConfig(text)).toStrictEqual(refused(...error));
+  });
+
+  it.each(['1-1', '65535-65535'])('takes the range %s', (port) => {
+    expect(normalised(`ports:\n  - port: ${port}\n`).ports).toHaveLength(1);
+  });
+
+  it.each([
+    ['imaxxx', undefined],
+    ['exx', undefined],
+    ['nve', undefined],
+    ['pasks', 'tasks'],
+  ])('suggests for %j only a key close enough: %s', (key, known) => {
+    expect(parseGitpodConfig(`${key}: 1\n`)).toStrictEqual(
+      refused(
+        known === undefined
+          ? unknownTopLevel(key, 1)
+          : schemaError(key, 1, 1, `${key}: unknown key '${key}' — did you mean '${known}'?`),
+      ),
+    );
+  });
+});
+
+describe('prebuilds', () => {
+  const config = (text: string): GitpodConfig => {
+    const result = parseGitpodConfig(text);
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    return result.value;
+  };
+
+  it('list each task with prebuild work, leaving out what it does not have', () => {
+    expect(
+      prebuildTasks(config('tasks:\n  - init: a\n  - name: b\n    before: c\n    command: d\n')),
+    ).toStrictEqual([{ init: 'a' }, { name: 'b', before: 'c' }]);
+  });
+
+  // Fingerprints name prebuilds already made: a change to how they are computed orphans every one of them. They are
+  // `v1:` and the SHA-256 of the image and each prebuild task's trimmed before/init/prebuild (null when blank).
+  const digest = (canonical: unknown) =>
+    `v1:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
+  it.each([
+    ['', { image: ['default'], tasks: [] }],
+    ['image: node:20\n', { image: ['image', 'node:20'], tasks: [] }],
+    [
+      'image:\n  file: .gitpod.Dockerfile\n',
+      { image: ['dockerfile', '.gitpod.Dockerfile', null], tasks: [] },
+    ],
+    [
+      'image:\n  file: .gitpod.Dockerfile\n  context: docker\n',
+      { image: ['dockerfile', '.gitpod.Dockerfile', 'docker'], tasks: [] },
+    ],
+    [
+      'tasks:\n  - command: x\n  - before: " a "\n    init: "  "\n    prebuild: c\n',
+      { image: ['default'], tasks: [['a', null, 'c']] },
+    ],
+  ])('are stable for %j', (text, canonical) => {
+    expect(prebuildFingerprint(config(text))).toBe(digest(canonical));
   });
 });
