@@ -589,9 +589,8 @@ function findUnpairedSurrogateKey(root: unknown): Path | undefined {
   const unpaired = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
   const seen = new Set<object>();
   const stack: Array<{ value: unknown; path: Path }> = [{ value: root, path: [] }];
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    if (!entry || typeof entry.value !== 'object' || entry.value === null || seen.has(entry.value)) continue;
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    if (typeof entry.value !== 'object' || entry.value === null || seen.has(entry.value)) continue;
     seen.add(entry.value);
     if (Array.isArray(entry.value)) {
       entry.value.forEach((item, i) => {
