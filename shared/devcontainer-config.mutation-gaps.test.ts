@@ -209,6 +209,51 @@ describe('schema mistakes, in words', () => {
     );
   });
 
+  it('names every expected type, and an object as an object', () => {
+    expect(parse('{ "image": "x", "appPort": true }')).toStrictEqual(
+      refused(schema('appPort', 1, 28, 'appPort: expected integer or string or array, got true')),
+    );
+    expect(parse('{ "image": "x", "name": {} }')).toStrictEqual(
+      refused(schema('name', 1, 25, 'name: expected string, got an object')),
+    );
+  });
+
+  it('points at the value that is missing a key or has the wrong form, not at its key', () => {
+    const missing = parse('{ "build": { "context": "." } }');
+    expect(missing.ok ? [] : missing.error).toContainEqual(
+      schema('build', 1, 12, 'build: missing "dockerfile"'),
+    );
+    const form = parse('{ "image": "x", "hostRequirements": { "memory": "lots" } }');
+    expect(form.ok ? [] : form.error).toContainEqual(
+      schema(
+        'hostRequirements.memory',
+        1,
+        49,
+        'hostRequirements.memory: "lots" does not have the expected form',
+      ),
+    );
+  });
+
+  it('asks for the missing keys of a nested object in its own words', () => {
+    expect(messages('{ "image": "x", "mounts": [{ "source": "a" }] }')).toStrictEqual([
+      'mounts[0]: missing "type"',
+      'mounts[0]: missing "target"',
+      'mounts[0]: expected string, got an object',
+    ]);
+    expect(
+      messages('{ "image": "x", "mounts": [{ "type": "bind", "target": "/t", "a": 1 }] }'),
+    ).toStrictEqual([
+      'mounts[0]: expected string, got an object',
+      'mounts[0].a: unknown property "a" — remove it',
+    ]);
+  });
+
+  it('calls a nested key unknown even when a top-level key has its name', () => {
+    expect(messages('{ "image": "x", "build": { "dockerfile": "D", "name": 1 } }')).toContain(
+      'build.name: unknown property "name" — remove it',
+    );
+  });
+
   it('says a port below 0 is out of range', () => {
     expect(messages('{ "image": "x", "forwardPorts": [-1] }')).toContain(
       'forwardPorts[0]: -1 is out of range (-1 is less than 0.)',
@@ -279,7 +324,7 @@ describe('schema mistakes, in words', () => {
     ]);
   });
 
-  it.each(['abcd', 'xyzzy12', 'postStart', 'additionalProperties'])(
+  it.each(['abcd', 'xyzzy12', 'xapAddss', 'Port', 'postStart', 'additionalProperties'])(
     'suggests nothing for %j, which is too far from every key',
     (key) => {
       expect(messages(`{ "image": "x", "${key}": 1 }`)).toContain(
@@ -368,6 +413,15 @@ describe('what Launchpod needs beyond the schema', () => {
     ],
     [
       '{ "image": "x", "customizations": { "launchpod": true } }',
+      schema(
+        'customizations.launchpod',
+        1,
+        50,
+        'customizations.launchpod: expected an object like { "preferred": true }',
+      ),
+    ],
+    [
+      '{ "image": "x", "customizations": { "launchpod": null } }',
       schema(
         'customizations.launchpod',
         1,
@@ -532,6 +586,17 @@ describe('the launch config a devcontainer.json gives', () => {
     );
     expect(launch('{ "image": "x", "postCreateCommand": ["echo", "a b"] }').tasks).toStrictEqual([
       { name: 'devcontainer', init: "# postCreateCommand\n(\necho 'a b'\n)" },
+    ]);
+  });
+
+  it('forwards port 1, and a range that starts at a forwarded port', () => {
+    const http = { onOpen: 'notify', visibility: 'private', protocol: 'http' } as const;
+    expect(
+      launch('{ "image": "x", "forwardPorts": [1, 3000], "portsAttributes": { "3000-3010": {} } }').ports,
+    ).toStrictEqual([
+      { port: 1, ...http },
+      { port: 3000, ...http },
+      { range: [3000, 3010], ...http },
     ]);
   });
 

@@ -354,7 +354,8 @@ function segmentsOf(root: unknown, instanceLocation: string): Segment[] {
   let value = root;
   for (const part of instanceLocation.split('/').slice(1)) {
     const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value) && /^\d+$/.test(key)) {
+    // The validator writes list items by index only.
+    if (Array.isArray(value)) {
       segments.push(Number(key));
       value = value[Number(key)];
     } else {
