@@ -1004,3 +1004,29 @@ describe('prebuilds', () => {
     expect(prebuildFingerprint(config(text))).toBe(digest(canonical));
   });
 });
+
+describe('the last gaps', () => {
+  it('keeps Gitpod defaults for the prebuild settings a mapping leaves out', () => {
+    expect(normalised('github:\n  prebuilds:\n    branches: true\n').github).toStrictEqual({
+      prebuilds: { ...DEFAULT_GITHUB_PREBUILDS, branches: true },
+      prebuildsInFile: true,
+    });
+  });
+
+  it('asks for a number where the schema wants one', () => {
+    expect(parseGitpodConfig('coreDump:\n  softLimit: x\n')).toStrictEqual(
+      refused(schemaError('coreDump.softLimit', 2, 14, "coreDump.softLimit: expected a number, got 'x'")),
+    );
+  });
+
+  it('says every problem with one value, not only the last', () => {
+    expect(
+      parseGitpodConfig(`tasks:\n  - command: x\n    env:\n      A: "${'v'.repeat(4097)}\\0"\n`),
+    ).toStrictEqual(
+      refused(
+        schemaError('tasks[0].env.A', 4, 10, 'tasks[0].env.A: a value is at most 4096 characters'),
+        schemaError('tasks[0].env.A', 4, 10, 'tasks[0].env.A: this value contains a NUL character (\\0)'),
+      ),
+    );
+  });
+});
