@@ -1030,3 +1030,12 @@ describe('the last gaps', () => {
     );
   });
 });
+
+it('suggests, of two keys equally close, the one the schema lists first', () => {
+  expect(parseGitpodConfig('tarts: 1\n')).toStrictEqual(
+    refused(schemaError('tarts', 1, 1, "tarts: unknown key 'tarts' — did you mean 'ports'?")),
+  );
+  expect(parseGitpodConfig('tasks:\n  - nait: x\n')).toStrictEqual(
+    refused(schemaError('tasks[0].nait', 2, 5, "tasks[0].nait: unknown key 'nait' — did you mean 'name'?")),
+  );
+});
