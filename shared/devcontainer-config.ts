@@ -105,7 +105,7 @@ export function parseDevcontainerConfig(
       ),
     ]);
   }
-  const locate = (segments: readonly Segment[], atKey = false) =>
+  const locate = (segments: readonly Segment[], atKey: boolean) =>
     lineColumn(position(offsetOf(root, segments, atKey)));
 
   const duplicates = findDuplicateKeys(root).map(
@@ -207,9 +207,7 @@ function findTooDeep(text: string): number | undefined {
 function findDuplicateKeys(root: Node): { segments: Segment[]; first: number }[] {
   const found: { segments: Segment[]; first: number }[] = [];
   const stack: { node: Node; segments: Segment[] }[] = [{ node: root, segments: [] }];
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    if (entry === undefined) break;
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
     const { node, segments } = entry;
     if (node.type === 'object') {
       const seen = new Map<string, number>();
@@ -258,8 +256,8 @@ function offsetOf(root: Node, segments: readonly Segment[], atKey: boolean): num
 function formatPath(segments: readonly Segment[]): string {
   let out = '';
   for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    if (typeof segment === 'string' && /^[A-Za-z_$][\w$-]*$/.test(segment))
+      out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
@@ -327,7 +325,8 @@ interface Problem {
 const WRAPPERS = new Set(['properties', 'items', '$ref', 'allOf', 'anyOf', 'oneOf', 'patternProperties']);
 
 function schemaProblems(raw: Record<string, unknown>): Problem[] {
-  official ??= new Validator(SCHEMA, '2019-09', false);
+  // Only validity is read here: the default draft (2019-09, as the schema declares) may stop at the first error.
+  official ??= new Validator(SCHEMA);
   if (official.validate(raw).valid) return [];
   const branch = branchOf(raw);
   const units = focusedValidator(branch).validate(raw).errors;
@@ -355,7 +354,8 @@ function segmentsOf(root: unknown, instanceLocation: string): Segment[] {
   let value = root;
   for (const part of instanceLocation.split('/').slice(1)) {
     const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value) && /^\d+$/.test(key)) {
+    // The validator writes list items by index only.
+    if (Array.isArray(value)) {
       segments.push(Number(key));
       value = value[Number(key)];
     } else {
@@ -414,8 +414,9 @@ function describeUnit(unit: OutputUnit, raw: Record<string, unknown>, branch: st
       return { segments, atKey: false, detail: `missing "${missing}"` };
     }
     case 'type': {
-      const expected = /to be (?:of type )?"?([^".]+)"?/.exec(unit.error)?.[1];
-      const shell = typeof last === 'string' && /Command$/.test(last);
+      // `Instance type "number" is invalid. Expected "string".` → string; `Expected "string", "array".` → string or array
+      const expected = /Expected "(.+)"\.$/.exec(unit.error)?.[1]?.split('", "').join(' or ');
+      const shell = last !== undefined && COMMAND_KEYS.has(last);
       return {
         segments,
         atKey: false,
@@ -423,7 +424,8 @@ function describeUnit(unit: OutputUnit, raw: Record<string, unknown>, branch: st
       };
     }
     case 'enum': {
-      const allowed = /one of (.*)\.?$/.exec(unit.error)?.[1];
+      // `Instance does not match any of ["none","stopContainer"].` → ["none","stopContainer"]
+      const allowed = /any of (.*)\.$/.exec(unit.error)?.[1];
       return { segments, atKey: false, detail: `got ${describe(value)}, expected one of ${allowed ?? '…'}` };
     }
     case 'pattern':
@@ -471,11 +473,17 @@ function editDistance(a: string, b: string): number {
 
 const LIFECYCLE_INIT = ['onCreateCommand', 'updateContentCommand', 'postCreateCommand'] as const;
 const LIFECYCLE_COMMAND = ['postStartCommand', 'postAttachCommand'] as const;
+// Keys whose value is a command (a string, an array of arguments or an object of commands); `overrideCommand` is not.
+const COMMAND_KEYS: ReadonlySet<Segment> = new Set([
+  ...LIFECYCLE_INIT,
+  ...LIFECYCLE_COMMAND,
+  'initializeCommand',
+]);
 
 function launchpodProblems(raw: Record<string, unknown>, path: string): Problem[] {
   const problems: Problem[] = [];
-  const add = (segments: Segment[], detail: string, code?: DevcontainerErrorCode, atKey = false) =>
-    problems.push({ segments, atKey, detail, ...(code !== undefined && { code }) });
+  const add = (segments: Segment[], detail: string, code: DevcontainerErrorCode = 'schema', atKey = false) =>
+    problems.push({ segments, atKey, detail, code });
 
   if ('dockerComposeFile' in raw) {
     add(

@@ -345,9 +345,7 @@ function findTooDeep(tokens: readonly CST.Token[]): number | undefined {
   for (const token of tokens) {
     if (token.type === 'document' && token.value) stack.push({ token: token.value, depth: 0 });
   }
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    if (!entry) break;
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
     const { token, depth } = entry;
     if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')
       continue;
@@ -384,27 +382,20 @@ function compose(
     uniqueKeys: false,
     logLevel: 'error',
   });
-  let doc: YamlDoc | undefined;
+  // `forceDoc` (true) makes the first document exist even for an empty file; a second is composed only if asked for.
+  const documents = composer.compose(tokens, true, text.length);
+  const doc = documents.next().value as YamlDoc;
   const errors: PendingError[] = [];
-  for (const next of composer.compose(tokens, true, text.length)) {
-    if (!doc) {
-      doc = next;
-      continue;
-    }
+  const second = documents.next();
+  if (!second.done) {
     errors.push({
       code: 'yaml-syntax',
       path: '',
-      offset: next.range[0],
+      offset: second.value.range[0],
       message:
         "The file contains a second YAML document (after a '---' line) — keep a single document; " +
         'Gitpod reads only one.',
     });
-    break;
-  }
-  if (!doc) {
-    return err([
-      { code: 'yaml-syntax', path: '', offset: 0, message: 'The file could not be read as YAML.' },
-    ]);
   }
   const seen = new Set<string>();
   for (const e of doc.errors) {
@@ -427,11 +418,11 @@ function findDuplicateKeys(doc: YamlDoc, lineOf: (offset: number) => number): Pe
     Map: (_key, map, ancestors) => {
       const firstOffset = new Map<string, number>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
+        // Several `<<` merge keys in one mapping are allowed: `yaml` reads a plain `<<` as a symbol (a quoted "<<" is
+        // an ordinary key, and stays a string).
+        if (!isScalar(pair.key) || typeof pair.key.value === 'symbol') continue;
         const key = String(pair.key.value ?? '');
         const offset = pair.key.range?.[0] ?? 0;
-        // Several `<<` merge keys in one mapping are allowed.
-        if (key === '<<' && pair.key.type === 'PLAIN') continue;
         const first = firstOffset.get(key);
         if (first === undefined) {
           firstOffset.set(key, offset);
@@ -552,8 +543,8 @@ function offsetOf(doc: YamlDoc, sources: ReadonlyMap<Alias, ParsedNode>, where: 
   const { segments, atKey } = where;
   let node: ParsedNode | null = doc.contents;
   let best = node?.range[0] ?? 0;
-  for (let i = 0; i < segments.length && node; i++) {
-    const segment = segments[i];
+  // A null node (an empty value on the way) is neither an alias, a map nor a list: the walk stops there.
+  for (const [i, segment] of segments.entries()) {
     if (isAlias(node)) node = sources.get(node) ?? null;
     if (isMap(node)) {
       const pair = pairsByKey(node).get(String(segment));
@@ -598,9 +589,8 @@ function findUnpairedSurrogateKey(root: unknown): Path | undefined {
   const unpaired = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
   const seen = new Set<object>();
   const stack: Array<{ value: unknown; path: Path }> = [{ value: root, path: [] }];
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    if (!entry || typeof entry.value !== 'object' || entry.value === null || seen.has(entry.value)) continue;
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    if (typeof entry.value !== 'object' || entry.value === null || seen.has(entry.value)) continue;
     seen.add(entry.value);
     if (Array.isArray(entry.value)) {
       entry.value.forEach((item, i) => {
@@ -911,8 +901,8 @@ function withPath(segments: Path, detail: string): string {
 function formatPath(segments: Path): string {
   let out = '';
   for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    if (typeof segment === 'string' && /^[A-Za-z_$][\w$-]*$/.test(segment))
+      out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
@@ -923,7 +913,8 @@ function instanceSegments(root: unknown, instanceLocation: string): Path {
   const segments: Segment[] = [];
   let value = root;
   for (const part of pointerParts(instanceLocation)) {
-    if (Array.isArray(value) && /^\d+$/.test(part)) {
+    // The validator writes list items by index only.
+    if (Array.isArray(value)) {
       const index = Number(part);
       segments.push(index);
       value = value[index];

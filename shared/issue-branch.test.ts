@@ -24,8 +24,32 @@ describe('issue → branch name', () => {
     ['we ird~^:?*[\\', 9, 'x', 'we-ird-------/x-9'],
     ['-dash', 9, 'x', 'dash/x-9'],
     ['a@{b', 9, 'x', 'a-b/x-9'],
+    // Words are added while the branch is at most 30 characters long: `dev/` and a 25-letter word make 30, so one
+    // more word fits; a 26-letter word makes 31 and ends the list.
+    ['dev', 3, 'abcdefghijklmnopqrstuvwxy next', 'dev/abcdefghijklmnopqrstuvwxy-next-3'],
+    ['dev', 3, 'abcdefghijklmnopqrstuvwxyz next', 'dev/abcdefghijklmnopqrstuvwxyz-3'],
   ])('%s, #%i %j → %s', (user, number, title, expected) => {
     expect(issueBranchName(user, number, title)).toBe(expected);
+  });
+
+  it.each([
+    ['', 'issue'],
+    ['@', 'issue'],
+    ['/', 'issue'],
+    ['@@', '@@'],
+    ['a//b', 'a/b'],
+    ['/a/', 'a'],
+    ['a/.b', 'a/-b'],
+    ['a.', 'a-'],
+    ['v1.2', 'v1.2'],
+    ['a.lock', 'a-'],
+    ['a.lock.lock', 'a-'],
+    ['a.locksmith', 'a.locksmith'],
+    ['a...b', 'a-b'],
+    ['--+x', 'x'],
+    ['a{b}c@d', 'a{b}c@d'],
+  ])('gitSafeBranchName(%j) → %j', (name, expected) => {
+    expect(gitSafeBranchName(name)).toBe(expected);
   });
 
   // What `git check-ref-format --branch` refuses, written independently of the implementation.

@@ -41,7 +41,8 @@ export function gitSafeBranchName(name: string): string {
           .replace(/\.$/, '-'),
       )
       .join('/')
-      .replace(/^[-+]+/, '');
+      // One leading `-` or `+` per pass: the loop strips the rest (`--+x` → `x`).
+      .replace(/^[-+]/, '');
     if (next === current) break;
     current = next;
   }

@@ -8,8 +8,8 @@ const SHORTHAND = /^([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})$/;
 
 /** `octocat/Hello-World` → `https://github.com/octocat/Hello-World`; anything else unchanged. */
 export function expandRepoShorthand(input: string): string {
-  const match = SHORTHAND.exec(input.trim());
-  const name = match?.[2];
-  if (match === null || name === undefined || name === '.' || name === '..') return input;
-  return `https://github.com/${match[1]}/${name}`;
+  const trimmed = input.trim();
+  const name = SHORTHAND.exec(trimmed)?.[2];
+  if (name === undefined || name === '.' || name === '..') return input;
+  return `https://github.com/${trimmed}`;
 }

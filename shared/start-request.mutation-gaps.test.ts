@@ -163,3 +163,33 @@ describe('start requests', () => {
     expect(parseStartRequest({ ...body, env: env(129) }).ok).toBe(false);
   });
 });
+
+describe('schema failures, named', () => {
+  const invalid = (detail: string) => refused(`The start request is not valid: ${detail}.`);
+
+  it('pass the validator’s sentence on whole when no meaning of its own fits', () => {
+    expect(parseStartRequest({ ...body, id: 5 })).toStrictEqual(
+      invalid('id: Instance type "number" is invalid. Expected "string"'),
+    );
+  });
+
+  it('name the first three problems, in the request’s order, joined by semicolons', () => {
+    const three =
+      "id: must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit; context.sha: must be a full 40-character lowercase hex commit id; configFile: Instance type \"number\" is invalid. Expected \"string\"";
+    expect(
+      parseStartRequest({ ...withContext({ sha: 'b' }), id: '.x', configFile: 6, workspaceClass: 7 }),
+    ).toStrictEqual(invalid(three));
+  });
+
+  it('write list items with brackets, at any index, and keys with dots, whatever they end or start with', () => {
+    expect(parseStartRequest({ ...body, tasks: [...Array(10).fill({}), { name: 5 }] })).toStrictEqual(
+      invalid('tasks[10].name: Instance type "number" is invalid. Expected "string"'),
+    );
+    expect(parseStartRequest({ ...body, tasks: [{ env: { A1: 'v'.repeat(4097) } }] })).toStrictEqual(
+      invalid('tasks[0].env.A1: String is too long (4097 > 4096)'),
+    );
+    expect(parseStartRequest({ ...body, tasks: [{ env: { '1A': 'v' } }] })).toStrictEqual(
+      invalid('tasks[0].env.1A: must be letters, digits and _, not starting with a digit'),
+    );
+  });
+});

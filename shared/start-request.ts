@@ -200,7 +200,8 @@ function schemaAt(keywordLocation: string): unknown {
   let node: unknown = SCHEMA;
   for (const part of keywordLocation.replace(/^#\/?/, '').split('/')) {
     const key = decodeURIComponent(part).replaceAll('~1', '/').replaceAll('~0', '~');
-    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+    // The validator wrote this location walking SCHEMA (which has no `$ref`): every step before the last is an object.
+    node = (node as Record<string, unknown>)[key];
   }
   return node;
 }
