@@ -74,10 +74,12 @@ afterAll(async () => {
   if (demo?.pid !== undefined && demo.exitCode === null) {
     const exited = new Promise((r) => demo.once('exit', r));
     process.kill(-demo.pid, 'SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    // The demo's cluster has 60 s to stop its workspaces: its files are removed only after that (a loaded machine
+    // once left two workspace containers behind when this waited 20 s).
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 90_000))]);
   }
   if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true });
-}, 30_000);
+}, 100_000);
 
 /** The start page a launch link leads to (the landing page's script turns `/#<context>` into this), without starting. */
 function startPageOf(url: string): string {
