@@ -3,28 +3,20 @@
 // hosts, ssh and a Server collection; the files hub's version, path and line parameters at their edges; commits,
 // pull requests and list pages; every message; and the page URL of each context.
 import { describe, expect, it } from 'vitest';
-import { parseLaunchInput } from '../context-url.ts';
-import { createHostRegistry, hostFamilies } from '../host-registry.ts';
+import { hostFamilies } from '../host-registry.ts';
 import type { GitContext, ParseError, RepoRef, Revision } from '../launch-request.ts';
+import { parserWith, reading, refused } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
 
-const created = createHostRegistry([
+const { registry, parse } = parserWith([
   { hostname: 'tfs.example', family: 'azure-devops', basePath: '/tfs/DefaultCollection' },
 ]);
-if (!created.ok) throw new Error(created.error);
-const registry = created.value;
-const parse = (input: string) => parseLaunchInput(input, registry);
 
 const az = 'https://dev.azure.com/org/proj/_git/r';
 const repo: RepoRef = { host: 'dev.azure.com', family: 'azure-devops', owner: 'org/proj', name: 'r' };
 const server: RepoRef = { host: 'tfs.example', family: 'azure-devops', owner: 'proj', name: 'r' };
 const sha = '0123456789abcdef0123456789abcdef01234567';
 
-const reading = (context: GitContext) => ({
-  ok: true,
-  value: { context, alternatives: [], env: [], rejectedEnv: [], imageBuild: false, warnings: [] },
-});
-const refused = (code: ParseError['code'], message: string) => ({ ok: false, error: { code, message } });
 const home = (r: RepoRef = repo): GitContext => ({
   kind: 'repository',
   repo: r,

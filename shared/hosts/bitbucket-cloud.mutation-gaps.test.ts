@@ -5,17 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { parseLaunchInput } from '../context-url.ts';
 import { createHostRegistry, defaultHostRegistry, hostFamilies } from '../host-registry.ts';
 import type { GitContext, ParseError, RepoRef } from '../launch-request.ts';
+import { reading, refused } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
 
 const parse = (input: string) => parseLaunchInput(input, defaultHostRegistry);
 const repo: RepoRef = { host: 'bitbucket.org', family: 'bitbucket-cloud', owner: 'w', name: 'r' };
 const sha = '0123456789abcdef0123456789abcdef01234567';
 
-const reading = (context: GitContext) => ({
-  ok: true,
-  value: { context, alternatives: [], env: [], rejectedEnv: [], imageBuild: false, warnings: [] },
-});
-const refused = (code: ParseError['code'], message: string) => ({ ok: false, error: { code, message } });
 const home: GitContext = { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' };
 
 describe('Bitbucket Cloud page kinds, whole results', () => {

@@ -2,18 +2,15 @@
 // compared strictly, project, personal, `scm/` and ssh repository paths, every `?at=` and `?until=` form, folders and
 // line anchors, commits and pull requests at their edges, an instance under a base path in messages and links.
 import { describe, expect, it } from 'vitest';
-import { parseLaunchInput } from '../context-url.ts';
-import { createHostRegistry, hostFamilies } from '../host-registry.ts';
+import { hostFamilies } from '../host-registry.ts';
 import type { GitContext, ParseError, RepoRef, Revision } from '../launch-request.ts';
+import { parserWith, reading, refused } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
 
-const created = createHostRegistry([
+const { registry, parse } = parserWith([
   { hostname: 'bbs.example', family: 'bitbucket-server', basePath: '/bitbucket' },
   { hostname: 'git.example', family: 'bitbucket-server' },
 ]);
-if (!created.ok) throw new Error(created.error);
-const registry = created.value;
-const parse = (input: string) => parseLaunchInput(input, registry);
 
 const at = (owner: string, name = 'r', host = 'bbs.example'): RepoRef => ({
   host,
@@ -25,11 +22,6 @@ const repo = at('PLAT');
 const sha = '0123456789abcdef0123456789abcdef01234567';
 const site = 'https://bbs.example/bitbucket';
 
-const reading = (context: GitContext) => ({
-  ok: true,
-  value: { context, alternatives: [], env: [], rejectedEnv: [], imageBuild: false, warnings: [] },
-});
-const refused = (code: ParseError['code'], message: string) => ({ ok: false, error: { code, message } });
 const home = (r: RepoRef = repo): GitContext => ({
   kind: 'repository',
   repo: r,

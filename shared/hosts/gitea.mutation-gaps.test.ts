@@ -2,26 +2,18 @@
 // compared strictly, typed and legacy `src/` views, `blob/`, commits, pull requests (and `pulls/new/<branch>`),
 // issues and releases at their edges, names at their limits, every message — under a sub-path too — and page URLs.
 import { describe, expect, it } from 'vitest';
-import { parseLaunchInput } from '../context-url.ts';
-import { createHostRegistry, hostFamilies } from '../host-registry.ts';
+import { hostFamilies } from '../host-registry.ts';
 import type { GitContext, ParseError, RepoRef, Revision } from '../launch-request.ts';
+import { parserWith, reading, refused } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
 
-const created = createHostRegistry([{ hostname: 'corp.example', family: 'gitea', basePath: '/git' }]);
-if (!created.ok) throw new Error(created.error);
-const registry = created.value;
-const parse = (input: string) => parseLaunchInput(input, registry);
+const { registry, parse } = parserWith([{ hostname: 'corp.example', family: 'gitea', basePath: '/git' }]);
 
 const cb = 'https://codeberg.org';
 const repo: RepoRef = { host: 'codeberg.org', family: 'gitea', owner: 'o', name: 'r' };
 const corp: RepoRef = { host: 'corp.example', family: 'gitea', owner: 'o', name: 'r' };
 const sha = '0123456789abcdef0123456789abcdef01234567';
 
-const reading = (context: GitContext) => ({
-  ok: true,
-  value: { context, alternatives: [], env: [], rejectedEnv: [], imageBuild: false, warnings: [] },
-});
-const refused = (code: ParseError['code'], message: string) => ({ ok: false, error: { code, message } });
 const home = (r: RepoRef = repo): GitContext => ({
   kind: 'repository',
   repo: r,

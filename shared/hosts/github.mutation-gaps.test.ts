@@ -2,25 +2,17 @@
 // strictly (no stray `path: undefined`), every page kind at its edges, names at their length limits, GitHub
 // Enterprise under a base path in messages and links, ssh forms, and the canonical page URL of each context.
 import { describe, expect, it } from 'vitest';
-import { parseLaunchInput } from '../context-url.ts';
-import { createHostRegistry, hostFamilies } from '../host-registry.ts';
+import { hostFamilies } from '../host-registry.ts';
 import type { GitContext, ParseError, RepoRef } from '../launch-request.ts';
+import { parserWith, reading, refused } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
 
-const created = createHostRegistry([{ hostname: 'ghe.example', family: 'github', basePath: '/gh' }]);
-if (!created.ok) throw new Error(created.error);
-const registry = created.value;
-const parse = (input: string) => parseLaunchInput(input, registry);
+const { registry, parse } = parserWith([{ hostname: 'ghe.example', family: 'github', basePath: '/gh' }]);
 
 const repo = { host: 'github.com', family: 'github', owner: 'o', name: 'r' } as const;
 const ghe = { host: 'ghe.example', family: 'github', owner: 'o', name: 'r' } as const;
 const sha = '0123456789abcdef0123456789abcdef01234567';
 
-const reading = (context: GitContext) => ({
-  ok: true,
-  value: { context, alternatives: [], env: [], rejectedEnv: [], imageBuild: false, warnings: [] },
-});
-const refused = (code: ParseError['code'], message: string) => ({ ok: false, error: { code, message } });
 const repoPage = (r: RepoRef = repo) =>
   reading({ kind: 'repository', repo: r, revision: { type: 'default' }, page: 'repo' });
 

@@ -2,18 +2,15 @@
 // strictly, every `/-/` route and its legacy twin with the deeper-project alternative, nested groups, project paths
 // at their edges, a self-managed instance under a base path in messages and links, ssh forms, and page URLs.
 import { describe, expect, it } from 'vitest';
-import { parseLaunchInput } from '../context-url.ts';
-import { createHostRegistry, hostFamilies } from '../host-registry.ts';
+import { hostFamilies } from '../host-registry.ts';
 import type { GitContext, ParseError, RepoRef } from '../launch-request.ts';
+import { parserWith, reading, refused } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
 
-const created = createHostRegistry([
+const { registry, parse } = parserWith([
   { hostname: 'code.example.org', family: 'gitlab', basePath: '/gitlab' },
   { hostname: 'lab.example', family: 'gitlab' },
 ]);
-if (!created.ok) throw new Error(created.error);
-const registry = created.value;
-const parse = (input: string) => parseLaunchInput(input, registry);
 
 const project = (owner: string, name: string, host = 'gitlab.com'): RepoRef => ({
   host,
@@ -24,11 +21,6 @@ const project = (owner: string, name: string, host = 'gitlab.com'): RepoRef => (
 const gp = project('g', 'p');
 const sha = '0123456789abcdef0123456789abcdef01234567';
 
-const reading = (context: GitContext, alternatives: GitContext[] = []) => ({
-  ok: true,
-  value: { context, alternatives, env: [], rejectedEnv: [], imageBuild: false, warnings: [] },
-});
-const refused = (code: ParseError['code'], message: string) => ({ ok: false, error: { code, message } });
 const home = (repo: RepoRef): GitContext => ({
   kind: 'repository',
   repo,

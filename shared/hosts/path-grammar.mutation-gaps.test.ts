@@ -6,14 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { parseLaunchInput } from '../context-url.ts';
 import { defaultHostRegistry, hostFamilies } from '../host-registry.ts';
 import type { GitContext, LineRange, RefPathSplit } from '../launch-request.ts';
+import { reading } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
 
 const parse = (input: string) => parseLaunchInput(input, defaultHostRegistry);
 const repo = { host: 'github.com', family: 'github', owner: 'o', name: 'r' } as const;
-const reading = (context: GitContext) => ({
-  ok: true,
-  value: { context, alternatives: [], env: [], rejectedEnv: [], imageBuild: false, warnings: [] },
-});
 const blob = (lines?: LineRange): GitContext => ({
   kind: 'repository',
   repo,
