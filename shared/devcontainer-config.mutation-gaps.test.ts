@@ -476,7 +476,7 @@ describe('what Launchpod needs beyond the schema', () => {
       ),
     ],
   ])('%s', (text, ...error) => {
-    expect(parse(text)).toStrictEqual(refused(...error));
+    expect(parse(text)).toStrictEqual(refused(...(error as DevcontainerError[])));
   });
 
   it('takes an env value of 4,096 characters and refuses one more, in either env', () => {

@@ -945,7 +945,7 @@ describe('more schema mistakes', () => {
       ),
     ],
   ])('%j', (text, ...error) => {
-    expect(parseGitpodConfig(text)).toStrictEqual(refused(...error));
+    expect(parseGitpodConfig(text)).toStrictEqual(refused(...(error as ConfigError[])));
   });
 
   it.each(['1-1', '65535-65535'])('takes the range %s', (port) => {
