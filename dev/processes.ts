@@ -2,10 +2,12 @@
 // cluster's workspaces included — so nothing outlives a run.
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
 import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
+import { DEFAULT_SLOT_REGISTRY, endUidRange, uidRange } from '../cluster/src/sandbox/uid-ranges.ts';
 
 /** The repository: where the children run. */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -118,6 +120,33 @@ export async function sweepCluster(dataDir: string): Promise<void> {
     spawnSync('podman', ['rm', '--force', '--time', '0', name], { stdio: 'ignore' });
   await sweepNetworks(tag);
   spawnSync('pkill', ['-KILL', '-f', '--', `--bind ${resolve(dataDir)}/`], { stdio: 'ignore' });
+  // Whatever still runs under the uids of this cluster's workspaces, and their claims.
+  for (const slot of slotsUnder(resolve(dataDir))) {
+    await endUidRange(uidRange(slot).base, 5000);
+    rmSync(join(DEFAULT_SLOT_REGISTRY, String(slot)), { force: true });
+  }
+}
+
+/** The uid slots claimed machine-wide for workspace folders inside `dataDir`. */
+function slotsUnder(dataDir: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(DEFAULT_SLOT_REGISTRY);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => {
+      try {
+        return (
+          /^\d+$/.test(name) &&
+          readFileSync(join(DEFAULT_SLOT_REGISTRY, name), 'utf8').startsWith(`${dataDir}/`)
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -110,6 +110,12 @@ export interface Stack {
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+/**
+ * Node with tsx's loader: one process, not the `tsx` command's two. The command relays a signal to its child and,
+ * when the child has not said within 30 ms that it got it (a loaded machine), sends it again and then SIGKILL — a
+ * cluster killed while it stops its workspaces leaves them running.
+ */
+const TS_NODE = [process.execPath, '--import', 'tsx'] as const;
 const QUIET_WRANGLER = {
   WRANGLER_SEND_METRICS: 'false',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
@@ -188,13 +194,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const gitConfig = join(dataDir, 'cluster.gitconfig');
     writeFileSync(gitConfig, '');
     if (options.demo) {
-      const child = run('fake-hosts', BIN('tsx'), ['dev/fakes/serve.ts', '--root', join(dataDir, 'git')]);
+      const child = run('fake-hosts', TS_NODE[0], [
+        ...TS_NODE.slice(1),
+        'dev/fakes/serve.ts',
+        '--root',
+        join(dataDir, 'git'),
+      ]);
       fakes = JSON.parse(await firstJsonLine(child, 'fake-hosts', 60_000)) as FakeHostsInfo;
       // Fake OAuth for GitHub, GitLab and Bitbucket Cloud; keys and secrets are fresh for every run.
-      const oauth = run('fake-oauth', BIN('tsx'), ['dev/fakes/oauth.ts']);
+      const oauth = run('fake-oauth', TS_NODE[0], [...TS_NODE.slice(1), 'dev/fakes/oauth.ts']);
       signIn = demoSignIn(JSON.parse(await firstJsonLine(oauth, 'fake-oauth', 30_000)) as DemoOAuthOrigins);
       if (options.backends === true) {
-        const child = run('fake-backends', BIN('tsx'), ['dev/fakes/backends.ts']);
+        const child = run('fake-backends', TS_NODE[0], [...TS_NODE.slice(1), 'dev/fakes/backends.ts']);
         backendOrigins = JSON.parse(await firstJsonLine(child, 'fake-backends', 30_000)) as {
           coder: string;
           ona: string;
@@ -358,8 +369,9 @@ async function startCluster(spec: StackClusterOptions, launch: ClusterLaunch): P
     const linesBefore = launch.log.length;
     const child = launch.run(
       launch.label,
-      BIN('tsx'),
+      TS_NODE[0],
       [
+        ...TS_NODE.slice(1),
         'cluster/src/main.ts',
         ...['--name', spec.name, '--region', region, '--port', String(port), '--public-origin', publicOrigin],
         ...['--data', launch.dataDir, '--git-config', launch.gitConfig],

@@ -38,7 +38,7 @@ const FLAGS = {
 
 type Flag = keyof typeof FLAGS;
 
-export const USAGE = `Usage: tsx cluster/src/main.ts --secret <s> [--name local] [--region local] [--port 8788]
+export const USAGE = `Usage: node --import tsx cluster/src/main.ts --secret <s> [--name local] [--region local] [--port 8788]
   [--data .launchpod/cluster] [--public-origin http://workspaces.localhost:<port>] [--max-workspaces 4]
   [--git-config <file>] [--clone-timeout <seconds>] [--task-timeout <seconds>]
   [--runtime auto|podman|bubblewrap] [--image-map <name>=<local image>,…] [--image-pull missing|never]

@@ -36,12 +36,16 @@ server.on('error', (error) => {
   void cluster.close().then(() => process.exit(1));
 });
 
-let stopping = false;
+let stoppingSince: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    // A second signal means "now": the first one's clean shutdown is taking too long.
-    if (stopping) process.exit(130);
-    stopping = true;
+    // A second signal means "now": the first one's clean shutdown is taking too long. One that follows within a
+    // second is the same request, relayed (npm, a terminal's Ctrl-C reaching a wrapper and the cluster both).
+    if (stoppingSince !== undefined) {
+      if (performance.now() - stoppingSince > 1000) process.exit(130);
+      return;
+    }
+    stoppingSince = performance.now();
     server.close();
     server.closeAllConnections();
     void cluster.close().then(() => process.exit(0));

@@ -35,7 +35,7 @@ import {
   WORKSPACE_MOUNT,
   type WorkspaceRuntime,
 } from './sandbox/sandbox.ts';
-import { type UidSlots, uidRange } from './sandbox/uid-ranges.ts';
+import { endUidRange, type UidSlots, uidRange } from './sandbox/uid-ranges.ts';
 import { removeSnapshotLeftovers, storeSnapshot } from './snapshots.ts';
 import {
   runTaskStep,
@@ -150,6 +150,9 @@ interface Entry {
 
 const isTerminal = (phase: WorkspacePhase) => TERMINAL_PHASES.includes(phase);
 const canMove = canMovePhase;
+
+/** How long a runtime may take to end a sandbox before every process of the workspace's uids is killed. */
+const SANDBOX_STOP_GRACE_MS = 15_000;
 
 const RESTARTED_DURING_CREATION =
   'The cluster restarted while this workspace was being created; start it again.';
@@ -483,8 +486,31 @@ export class WorkspaceLifecycle {
     entry.gitSocket = undefined;
     gitSocket?.close();
     await Promise.all([running?.agent.stop(), running?.editor?.stop()]);
-    await sandbox?.destroy();
+    await this.#destroySandbox(entry, sandbox);
     await rm(agentPaths(this.#paths(entry).dir).cluster, { recursive: true, force: true });
+  }
+
+  /**
+   * The runtime ends the sandbox (gracefully, within its own grace period); then nothing may still run under the
+   * workspace's uids, whatever the runtime missed. A stop that hangs on a process of the workspace is freed by that
+   * too: the sweep starts after SANDBOX_STOP_GRACE_MS at the latest.
+   */
+  async #destroySandbox(entry: Entry, sandbox: Sandbox | undefined): Promise<void> {
+    const destroyed = sandbox?.destroy() ?? Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      destroyed,
+      new Promise((resolve) => (timer = setTimeout(resolve, SANDBOX_STOP_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    const { base } = uidRange(entry.slot);
+    const ended = await endUidRange(base);
+    await destroyed;
+    if (!ended || !(await endUidRange(base)))
+      this.#options.log({
+        level: 'error',
+        message: `workspace ${entry.request.id}: processes of its uids ${base}… outlived every SIGKILL`,
+      });
   }
 
   /** Stops delivering changes and kills every process; phases stay as they are for `recover` to read. */

@@ -1,6 +1,7 @@
 // Tasks as a user's `.gitpod.yml` describes them: before and init to completion, command in the background until
 // stop, every line in the task's log, a clean environment; failures and timeouts name the task and the cause.
 
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,6 +89,31 @@ describe('tasks', () => {
     // Every process of the workspace's uid is gone, the one the command left in the background too.
     expect(processesOf(uid)).toEqual([]);
     expect(log(h, request.id, '1-server.log')).toContain('sleep 1000 & exec sleep 30');
+  });
+
+  it("ends every process of the workspace's uids when it stops, also one its sandbox did not start", async () => {
+    const { h, repo, sha } = setup();
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [{ name: 'idle', command: 'exec sleep 30' }],
+    });
+    await h.start(request);
+    await h.waitFor(request.id, 'running');
+    const uid = workspaceUid(h.dataDir, request.id);
+    // What a runtime can miss: a container's init a half-finished `podman rm` left, a sandbox whose monitor died.
+    const stray = spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'sleep', '977'], {
+      cwd: '/',
+      stdio: 'ignore',
+      detached: true,
+    });
+    const exited = new Promise((resolve) => stray.once('exit', resolve));
+    await eventually(() => expect(processesOf(uid).join('\n')).toContain('sleep 977'));
+    await h.call('POST', `/v1/workspaces/${request.id}/stop`, {});
+    expect((await h.waitFor(request.id, 'stopped')).phase).toBe('stopped');
+    expect(processesOf(uid)).toEqual([]);
+    expect(await exited).toBeNull();
+    expect(stray.signalCode).toBe('SIGKILL');
   });
 
   it('fails the workspace when init fails, naming the task and exit code; command never starts', async () => {

@@ -3,6 +3,7 @@
 // numbered from a base far above the ids accounts and /etc/subuid ranges use, and claimed machine-wide: one file
 // per slot, created exclusively, naming the workspace folder that holds it.
 
+import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   mkdirSync,
@@ -60,7 +61,10 @@ export class UidSlots {
       if (this.#create(slot, owner)) {
         // A stale claim's workspace is gone; whatever still runs under its uids (a crashed cluster's sandbox)
         // must not share them with the new one.
-        if (held.has(slot)) killUidRange(uidRange(slot).base);
+        if (held.has(slot)) {
+          const { base } = uidRange(slot);
+          for (let pass = 0; pass < 5; pass++) if (killUidRangeOnce(base) === 0) break;
+        }
         return slot;
       }
     }
@@ -120,15 +124,57 @@ export class UidSlots {
   }
 }
 
-/** SIGKILLs every host process whose real uid lies in the range starting at `base`. */
-export function killUidRange(base: number): void {
+/**
+ * One pass over the host's processes: every uid of the range starting at `base` that a live process runs as (real,
+ * effective or saved) sends SIGKILL to everything it may signal — `kill -9 -1` run as that uid, which the kernel
+ * delivers to all of that uid's processes in one go, so a forking process cannot outrun it. Answers how many live
+ * processes of the range it found (0: none was left).
+ */
+export function killUidRangeOnce(base: number): number {
+  const uids = new Set<number>();
+  let found = 0;
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
+    let status: string;
     try {
-      const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1]);
-      if (uid >= base && uid < base + RANGE) process.kill(Number(name), 'SIGKILL');
+      status = readFileSync(`/proc/${name}/status`, 'utf8');
     } catch {
-      // gone meanwhile
+      continue; // gone meanwhile
     }
+    // A zombie has ended already; only its parent can take it away.
+    if (/^State:\s+Z/m.test(status)) continue;
+    const ids = (/^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status) ?? []).slice(1).map(Number);
+    const inRange = ids.filter((uid) => uid >= base && uid < base + RANGE);
+    if (inRange.length === 0) continue;
+    found++;
+    for (const uid of inRange) uids.add(uid);
+  }
+  for (const uid of uids) {
+    // setpriv, not spawn's `uid` option: Node takes only int32 uids, and workspace uids reach 4294967293.
+    spawnSync(
+      'setpriv',
+      [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '/bin/sh', '-c', 'kill -9 -1'],
+      {
+        stdio: 'ignore',
+        cwd: '/',
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      },
+    );
+  }
+  return found;
+}
+
+/**
+ * Ends every host process of the range starting at `base` (a workspace's): passes of `killUidRangeOnce` until one
+ * finds nothing left, or `timeoutMs` has passed. Answers whether none is left. A workspace's runtime ends its
+ * processes itself; this is what makes sure, whatever the runtime missed (a container's init a half-finished
+ * `podman rm` left running, a bubblewrap sandbox whose monitor was killed).
+ */
+export async function endUidRange(base: number, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (killUidRangeOnce(base) === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
