@@ -43,6 +43,8 @@ export interface StackOptions {
    * launcher and run without it, so a workspace's origin shows its page.
    */
   readonly editor?: boolean;
+  /** With `demo`: how long the sample `.gitpod.yml`'s init sleeps (default 5 s; the suites take 1 s). */
+  readonly initSeconds?: number;
   /**
    * Demo only: also the fake Coder and Ona APIs, with backends of every kind in CLUSTERS (ona, gitpod, codespaces,
    * coder, devpod; no routing rules, so nothing leaves the clusters unless a link asks).
@@ -199,6 +201,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         'dev/fakes/serve.ts',
         '--root',
         join(dataDir, 'git'),
+        ...(options.initSeconds === undefined ? [] : ['--init-seconds', String(options.initSeconds)]),
       ]);
       fakes = JSON.parse(await firstJsonLine(child, 'fake-hosts', 60_000)) as FakeHostsInfo;
       // Fake OAuth for GitHub, GitLab and Bitbucket Cloud; keys and secrets are fresh for every run.

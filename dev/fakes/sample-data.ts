@@ -9,15 +9,23 @@ import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { HOSTILE_GITPOD_YML, HOSTILE_PROBE } from './hostile-repo.ts';
 import type { FakeCommit, FakeHostData, FakeIssue, FakePull, FakeRepo } from './model.ts';
 
-export const GITPOD_YML = `image: node:20
+/**
+ * The sample `.gitpod.yml`: its init sleeps `initSeconds`, standing in for installing dependencies (what a prebuild
+ * saves a user). The demo and the benchmarks sleep 5 s; the suites' stacks 1 s.
+ */
+export function gitpodYml(initSeconds: number): string {
+  return `image: node:20
 tasks:
   - name: dependencies
-    init: sleep 5 && echo "dependencies installed" > .deps-ready
+    init: sleep ${initSeconds} && echo "dependencies installed" > .deps-ready
     command: node src/server.js
 ports:
   - port: 3000
     onOpen: open-preview
 `;
+}
+
+export const GITPOD_YML = gitpodYml(5);
 
 /** The sample app the task's command runs: a page on port 3000 (the declared port). */
 export const SERVER_JS = `const http = require('http');
@@ -184,10 +192,16 @@ export function sampleRepo(owner: string, name: string, options: SampleRepoOptio
  * The repositories of one host. `owner` is the sample owner there (`launchpod-samples`, a GitLab subgroup path, a
  * Bitbucket Server project key).
  */
-export function sampleHost(hostname: string, owner: string, forkOwner: string): FakeHostData {
-  const fork = sampleRepo(forkOwner, 'node-app', { id: 2, forkOf: `${owner}/node-app` });
+export function sampleHost(
+  hostname: string,
+  owner: string,
+  forkOwner: string,
+  config = GITPOD_YML,
+): FakeHostData {
+  const fork = sampleRepo(forkOwner, 'node-app', { id: 2, config, forkOf: `${owner}/node-app` });
   const app = sampleRepo(owner, 'node-app', {
     id: 1,
+    config,
     pulls: (branches) => [
       pull(1, 'Feature x/y', `${owner}/node-app`, 'feature/x/y', branches['feature/x/y']),
       pull(2, 'Fix a typo', `${forkOwner}/node-app`, 'fix/typo', fork.branches['fix/typo']),
@@ -207,7 +221,7 @@ export function sampleHost(hostname: string, owner: string, forkOwner: string): 
     repos: [
       app,
       fork,
-      sampleRepo(owner, 'private-app', { id: 3, private: true }),
+      sampleRepo(owner, 'private-app', { id: 3, config, private: true }),
       sampleRepo(owner, 'no-config', { id: 4, config: null }),
       sampleRepo(owner, 'invalid-config', { id: 5, config: INVALID_GITPOD_YML }),
       // A stranger's repository that tries to leave its workspace (dev/fakes/hostile-repo.ts).
@@ -221,7 +235,11 @@ export function sampleHost(hostname: string, owner: string, forkOwner: string): 
         config: null,
         files: { '.devcontainer/devcontainer.json': DEVCONTAINER_JSON },
       }),
-      sampleRepo(owner, 'both-configs', { id: 8, files: { '.devcontainer.json': DEVCONTAINER_JSON } }),
+      sampleRepo(owner, 'both-configs', {
+        id: 8,
+        config,
+        files: { '.devcontainer.json': DEVCONTAINER_JSON },
+      }),
       sampleRepo(owner, 'invalid-devcontainer', {
         id: 9,
         config: null,
@@ -268,27 +286,36 @@ function pull(
   return { number, title, state: 'open', author: 'contributor', headRepo, headRef, headSha, baseRef: 'main' };
 }
 
-/** The four sample hosts the tests, the benchmarks and the offline demo use. */
-export const samples = {
-  github: sampleHost('github.com', 'launchpod-samples', 'contributor'),
-  gitlab: sampleHost('gitlab.com', 'launchpod-samples/platform/backend', 'contributor'),
-  bitbucketCloud: sampleHost('bitbucket.org', 'launchpod-samples', 'contributor'),
-  bitbucketServer: sampleHost('bitbucket.launchpod.test', 'PLAT', '~contributor'),
-  codeberg: giteaHost(sampleHost('codeberg.org', 'launchpod-samples', 'contributor')),
-  // A self-hosted Gitea under a sub-path (ROOT_URL https://gitea.launchpod.test/git/).
-  gitea: { ...giteaHost(sampleHost('gitea.launchpod.test', 'platform', 'contributor')), basePath: '/git' },
-  // Azure DevOps Services: owner `<org>/<project>`; the fork lives in another project; a project and repository
-  // named with spaces and non-ASCII letters.
-  azure: withRepo(
-    sampleHost('dev.azure.com', 'launchpod/samples', 'launchpod/contributor'),
-    sampleRepo('launchpod/My Project', 'Ünïcode Repo', { id: 7 }),
-  ),
-  // Azure DevOps Server: a collection base, owner `<project>`.
-  azureServer: {
-    ...sampleHost('tfs.launchpod.test', 'Platform', 'Contributor'),
-    basePath: '/tfs/DefaultCollection',
-  },
-} as const;
+/** The sample hosts, with the sample `.gitpod.yml`'s init sleeping `initSeconds`. */
+export function sampleHosts(initSeconds = 5) {
+  const config = gitpodYml(initSeconds);
+  return {
+    github: sampleHost('github.com', 'launchpod-samples', 'contributor', config),
+    gitlab: sampleHost('gitlab.com', 'launchpod-samples/platform/backend', 'contributor', config),
+    bitbucketCloud: sampleHost('bitbucket.org', 'launchpod-samples', 'contributor', config),
+    bitbucketServer: sampleHost('bitbucket.launchpod.test', 'PLAT', '~contributor', config),
+    codeberg: giteaHost(sampleHost('codeberg.org', 'launchpod-samples', 'contributor', config)),
+    // A self-hosted Gitea under a sub-path (ROOT_URL https://gitea.launchpod.test/git/).
+    gitea: {
+      ...giteaHost(sampleHost('gitea.launchpod.test', 'platform', 'contributor', config)),
+      basePath: '/git',
+    },
+    // Azure DevOps Services: owner `<org>/<project>`; the fork lives in another project; a project and repository
+    // named with spaces and non-ASCII letters.
+    azure: withRepo(
+      sampleHost('dev.azure.com', 'launchpod/samples', 'launchpod/contributor', config),
+      sampleRepo('launchpod/My Project', 'Ünïcode Repo', { id: 7, config }),
+    ),
+    // Azure DevOps Server: a collection base, owner `<project>`.
+    azureServer: {
+      ...sampleHost('tfs.launchpod.test', 'Platform', 'Contributor', config),
+      basePath: '/tfs/DefaultCollection',
+    },
+  } as const;
+}
+
+/** The sample hosts the tests, the benchmarks and the offline demo use (init sleeps 5 s). */
+export const samples = sampleHosts();
 
 /** The family each sample host is of. */
 export const sampleFamilies: Readonly<Record<keyof typeof samples, HostFamilyId>> = {

@@ -1,6 +1,6 @@
 // The four fake git-host APIs and one git smart-HTTP server on loopback, over the same materialised sample data, so
 // the launcher's API calls and a workspace's `git clone` see the same commits. Never listens beyond `host`.
-// CLI: `tsx dev/fakes/serve.ts --root <dir>` prints one JSON line `{apis, gitBase, gitRewrites}` and runs until
+// CLI: `tsx dev/fakes/serve.ts --root <dir> [--init-seconds 5]` prints one JSON line `{apis, gitBase, gitRewrites}` and runs until
 // SIGINT/SIGTERM.
 
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { getRequestListener } from '@hono/node-server';
 import { fakeFamilies } from './families.ts';
 import { addCommit, bareRepoDir, gitEnv, materialise, type NewCommit } from './git-repos.ts';
 import type { FakeHostData } from './model.ts';
-import { sampleFamilies, samples } from './sample-data.ts';
+import { sampleFamilies, sampleHosts, samples } from './sample-data.ts';
 
 export type SampleHost = keyof typeof samples;
 
@@ -56,6 +56,8 @@ export interface StartOptions {
   readonly root: string;
   /** Loopback address to listen on. */
   readonly host?: string;
+  /** How long the sample `.gitpod.yml`'s init sleeps (default 5 s, as in the demo). */
+  readonly initSeconds?: number;
 }
 
 export const SAMPLE_FAMILIES = sampleFamilies;
@@ -65,8 +67,11 @@ const HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
 export async function startFakeHosts(options: StartOptions): Promise<FakeHosts> {
   const root = resolve(options.root);
   const host = options.host ?? '127.0.0.1';
-  const hosts = Object.keys(samples) as SampleHost[];
-  const materialised = await Promise.all(hosts.map((h) => materialise(samples[h], root, SAMPLE_FAMILIES[h])));
+  const sampleData = options.initSeconds === undefined ? samples : sampleHosts(options.initSeconds);
+  const hosts = Object.keys(sampleData) as SampleHost[];
+  const materialised = await Promise.all(
+    hosts.map((h) => materialise(sampleData[h], root, SAMPLE_FAMILIES[h])),
+  );
   const data = Object.fromEntries(hosts.map((h, i) => [h, materialised[i]])) as Record<
     SampleHost,
     FakeHostData
@@ -274,12 +279,23 @@ function parseCgiHeaders(block: string): { status: number; headers: Record<strin
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { root: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
+    options: {
+      root: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'init-seconds': { type: 'string' },
+    },
   });
+  const initSeconds = values['init-seconds'] === undefined ? undefined : Number(values['init-seconds']);
+  if (initSeconds !== undefined && !(Number.isInteger(initSeconds) && initSeconds >= 0))
+    throw new Error(`--init-seconds must be a whole number of seconds, not ${values['init-seconds']}`);
   // Without --root the repositories go to a temporary folder that is removed on exit.
   const temporary = values.root === undefined ? await mkdtemp(join(tmpdir(), 'launchpod-git-')) : undefined;
   const root = values.root ?? temporary ?? '';
-  const fakes = await startFakeHosts({ root, host: values.host });
+  const fakes = await startFakeHosts({
+    root,
+    host: values.host,
+    ...(initSeconds !== undefined && { initSeconds }),
+  });
   process.stdout.write(
     `${JSON.stringify({ apis: fakes.apis, gitBase: fakes.gitBase, gitRewrites: fakes.gitRewrites, webSite: fakes.webSite })}\n`,
   );
