@@ -22,8 +22,11 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          // Each file starts a whole local stack (wrangler dev, cluster, fakes, maybe a browser): one at a time.
-          fileParallelism: false,
+          // Each file starts a whole local stack (wrangler dev, cluster, fakes, maybe a browser) of its own — ports,
+          // folders and workspace uid ranges are each its own — and spends most of its time waiting on it (containers,
+          // browsers, git): two files at a time, after the other projects (a group of their own).
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,7 +1,7 @@
 // `npm run build`: bundles the launcher's page scripts into a module the worker imports (CSP allows scripts from
 // 'self' only, so they are served from /assets/, not inlined), and the browser extension.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { buildExtension } from '../extension/build.ts';
 
@@ -26,7 +26,11 @@ for (const [name, entry] of Object.entries(pageScripts)) {
   const code = result.outputFiles[0]?.text ?? '';
   out.push(`export const ${name}Script = ${JSON.stringify(code)};`);
 }
-writeFileSync('worker/src/pages/page-scripts.generated.ts', `${out.join('\n')}\n`);
+// Written only when it changed: a running `wrangler dev` (another checkout's stack, a suite's) reloads on every write.
+const generated = `${out.join('\n')}\n`;
+const generatedPath = 'worker/src/pages/page-scripts.generated.ts';
+if (!existsSync(generatedPath) || readFileSync(generatedPath, 'utf8') !== generated)
+  writeFileSync(generatedPath, generated);
 console.log(
   `built ${Object.keys(pageScripts).length} page scripts → worker/src/pages/page-scripts.generated.ts`,
 );

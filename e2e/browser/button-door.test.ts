@@ -77,7 +77,11 @@ const cases = [
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // One workspace per case stays running: room for all of them.
-  ({ stack } = await startDemoStack('launchpod-button-door-', { clusterArgs: ['--max-workspaces', '8'] }));
+  ({ stack } = await startDemoStack('launchpod-button-door-', {
+    clusterArgs: ['--max-workspaces', '8'],
+    // The start page is read while the workspace starts: the demo's 5 s init keeps it there long enough.
+    initSeconds: 5,
+  }));
   extension = await launchExtensionInChromium({
     launcherUrl: stack.launcherUrl,
     pages: new Map(cases.map((c) => [c.url, c.fixture])),

@@ -33,6 +33,8 @@ beforeAll(async () => {
   ({ stack } = await startDemoStack('launchpod-editor-', {
     editor: true,
     clusterArgs: ['--idle-timeout', '30', '--max-workspaces', '6'],
+    // The start page is read while the workspace starts: the demo's 5 s init keeps it there long enough.
+    initSeconds: 5,
   }));
   extension = await launchExtensionInChromium({
     launcherUrl: stack.launcherUrl,
