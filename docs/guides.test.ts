@@ -53,10 +53,14 @@ describe('the cluster guide', () => {
     for (const variable of named) expect(variables, variable).toContain(variable);
   });
 
-  it('runs what exists: the unit’s program and entry, the cache folder the image and editor go to', () => {
-    const execStart = /^ExecStart=\/opt\/launchpod\/(\S+) (\S+)$/m.exec(clusterGuide);
+  it('runs what exists: the unit’s loader and entry, the cache folder the image and editor go to', () => {
+    // Node itself with tsx's loader (a package of the checkout in WorkingDirectory), never the `tsx` command.
+    expect(clusterGuide).toContain('WorkingDirectory=/opt/launchpod\n');
+    const execStart = /^ExecStart=\/usr\/bin\/node --import (\S+) (\S+)$/m.exec(clusterGuide);
     expect(execStart).not.toBeNull();
-    expect(existsSync(join(ROOT, execStart?.[1] ?? '')), execStart?.[1]).toBe(true);
+    expect(existsSync(join(ROOT, 'node_modules', execStart?.[1] ?? '', 'package.json')), execStart?.[1]).toBe(
+      true,
+    );
     expect(existsSync(join(ROOT, execStart?.[2] ?? '')), execStart?.[2]).toBe(true);
     expect(clusterGuide).toContain(`\`${cacheRoot({}, true)}\``);
   });
