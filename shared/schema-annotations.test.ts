@@ -31,6 +31,36 @@ describe('withoutAnnotations', () => {
     });
   });
 
+  // Every keyword whose value holds schemas: an annotation one level down goes, the rest stays.
+  const inner = { type: 'string', description: 'x' };
+  const stripped = { type: 'string' };
+  const oneSchema = [
+    ...['not', 'if', 'then', 'else', 'items', 'additionalItems', 'additionalProperties'],
+    ...['unevaluatedProperties', 'unevaluatedItems', 'contains', 'propertyNames'],
+  ];
+  const schemaLists = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
+  const schemaMaps = [
+    'properties',
+    'patternProperties',
+    'definitions',
+    '$defs',
+    'dependencies',
+    'dependentSchemas',
+  ];
+  const cases: [string, unknown, unknown][] = [
+    ...oneSchema.map((k): [string, unknown, unknown] => [k, inner, stripped]),
+    ...schemaLists.map((k): [string, unknown, unknown] => [k, [inner], [stripped]]),
+    ...schemaMaps.map((k): [string, unknown, unknown] => [k, { a: inner }, { a: stripped }]),
+  ];
+  it.each(cases)('looks inside %s', (keyword, value, expected) => {
+    expect(withoutAnnotations({ [keyword]: value, title: 'T' })).toEqual({ [keyword]: expected });
+  });
+
+  it('leaves values of other keywords as they are', () => {
+    const schema = { enum: [{ description: 'a value' }], const: { default: 1 } };
+    expect(withoutAnnotations(schema)).toEqual({ enum: [{ description: 'a value' }], const: { default: 1 } });
+  });
+
   it('keeps properties and values that carry an annotation name', () => {
     const schema = {
       properties: {
