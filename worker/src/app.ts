@@ -1,11 +1,10 @@
 // The launcher's HTTP surface. Routes are thin: read input, call one service (launch.ts), render. One onError turns
 // every typed error into an HTML page or a problem+json body. Secure headers and a strict CSP on every response.
 
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import { TrieRouter } from 'hono/router/trie-router';
 import { type ContentSecurityPolicyOptionHandler, secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
@@ -13,7 +12,7 @@ import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
 import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { isWellFormedText } from '../../shared/url-encoding.ts';
 import { workspaceOriginsSource } from '../../shared/workspace-access.ts';
-import type { AppEnv } from './app-env.ts';
+import { type AppEnv, launcherApp } from './app-env.ts';
 import { gitCredentialRoutes } from './auth/git-credentials.ts';
 import { LIMITS } from './auth/rate-limit.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -82,7 +81,7 @@ export function createApp(options: AppOptions = {}) {
   // TrieRouter: each route is added to the tree as it is registered. Hono's default (RegExpRouter, through
   // SmartRouter) compiles all routes into one pattern on the first request instead — some 3 ms of every cold start
   // (bench/cold-start), for a warm match ~1 µs faster. Sub-apps' routes are matched here, by this router.
-  const app = new Hono<AppEnv>({ router: new TrieRouter() });
+  const app = launcherApp();
   const now = options.now ?? Date.now;
 
   app.use(
@@ -157,7 +156,7 @@ export function createApp(options: AppOptions = {}) {
   });
 
   // ---- API -------------------------------------------------------------------------------------------------
-  const api = new Hono<AppEnv>();
+  const api = launcherApp();
   // Public, cookie-less reads (the extension's status dot and anchor table) may be fetched from any page; anything
   // else answers with credentials, so only to the launcher itself and the exact origins an operator listed.
   const publicCors = cors({ origin: '*', allowMethods: ['GET', 'OPTIONS'], maxAge: 600 });

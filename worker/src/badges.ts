@@ -3,7 +3,7 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import {
   type BadgeSize,
   type BadgeTheme,
@@ -16,7 +16,7 @@ import {
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
-import type { AppEnv } from './app-env.ts';
+import { type AppEnv, launcherApp } from './app-env.ts';
 import { BadgePage } from './pages/badge.tsx';
 import { renderPage } from './pages/layout.tsx';
 
@@ -40,7 +40,7 @@ function svgResponse(c: Context<AppEnv>, svg: string, maxAge: number, status: 20
 }
 
 export function badgeRoutes(prebuildStateOf: PrebuildStateOf) {
-  const routes = new Hono<AppEnv>();
+  const routes = launcherApp();
 
   routes.get('/button/open-in.svg', (c) => {
     const theme: BadgeTheme = c.req.query('theme') === 'dark' ? 'dark' : 'light';

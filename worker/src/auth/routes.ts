@@ -2,13 +2,13 @@
 // the Bitbucket Server token form, sign-out, and the clusters' one-time clone-credential redemption. Redirects go
 // only to a host's configured authorize URL or to a path on this launcher. Never logs or renders a token.
 
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { credentialRedemptionBody, EVENT_HEADERS, verifyEvent } from '../../../shared/cluster-contract.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import type { AppEnv } from '../app-env.ts';
+import { type AppEnv, launcherApp } from '../app-env.ts';
 import { LaunchError } from '../errors.ts';
 import { renderPage } from '../pages/layout.tsx';
 import { PersonalTokenPage, SignInPage } from '../pages/sign-in.tsx';
@@ -44,7 +44,7 @@ type C = Context<AppEnv>;
 
 export function authRoutes(options: { readonly now: () => number }) {
   const { now } = options;
-  const routes = new Hono<AppEnv>();
+  const routes = launcherApp();
 
   // Forms post here from the launcher's own pages only: Hono's Origin/Sec-Fetch-Site check, plus the session's
   // token in the form (checked in each handler). The clone-credential endpoint is server to server (signed).

@@ -4,13 +4,13 @@
 // its raw body before anything is parsed; nothing here ever returns a webhook secret after creation, nor a private
 // project's prebuild to a request that cannot read its repository (repo-visibility.ts).
 
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { prebuildBadgeSvg } from '../../../shared/badge.ts';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import { hostFamilies } from '../../../shared/host-registry.ts';
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
-import type { AppEnv } from '../app-env.ts';
+import { type AppEnv, launcherApp } from '../app-env.ts';
 import { vaultConfig } from '../auth/auth-config.ts';
 import { authOf, requestSession, requestUserCredentials } from '../auth/session-auth.ts';
 import type { Vault } from '../auth/token-vault.ts';
@@ -52,7 +52,7 @@ export interface PrebuildRouteOptions {
 }
 
 export function prebuildRoutes({ now, resolvers, http }: PrebuildRouteOptions) {
-  const app = new Hono<AppEnv>();
+  const app = launcherApp();
   const visibilityDeps = (c: Context<AppEnv>): VisibilityDeps => ({
     config: c.get('config'),
     resolvers,
