@@ -1,9 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Projects: the pure modules under Node, the guides, the launcher inside workerd (worker/vitest.config.ts), the reference
 // cluster (cluster/vitest.config.ts), and the end-to-end suites that start the local stack (e2e/).
 export default defineConfig({
   test: {
+    // At least two files at a time, also on 2 cores (vitest's default there is one): much of the cluster's and the
+    // extension's suites waits on containers and browsers.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       // Property tests run hundreds to thousands of generated cases each: beside the other suites on 2 cores, some take
       // longer than vitest's 5 s default.
