@@ -55,10 +55,20 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
   official ??= new Validator(SCHEMA);
   if (official.validate(raw).valid) return [];
   const branch = branchOf(raw);
-  const units = focusedValidator(branch).validate(raw).errors;
+  const units = focusedValidator(branch)
+    .validate(raw)
+    .errors.filter((u) => !WRAPPERS.has(u.keyword));
+  // Below the top (whose keys describeUnit knows by name), a key whose value failed a check of its own is a known
+  // key: its "unevaluated" (`false`) unit is no news.
+  const failedAt = units.filter((u) => u.keyword !== 'false').map((u) => u.instanceLocation);
+  const nestedKnown = (at: string) =>
+    at.split('/').length > 2 && failedAt.some((f) => f === at || f.startsWith(`${at}/`));
   const problems: Problem[] = [];
   for (const unit of units) {
-    if (WRAPPERS.has(unit.keyword)) continue;
+    if (unit.keyword === 'false' && nestedKnown(unit.instanceLocation)) continue;
+    // A Dockerfile is named as `build.dockerfile` or (the older way) `dockerFile`: the form the file does not use
+    // is not missing.
+    if (unit.keyword === 'required' && missingOtherForm(unit, raw)) continue;
     const problem = describeUnit(unit, raw, branch);
     if (problem !== undefined) problems.push(problem);
   }
@@ -73,6 +83,14 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
     });
   }
   return problems;
+}
+
+function missingOtherForm(unit: OutputUnit, raw: Record<string, unknown>): boolean {
+  const missing = /"([^"]+)"/.exec(unit.error)?.[1];
+  const at = unit.instanceLocation.replace(/^#/, '');
+  if (at === '')
+    return (missing === 'dockerFile' && 'build' in raw) || (missing === 'build' && 'dockerFile' in raw);
+  return at === '/build' && missing === 'dockerfile' && 'dockerFile' in raw;
 }
 
 function segmentsOf(root: unknown, instanceLocation: string): Segment[] {

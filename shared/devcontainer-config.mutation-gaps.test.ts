@@ -645,3 +645,29 @@ describe('the launch config a devcontainer.json gives', () => {
     expect(value('{ "image": "x", "customizations": { "vscode": {} } }').preferred).toBe(false);
   });
 });
+
+describe('one problem per mistake', () => {
+  it.each([
+    // A known key below the top whose value fails its own check is not also "unknown".
+    [
+      '{ "image": "x", "hostRequirements": { "cpus": "two" } }',
+      ['hostRequirements.cpus: expected integer, got "two"'],
+    ],
+    ['{ "build": { "dockerfile": 5 } }', ['build.dockerfile: expected string, got 5']],
+    // An unknown key below the top still is.
+    [
+      '{ "image": "x", "hostRequirements": { "cpu": 2 } }',
+      ['hostRequirements.cpu: unknown property "cpu" — remove it'],
+    ],
+    // A Dockerfile named one way is not missing the other way.
+    ['{ "build": {} }', ['build: missing "dockerfile"']],
+    ['{ "dockerFile": 5 }', ['dockerFile: expected string, got 5']],
+    ['{ "dockerFile": "Dockerfile", "build": { "args": 5 } }', ['build.args: expected object, got 5']],
+    [
+      '{ "build": { "dockerfile": "D", "contxt": "." } }',
+      ['build.contxt: unknown property "contxt" — remove it'],
+    ],
+  ])('%s', (text, expected) => {
+    expect(messages(text)).toStrictEqual(expected);
+  });
+});
