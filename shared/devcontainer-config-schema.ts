@@ -58,14 +58,12 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
   const units = focusedValidator(branch)
     .validate(raw)
     .errors.filter((u) => !WRAPPERS.has(u.keyword));
-  // Below the top (whose keys describeUnit knows by name), a key whose value failed a check of its own is a known
-  // key: its "unevaluated" (`false`) unit is no news.
-  const failedAt = units.filter((u) => u.keyword !== 'false').map((u) => u.instanceLocation);
-  const nestedKnown = (at: string) =>
-    at.split('/').length > 2 && failedAt.some((f) => f === at || f.startsWith(`${at}/`));
   const problems: Problem[] = [];
   for (const unit of units) {
-    if (unit.keyword === 'false' && nestedKnown(unit.instanceLocation)) continue;
+    // Below the top (whose keys describeUnit knows by name), a key the schema declares there is "unevaluated" only
+    // because its object failed a check (its own value's, or a sibling's): that check's unit says what is wrong.
+    if (unit.keyword === 'false' && declaredBelowTop(branch, segmentsOf(raw, unit.instanceLocation)))
+      continue;
     // A Dockerfile is named as `build.dockerfile` or (the older way) `dockerFile`: the form the file does not use
     // is not missing.
     if (unit.keyword === 'required' && missingOtherForm(unit, raw)) continue;
@@ -83,6 +81,50 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
     });
   }
   return problems;
+}
+
+/** Whether a key below the top is one the schema declares for its object (its parent), in the file's branch. */
+function declaredBelowTop(branch: string, segments: readonly Segment[]): boolean {
+  const key = segments[segments.length - 1];
+  if (segments.length < 2 || typeof key !== 'string') return false;
+  let schemas = expand([
+    { $ref: `#/definitions/${branch}` },
+    { $ref: '#/definitions/devContainerCommon' },
+    { $ref: '#/definitions/nonComposeBase' },
+  ]);
+  for (const segment of segments.slice(0, -1)) {
+    const below: Schema[] = [];
+    for (const schema of schemas) {
+      if (typeof segment === 'number') {
+        if (isRecord(schema.items)) below.push(schema.items as Schema);
+        continue;
+      }
+      const property = (schema.properties as Record<string, Schema> | undefined)?.[segment];
+      if (property !== undefined) below.push(property);
+      for (const [pattern, value] of Object.entries(schema.patternProperties ?? {}))
+        if (new RegExp(pattern, 'u').test(segment)) below.push(value as Schema);
+      if (isRecord(schema.additionalProperties)) below.push(schema.additionalProperties as Schema);
+    }
+    schemas = expand(below);
+  }
+  return schemas.some((schema) => Object.hasOwn(schema.properties ?? {}, key));
+}
+
+/** The schemas a value is checked against through `$ref`, `allOf`, `anyOf` and `oneOf`, each once. */
+function expand(roots: readonly Schema[]): Schema[] {
+  const seen = new Set<Schema>();
+  const pending = [...roots];
+  for (let schema = pending.pop(); schema !== undefined; schema = pending.pop()) {
+    if (typeof schema.$ref === 'string') {
+      const target = SCHEMA.definitions[schema.$ref.replace('#/definitions/', '')];
+      if (target !== undefined && !seen.has(target)) pending.push(target);
+    }
+    if (seen.has(schema)) continue;
+    seen.add(schema);
+    for (const list of [schema.allOf, schema.anyOf, schema.oneOf])
+      if (Array.isArray(list)) pending.push(...list);
+  }
+  return [...seen];
 }
 
 function missingOtherForm(unit: OutputUnit, raw: Record<string, unknown>): boolean {

@@ -667,6 +667,24 @@ describe('one problem per mistake', () => {
       '{ "build": { "dockerfile": "D", "contxt": "." } }',
       ['build.contxt: unknown property "contxt" — remove it'],
     ],
+    // Nor is a sound sibling of a key that fails, and an unknown sibling still is unknown.
+    ['{ "build": { "dockerfile": "D", "context": 5 } }', ['build.context: expected string, got 5']],
+    [
+      '{ "image": "x", "hostRequirements": { "cpus": "two", "memory": "4gb", "cpu": 1 } }',
+      [
+        'hostRequirements.cpus: expected integer, got "two"',
+        'hostRequirements.cpu: unknown property "cpu" — remove it',
+      ],
+    ],
+    [
+      '{ "image": "x", "portsAttributes": { "3000": { "label": 5, "onAutoForward": "notify" } } }',
+      ['portsAttributes["3000"].label: expected string, got 5'],
+    ],
+    // Inside a list's items too (the string-or-object choice of a mount says its own word first).
+    [
+      '{ "image": "x", "mounts": [{ "source": "a", "target": "/x", "type": "bind", "extra": 1 }] }',
+      ['mounts[0]: expected string, got an object', 'mounts[0].extra: unknown property "extra" — remove it'],
+    ],
   ])('%s', (text, expected) => {
     expect(messages(text)).toStrictEqual(expected);
   });
