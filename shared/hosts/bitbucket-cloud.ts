@@ -93,7 +93,7 @@ export const bitbucketCloud: HostFamily = {
 
     switch (keyword) {
       case 'src': {
-        if (more <= 0) return oneReading(atDefault(repo, 'repo'));
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
         const kind: PathTarget['kind'] = url.trailingSlash ? 'folder' : 'unknown';
         const at = url.query.get('at');
         const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
@@ -138,7 +138,7 @@ export const bitbucketCloud: HostFamily = {
         return oneReading(repositoryContext(repo, revision, 'tree', path, lines));
       }
       case 'branch': {
-        if (more <= 0) return oneReading(atDefault(repo, 'repo'));
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
         return oneReading({
           kind: 'repository',
           repo,
@@ -168,7 +168,7 @@ export const bitbucketCloud: HostFamily = {
           : sha;
       }
       case 'pull-requests': {
-        if (more <= 0) return oneReading(atDefault(repo, 'repo'));
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
         const number = readNumber(segments[3]);
         if (number === undefined)
           return numberError(
@@ -180,7 +180,7 @@ export const bitbucketCloud: HostFamily = {
         return oneReading(pullRequestContext(repo, number, segments[4], PR_TABS));
       }
       case 'issues': {
-        if (more <= 0) return oneReading(atDefault(repo, 'repo'));
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
         const number = readNumber(segments[3]);
         if (number === undefined)
           return numberError(segments[3], 'issue', 'issues', `${repoAddress(url, repo)}/issues/7`);

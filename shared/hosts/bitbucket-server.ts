@@ -77,11 +77,12 @@ export const bitbucketServer: HostFamily = {
         const kind: PathTarget['kind'] = url.trailingSlash ? 'folder' : 'unknown';
         const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
         const path = more > 0 ? { path: joinSegments(segments, from), kind } : undefined;
-        const page = keyword === undefined && more <= 0 && at.type === 'default' ? 'repo' : 'browse';
+        // No route at all (a clone URL) has nothing after it either.
+        const page = keyword === undefined && at.type === 'default' ? 'repo' : 'browse';
         return oneReading(repositoryContext(repo, at, page, path, lines));
       }
       case 'commits': {
-        if (more <= 0) {
+        if (more === 0) {
           return oneReading({
             kind: 'repository',
             repo,
@@ -100,7 +101,7 @@ export const bitbucketServer: HostFamily = {
           : sha;
       }
       case 'pull-requests': {
-        if (more <= 0) return oneReading(atDefault(repo, 'repo'));
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
         const number = readNumber(segments[from]);
         if (number === undefined) {
           return numberError(

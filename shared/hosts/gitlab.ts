@@ -250,14 +250,14 @@ function readRoute(
     case 'blob':
     case 'blame':
     case 'raw': {
-      if (more <= 0) return ok(atDefault(repo, 'repo'));
+      if (more === 0) return ok(atDefault(repo, 'repo'));
       const isBlob = keyword !== 'tree';
       const { revision, path } = refAndPath(segments, isBlob ? 'file' : 'folder', isBlob ? 1 : 0, from);
       const lines = isBlob && more > 1 ? parseLines(url.fragment) : undefined;
       return ok(repositoryContext(repo, revision, isBlob ? 'blob' : 'tree', path, lines));
     }
     case 'commits': {
-      if (more <= 0) return ok(atDefault(repo, 'commits'));
+      if (more === 0) return ok(atDefault(repo, 'commits'));
       const { revision, path } = refAndPath(segments, 'unknown', 0, from);
       return ok(repositoryContext(repo, revision, 'commits', path));
     }
@@ -268,7 +268,7 @@ function readRoute(
         : sha;
     }
     case 'tags': {
-      if (more <= 0) return ok(atDefault(repo, 'repo'));
+      if (more === 0) return ok(atDefault(repo, 'repo'));
       return ok({
         kind: 'repository',
         repo,
@@ -277,7 +277,7 @@ function readRoute(
       });
     }
     case 'merge_requests': {
-      if (more <= 0) return ok(atDefault(repo, 'repo'));
+      if (more === 0) return ok(atDefault(repo, 'repo'));
       const number = readNumber(segments[from]);
       if (number === undefined) {
         return numberError(
@@ -291,7 +291,7 @@ function readRoute(
     }
     case 'issues':
     case 'work_items': {
-      if (more <= 0) return ok(atDefault(repo, 'repo'));
+      if (more === 0) return ok(atDefault(repo, 'repo'));
       const number = readNumber(segments[from]);
       if (number === undefined)
         return numberError(segments[from], 'issue', keyword, `${projectAddress(url, repo)}/-/issues/7`);

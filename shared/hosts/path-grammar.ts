@@ -179,7 +179,7 @@ export function pathFrom(
 export function joinSegments(segments: readonly string[], from: number, to = segments.length): string {
   const end = Math.min(to, segments.length);
   if (from >= end) return '';
-  let text = segments[from] ?? '';
+  let text = `${segments[from]}`;
   for (let i = from + 1; i < end; i++) text += `/${segments[i]}`;
   return text;
 }
