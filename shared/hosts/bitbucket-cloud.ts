@@ -19,6 +19,7 @@ import {
 import {
   isNameOf,
   isSha,
+  joinSegments,
   NAME_CHARS,
   numberError,
   parseLines,
@@ -26,6 +27,7 @@ import {
   readNumber,
   refAndPath,
   refAndPathText,
+  segmentCount,
   shaOrError,
   stripGitSuffix,
 } from './path-grammar.ts';
@@ -60,7 +62,7 @@ export const bitbucketCloud: HostFamily = {
   ],
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
-    // By index and one slice, not a destructuring with a rest element (an iterator per parse).
+    // By index, not a destructuring with a rest element (an iterator per parse).
     const segments = url.segments;
     const workspace = segments[0];
     const rawSlug = segments[1];
@@ -86,66 +88,73 @@ export const bitbucketCloud: HostFamily = {
     }
     const repo: RepoRef = { host: url.entry.hostname, family: 'bitbucket-cloud', owner: workspace, name };
     if (url.via === 'ssh') return oneReading(atDefault(repo, 'repo'));
-    const rest = segments.slice(3);
+    // What follows the keyword: segments 3 on, read in place (no copied array).
+    const more = segments.length - 3;
 
     switch (keyword) {
       case 'src': {
-        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
         const kind: PathTarget['kind'] = url.trailingSlash ? 'folder' : 'unknown';
         const at = url.query.get('at');
         const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
-        const first = rest[0] ?? '';
+        const first = segments[3] ?? '';
         if (isSha(first)) {
           const sha = lowerCase(first);
           const revision: Revision =
             at === undefined || at === '' ? { type: 'commit', sha } : { type: 'commit', sha, branch: at };
-          return oneReading(repositoryContext(repo, revision, 'tree', pathFrom(rest, 1, kind), lines));
+          return oneReading(repositoryContext(repo, revision, 'tree', pathFrom(segments, 4, kind), lines));
         }
         // `src/feature/x/app.py?at=feature/x`: the branch in `at` says where the ref ends.
-        const atDepth = at === undefined ? 0 : at.split('/').length;
-        if (at !== undefined && at !== '' && rest.slice(0, atDepth).join('/') === at) {
-          return oneReading(
-            repositoryContext(
-              repo,
-              { type: 'ref', name: at, refType: 'branch' },
-              'tree',
-              pathFrom(rest, atDepth, kind),
-              lines,
-            ),
-          );
+        if (at !== undefined && at !== '') {
+          const atEnd = 3 + segmentCount(at);
+          if (joinSegments(segments, 3, atEnd) === at) {
+            return oneReading(
+              repositoryContext(
+                repo,
+                { type: 'ref', name: at, refType: 'branch' },
+                'tree',
+                pathFrom(segments, atEnd, kind),
+                lines,
+              ),
+            );
+          }
         }
-        const { revision, path } = refAndPath(rest, kind, 0);
+        const { revision, path } = refAndPath(segments, kind, 0, 3);
         return oneReading(repositoryContext(repo, revision, 'tree', path, lines));
       }
       // `raw/<ref-or-sha>/<path>`: a file's raw text — the same file at the same ref (the path is never empty). The
       // path kind stays `unknown`, as for `src/`, so the canonical `src/` link reads back the same.
       case 'raw': {
-        if (rest.length < 2) return oneReading(atDefault(repo, 'repo'));
-        const first = rest[0] ?? '';
+        if (more < 2) return oneReading(atDefault(repo, 'repo'));
+        const first = segments[3] ?? '';
         const lines = parseLines(url.fragment);
         if (isSha(first)) {
-          const path: PathTarget = { path: rest.slice(1).join('/'), kind: 'unknown' };
+          const path: PathTarget = { path: joinSegments(segments, 4), kind: 'unknown' };
           return oneReading(
             repositoryContext(repo, { type: 'commit', sha: lowerCase(first) }, 'tree', path, lines),
           );
         }
-        const { revision, path } = refAndPath(rest, 'unknown', 1);
+        const { revision, path } = refAndPath(segments, 'unknown', 1, 3);
         return oneReading(repositoryContext(repo, revision, 'tree', path, lines));
       }
       case 'branch': {
-        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
         return oneReading({
           kind: 'repository',
           repo,
-          revision: { type: 'ref', name: rest.join('/'), refType: 'branch' },
+          revision: { type: 'ref', name: joinSegments(segments, 3), refType: 'branch' },
           page: 'branch',
         });
       }
       case 'commits': {
-        const [what, ...name] = rest;
+        const what = segments[3];
         if (what === undefined || what === 'all') return oneReading(atDefault(repo, 'commits'));
-        if ((what === 'branch' || what === 'tag') && name.length > 0) {
-          const revision = { type: 'ref' as const, name: name.join('/'), refType: what as 'branch' | 'tag' };
+        if ((what === 'branch' || what === 'tag') && more > 1) {
+          const revision = {
+            type: 'ref' as const,
+            name: joinSegments(segments, 4),
+            refType: what as 'branch' | 'tag',
+          };
           return oneReading({ kind: 'repository', repo, revision, page: 'commits' });
         }
         const sha = shaOrError(what, `${repoAddress(url, repo)}/commits/1a2b3c4`);
@@ -159,22 +168,22 @@ export const bitbucketCloud: HostFamily = {
           : sha;
       }
       case 'pull-requests': {
-        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
-        const number = readNumber(rest[0]);
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
+        const number = readNumber(segments[3]);
         if (number === undefined)
           return numberError(
-            rest[0],
+            segments[3],
             'pull request',
             'pull-requests',
             `${repoAddress(url, repo)}/pull-requests/12`,
           );
-        return oneReading(pullRequestContext(repo, number, rest[1], PR_TABS));
+        return oneReading(pullRequestContext(repo, number, segments[4], PR_TABS));
       }
       case 'issues': {
-        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
-        const number = readNumber(rest[0]);
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
+        const number = readNumber(segments[3]);
         if (number === undefined)
-          return numberError(rest[0], 'issue', 'issues', `${repoAddress(url, repo)}/issues/7`);
+          return numberError(segments[3], 'issue', 'issues', `${repoAddress(url, repo)}/issues/7`);
         return oneReading({ kind: 'issue', repo, number });
       }
       default:

@@ -19,6 +19,7 @@ import {
 import {
   isFullSha,
   isNameOf,
+  joinSegments,
   NAME_CHARS,
   numberError,
   parseLines,
@@ -42,14 +43,15 @@ export const bitbucketServer: HostFamily = {
   selfHostedName: 'Bitbucket',
 
   parse(url: HostUrl): Result<ParsedContext, ParseError> {
-    const located = locateRepo(url.segments, url.via);
+    const segments = url.segments;
+    const located = locateRepo(segments, url.via);
     if (located === undefined) {
       return err({
         code: 'not-a-repository',
         message: `That Bitbucket Server page is not a repository. Open a repository (${siteOf(url)}/projects/KEY/repos/name/browse) and try again.`,
       });
     }
-    const { owner, rawSlug, route } = located;
+    const { owner, rawSlug, routeStart } = located;
     const name = stripGitSuffix(rawSlug);
     if (!isKey(owner) || !isSlug(name)) {
       return err({
@@ -64,20 +66,23 @@ export const bitbucketServer: HostFamily = {
       owner: owner.startsWith('~') ? owner.toLowerCase() : owner.toUpperCase(),
       name,
     };
-    const keyword = route[0];
-    const rest = route.slice(1);
+    // What follows the keyword: segments from `from` on, read in place (no copied array).
+    const keyword = segments[routeStart];
+    const from = routeStart + 1;
+    const more = segments.length - from;
     const at = revisionFromAt(url.query.get('at'));
     switch (keyword) {
       case undefined:
       case 'browse': {
         const kind: PathTarget['kind'] = url.trailingSlash ? 'folder' : 'unknown';
         const lines = kind === 'unknown' ? parseLines(url.fragment) : undefined;
-        const path = rest.length > 0 ? { path: rest.join('/'), kind } : undefined;
-        const page = keyword === undefined && rest.length === 0 && at.type === 'default' ? 'repo' : 'browse';
+        const path = more > 0 ? { path: joinSegments(segments, from), kind } : undefined;
+        // No route at all (a clone URL) has nothing after it either.
+        const page = keyword === undefined && at.type === 'default' ? 'repo' : 'browse';
         return oneReading(repositoryContext(repo, at, page, path, lines));
       }
       case 'commits': {
-        if (rest.length === 0) {
+        if (more === 0) {
           return oneReading({
             kind: 'repository',
             repo,
@@ -85,7 +90,7 @@ export const bitbucketServer: HostFamily = {
             page: 'commits',
           });
         }
-        const sha = shaOrError(rest[0], `${siteOf(url)}/projects/KEY/repos/${name}/commits/1a2b3c4`);
+        const sha = shaOrError(segments[from], `${siteOf(url)}/projects/KEY/repos/${name}/commits/1a2b3c4`);
         return sha.ok
           ? oneReading({
               kind: 'repository',
@@ -96,17 +101,17 @@ export const bitbucketServer: HostFamily = {
           : sha;
       }
       case 'pull-requests': {
-        if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
-        const number = readNumber(rest[0]);
+        if (more === 0) return oneReading(atDefault(repo, 'repo'));
+        const number = readNumber(segments[from]);
         if (number === undefined) {
           return numberError(
-            rest[0],
+            segments[from],
             'pull request',
             'pull-requests',
             `${siteOf(url)}/projects/KEY/repos/${name}/pull-requests/12`,
           );
         }
-        return oneReading(pullRequestContext(repo, number, rest[1], PR_TABS));
+        return oneReading(pullRequestContext(repo, number, segments[from + 1], PR_TABS));
       }
       default:
         return oneReading(atDefault(repo, 'repo'));
@@ -152,21 +157,22 @@ export const bitbucketServer: HostFamily = {
 function locateRepo(
   segments: readonly string[],
   via: HostUrl['via'],
-): { owner: string; rawSlug: string; route: readonly string[] } | undefined {
+): { owner: string; rawSlug: string; routeStart: number } | undefined {
   // By index, not a destructuring with a rest element (an iterator per parse).
   const a = segments[0];
   const b = segments[1];
   const c = segments[2];
   const d = segments[3];
   if (a === 'projects' && b !== undefined && c === 'repos' && d !== undefined)
-    return { owner: b, rawSlug: d, route: segments.slice(4) };
+    return { owner: b, rawSlug: d, routeStart: 4 };
   if (a === 'users' && b !== undefined && c === 'repos' && d !== undefined)
-    return { owner: `~${b}`, rawSlug: d, route: segments.slice(4) };
-  // Clone URLs: `https://host/scm/key/repo.git`, `ssh://git@host:7999/key/repo.git`.
+    return { owner: `~${b}`, rawSlug: d, routeStart: 4 };
+  // Clone URLs: `https://host/scm/key/repo.git`, `ssh://git@host:7999/key/repo.git` (no route: it starts past the
+  // last segment).
   if (a === 'scm' && b !== undefined && c !== undefined && d === undefined)
-    return { owner: b, rawSlug: c, route: [] };
+    return { owner: b, rawSlug: c, routeStart: segments.length };
   if (via === 'ssh' && a !== undefined && b !== undefined && c === undefined)
-    return { owner: a, rawSlug: b, route: [] };
+    return { owner: a, rawSlug: b, routeStart: segments.length };
   return undefined;
 }
 

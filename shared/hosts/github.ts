@@ -20,6 +20,7 @@ import {
   hasAsciiWord,
   isCharIn,
   isNameOf,
+  joinSegments,
   LETTER_OR_DIGIT,
   NAME_CHARS,
   numberError,
@@ -139,14 +140,13 @@ export const github: HostFamily = {
       case 'blob': {
         if (more <= 0) return oneReading(atDefault(repo, 'repo'));
         const isBlob = keyword === 'blob';
-        const rest = segments.slice(3);
-        const { revision, path } = refAndPath(rest, isBlob ? 'file' : 'folder', isBlob ? 1 : 0);
-        const lines = isBlob && rest.length > 1 ? parseLines(url.fragment) : undefined;
+        const { revision, path } = refAndPath(segments, isBlob ? 'file' : 'folder', isBlob ? 1 : 0, 3);
+        const lines = isBlob && more > 1 ? parseLines(url.fragment) : undefined;
         return oneReading(repositoryContext(repo, revision, isBlob ? 'blob' : 'tree', path, lines));
       }
       case 'commits': {
         if (more <= 0) return oneReading(atDefault(repo, 'commits'));
-        const { revision, path } = refAndPath(segments.slice(3), 'unknown', 0);
+        const { revision, path } = refAndPath(segments, 'unknown', 0, 3);
         return oneReading(repositoryContext(repo, revision, 'commits', path));
       }
       case 'commit': {
@@ -164,7 +164,7 @@ export const github: HostFamily = {
       }
       case 'releases': {
         if (segments[3] !== 'tag' || more < 2) return oneReading(atDefault(repo, 'repo'));
-        const tag = segments.slice(4).join('/');
+        const tag = joinSegments(segments, 4);
         return oneReading({
           kind: 'repository',
           repo,

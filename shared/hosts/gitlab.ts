@@ -20,6 +20,7 @@ import {
   DOT_CHAR,
   isCharIn,
   isNameOf,
+  joinSegments,
   LETTER_OR_DIGIT,
   NAME_CHARS,
   numberError,
@@ -98,15 +99,17 @@ export const gitlab: HostFamily = {
         legacy = true;
       }
     }
-    const project = projectRef(segments.slice(0, projectEnd), url);
+    // The project is segments [0, projectEnd), the route what follows the keyword or `-`: read in place, not
+    // copied into arrays of their own.
+    const project = projectRef(segments, projectEnd, url);
     if (!project.ok) return project;
-    const route = segments.slice(dash === -1 ? projectEnd : dash + 1);
-    const context = readRoute(project.value, route, url);
+    const context = readRoute(project.value, segments, dash === -1 ? projectEnd : dash + 1, url);
     if (!context.ok || !legacy)
       return context.ok ? ok({ context: context.value, alternatives: [] }) : context;
     // `g/p/tree/main` is project g/p at branch main — or a project `main` in group `g/p/tree`. Ask the host.
     // The deeper reading is taken from the canonical legacy path, so it survives a launch link unchanged.
-    const whole = projectRef(legacyPathSegments(context.value), url);
+    const legacyPath = legacyPathSegments(context.value);
+    const whole = projectRef(legacyPath, legacyPath.length, url);
     const alternatives: GitContext[] =
       whole.ok && whole.value.owner !== project.value.owner ? [atDefault(whole.value, 'repo')] : [];
     return ok({ context: context.value, alternatives });
@@ -205,85 +208,93 @@ function looksLegacy(repo: RepoRef): boolean {
   return path.some((segment, index) => index >= 2 && LEGACY_KEYWORDS.has(segment));
 }
 
-function projectRef(path: readonly string[], url: HostUrl): Result<RepoRef, ParseError> {
-  const last = path.at(-1);
-  if (path.length < 2 || last === undefined) {
+/** The project named by `path[0, end)`: its namespace, then its name. */
+function projectRef(path: readonly string[], end: number, url: HostUrl): Result<RepoRef, ParseError> {
+  const last = path[end - 1];
+  if (end < 2 || last === undefined) {
     return err({
       code: 'not-a-repository',
-      message: `${siteOf(url)}/${path.join('/')} is a GitLab group or user, not a project. Open one of its projects and try again.`,
+      message: `${siteOf(url)}/${joinSegments(path, 0, end)} is a GitLab group or user, not a project. Open one of its projects and try again.`,
     });
   }
   const name = stripGitSuffix(last);
   let owner = '';
-  for (let i = 0; i < path.length - 1; i++) {
+  for (let i = 0; i < end - 1; i++) {
     const segment = path[i] ?? '';
-    if (!isPathSegment(segment)) return invalidProjectPath(path);
+    if (!isPathSegment(segment)) return invalidProjectPath(path, end);
     owner = i === 0 ? segment : `${owner}/${segment}`;
   }
-  if (!isPathSegment(name)) return invalidProjectPath(path);
+  if (!isPathSegment(name)) return invalidProjectPath(path, end);
   return ok({ host: url.entry.hostname, family: 'gitlab', owner, name });
 }
 
-function invalidProjectPath(path: readonly string[]): Result<RepoRef, ParseError> {
+function invalidProjectPath(path: readonly string[], end: number): Result<RepoRef, ParseError> {
   return err({
     code: 'not-a-repository',
-    message: `'${path.join('/')}' is not a valid GitLab project path (letters, digits, '_', '-' and '.' only).`,
+    message: `'${joinSegments(path, 0, end)}' is not a valid GitLab project path (letters, digits, '_', '-' and '.' only).`,
   });
 }
 
-function readRoute(repo: RepoRef, route: readonly string[], url: HostUrl): Result<RepoContext, ParseError> {
-  const keyword = route[0];
-  const rest = route.slice(1);
+/** The page `segments[start]` names (`tree`, `merge_requests`…), with what follows it from `start + 1` on. */
+function readRoute(
+  repo: RepoRef,
+  segments: readonly string[],
+  start: number,
+  url: HostUrl,
+): Result<RepoContext, ParseError> {
+  const keyword = segments[start];
+  const from = start + 1;
+  const more = segments.length - from;
   switch (keyword) {
     case 'tree':
     case 'blob':
     case 'blame':
     case 'raw': {
-      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
+      if (more === 0) return ok(atDefault(repo, 'repo'));
       const isBlob = keyword !== 'tree';
-      const { revision, path } = refAndPath(rest, isBlob ? 'file' : 'folder', isBlob ? 1 : 0);
-      const lines = isBlob && rest.length > 1 ? parseLines(url.fragment) : undefined;
+      const { revision, path } = refAndPath(segments, isBlob ? 'file' : 'folder', isBlob ? 1 : 0, from);
+      const lines = isBlob && more > 1 ? parseLines(url.fragment) : undefined;
       return ok(repositoryContext(repo, revision, isBlob ? 'blob' : 'tree', path, lines));
     }
     case 'commits': {
-      if (rest.length === 0) return ok(atDefault(repo, 'commits'));
-      const { revision, path } = refAndPath(rest, 'unknown', 0);
+      if (more === 0) return ok(atDefault(repo, 'commits'));
+      const { revision, path } = refAndPath(segments, 'unknown', 0, from);
       return ok(repositoryContext(repo, revision, 'commits', path));
     }
     case 'commit': {
-      const sha = shaOrError(rest[0], `${projectAddress(url, repo)}/-/commit/1a2b3c4`);
+      const sha = shaOrError(segments[from], `${projectAddress(url, repo)}/-/commit/1a2b3c4`);
       return sha.ok
         ? ok({ kind: 'repository', repo, revision: { type: 'commit', sha: sha.value }, page: 'commit' })
         : sha;
     }
     case 'tags': {
-      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
+      if (more === 0) return ok(atDefault(repo, 'repo'));
       return ok({
         kind: 'repository',
         repo,
-        revision: { type: 'ref', name: rest.join('/'), refType: 'tag' },
+        revision: { type: 'ref', name: joinSegments(segments, from), refType: 'tag' },
         page: 'tag',
       });
     }
     case 'merge_requests': {
-      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
-      const number = readNumber(rest[0]);
+      if (more === 0) return ok(atDefault(repo, 'repo'));
+      const number = readNumber(segments[from]);
       if (number === undefined) {
         return numberError(
-          rest[0],
+          segments[from],
           'merge request',
           'merge_requests',
           `${projectAddress(url, repo)}/-/merge_requests/12`,
         );
       }
-      return ok(pullRequestContext(repo, number, rest[1], MR_TABS));
+      return ok(pullRequestContext(repo, number, segments[from + 1], MR_TABS));
     }
     case 'issues':
     case 'work_items': {
-      if (rest.length === 0) return ok(atDefault(repo, 'repo'));
-      const number = readNumber(rest[0]);
+      if (more === 0) return ok(atDefault(repo, 'repo'));
+      const number = readNumber(segments[from]);
       if (number === undefined)
-        return numberError(rest[0], 'issue', keyword, `${projectAddress(url, repo)}/-/issues/7`);
+        return numberError(segments[from], 'issue', keyword, `${projectAddress(url, repo)}/-/issues/7`);
       return ok({ kind: 'issue', repo, number });
     }
     default:

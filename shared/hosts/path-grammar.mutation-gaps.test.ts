@@ -8,6 +8,7 @@ import { defaultHostRegistry, hostFamilies } from '../host-registry.ts';
 import type { GitContext, LineRange, RefPathSplit } from '../launch-request.ts';
 import { reading } from './grammar.fixtures.ts';
 import type { RepoContext } from './host-family.ts';
+import { joinSegments, segmentCount } from './path-grammar.ts';
 
 const parse = (input: string) => parseLaunchInput(input, defaultHostRegistry);
 const repo = { host: 'github.com', family: 'github', owner: 'o', name: 'r' } as const;
@@ -150,6 +151,37 @@ describe('candidate splits of a ref with slashes', () => {
       path: segments.slice(i + 1).join('/'),
     }));
     expect(parsed).toStrictEqual(reading(tree(candidates, 'blob')));
+  });
+});
+
+describe('segments joined in place', () => {
+  // The grammars join a run of segments without copying the array; these are the cases no whole parse reaches
+  // (a run that is empty, or that reaches past the last segment: `slice` would stop there).
+  it('join segments [from, to) as slice(from, to).join("/") would', () => {
+    expect(joinSegments(['a', 'b', 'c'], 0)).toBe('a/b/c');
+    expect(joinSegments(['a', 'b', 'c'], 1, 2)).toBe('b');
+    expect(joinSegments(['a', 'b'], 1, 1)).toBe('');
+    expect(joinSegments(['a', 'b'], 2)).toBe('');
+    expect(joinSegments(['a', 'b', 'c'], 1, 7)).toBe('b/c');
+    expect(joinSegments(['a', '', 'c'], 0)).toBe('a//c');
+  });
+
+  it('count the segments of a text as split("/") would', () => {
+    expect(segmentCount('')).toBe(1);
+    expect(segmentCount('main')).toBe(1);
+    expect(segmentCount('feature/a/b')).toBe(3);
+    expect(segmentCount('/a//')).toBe(4);
+  });
+
+  it('never read a branch from ?at= longer than the path it should start', () => {
+    expect(parse('https://bitbucket.org/o/r/src/main?at=main/undefined')).toStrictEqual(
+      reading({
+        kind: 'repository',
+        repo: { host: 'bitbucket.org', family: 'bitbucket-cloud', owner: 'o', name: 'r' },
+        revision: { type: 'ref', name: 'main', refType: 'any' },
+        page: 'tree',
+      }),
+    );
   });
 });
 
