@@ -25,13 +25,18 @@ function branchOf(
   return 'imageContainer';
 }
 
+/** What a file of `branch` is checked against: the branch, the common keys and (unless Compose) the non-Compose ones. */
+function branchParts(branch: string): Schema[] {
+  const parts: Schema[] = [{ $ref: `#/definitions/${branch}` }, { $ref: '#/definitions/devContainerCommon' }];
+  if (branch !== 'composeContainer') parts.push({ $ref: '#/definitions/nonComposeBase' });
+  return parts;
+}
+
 function focusedValidator(branch: string): Validator {
   let validator = focused.get(branch);
   if (validator === undefined) {
-    const parts = [{ $ref: `#/definitions/${branch}` }, { $ref: '#/definitions/devContainerCommon' }];
-    if (branch !== 'composeContainer') parts.push({ $ref: '#/definitions/nonComposeBase' });
     validator = new Validator(
-      { definitions: SCHEMA.definitions, allOf: parts, unevaluatedProperties: false } as Schema,
+      { definitions: SCHEMA.definitions, allOf: branchParts(branch), unevaluatedProperties: false } as Schema,
       '2019-09',
       false,
     );
@@ -60,12 +65,10 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
     .errors.filter((u) => !WRAPPERS.has(u.keyword));
   const problems: Problem[] = [];
   for (const unit of units) {
-    // Below the top (whose keys describeUnit knows by name), a key the schema declares there is "unevaluated" only
-    // because its object failed a check (its own value's, or a sibling's): that check's unit says what is wrong.
-    if (unit.keyword === 'false' && declaredBelowTop(branch, segmentsOf(raw, unit.instanceLocation)))
+    // A key the schema declares is "unevaluated" only because its object failed a check (its own value's, or a
+    // sibling's): that check's unit says what is wrong. (describeUnit knows the top level's keys by name.)
+    if (unit.keyword === 'false' && declaredInTopObject(branch, segmentsOf(raw, unit.instanceLocation)))
       continue;
-    // A Dockerfile is named as `build.dockerfile` or (the older way) `dockerFile`: the form the file does not use
-    // is not missing.
     if (unit.keyword === 'required' && missingOtherForm(unit, raw)) continue;
     const problem = describeUnit(unit, raw, branch);
     if (problem !== undefined) problems.push(problem);
@@ -83,56 +86,41 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
   return problems;
 }
 
-/** Whether a key below the top is one the schema declares for its object (its parent), in the file's branch. */
-function declaredBelowTop(branch: string, segments: readonly Segment[]): boolean {
-  const key = segments[segments.length - 1];
-  if (segments.length < 2 || typeof key !== 'string') return false;
-  let schemas = expand([
-    { $ref: `#/definitions/${branch}` },
-    { $ref: '#/definitions/devContainerCommon' },
-    { $ref: '#/definitions/nonComposeBase' },
-  ]);
-  for (const segment of segments.slice(0, -1)) {
-    const below: Schema[] = [];
-    for (const schema of schemas) {
-      if (typeof segment === 'number') {
-        if (isRecord(schema.items)) below.push(schema.items as Schema);
-        continue;
-      }
-      const property = (schema.properties as Record<string, Schema> | undefined)?.[segment];
-      if (property !== undefined) below.push(property);
-      for (const [pattern, value] of Object.entries(schema.patternProperties ?? {}))
-        if (new RegExp(pattern, 'u').test(segment)) below.push(value as Schema);
-      if (isRecord(schema.additionalProperties)) below.push(schema.additionalProperties as Schema);
-    }
-    schemas = expand(below);
-  }
-  return schemas.some((schema) => Object.hasOwn(schema.properties ?? {}, key));
+/**
+ * Whether the schema declares `key` for the object at top-level key `top`, in the file's branch. Only such objects
+ * (`build`, `hostRequirements`) report their keys as unevaluated when one of them fails.
+ */
+function declaredInTopObject(branch: string, segments: readonly Segment[]): boolean {
+  if (segments.length !== 2) return false;
+  const [top, key] = segments.map(String) as [string, string];
+  const objects = expand(branchParts(branch)).flatMap((schema) => schema.properties?.[top] ?? []);
+  return expand(objects).some((schema) => Object.hasOwn(schema.properties ?? {}, key));
 }
 
 /** The schemas a value is checked against through `$ref`, `allOf`, `anyOf` and `oneOf`, each once. */
 function expand(roots: readonly Schema[]): Schema[] {
   const seen = new Set<Schema>();
   const pending = [...roots];
-  for (let schema = pending.pop(); schema !== undefined; schema = pending.pop()) {
-    if (typeof schema.$ref === 'string') {
-      const target = SCHEMA.definitions[schema.$ref.replace('#/definitions/', '')];
-      if (target !== undefined && !seen.has(target)) pending.push(target);
-    }
+  while (pending.length > 0) {
+    const schema = pending.pop() as Schema;
     if (seen.has(schema)) continue;
     seen.add(schema);
+    if (typeof schema.$ref === 'string')
+      pending.push(SCHEMA.definitions[schema.$ref.replace('#/definitions/', '')] as Schema);
     for (const list of [schema.allOf, schema.anyOf, schema.oneOf])
       if (Array.isArray(list)) pending.push(...list);
   }
   return [...seen];
 }
 
+/**
+ * A Dockerfile is named as `build.dockerfile` or (the older way) `dockerFile`, and the branch is told by those keys:
+ * `build` or `dockerFile` is "missing" only when the other form is used, and `build.dockerfile` when `dockerFile` is.
+ */
 function missingOtherForm(unit: OutputUnit, raw: Record<string, unknown>): boolean {
   const missing = /"([^"]+)"/.exec(unit.error)?.[1];
-  const at = unit.instanceLocation.replace(/^#/, '');
-  if (at === '')
-    return (missing === 'dockerFile' && 'build' in raw) || (missing === 'build' && 'dockerFile' in raw);
-  return at === '/build' && missing === 'dockerfile' && 'dockerFile' in raw;
+  if (missing === 'dockerFile' || missing === 'build') return true;
+  return missing === 'dockerfile' && 'dockerFile' in raw;
 }
 
 function segmentsOf(root: unknown, instanceLocation: string): Segment[] {
