@@ -688,4 +688,16 @@ describe('one problem per mistake', () => {
   ])('%s', (text, expected) => {
     expect(messages(text)).toStrictEqual(expected);
   });
+
+  it('still names what is missing elsewhere in a file that uses dockerFile', () => {
+    expect(messages('{ "dockerFile": "D", "mounts": [{ "source": "a", "type": "bind" }] }')).toContain(
+      'mounts[0]: missing "target"',
+    );
+  });
+
+  it('still calls an unknown key unknown deeper down, below a declared one', () => {
+    expect(messages('{ "image": "x", "hostRequirements": { "gpu": { "cores": 1, "extra": 1 } } }')).toContain(
+      'hostRequirements.gpu.extra: unknown property "extra" — remove it',
+    );
+  });
 });
