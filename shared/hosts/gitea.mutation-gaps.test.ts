@@ -60,17 +60,6 @@ describe('Gitea views of a ref and a path, whole results', () => {
       ),
     ],
     [`${cb}/o/r/src/commit/ABCDEF1#L2`, tree({ type: 'commit', sha: 'abcdef1' })],
-    // `commit/` with no commit id after it is read as the legacy untyped form.
-    [
-      `${cb}/o/r/src/commit/xyz`,
-      tree({
-        type: 'ambiguous',
-        candidates: [
-          { ref: 'commit', path: 'xyz' },
-          { ref: 'commit/xyz', path: '' },
-        ],
-      }),
-    ],
     [`${cb}/o/r/src/branch`, tree({ type: 'ref', name: 'branch', refType: 'any' })],
     [`${cb}/o/r/src/main#L2`, tree({ type: 'ref', name: 'main', refType: 'any' })],
     [
@@ -246,6 +235,27 @@ describe('Gitea errors', () => {
       `${cb}/o/r.git/commit`,
       'invalid-sha',
       `Expected a commit id (7 to 40 hexadecimal digits) but found nothing. A commit link looks like ${cb}/o/r/commit/1a2b3c4.`,
+    ],
+    // Gitea routes `…/commit/…` (and `blob/…`, which it redirects there) to a commit: never a ref named "commit".
+    [
+      `${cb}/o/r/src/commit/xyz`,
+      'invalid-sha',
+      `Expected a commit id (7 to 40 hexadecimal digits) but found 'xyz'. A commit link looks like ${cb}/o/r/src/commit/1a2b3c4.`,
+    ],
+    [
+      `${cb}/o/r/src/commit`,
+      'invalid-sha',
+      `Expected a commit id (7 to 40 hexadecimal digits) but found nothing. A commit link looks like ${cb}/o/r/src/commit/1a2b3c4.`,
+    ],
+    [
+      `${cb}/o/r/blob/main/a.go`,
+      'invalid-sha',
+      `Expected a commit id (7 to 40 hexadecimal digits) but found 'main'. A commit link looks like ${cb}/o/r/blob/1a2b3c4.`,
+    ],
+    [
+      `${cb}/o/r/commits/commit/main`,
+      'invalid-sha',
+      `Expected a commit id (7 to 40 hexadecimal digits) but found 'main'. A commit link looks like ${cb}/o/r/commits/commit/1a2b3c4.`,
     ],
     [
       `${cb}/o/r/pulls/new`,

@@ -4,8 +4,7 @@
 // asks the host (Gitea picks the shortest existing prefix).
 
 import type { ParseError, RepoRef, Revision } from '../launch-request.ts';
-import { lowerCase } from '../lower-case.ts';
-import { err, type Result } from '../result.ts';
+import { err, ok, type Result } from '../result.ts';
 import { encodePath, encodeSegment } from '../url-encoding.ts';
 import {
   atDefault,
@@ -22,7 +21,6 @@ import {
 import {
   hasAsciiWord,
   isNameOf,
-  isSha,
   NAME_CHARS,
   numberError,
   parseLines,
@@ -107,7 +105,9 @@ export const gitea: HostFamily = {
     const rest = segments.slice(3);
     if (keyword !== undefined && REF_VIEWS.has(keyword)) {
       if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
-      const { revision, path } = refView(rest);
+      const view = refView(rest, `${repoAddress(url, repo)}/src/commit/1a2b3c4`);
+      if (!view.ok) return view;
+      const { revision, path } = view.value;
       const lines =
         path !== undefined || revision.type === 'ambiguous' ? parseLines(url.fragment) : undefined;
       return oneReading(repositoryContext(repo, revision, 'tree', path, lines));
@@ -116,12 +116,16 @@ export const gitea: HostFamily = {
       case 'blob': {
         // Gitea 1.24+: `blob/<sha>/<path>` redirects to `src/commit/<sha>/<path>`.
         if (rest.length === 0) return oneReading(atDefault(repo, 'repo'));
-        const { revision, path } = refView(['commit', ...rest]);
+        const view = refView(['commit', ...rest], `${repoAddress(url, repo)}/blob/1a2b3c4`);
+        if (!view.ok) return view;
+        const { revision, path } = view.value;
         return oneReading(repositoryContext(repo, revision, 'tree', path, parseLines(url.fragment)));
       }
       case 'commits': {
         if (rest.length === 0) return oneReading(atDefault(repo, 'commits'));
-        const { revision, path } = refView(rest);
+        const view = refView(rest, `${repoAddress(url, repo)}/commits/commit/1a2b3c4`);
+        if (!view.ok) return view;
+        const { revision, path } = view.value;
         return oneReading(repositoryContext(repo, revision, 'commits', path));
       }
       case 'commit': {
@@ -191,17 +195,25 @@ export const gitea: HostFamily = {
   defaultApiBaseUrl: (webBase) => `${webBase}/api/v1`,
 };
 
-/** `branch/a/b/c`, `tag/v1/x`, `commit/<sha>/x`, or the legacy untyped `<ref>/x` → revision and path. */
-function refView(rest: readonly string[]): RevisionAndPath {
+/**
+ * `branch/a/b/c`, `tag/v1/x`, `commit/<sha>/x`, or the legacy untyped `<ref>/x` → revision and path. Gitea routes
+ * `commit/…` to a commit, so what follows it is a commit id or a mistake (`example` shows the form), never a ref.
+ */
+function refView(rest: readonly string[], example: string): Result<RevisionAndPath, ParseError> {
   const [type, ...after] = rest;
-  if (type === 'commit' && after[0] !== undefined && isSha(after[0])) {
-    const path = after.length > 1 ? { path: after.slice(1).join('/'), kind: 'unknown' as const } : undefined;
-    const revision: Revision = { type: 'commit', sha: lowerCase(after[0]) };
-    return path === undefined ? { revision } : { revision, path };
+  if (type === 'commit') {
+    const sha = shaOrError(after[0], example);
+    if (!sha.ok) return sha;
+    const revision: Revision = { type: 'commit', sha: sha.value };
+    return ok(
+      after.length > 1
+        ? { revision, path: { path: after.slice(1).join('/'), kind: 'unknown' } }
+        : { revision },
+    );
   }
-  if ((type === 'branch' || type === 'tag') && after.length > 0) return branchOrSplit(after, type);
+  if ((type === 'branch' || type === 'tag') && after.length > 0) return ok(branchOrSplit(after, type));
   // Legacy `src/<ref>/<path>`: Gitea tries a branch, then a tag, then a commit.
-  return refAndPath(rest, 'unknown', 0);
+  return ok(refAndPath(rest, 'unknown', 0));
 }
 
 /** `a/b/c` after `branch/` (or `tag/`): one segment is the ref; more are splits the resolver picks from. */
