@@ -485,18 +485,24 @@ export class WorkspaceLifecycle {
     entry.processEnv = undefined;
     entry.gitSocket = undefined;
     gitSocket?.close();
-    await Promise.all([running?.agent.stop(), running?.editor?.stop()]);
-    await this.#destroySandbox(entry, sandbox);
+    await this.#destroySandbox(
+      entry,
+      (async () => {
+        await Promise.all([running?.agent.stop(), running?.editor?.stop()]);
+        await sandbox?.destroy();
+      })(),
+    );
     await rm(agentPaths(this.#paths(entry).dir).cluster, { recursive: true, force: true });
   }
 
   /**
-   * The runtime ends the sandbox (gracefully, within its own grace period); then nothing may still run under the
-   * workspace's uids, whatever the runtime missed. A stop that hangs on a process of the workspace is freed by that
-   * too: the sweep starts after SANDBOX_STOP_GRACE_MS at the latest.
+   * The agent, the editor and then the sandbox end (gracefully, within their own grace periods); then nothing may
+   * still run under the workspace's uids, whatever they missed. A stop that waits on a process of the workspace
+   * (a process's end is seen once every holder of its output pipe is gone — a bubblewrap sandbox is in a session of
+   * its own, out of its starter's group) is freed by that too: the sweep starts after SANDBOX_STOP_GRACE_MS at the
+   * latest.
    */
-  async #destroySandbox(entry: Entry, sandbox: Sandbox | undefined): Promise<void> {
-    const destroyed = sandbox?.destroy() ?? Promise.resolve();
+  async #destroySandbox(entry: Entry, destroyed: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       destroyed,
