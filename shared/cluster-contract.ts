@@ -2,9 +2,7 @@
 // on cluster → launcher events. Any cluster implementation (cluster/ is the reference) speaks exactly this.
 // Credentials never travel in a start request: the cluster redeems a one-time URL from the launcher.
 
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { hmacSha256Hex } from './digest.ts';
 import type { ImageConfig, Port, Task } from './gitpod-config.ts';
 import type { EnvVar } from './launch-request.ts';
 import type { ResolvedContext } from './resolved-context.ts';
@@ -207,8 +205,7 @@ export const EVENT_TOLERANCE_SECONDS = 300;
 
 /** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` — the timestamp is signed too, so it cannot be replayed later. */
 export function signEvent(secret: string, timestampSeconds: number, body: string): string {
-  const mac = hmac(sha256, utf8ToBytes(secret), utf8ToBytes(`${timestampSeconds}.${body}`));
-  return `v1=${bytesToHex(mac)}`;
+  return `v1=${hmacSha256Hex(secret, `${timestampSeconds}.${body}`)}`;
 }
 
 export type EventCheck = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'bad-signature' };

@@ -1,7 +1,6 @@
 // The tasks a prebuild runs, whether a config needs one, and the fingerprint a prebuild is reused by.
 
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256Hex } from './digest.ts';
 import type { GitpodConfig, PrebuildTask, Task } from './gitpod-config-types.ts';
 
 // Prebuilds
@@ -53,5 +52,5 @@ export function prebuildFingerprint(config: GitpodConfig): string {
         [task.before, task.init, task.prebuild].map((text) => (hasText(text) ? text.trim() : null)),
       ),
   };
-  return `v1:${bytesToHex(sha256(utf8ToBytes(JSON.stringify(canonical))))}`;
+  return `v1:${sha256Hex(JSON.stringify(canonical))}`;
 }

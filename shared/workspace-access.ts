@@ -4,10 +4,8 @@
 // over with a short-lived, single-use open token signed with the cluster's secret; the cluster turns it into a
 // cookie for that one workspace host. Never accepts a token for another workspace, another owner or past its time.
 
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { constantTimeEqual } from './cluster-contract.ts';
+import { hmacSha256Hex, sha256Hex } from './digest.ts';
 
 /** How long an open token may wait between the launcher's redirect and the cluster's answer. */
 export const OPEN_TOKEN_SECONDS = 120;
@@ -18,7 +16,7 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** The workspace's host label: its id when that is a DNS label (the launcher's `ws-<uuid>`), else a digest. */
 export function workspaceHostLabel(workspaceId: string): string {
   if (LABEL.test(workspaceId) && !/^\d+-/.test(workspaceId)) return workspaceId;
-  return `w-${bytesToHex(sha256(utf8ToBytes(workspaceId))).slice(0, 20)}`;
+  return `w-${sha256Hex(workspaceId).slice(0, 20)}`;
 }
 
 /** `http://localhost:8788` → [`http:`, `localhost:8788`] (a cluster's public origin is checked when it starts). */
@@ -94,7 +92,7 @@ function fromHex(text: string): string | undefined {
 }
 
 const mac = (secret: string, purpose: string, payload: string) =>
-  bytesToHex(hmac(sha256, utf8ToBytes(secret), utf8ToBytes(`${purpose}\n${payload}`)));
+  hmacSha256Hex(secret, `${purpose}\n${payload}`);
 
 /** `<hex claims>.<hex HMAC>`, made by the launcher with the workspace's cluster's secret. */
 export function signOpenToken(secret: string, claims: OpenClaims): string {

@@ -2,9 +2,10 @@
 // Blob, Tag, PullRequest, Issue, owners) executed for real by `graphql`, answering with GitHub's own error shapes.
 // Never answers anonymous callers: github.com's GraphQL API needs a token, and so does this one.
 
-import { sha1 } from '@noble/hashes/legacy.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha1 } from '@oslojs/crypto/sha1';
+import { encodeHexLowerCase } from '@oslojs/encoding';
 import { buildSchema, type GraphQLError, type GraphQLSchema, graphql } from 'graphql';
+import { utf8Bytes } from '../../shared/digest.ts';
 import {
   canSee,
   type FakeCommit,
@@ -40,12 +41,12 @@ export type GitObject =
   | { readonly kind: 'tree'; readonly sha: string; readonly commit: FakeCommit; readonly path: string }
   | { readonly kind: 'blob'; readonly sha: string; readonly path: string; readonly text: string };
 
-const hex = (text: string): string => bytesToHex(sha1(utf8ToBytes(text)));
+const hex = (text: string): string => encodeHexLowerCase(sha1(utf8Bytes(text)));
 
 /** Git's own blob id, so a blob's sha is what `git hash-object` would say. */
 export const blobSha = (text: string): string => {
-  const bytes = utf8ToBytes(text);
-  return bytesToHex(sha1(new Uint8Array([...utf8ToBytes(`blob ${bytes.length}\0`), ...bytes])));
+  const bytes = utf8Bytes(text);
+  return encodeHexLowerCase(sha1(new Uint8Array([...utf8Bytes(`blob ${bytes.length}\0`), ...bytes])));
 };
 const treeSha = (commit: FakeCommit, path: string): string => hex(`tree\n${commit.sha}\n${path}`);
 export const tagObjectSha = (repo: FakeRepo, name: string): string => hex(`tag\n${fullName(repo)}\n${name}`);
@@ -536,7 +537,7 @@ function objectView(world: GitHubWorld, repo: FakeRepo, object: GitObject): Reco
       return {
         ...common,
         __typename: 'Blob',
-        byteSize: utf8ToBytes(object.text).length,
+        byteSize: utf8Bytes(object.text).length,
         isBinary: false,
         isTruncated: false,
         text: object.text,

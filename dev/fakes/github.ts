@@ -2,7 +2,7 @@
 // `POST /graphql`, in GitHub's real response shapes (error bodies, rate-limit headers, Link pagination).
 // Web APIs only, so it runs inside workerd and under Node. Never reveals a private repository to a stranger.
 
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8Bytes } from '../../shared/digest.ts';
 import {
   executeGraphql,
   type GitHubWorld,
@@ -491,7 +491,7 @@ class RestApi {
       name: path.slice(path.lastIndexOf('/') + 1),
       path,
       sha,
-      size: text === undefined ? 0 : utf8ToBytes(text).length,
+      size: text === undefined ? 0 : utf8Bytes(text).length,
       url: self,
       html_url: html,
       git_url: git,
@@ -605,7 +605,7 @@ const stableId = (login: string): number =>
 /** GitHub's `content` field: base64 wrapped at 60 columns. */
 function base64Content(text: string): { content: string; encoding: 'base64' } {
   let binary = '';
-  for (const byte of utf8ToBytes(text)) binary += String.fromCharCode(byte);
+  for (const byte of utf8Bytes(text)) binary += String.fromCharCode(byte);
   const encoded = btoa(binary);
   return { content: `${encoded.match(/.{1,60}/g)?.join('\n') ?? ''}\n`, encoding: 'base64' };
 }

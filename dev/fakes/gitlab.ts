@@ -3,9 +3,10 @@
 // / Link pagination). Web APIs only, so it runs inside workerd and under Node. Never reveals a private project to a
 // caller who cannot read it: like GitLab, it answers 404, not 403.
 
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha1 } from '@oslojs/crypto/sha1';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { utf8Bytes } from '../../shared/digest.ts';
 import {
   type Commitish,
   canSee,
@@ -225,13 +226,13 @@ export function fakeGitLab(data: FakeHostData, options: FakeGitLabOptions = {}):
     if (commit === undefined) return json(404, { message: '404 Commit Not Found' });
     const text = commit.files[path.replace(/^\/+/, '')];
     if (text === undefined) return json(404, { message: '404 File Not Found' });
-    const bytes = utf8ToBytes(text);
+    const bytes = utf8Bytes(text);
     const meta = {
       file_name: path.slice(path.lastIndexOf('/') + 1),
       file_path: path,
       size: bytes.length,
       encoding: 'base64',
-      content_sha256: bytesToHex(sha256(bytes)),
+      content_sha256: encodeHexLowerCase(sha256(bytes)),
       ref,
       blob_id: blobId(text),
       commit_id: commit.sha,
@@ -604,16 +605,16 @@ function lastCommitFor(repo: FakeRepo, commit: FakeCommit, path: string): string
 const dateOf = (repo: FakeRepo, sha: string | undefined): string =>
   repo.commits[sha ?? '']?.date ?? '2026-10-01T12:00:00.000Z';
 
-const hex = (text: string): string => bytesToHex(sha1(utf8ToBytes(text)));
+const hex = (text: string): string => encodeHexLowerCase(sha1(utf8Bytes(text)));
 
 /** Git's own blob id: sha1 of `blob <size>\0<content>`. */
 function blobId(text: string): string {
-  const content = utf8ToBytes(text);
-  const header = utf8ToBytes(`blob ${content.length}\0`);
+  const content = utf8Bytes(text);
+  const header = utf8Bytes(`blob ${content.length}\0`);
   const all = new Uint8Array(header.length + content.length);
   all.set(header);
   all.set(content, header.length);
-  return bytesToHex(sha1(all));
+  return encodeHexLowerCase(sha1(all));
 }
 
 function base64(bytes: Uint8Array): string {

@@ -3,8 +3,9 @@
 // one with an invalid `.gitpod.yml`, ones with a `devcontainer.json` (alone, beside `.gitpod.yml`, invalid), and a
 // hostile one that tries to leave its workspace. Commit ids are sha1 of their content, so they are stable across runs.
 
-import { sha1 } from '@noble/hashes/legacy.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha1 } from '@oslojs/crypto/sha1';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { utf8Bytes } from '../../shared/digest.ts';
 import type { HostFamilyId } from '../../shared/launch-request.ts';
 import { HOSTILE_GITPOD_YML, HOSTILE_PROBE } from './hostile-repo.ts';
 import type { FakeCommit, FakeHostData, FakeIssue, FakePull, FakeRepo } from './model.ts';
@@ -84,8 +85,8 @@ function chain(
       else files[path] = text;
     }
     const date = new Date(Date.UTC(2026, 9, day++, 12)).toISOString();
-    const sha = bytesToHex(
-      sha1(utf8ToBytes(`${seed}\n${previous?.sha ?? ''}\n${line.message}\n${JSON.stringify(files)}`)),
+    const sha = encodeHexLowerCase(
+      sha1(utf8Bytes(`${seed}\n${previous?.sha ?? ''}\n${line.message}\n${JSON.stringify(files)}`)),
     );
     const commit: FakeCommit = {
       sha,

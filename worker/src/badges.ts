@@ -1,8 +1,6 @@
 // Badge routes: the "Open in <brand>" button, the live prebuild badge for a context, and the badge page with
 // copy-ready snippets. SVGs carry an ETag and sensible caching; every text in them is escaped by the renderer.
 
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Context } from 'hono';
 import {
   type BadgeSize,
@@ -14,6 +12,7 @@ import {
   twoPartBadge,
 } from '../../shared/badge.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
+import { sha256Hex } from '../../shared/digest.ts';
 import { toLaunchUrl } from '../../shared/launch-url.ts';
 import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { type AppEnv, launcherApp } from './app-env.ts';
@@ -26,7 +25,7 @@ export type PrebuildStateOf = (input: string, c: Context<AppEnv>) => Promise<Pre
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 
 function svgResponse(c: Context<AppEnv>, svg: string, maxAge: number, status: 200 | 400 = 200): Response {
-  const etag = `"${bytesToHex(sha256(utf8ToBytes(svg))).slice(0, 20)}"`;
+  const etag = `"${sha256Hex(svg).slice(0, 20)}"`;
   const headers = {
     'content-type': SVG_TYPE,
     'cache-control': `public, max-age=${maxAge}`,

@@ -2,8 +2,7 @@
 // (a long file link, a descriptive branch, many environment variables). Every KV key the launcher builds from
 // outside text comes from here; never a key KV would refuse.
 
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256Hex, utf8Bytes } from '../../shared/digest.ts';
 
 /** Workers KV refuses longer keys (UTF-8 bytes). */
 export const KV_KEY_MAX_BYTES = 512;
@@ -15,7 +14,7 @@ export const KV_KEY_MAX_BYTES = 512;
 export function cacheKey(namespace: string, text: string): string {
   const readable = `${namespace}:${text}`;
   // A UTF-16 unit is at most 3 UTF-8 bytes: most keys are short enough to need no encoding to tell.
-  if (readable.length * 3 <= KV_KEY_MAX_BYTES || utf8ToBytes(readable).length <= KV_KEY_MAX_BYTES)
+  if (readable.length * 3 <= KV_KEY_MAX_BYTES || utf8Bytes(readable).length <= KV_KEY_MAX_BYTES)
     return readable;
-  return `${namespace}#sha256:${bytesToHex(sha256(utf8ToBytes(text)))}`;
+  return `${namespace}#sha256:${sha256Hex(text)}`;
 }

@@ -3,8 +3,7 @@
 // with a session token, through `/api/v2`: the workspace for the same context (a name derived from it) is reused —
 // started again when stopped — before one is created. It says what the template cannot take.
 
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256Hex } from '../../../shared/digest.ts';
 import { err, ok } from '../../../shared/result.ts';
 import type { BackendAdapter, BackendConfig, PlanInput } from './backend.ts';
 import { branchOf, fileLoss, fillPlaceholders, repoName } from './backend.ts';
@@ -20,7 +19,7 @@ interface Workspace {
 /** `lp-app-1a2b3c4d`: Coder's name rule (letters, digits, single dashes, at most 32), one per repository and ref. */
 export function coderWorkspaceName(r: PlanInput['resolved']): string {
   const at = r.pullRequest !== undefined ? `pr/${r.pullRequest.number}` : (r.ref?.name ?? r.sha);
-  const digest = bytesToHex(sha256(utf8ToBytes(`${r.repo.host}/${repoName(r)}@${at}`))).slice(0, 8);
+  const digest = sha256Hex(`${r.repo.host}/${repoName(r)}@${at}`).slice(0, 8);
   const slug = r.repo.name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
