@@ -60,9 +60,11 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
   official ??= new Validator(SCHEMA);
   if (official.validate(raw).valid) return [];
   const branch = branchOf(raw);
-  const units = focusedValidator(branch)
-    .validate(raw)
-    .errors.filter((u) => !WRAPPERS.has(u.keyword));
+  const units = oneTypeProblemPerValue(
+    focusedValidator(branch)
+      .validate(raw)
+      .errors.filter((u) => !WRAPPERS.has(u.keyword)),
+  );
   const problems: Problem[] = [];
   for (const unit of units) {
     // A key the schema declares is "unevaluated" only because its object failed a check (its own value's, or a
@@ -84,6 +86,43 @@ export function schemaProblems(raw: Record<string, unknown>): Problem[] {
     });
   }
   return problems;
+}
+
+/**
+ * A value the schema lets take one of several forms (a mount: an object, or a `type=…,source=…` string) fails the
+ * type of each form it does not take. Where it takes one form (a problem of that form is reported at the value or
+ * below it), the other forms' type problems say nothing true and go. Where it takes none, their types become one
+ * problem: `expected object or string, got 42`.
+ */
+function oneTypeProblemPerValue(units: readonly OutputUnit[]): OutputUnit[] {
+  const kept: OutputUnit[] = [];
+  const typeAt = new Map<string, { unit: OutputUnit; expected: string[] }>();
+  for (const unit of units) {
+    if (unit.keyword !== 'type') {
+      kept.push(unit);
+      continue;
+    }
+    const at = unit.instanceLocation;
+    // (A `false` unit at the value itself only says that its key went unevaluated, because the value failed.)
+    const formTaken = units.some(
+      (other) =>
+        (other.instanceLocation === at && other.keyword !== 'type' && other.keyword !== 'false') ||
+        other.instanceLocation.startsWith(`${at}/`),
+    );
+    if (formTaken) continue;
+    // `Instance type "number" is invalid. Expected "string".`, or with several: `Expected "string", "array".`
+    const expected = /Expected "(.+)"\.$/.exec(unit.error)?.[1]?.split('", "') ?? [];
+    const same = typeAt.get(at);
+    if (same === undefined) {
+      const entry = { unit: { ...unit }, expected: [...expected] };
+      typeAt.set(at, entry);
+      kept.push(entry.unit);
+    } else {
+      for (const type of expected) if (!same.expected.includes(type)) same.expected.push(type);
+      same.unit.error = `Expected "${same.expected.join('", "')}".`;
+    }
+  }
+  return kept;
 }
 
 /**

@@ -238,14 +238,25 @@ describe('schema mistakes, in words', () => {
     expect(messages('{ "image": "x", "mounts": [{ "source": "a" }] }')).toStrictEqual([
       'mounts[0]: missing "type"',
       'mounts[0]: missing "target"',
-      'mounts[0]: expected string, got an object',
     ]);
     expect(
       messages('{ "image": "x", "mounts": [{ "type": "bind", "target": "/t", "a": 1 }] }'),
-    ).toStrictEqual([
-      'mounts[0]: expected string, got an object',
-      'mounts[0].a: unknown property "a" — remove it',
+    ).toStrictEqual(['mounts[0].a: unknown property "a" — remove it']);
+  });
+
+  // A mount is an object or a string: a value that is one of them is not also told it should be the other.
+  it('reports a choice of forms as the form the value takes, or as the choice when it takes none', () => {
+    expect(
+      messages('{ "image": "x", "mounts": [{ "source": "a", "type": "bind" }, 42, "type=bind"] }'),
+    ).toStrictEqual(['mounts[0]: missing "target"', 'mounts[1]: expected object or string, got 42']);
+    expect(
+      messages('{ "image": "x", "mounts": [{ "source": "a", "target": "/t", "type": "nfs" }] }'),
+    ).toStrictEqual(['mounts[0].type: got "nfs", expected one of ["bind","volume"]']);
+    expect(messages('{ "image": "x", "mounts": [true] }')).toStrictEqual([
+      'mounts[0]: expected object or string, got true',
     ]);
+    // A plain type problem, with no choice of forms, reads as before.
+    expect(messages('{ "image": "x", "name": {} }')).toStrictEqual(['name: expected string, got an object']);
   });
 
   it('calls a nested key unknown even when a top-level key has its name', () => {
@@ -680,10 +691,10 @@ describe('one problem per mistake', () => {
       '{ "image": "x", "portsAttributes": { "3000": { "label": 5, "onAutoForward": "notify" } } }',
       ['portsAttributes["3000"].label: expected string, got 5'],
     ],
-    // Inside a list's items too (the string-or-object choice of a mount says its own word first).
+    // Inside a list's items too.
     [
       '{ "image": "x", "mounts": [{ "source": "a", "target": "/x", "type": "bind", "extra": 1 }] }',
-      ['mounts[0]: expected string, got an object', 'mounts[0].extra: unknown property "extra" — remove it'],
+      ['mounts[0].extra: unknown property "extra" — remove it'],
     ],
   ])('%s', (text, expected) => {
     expect(messages(text)).toStrictEqual(expected);
