@@ -1,8 +1,12 @@
-// Fake OAuth 2 servers for GitHub, GitLab, Bitbucket Cloud and Gitea/Forgejo: authorize (auto-approves as one user), token
-// (authorization code with PKCE S256 verified, refresh with rotation), revocation as each host offers it (GitLab's
-// RFC 7009 `POST /oauth/revoke`; GitHub's `DELETE /applications/{client_id}/token|grant`, which lives on GitHub's API
-// host — mount this handler there for `/applications/`; Bitbucket Cloud has none), the signed-in user, and each
-// host's error shapes (GitHub answers token errors with HTTP 200). Tokens it issues are ones the fake APIs accept.
+// Fake OAuth 2 servers for GitHub, GitLab, Bitbucket Cloud, Gitea/Forgejo and Microsoft Entra ID (Azure DevOps):
+// authorize (auto-approves as one user), token (authorization code with PKCE S256 verified, refresh with rotation),
+// revocation as each host offers it (GitLab's RFC 7009 `POST /oauth/revoke`; GitHub's
+// `DELETE /applications/{client_id}/token|grant`, which lives on GitHub's API host — mount this handler there for
+// `/applications/`; Bitbucket Cloud, Gitea and Entra have none), the signed-in user, and each host's error shapes
+// (GitHub answers token errors with HTTP 200; Entra adds `error_codes` and an `AADSTS…` description). Entra asks for
+// `scope` at authorize and again on every refresh (v2 endpoints), and Azure DevOps names the user at
+// `app.vssps.visualstudio.com/_apis/profile/profiles/me` — mount this handler there too. Tokens it issues are ones the
+// fake APIs accept.
 // CLI: `tsx dev/fakes/oauth.ts` serves the three on loopback and prints one JSON line `{github, gitlab,
 // bitbucketCloud}` (their origins), then runs until SIGINT/SIGTERM.
 
@@ -11,7 +15,7 @@
 import type { FakeHostData, FakeUser } from './model.ts';
 import { samples } from './sample-data.ts';
 
-export type OAuthFamily = 'github' | 'gitlab' | 'bitbucket-cloud' | 'gitea';
+export type OAuthFamily = 'github' | 'gitlab' | 'bitbucket-cloud' | 'gitea' | 'azure-devops';
 
 export interface FakeOAuthOptions {
   readonly family: OAuthFamily;
@@ -49,6 +53,23 @@ const PATHS: Record<OAuthFamily, { authorize: string; token: string; revoke?: st
   'bitbucket-cloud': { authorize: '/site/oauth2/authorize', token: '/site/oauth2/access_token' },
   // Gitea and Forgejo (Codeberg): PKCE on every instance, no revocation endpoint.
   gitea: { authorize: '/login/oauth/authorize', token: '/login/oauth/access_token' },
+  // Microsoft Entra ID v2, multi-tenant work and school accounts; no revocation endpoint for a client.
+  'azure-devops': {
+    authorize: '/organizations/oauth2/v2.0/authorize',
+    token: '/organizations/oauth2/v2.0/token',
+  },
+};
+
+/** Azure DevOps' resource: read code. What Entra grants a token for, and what the fake Azure DevOps API accepts. */
+export const AZURE_DEVOPS_CODE_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/vso.code';
+
+/** Entra's AADSTS codes for the errors the fake answers. */
+const ENTRA_CODES: Readonly<Record<string, number>> = {
+  invalid_client: 7000215,
+  invalid_grant: 70008,
+  invalid_request: 900144,
+  invalid_scope: 70011,
+  unsupported_grant_type: 70003,
 };
 
 interface Grant {
@@ -66,7 +87,9 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
   const base = options.basePath ?? '';
   const paths = PATHS[options.family];
   const login = options.login ?? 'alice';
-  const expiresIn = options.expiresIn ?? (options.family === 'github' ? 28_800 : 7_200);
+  const entra = options.family === 'azure-devops';
+  // GitHub 8 h, Entra a random 60–90 minutes (this fake: 75), the others 2 h.
+  const expiresIn = options.expiresIn ?? (options.family === 'github' ? 28_800 : entra ? 4_500 : 7_200);
   const codes = new Map<string, Grant>();
   const refreshTokens = new Map<string, string>(); // refresh token → login
   const accessTokens = new Map<string, string>(); // access token → login
@@ -79,11 +102,27 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     Object.entries(tokens).find(([, u]) => u.login === who);
 
   const oauthError = (error: string, description: string, status = 400): Response =>
-    // GitHub answers token errors with 200 and an `error` field; the others with 400/401.
-    Response.json(
-      { error, error_description: description },
-      { status: options.family === 'github' ? 200 : status },
-    );
+    // GitHub answers token errors with 200 and an `error` field; the others with 400/401. Entra says which AADSTS
+    // error it was, in the description and as a number.
+    entra
+      ? Response.json(
+          {
+            error,
+            error_description: `AADSTS${ENTRA_CODES[error] ?? 50000}: ${description}`,
+            error_codes: [ENTRA_CODES[error] ?? 50000],
+            timestamp: new Date(now())
+              .toISOString()
+              .replace('T', ' ')
+              .replace(/\.\d+Z$/, 'Z'),
+            trace_id: crypto.randomUUID(),
+            correlation_id: crypto.randomUUID(),
+          },
+          { status },
+        )
+      : Response.json(
+          { error, error_description: description },
+          { status: options.family === 'github' ? 200 : status },
+        );
 
   const issue = (who: string): Record<string, unknown> | undefined => {
     const known = userOf(who);
@@ -96,6 +135,15 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
     const refresh = `${options.family}-rt-${random()}`;
     accessTokens.set(access, who);
     refreshTokens.set(refresh, who);
+    if (entra)
+      return {
+        token_type: 'Bearer',
+        scope: AZURE_DEVOPS_CODE_SCOPE,
+        expires_in: expiresIn,
+        ext_expires_in: expiresIn,
+        access_token: access,
+        refresh_token: refresh,
+      };
     return {
       access_token: access,
       token_type: 'bearer',
@@ -127,7 +175,15 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
       const state = q.get('state');
       if (state !== null) back.searchParams.set('state', state);
       const challenge = q.get('code_challenge');
-      if (
+      // Entra names no resource by itself: a request without Azure DevOps' scope gets no token for it.
+      const scopes = (q.get('scope') ?? '').split(' ');
+      if (entra && !scopes.includes(AZURE_DEVOPS_CODE_SCOPE)) {
+        back.searchParams.set('error', 'invalid_scope');
+        back.searchParams.set(
+          'error_description',
+          `AADSTS70011: The provided request must include a 'scope' input parameter for ${AZURE_DEVOPS_CODE_SCOPE}.`,
+        );
+      } else if (
         q.get('response_type') !== 'code' ||
         q.get('code_challenge_method') !== 'S256' ||
         challenge === null
@@ -186,6 +242,12 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
         return answer('issued', Response.json(body));
       }
       if (grant === 'refresh_token') {
+        // Entra's v2 endpoint wants the scopes again on a refresh (RFC 6749 §6 leaves them optional).
+        if (entra && !(form.get('scope') ?? '').split(' ').includes(AZURE_DEVOPS_CODE_SCOPE))
+          return answer(
+            'no_scope',
+            oauthError('invalid_request', "The request body must contain the following parameter: 'scope'."),
+          );
         const refresh = form.get('refresh_token') ?? '';
         const who = refreshTokens.get(refresh);
         if (who === undefined)
@@ -260,6 +322,42 @@ export function fakeOAuth(options: FakeOAuthOptions): FakeOAuth {
       if (who !== undefined) revokeUser(who);
       log.push({ grant: 'revoke', outcome: who === undefined ? 'unknown' : 'revoked' });
       return Response.json({});
+    }
+
+    // Azure DevOps' profile of the signed-in user, on app.vssps.visualstudio.com (`publicAlias` is the id again).
+    if (entra && request.method === 'GET' && path === '/_apis/profile/profiles/me') {
+      const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+      const user = accessTokens.has(token) ? tokens[token] : undefined;
+      if (user === undefined)
+        return Response.json(
+          {
+            $id: '1',
+            innerException: null,
+            message: 'TF400813: The user is not authorized to access this resource.',
+          },
+          { status: 401 },
+        );
+      // A preview API: a version without `-preview` is refused, as Azure DevOps does.
+      if (!/^7\.1-preview(\.3)?$/.test(url.searchParams.get('api-version') ?? ''))
+        return Response.json(
+          {
+            $id: '1',
+            innerException: null,
+            message: `The requested version "${url.searchParams.get('api-version')}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "7.1-preview"`,
+            typeName: 'Microsoft.VisualStudio.Services.WebApi.VssInvalidPreviewVersionException',
+          },
+          { status: 400 },
+        );
+      const id = `00000000-0000-4000-8000-${String(user.id).padStart(12, '0')}`;
+      return Response.json({
+        displayName: user.login,
+        publicAlias: id,
+        emailAddress: `${user.login}@launchpod.test`,
+        coreRevision: 1,
+        timeStamp: '2026-01-01T00:00:00+00:00',
+        id,
+        revision: 1,
+      });
     }
 
     // The user endpoint, in each host's shape (launchers point OAUTH_CLIENTS[…].userUrl here in tests).

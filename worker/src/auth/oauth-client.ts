@@ -124,7 +124,12 @@ export async function refreshToken(
   if (current.refreshToken === undefined) return err({ kind: 'refused', code: 'no_refresh_token' });
   const refresh = current.refreshToken;
   const tokens = await tokenRequest(
-    () => arcticClient(host).refreshAccessToken(host.endpoints.tokenUrl, refresh, []),
+    () =>
+      arcticClient(host).refreshAccessToken(
+        host.endpoints.tokenUrl,
+        refresh,
+        host.family.scopesOnRefresh === true ? [...host.family.scopes] : [],
+      ),
     now,
   );
   if (!tokens.ok) return tokens;

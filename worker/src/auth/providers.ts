@@ -38,6 +38,11 @@ export interface OAuthFamily extends SignInCommon {
   readonly grantsPath: string;
   /** Minimum scopes to read repositories (API) and clone them. */
   readonly scopes: readonly string[];
+  /**
+   * Whether a refresh asks for the scopes again. RFC 6749 §6 leaves them out (the grant's own), and most hosts
+   * take that; Microsoft Entra's v2 token endpoint requires them.
+   */
+  readonly scopesOnRefresh?: boolean;
   /** Path under the API base that answers the signed-in user. */
   readonly userPath: string;
   /** git's username when the token is the password. */
@@ -58,6 +63,10 @@ export interface TokenFamily extends SignInCommon {
   /** The page on the host's site where a user deletes their access tokens (we never revoke a token they made). */
   readonly grantsPath: string;
 }
+
+/** The first of `values` that is a non-empty string. */
+const firstText = (...values: unknown[]): string | undefined =>
+  values.find((v): v is string => typeof v === 'string' && v !== '');
 
 const idLogin = (id: unknown, login: unknown) =>
   (typeof id === 'string' || typeof id === 'number') && typeof login === 'string' && login !== ''
@@ -143,10 +152,13 @@ export const signInFamilies: Readonly<Record<HostFamilyId, OAuthFamily | TokenFa
     grantsPath: '/_usersSettings/tokens',
     // 499b84ac-… is Azure DevOps' resource id: read code (API and git over HTTP), and a refresh token.
     scopes: ['499b84ac-1321-427f-aa17-267ca6975798/vso.code', 'offline_access'],
-    userPath: 'https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1',
+    scopesOnRefresh: true,
+    // The profile API is a preview in 7.1: a version without `-preview` is refused.
+    userPath: 'https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1-preview.3',
     // git takes an Entra token as the password with any user name.
     cloneUser: 'oauth',
-    readUser: (j) => idLogin(j.id, j.publicAlias ?? j.emailAddress),
+    // `publicAlias` is the profile's id again (a GUID): the sign-in page names the user by e-mail address instead.
+    readUser: (j) => idLogin(j.id, firstText(j.emailAddress, j.displayName, j.publicAlias)),
   },
 };
 

@@ -5,6 +5,7 @@
 
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeAzureDevops } from '../../../dev/fakes/azure-devops.ts';
 import { fakeBitbucketCloud } from '../../../dev/fakes/bitbucket-cloud.ts';
 import { fakeBitbucketServer } from '../../../dev/fakes/bitbucket-server.ts';
 import { type FakeCluster, fakeCluster } from '../../../dev/fakes/cluster.ts';
@@ -12,7 +13,7 @@ import { fakeGitea } from '../../../dev/fakes/gitea.ts';
 import { fakeGitHub } from '../../../dev/fakes/github.ts';
 import { fakeGitLab } from '../../../dev/fakes/gitlab.ts';
 import type { FakeHostData } from '../../../dev/fakes/model.ts';
-import { type FakeOAuth, fakeOAuth } from '../../../dev/fakes/oauth.ts';
+import { AZURE_DEVOPS_CODE_SCOPE, type FakeOAuth, fakeOAuth } from '../../../dev/fakes/oauth.ts';
 import { samples } from '../../../dev/fakes/sample-data.ts';
 import { credentialRedemptionBody, EVENT_HEADERS, signEvent } from '../../../shared/cluster-contract.ts';
 import { createApp } from '../../src/app.ts';
@@ -33,6 +34,7 @@ let data: {
   bitbucketCloud: FakeHostData;
   bitbucketServer: FakeHostData;
   codeberg: FakeHostData;
+  azure: FakeHostData;
 };
 let oauth: {
   github: FakeOAuth;
@@ -40,6 +42,7 @@ let oauth: {
   gitlab: FakeOAuth;
   bitbucket: FakeOAuth;
   codeberg: FakeOAuth;
+  azure: FakeOAuth;
 };
 /** GitHub's API host does not answer (sign-out must still sign out). */
 let githubDown = false;
@@ -58,6 +61,7 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
     bitbucketCloud: copy(samples.bitbucketCloud),
     bitbucketServer: copy(samples.bitbucketServer),
     codeberg: copy(samples.codeberg),
+    azure: copy(samples.azure),
   };
   const common = { tokens: 'fresh' as const, ...overrides };
   oauth = {
@@ -96,6 +100,13 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
       clientSecret: 'cb-secret',
       ...common,
     }),
+    azure: fakeOAuth({
+      family: 'azure-devops',
+      data: data.azure,
+      clientId: 'az-id',
+      clientSecret: 'az-secret',
+      ...common,
+    }),
   };
   const codebergApi = fakeGitea(data.codeberg);
   const gitlabApi = fakeGitLab(data.gitlab);
@@ -125,6 +136,11 @@ function setUp(overrides: { expiresIn?: number; deny?: boolean } = {}) {
     // Codeberg (Forgejo) serves OAuth2 and its API v1 on one origin.
     'https://codeberg.org': (r) =>
       /^\/(login\/oauth\/|user$)/.test(new URL(r.url).pathname) ? oauth.codeberg.handler(r) : codebergApi(r),
+    // Azure DevOps Services: Microsoft Entra ID signs in, the profile service names the user, dev.azure.com serves
+    // the API — each at its real origin, so the launcher's built-in endpoints are the ones exercised.
+    'https://login.microsoftonline.com': oauth.azure.handler,
+    'https://app.vssps.visualstudio.com': oauth.azure.handler,
+    'https://dev.azure.com': fakeAzureDevops(data.azure),
     'https://eu.cluster.test': cluster.handler,
   });
 }
@@ -149,6 +165,7 @@ beforeEach(async () => {
         userUrl: 'https://bitbucket.org/user',
       },
       'codeberg.org': { clientId: 'cb-id', clientSecret: 'cb-secret', userUrl: 'https://codeberg.org/user' },
+      'dev.azure.com': { clientId: 'az-id', clientSecret: 'az-secret' },
     }),
     TOKEN_KEYS: JSON.stringify({ k1: KEY }),
     TOKEN_KEY_CURRENT: 'k1',
@@ -930,6 +947,39 @@ describe('GitLab, Bitbucket Cloud and Bitbucket Server', () => {
     expect(landed.headers.get('location')).toBe(launch);
     expect((await browser.get(`${launch}?autostart=false`)).status).toBe(200);
     expect(oauth.codeberg.log).toContainEqual({ grant: 'authorization_code', outcome: 'issued' });
+  });
+
+  it('signs in with Azure DevOps through Microsoft Entra ID (PKCE), opens its private repository, refreshes with the scopes again', async () => {
+    setUp({ expiresIn: 600 });
+    const browser = new Browser();
+    const launch = '/https://dev.azure.com/launchpod/samples/_git/private-app';
+    // Azure DevOps answers an anonymous read of a private project with its sign-in page (203), not a 404.
+    const anonymous = await browser.get(launch);
+    expect(anonymous.status).toBe(403);
+    expect(await anonymous.text()).toContain('Sign in with Azure DevOps');
+    const start = await browser.get(`/auth/dev.azure.com/sign-in?returnTo=${encodeURIComponent(launch)}`);
+    const authorize = new URL(start.headers.get('location') ?? '');
+    expect(authorize.origin + authorize.pathname).toBe(
+      'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
+    );
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('scope')).toBe(`${AZURE_DEVOPS_CODE_SCOPE} offline_access`);
+    const landed = await browser.signIn('dev.azure.com', launch);
+    expect(landed.headers.get('location')).toBe(launch);
+    expect(oauth.azure.log).toContainEqual({ grant: 'authorization_code', outcome: 'issued' });
+    // The user is named by the profile service (a preview API: asked for with its -preview version).
+    const profile = fakes.requests.find((r) => r.url.startsWith('https://app.vssps.visualstudio.com/'));
+    expect(profile?.url).toBe(
+      'https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1-preview.3',
+    );
+    expect(await (await browser.get('/auth/sign-in')).text()).toContain('alice@launchpod.test');
+    expect((await browser.get(`${launch}?autostart=false`)).status).toBe(200);
+
+    // Past the token's life, a refresh that names the scopes again (Entra's v2 endpoint refuses one without them).
+    clock += 20 * 60_000;
+    expect((await browser.get(`${launch}?autostart=false&again=1`)).status).toBe(200);
+    expect(oauth.azure.log.map((l) => l.outcome)).toContain('refreshed');
+    expect(oauth.azure.log.map((l) => l.outcome)).not.toContain('no_scope');
   });
 
   it('signs in with Bitbucket Cloud and opens its private repository', async () => {
