@@ -5,6 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { agentPaths } from '../cluster/src/editor/agent-files.ts';
 import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
 import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
 import { DEFAULT_SLOT_REGISTRY, endUidRange, uidRange } from '../cluster/src/sandbox/uid-ranges.ts';
@@ -106,7 +107,8 @@ export async function sweepClusters(): Promise<void> {
 
 /**
  * What a cluster that was killed before it finished stopping (a test runner giving up) left: its containers, its
- * network namespaces and its bubblewrap sandboxes, found by the cluster's tag and data folder, never anyone else's.
+ * network namespaces, its bubblewrap sandboxes, its workspaces' processes and socket folders, found by the cluster's
+ * tag and data folder, never anyone else's.
  */
 export async function sweepCluster(dataDir: string): Promise<void> {
   clusterDataDirs.delete(dataDir);
@@ -121,32 +123,31 @@ export async function sweepCluster(dataDir: string): Promise<void> {
   await sweepNetworks(tag);
   spawnSync('pkill', ['-KILL', '-f', '--', `--bind ${resolve(dataDir)}/`], { stdio: 'ignore' });
   // Whatever still runs under the uids of this cluster's workspaces, and their claims.
-  for (const slot of slotsUnder(resolve(dataDir))) {
+  for (const { slot, workspaceDir } of slotsUnder(resolve(dataDir))) {
     await endUidRange(uidRange(slot).base, 5000);
+    rmSync(agentPaths(workspaceDir).cluster, { recursive: true, force: true });
     rmSync(join(DEFAULT_SLOT_REGISTRY, String(slot)), { force: true });
   }
 }
 
-/** The uid slots claimed machine-wide for workspace folders inside `dataDir`. */
-function slotsUnder(dataDir: string): number[] {
+/** The uid slots claimed machine-wide for workspace folders inside `dataDir`, with the folder each one names. */
+function slotsUnder(dataDir: string): { slot: number; workspaceDir: string }[] {
   let names: string[];
   try {
     names = readdirSync(DEFAULT_SLOT_REGISTRY);
   } catch {
     return [];
   }
-  return names
-    .filter((name) => {
-      try {
-        return (
-          /^\d+$/.test(name) &&
-          readFileSync(join(DEFAULT_SLOT_REGISTRY, name), 'utf8').startsWith(`${dataDir}/`)
-        );
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return names.flatMap((name) => {
+    try {
+      const workspaceDir = readFileSync(join(DEFAULT_SLOT_REGISTRY, name), 'utf8');
+      return /^\d+$/.test(name) && workspaceDir.startsWith(`${dataDir}/`)
+        ? [{ slot: Number(name), workspaceDir }]
+        : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
