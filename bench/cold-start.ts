@@ -43,10 +43,10 @@ function workerdCpuMs(): number {
   }
 }
 
-/** The other `.js` modules in the folder of a bundle's entry (`index.js`): none for `wrangler deploy`'s one module. */
+/** The other `.js` modules in the folder of a bundle's entry (`index.js`) and below it. */
 function otherModules(scriptPath: string): string[] {
   if (!scriptPath.endsWith('index.js')) return [];
-  return readdirSync(dirname(scriptPath))
+  return readdirSync(dirname(scriptPath), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.js') && name !== 'index.js')
     .map((name) => join(dirname(scriptPath), name));
 }
