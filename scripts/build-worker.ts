@@ -5,7 +5,7 @@
 // into dist/worker-modules, and only files that changed: two stacks of one checkout (e2e files side by side) each
 // run it while the other's `wrangler dev` may be reading the folder.
 
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -47,7 +47,10 @@ for (const file of result.outputFiles) {
   }
   if (current === file.text) continue;
   mkdirSync(dirname(file.path), { recursive: true });
-  writeFileSync(file.path, file.text);
+  // Whole or not at all, for a `wrangler dev` reading it meanwhile.
+  const partial = `${file.path}.${process.pid}.partial`;
+  writeFileSync(partial, file.text);
+  renameSync(partial, file.path);
 }
 // An earlier build's modules go: wrangler would upload them too.
 for (const name of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
