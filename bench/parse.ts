@@ -1,7 +1,7 @@
 // bench/parse: parses per second of the shared context grammar over a mixed corpus (bench/parse/corpus.ts), in each
 // build the project ships it in, side by side: as tsx runs the source (scripts, the reference cluster, npm start),
-// bundled with the worker's settings from worker/wrangler.jsonc (esbuild through wrangler: keepNames unless
-// `keep_names: false`, minified when `minify: true`), and with the extension's (extension/build.ts: minified, no
+// bundled with the worker's settings from its build (scripts/build-worker.ts, which wrangler runs: esbuild's
+// `minify` and `keepNames` there), and with the extension's (extension/build.ts: minified, no
 // keepNames). Each runs in its own Node process. Prints figures for README; asserts nothing.
 
 import { execFileSync } from 'node:child_process';
@@ -14,11 +14,11 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runner = join(root, 'bench/parse/run.ts');
 
-/** The two settings wrangler takes from worker/wrangler.jsonc for its esbuild bundle, with wrangler's defaults. */
+/** The two settings of the worker's esbuild build (scripts/build-worker.ts), with esbuild's defaults. */
 function workerSettings(): { minify: boolean; keepNames: boolean } {
-  const text = readFileSync(join(root, 'worker/wrangler.jsonc'), 'utf8');
-  const setting = (name: string) => new RegExp(`"${name}"\\s*:\\s*(true|false)`).exec(text)?.[1];
-  return { minify: setting('minify') === 'true', keepNames: setting('keep_names') !== 'false' };
+  const text = readFileSync(join(root, 'scripts/build-worker.ts'), 'utf8');
+  const setting = (name: string) => new RegExp(`\\b${name}:\\s*(true|false)`).exec(text)?.[1];
+  return { minify: setting('minify') === 'true', keepNames: setting('keepNames') === 'true' };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'launchpod-bench-parse-'));

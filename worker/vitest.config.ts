@@ -8,6 +8,8 @@ export default defineProject({
   plugins: [
     cloudflareTest(async () => ({
       wrangler: { configPath: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)) },
+      // The source, not the build wrangler deploys (wrangler.jsonc's main, made by scripts/build-worker.ts).
+      main: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
       miniflare: {
         outboundService: (request: Request) =>
           new Response(`Launchpod tests refuse outbound requests: ${request.method} ${request.url}`, {

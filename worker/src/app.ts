@@ -3,15 +3,12 @@
 
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import { type ContentSecurityPolicyOptionHandler, secureHeaders } from 'hono/secure-headers';
 import { type ClusterEvent, EVENT_HEADERS, verifyEvent } from '../../shared/cluster-contract.ts';
 import { parseLaunchInput } from '../../shared/context-url.ts';
 import { type LaunchOptions, readOptions } from '../../shared/launch-url.ts';
 import { expandRepoShorthand } from '../../shared/repo-shorthand.ts';
 import { isWellFormedText } from '../../shared/url-encoding.ts';
-import { workspaceOriginsSource } from '../../shared/workspace-access.ts';
 import { type AppEnv, launcherApp } from './app-env.ts';
 import { gitCredentialRoutes } from './auth/git-credentials.ts';
 import { LIMITS } from './auth/rate-limit.ts';
@@ -23,7 +20,6 @@ import {
   requestCloneCredentialUrl,
   requestSession,
   requestUserCredentials,
-  signedInOwner,
   signInWayOutFor,
 } from './auth/session-auth.ts';
 import { backendChoiceFor, checkedHandoff, planBackendLaunch } from './backends/backend-launch.ts';
@@ -32,17 +28,15 @@ import { badgeRoutes } from './badges.ts';
 import { regionNotice, type UserLocation } from './clusters/cluster-choice.ts';
 import { isWorkspaceStatus } from './clusters/cluster-client.ts';
 import { stopAbandoned } from './clusters/cluster-reconcile.ts';
-import { type LauncherConfig, launcherConfig } from './config.ts';
+import type { LauncherConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
 import { extensionAnchors } from './extension-anchors.ts';
-import { withOfflineDemoHint } from './hosts/host-http.ts';
 import { resolvers } from './hosts/resolvers.ts';
+import { baseApp, landingPage, notFound, onAppError, withInput } from './landing-app.ts';
 import { type LaunchDeps, type Resolution, resolveLaunch } from './launch.ts';
 import { checkedWorkspaceUrl, currentWorkspace, startLaunch } from './launch-start.ts';
 import { BackendStartPage } from './pages/backend-start.tsx';
-import { ErrorPage } from './pages/error-page.tsx';
 import { faviconSvg } from './pages/favicon.ts';
-import { LandingPage } from './pages/landing.tsx';
 import { renderPage } from './pages/layout.tsx';
 import { badgeScript, landingScript, startScript } from './pages/page-scripts.generated.ts';
 import { StartPage } from './pages/start.tsx';
@@ -63,84 +57,14 @@ export interface AppOptions {
   readonly clusterTimeoutMs?: number;
 }
 
-const OWNER_COOKIE = 'lp_owner';
-
-/** Restart's form ends on the workspace's own origin: the registered clusters' workspace origins, nothing else. */
-const workspaceFormTargets: ContentSecurityPolicyOptionHandler = (c) => {
-  const config = launcherConfig(c.env);
-  if (!config.ok) return '';
-  // A start on another backend ends, after a 303, on one of that backend's registered origins.
-  return [
-    ...config.value.clusters.map((k) => workspaceOriginsSource(k.publicOrigin)),
-    ...config.value.backends.flatMap((b) => b.origins),
-  ].join(' ');
-};
 const MAX_API_BODY = 16 * 1024;
 
 export function createApp(options: AppOptions = {}) {
   // TrieRouter: each route is added to the tree as it is registered. Hono's default (RegExpRouter, through
   // SmartRouter) compiles all routes into one pattern on the first request instead — some 3 ms of every cold start
   // (bench/cold-start), for a warm match ~1 µs faster. Sub-apps' routes are matched here, by this router.
-  const app = launcherApp();
   const now = options.now ?? Date.now;
-
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'", workspaceFormTargets],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-      referrerPolicy: 'strict-origin-when-cross-origin',
-      crossOriginResourcePolicy: false,
-    }),
-  );
-
-  app.use('*', async (c, next) => {
-    const config = launcherConfig(c.env);
-    if (!config.ok) {
-      // An operator's mistake: say which setting, never a stack trace.
-      console.error(`launcher configuration: ${config.error}`);
-      return c.html(
-        renderPage(
-          ErrorPage({
-            brand: c.env.BRAND_NAME || 'Launchpod',
-            error: new LaunchError('internal', {
-              title: 'This launcher is not configured correctly',
-              detail: `The operator needs to fix a setting: ${config.error}`,
-            }),
-          }),
-        ),
-        500,
-      );
-    }
-    c.set('config', config.value);
-    await next();
-  });
-
-  // An anonymous, per-browser owner until sign-in exists: enough for idempotency and `quickstart`.
-  app.use('*', async (c, next) => {
-    let owner = getCookie(c, OWNER_COOKIE);
-    if (owner === undefined || !/^anon-[0-9a-f-]{36}$/.test(owner)) {
-      owner = `anon-${crypto.randomUUID()}`;
-      setCookie(c, OWNER_COOKIE, owner, {
-        httpOnly: true,
-        secure: c.get('config').origin.startsWith('https:'),
-        sameSite: 'Lax',
-        path: '/',
-        maxAge: 60 * 60 * 24 * 365,
-      });
-    }
-    // Signed in: workspaces belong to the user (`user:github.com:1001`); the anonymous cookie stays for sign-out.
-    c.set('owner', (await signedInOwner(c, now())) ?? owner);
-    await next();
-  });
+  const app = baseApp(now);
 
   const deps = (c: Context<AppEnv>): LaunchDeps => ({
     config: c.get('config'),
@@ -381,9 +305,7 @@ export function createApp(options: AppOptions = {}) {
   app.get('/robots.txt', (c) => c.text('User-agent: *\nDisallow: /\n'));
 
   // ---- Pages -----------------------------------------------------------------------------------------------
-  app.get('/', (c) =>
-    c.html(renderPage(LandingPage({ brand: c.get('config').brand, origin: c.get('config').origin }))),
-  );
+  app.get('/', landingPage);
 
   // Before the path form below, which would read `/workspaces` as a context.
   workspacePageRoutes(app, deps, now);
@@ -469,34 +391,7 @@ export function createApp(options: AppOptions = {}) {
     return c.html(renderPage(page));
   }
 
-  app.onError((error, c) => {
-    const thrown =
-      error instanceof LaunchError
-        ? error
-        : new LaunchError('internal', {
-            title: 'Something went wrong on our side',
-            detail:
-              'The launcher hit an unexpected error. Try again; if it keeps happening, tell the operator.',
-            wayOut: { label: 'Back to the start', href: '/' },
-          });
-    const origin = c.get('config')?.origin;
-    const launchError = origin === undefined ? thrown : withOfflineDemoHint(thrown, origin);
-    if (!(error instanceof LaunchError)) console.error(`unexpected error: ${error.name}: ${error.message}`);
-    if (launchError.retryAfterSeconds !== undefined)
-      c.header('retry-after', String(launchError.retryAfterSeconds));
-    const status = launchError.status as 400;
-    if (c.req.path.startsWith('/api/')) {
-      return c.body(JSON.stringify(launchError.toProblem(c.req.path)), status, {
-        'content-type': 'application/problem+json',
-      });
-    }
-    const brand = c.get('config')?.brand ?? 'Launchpod';
-    const input = inputs.get(thrown);
-    return c.html(
-      renderPage(ErrorPage({ brand, error: launchError, ...(input !== undefined && { input }) })),
-      status,
-    );
-  });
+  app.onError(onAppError);
 
   app.notFound((c) => {
     throw notFound(c.req.path);
@@ -507,20 +402,6 @@ export function createApp(options: AppOptions = {}) {
 
 /** The start page for a context: where an API client's user lands after signing in. */
 const startPath = (url: string) => `/start?url=${encodeURIComponent(url)}`;
-
-const inputs = new WeakMap<LaunchError, string>();
-function withInput(error: LaunchError, input: string): LaunchError {
-  inputs.set(error, input);
-  return error;
-}
-
-function notFound(what: string): LaunchError {
-  return new LaunchError('not-found', {
-    title: 'Not found',
-    detail: `There is nothing at ${what}.`,
-    wayOut: { label: 'Back to the start', href: '/' },
-  });
-}
 
 /** API paths that read only public data, without cookies: open to any origin, never with credentials. */
 const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/v1/status', '/api/v1/extension/anchors']);

@@ -3,22 +3,21 @@
 // <host>" way out of a private-repository error. Tokens never leave this module except as HostCredentials for a
 // host request or the answer to a redeemed clone credential.
 
-import type { Context } from 'hono';
-import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { deleteCookie, setSignedCookie } from 'hono/cookie';
 import { parseLaunchInput } from '../../../shared/context-url.ts';
 import type { HostEntry } from '../../../shared/hosts/host-family.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { LauncherConfig } from '../config.ts';
 import { LaunchError } from '../errors.ts';
 import type { HostCredentials } from '../hosts/host-resolver.ts';
-import { type AuthConfig, authConfig } from './auth-config.ts';
+import type { AuthConfig } from './auth-config.ts';
 import { mintCloneCredential } from './clone-credentials.ts';
 import { oauthHost, refreshToken } from './oauth-client.ts';
 import { hostLabel, signInFamilies } from './providers.ts';
 import { hit, LIMITS, type RateLimit } from './rate-limit.ts';
+import { type AnyContext, authOf, envOf, requestSession, SESSION_COOKIE } from './request-session.ts';
 import {
   deleteHostToken,
-  findSession,
   type HostToken,
   readHostToken,
   SESSION_TTL_MS,
@@ -26,49 +25,18 @@ import {
   storeHostToken,
 } from './sessions.ts';
 
-export const SESSION_COOKIE = 'lp_session';
+export {
+  authOf,
+  rememberSession,
+  requestSession,
+  SESSION_COOKIE,
+  signedInOwner,
+} from './request-session.ts';
+
 /** Refresh this long before the host's expiry, so a token does not die between resolution and clone. */
 const EXPIRY_MARGIN_MS = 2 * 60 * 1000;
 
-// Any app's context whose `config` variable is set (the launcher's, the /auth routes').
-// biome-ignore lint/suspicious/noExplicitAny: Hono contexts of different Variables are not assignable to each other.
-type AnyContext = Context<any>;
 const configOf = (c: AnyContext): LauncherConfig => c.get('config') as LauncherConfig;
-const envOf = (c: AnyContext): Env => c.env as Env;
-
-/** Sign-in settings, or undefined when this launcher has none; a broken setting is an operator error page. */
-export async function authOf(env: Env): Promise<AuthConfig | undefined> {
-  const auth = await authConfig(env);
-  if (!auth.ok) {
-    console.error(`launcher configuration: ${auth.error}`);
-    throw new LaunchError('internal', {
-      title: 'This launcher is not configured correctly',
-      detail: `The operator needs to fix a setting: ${auth.error}`,
-    });
-  }
-  return auth.value;
-}
-
-const sessions = new WeakMap<Request, Promise<Session | undefined>>();
-
-/** The request's live session: a valid signature and a row in D1 that has not expired. Read once per request. */
-export function requestSession(c: AnyContext, auth: AuthConfig, now: number): Promise<Session | undefined> {
-  let found = sessions.get(c.req.raw);
-  if (found === undefined) {
-    found = (async () => {
-      const id = await getSignedCookie(c, auth.sessionSecret, SESSION_COOKIE);
-      // `false`: the signature does not match (a tampered cookie) — treated as no session.
-      if (typeof id !== 'string' || !/^[\w-]{43}$/.test(id)) return undefined;
-      return findSession(envOf(c).DB, id, now);
-    })();
-    sessions.set(c.req.raw, found);
-  }
-  return found;
-}
-
-export function rememberSession(c: AnyContext, session: Session): void {
-  sessions.set(c.req.raw, Promise.resolve(session));
-}
 
 export async function setSessionCookie(c: AnyContext, auth: AuthConfig, session: Session): Promise<void> {
   await setSignedCookie(c, SESSION_COOKIE, session.id, auth.sessionSecret, {
@@ -82,14 +50,6 @@ export async function setSessionCookie(c: AnyContext, auth: AuthConfig, session:
 
 export function clearSessionCookie(c: AnyContext): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: configOf(c).origin.startsWith('https:') });
-}
-
-/** The workspace owner: the signed-in user, else undefined (the caller keeps its anonymous owner). */
-export async function signedInOwner(c: AnyContext, now: number): Promise<string | undefined> {
-  const auth = await authOf(envOf(c));
-  if (auth === undefined) return undefined;
-  const session = await requestSession(c, auth, now);
-  return session?.userId == null ? undefined : `user:${session.userId}`;
 }
 
 export const signInPath = (host: string, returnTo: string): string =>
