@@ -70,7 +70,21 @@ beforeAll(async () => {
   // The page loads, but puppeteer never hears of a navigation into the extension process: its goto would wait out
   // the timeout. Start it, and wait for the page itself.
   void options.goto(`moz-extension://${UUID}/options.html`, { timeout: 60_000 }).catch(() => undefined);
-  await options.waitForSelector('input[aria-label="Instance address"]', { timeout: 60_000 });
+  // While the tab moves from about:blank into the extension, Firefox's BiDi may fail the polling evaluation itself
+  // ("right-hand side of 'in' should be an object, got null": its realm went away mid-call). That is the
+  // navigation, not the page: poll again until the deadline.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await options.waitForSelector('input[aria-label="Instance address"]', {
+        timeout: Math.max(1, deadline - Date.now()),
+      });
+      break;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ProtocolError') || Date.now() > deadline) throw error;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  }
 }, 180_000);
 
 afterAll(async () => {
