@@ -6,7 +6,7 @@ import { type HostRegistry, SELF_HOSTED_NAMES } from './host-registry.ts';
 import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
 import { lowerCase, lowerSlice } from './lower-case.ts';
-import { type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
+import { mayBeModifier, type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
 import { err, ok, type Result } from './result.ts';
 import { decodeLenient, isWellFormedText, parseQuery } from './url-encoding.ts';
 
@@ -36,6 +36,12 @@ export function parseLaunchInput(input: string, registry: HostRegistry): Result<
         'Nothing to open. Paste the URL of a repository, branch, file, pull request or issue, like https://github.com/owner/repo.',
     });
   }
+  // Most input is a plain URL: read without a modifiers object to fill and unwrap.
+  if (!mayBeModifier(text)) {
+    const warnings: ParseWarning[] = [];
+    const parsed = parseRepoUrl(text, registry, warnings);
+    return parsed.ok ? ok(plainRequest(parsed.value, warnings)) : parsed;
+  }
   const read = readPrefixModifiers(text);
   if (!read.ok) return read;
   const { modifiers } = read;
@@ -62,6 +68,16 @@ function withoutLauncherPrefix(input: string): string {
 
 // `#`, `/`, and ASCII blanks (space, tab, newlines).
 const isLeadingNoise = (code: number): boolean => code === 35 || code === 47 || code <= 32;
+
+/** The request of a URL with no modifiers: what launchRequest gives for none, fields in the same order. */
+const plainRequest = (parsed: ParsedContext, warnings: ParseWarning[]): LaunchRequest => ({
+  context: parsed.context,
+  alternatives: parsed.alternatives,
+  env: [],
+  rejectedEnv: [],
+  imageBuild: false,
+  warnings,
+});
 
 function launchRequest(parsed: ParsedContext, modifiers: PrefixModifiers): LaunchRequest {
   const request: {
