@@ -6,7 +6,7 @@ import { type HostRegistry, SELF_HOSTED_NAMES } from './host-registry.ts';
 import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
 import { lowerCase, lowerSlice } from './lower-case.ts';
-import { type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
+import { mayBeModifier, type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
 import { err, ok, type Result } from './result.ts';
 import { decodeLenient, isWellFormedText, parseQuery } from './url-encoding.ts';
 
@@ -36,6 +36,12 @@ export function parseLaunchInput(input: string, registry: HostRegistry): Result<
         'Nothing to open. Paste the URL of a repository, branch, file, pull request or issue, like https://github.com/owner/repo.',
     });
   }
+  // Most input is a plain URL: read without a modifiers object to fill and unwrap.
+  if (!mayBeModifier(text)) {
+    const warnings: ParseWarning[] = [];
+    const parsed = parseRepoUrl(text, registry, warnings);
+    return parsed.ok ? ok(plainRequest(parsed.value, warnings)) : parsed;
+  }
   const read = readPrefixModifiers(text);
   if (!read.ok) return read;
   const { modifiers } = read;
@@ -62,6 +68,16 @@ function withoutLauncherPrefix(input: string): string {
 
 // `#`, `/`, and ASCII blanks (space, tab, newlines).
 const isLeadingNoise = (code: number): boolean => code === 35 || code === 47 || code <= 32;
+
+/** The request of a URL with no modifiers: what launchRequest gives for none, fields in the same order. */
+const plainRequest = (parsed: ParsedContext, warnings: ParseWarning[]): LaunchRequest => ({
+  context: parsed.context,
+  alternatives: parsed.alternatives,
+  env: [],
+  rejectedEnv: [],
+  imageBuild: false,
+  warnings,
+});
 
 function launchRequest(parsed: ParsedContext, modifiers: PrefixModifiers): LaunchRequest {
   const request: {
@@ -155,6 +171,10 @@ function parseRepoUrl(
   let authorityStart = 0;
   let authorityEnd: number;
   let rest: string;
+  // The path is [pathStart, pathStop) of `pathSource`: split where it lies, not from a copy.
+  let pathSource = text;
+  let pathStart = 0;
+  let pathStop: number;
   const firstAt = text.indexOf('@');
   const scp = firstAt > 0 && firstAt < pathEnd ? scpLike(text.slice(0, pathEnd)) : null;
   if (scp !== null) {
@@ -163,6 +183,8 @@ function parseRepoUrl(
     source = scp[1] ?? '';
     authorityEnd = source.length;
     rest = `/${scp[2] ?? ''}`;
+    pathSource = rest;
+    pathStop = rest.length;
   } else {
     // `https://`, `http://`, `ssh://`, `git+ssh://`, and `https:/` (proxies fold `//` in the launcher's path form).
     // Most links start `https://`: one comparison instead of the scan.
@@ -200,6 +222,8 @@ function parseRepoUrl(
     const slash = text.indexOf('/', authorityStart);
     authorityEnd = slash === -1 || slash > pathEnd ? pathEnd : slash;
     rest = text.slice(authorityEnd, pathEnd);
+    pathStart = authorityEnd;
+    pathStop = pathEnd;
   }
 
   // `https://user:token@host/…`: the credentials are dropped, never carried into a link or a log. (An scp-like
@@ -259,15 +283,15 @@ function parseRepoUrl(
     });
   }
 
-  const pathText = via === 'ssh' || entry.basePath === '' ? rest : rest.slice(entry.basePath.length);
+  if (via === 'web') pathStart += entry.basePath.length;
   const segments: string[] = [];
-  const dots = splitSegments(pathText, segments);
+  const dots = splitSegments(pathSource, pathStart, pathStop, segments);
   const query = q === -1 ? '' : text.slice(q + 1, end);
   const url: HostUrl = {
     entry,
     hostname,
     segments,
-    trailingSlash: pathText.length > 1 && pathText.charCodeAt(pathText.length - 1) === SLASH,
+    trailingSlash: pathStop - pathStart > 1 && pathSource.charCodeAt(pathStop - 1) === SLASH,
     query: query === '' ? NO_QUERY : parseQuery(query),
     fragment: hash === -1 ? '' : decodeLenient(text.slice(hash + 1)),
     via,
@@ -278,11 +302,14 @@ function parseRepoUrl(
   // off the end) and query values — and, on `<org>.visualstudio.com`, of the host name before the domain. A `.`
   // or `..` segment in them begins at the start of a path segment, after a decoded `/` in one, in a query value
   // or at the host name's start. Where none of those holds a `.` (or `%`, for the query), the check has nothing
-  // to find. (The check is also skipped, as it always was, where the path holds no `.` at all.)
+  // to find. (The check is also skipped, as it always was, where the path holds no `.` at all: a host name that
+  // begins with one is looked at only then, and the path searched for a `.` only for such a host.)
   if (query !== '' && (query.includes('.') || query.includes('%'))) return refuseDotSegments(parsed.value);
-  if ((dots & DOT_ANYWHERE) === 0) return parsed;
-  if ((dots & DOT_AT_SEGMENT_START) === 0 && hostname.charCodeAt(0) !== DOT) return parsed;
-  return refuseDotSegments(parsed.value);
+  if ((dots & DOT_AT_SEGMENT_START) !== 0) return refuseDotSegments(parsed.value);
+  if (hostname.charCodeAt(0) !== DOT) return parsed;
+  const dot = pathSource.indexOf('.', pathStart);
+  if ((dots & DECODED_DOT) !== 0 || (dot !== -1 && dot < pathStop)) return refuseDotSegments(parsed.value);
+  return parsed;
 }
 
 /** `host:7999` → `host`: a `:` and digits at the end go; anything else stays as it is. */
@@ -306,26 +333,26 @@ const lookupHost = (
 ): HostEntry | undefined => (via === 'ssh' ? registry.lookupSsh(hostname) : registry.lookup(hostname, path));
 
 /**
- * `/a//b%20c/` → ['a', 'b c'] into `segments`: empty segments dropped, each percent-decoded on its own. Answers
- * with the DOT_ bits: whether any decoded segment holds a `.` at all, and whether one holds a `.` where a dot
- * segment could begin (its first character, or after a decoded `/`). indexOf finds the `/`s: a built-in's scan
- * costs less than reading each character here.
+ * `/a//b%20c/` (the path [from, to) of `text`) → ['a', 'b c'] into `segments`: empty segments dropped, each
+ * percent-decoded on its own. Answers with bits: DOT_AT_SEGMENT_START when a segment holds a `.` where a dot
+ * segment could begin (its first character, or after a decoded `/`), DECODED_DOT when a percent-decoded segment
+ * holds a `.` at all. indexOf finds the `/`s: a built-in's scan costs less than reading each character here.
  */
-function splitSegments(path: string, segments: string[]): number {
-  const encoded = path.indexOf('%') !== -1;
-  const anyDot = path.indexOf('.') !== -1;
-  let dots = anyDot ? DOT_ANYWHERE : 0;
-  let start = 0;
-  while (start <= path.length) {
-    let end = path.indexOf('/', start);
-    if (end === -1) end = path.length;
+function splitSegments(text: string, from: number, to: number, segments: string[]): number {
+  const percent = text.indexOf('%', from);
+  const encoded = percent !== -1 && percent < to;
+  let dots = 0;
+  let start = from;
+  while (start <= to) {
+    let end = text.indexOf('/', start);
+    if (end === -1 || end > to) end = to;
     if (end > start) {
-      let segment = path.slice(start, end);
-      if (anyDot && path.charCodeAt(start) === DOT) dots |= DOT_AT_SEGMENT_START;
+      let segment = text.slice(start, end);
+      if (text.charCodeAt(start) === DOT) dots |= DOT_AT_SEGMENT_START;
       if (encoded && segment.indexOf('%') !== -1) {
         segment = decodeLenient(segment);
         if (segment.includes('.')) {
-          dots |= DOT_ANYWHERE;
+          dots |= DECODED_DOT;
           if (segment.charCodeAt(0) === DOT || segment.includes('/.')) dots |= DOT_AT_SEGMENT_START;
         }
       }
@@ -336,7 +363,7 @@ function splitSegments(path: string, segments: string[]): number {
   return dots;
 }
 
-const DOT_ANYWHERE = 1;
+const DECODED_DOT = 1;
 const DOT_AT_SEGMENT_START = 2;
 
 const truncate = (text: string): string => (text.length > 80 ? `${text.slice(0, 77)}…` : text);

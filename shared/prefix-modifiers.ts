@@ -123,8 +123,9 @@ export function readPrefixModifiers(
 /**
  * Whether the first segment of `text` (up to its first `/`) is `referrer:x`, `imagebuild`, `open-prebuild`,
  * `snapshot`, or `K=V` items (an env segment has no `:`). One scan of the segment, no slice: every parse asks.
+ * False means `text` has no modifiers at all: the launcher reads it as a plain URL without calling the reader.
  */
-function mayBeModifier(text: string): boolean {
+export function mayBeModifier(text: string): boolean {
   let end = text.length;
   let equals = false;
   let colon = false;

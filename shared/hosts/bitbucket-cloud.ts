@@ -17,6 +17,7 @@ import {
   siteOf,
 } from './host-family.ts';
 import {
+  hasWord,
   isNameOf,
   isSha,
   joinSegments,
@@ -30,9 +31,10 @@ import {
   segmentCount,
   shaOrError,
   stripGitSuffix,
+  wordTable,
 } from './path-grammar.ts';
 
-const RESERVED_WORKSPACES = new Set([
+const RESERVED_WORKSPACES = wordTable([
   'account',
   'api',
   'blog',
@@ -67,7 +69,7 @@ export const bitbucketCloud: HostFamily = {
     const workspace = segments[0];
     const rawSlug = segments[1];
     const keyword = segments[2];
-    if (workspace === undefined || RESERVED_WORKSPACES.has(lowerCase(workspace))) {
+    if (workspace === undefined || hasWord(RESERVED_WORKSPACES, lowerCase(workspace))) {
       return err({
         code: 'unsupported-page',
         message: `That is a Bitbucket page, not a repository. Open a repository (${siteOf(url)}/workspace/repo) and try again.`,

@@ -18,6 +18,7 @@ import {
 } from './host-family.ts';
 import {
   DOT_CHAR,
+  hasWord,
   isCharIn,
   isNameOf,
   joinSegments,
@@ -31,10 +32,11 @@ import {
   shaOrError,
   stripGitSuffix,
   UNDERSCORE,
+  wordTable,
 } from './path-grammar.ts';
 
 // Top-level paths that are GitLab's own pages, not namespaces.
-const RESERVED_NAMESPACES = new Set([
+const RESERVED_NAMESPACES = wordTable([
   '-',
   'admin',
   'api',
@@ -52,7 +54,7 @@ const RESERVED_NAMESPACES = new Set([
 ]);
 
 // Route keywords that legacy URLs (no `-/`) put right after the project path.
-const LEGACY_KEYWORDS = new Set(['tree', 'blob', 'commit', 'commits', 'merge_requests', 'issues']);
+const LEGACY_KEYWORDS = wordTable(['tree', 'blob', 'commit', 'commits', 'merge_requests', 'issues']);
 
 // Namespace and project path segments: `my-group`, `sub.group_2` — `^[A-Za-z0-9_.][A-Za-z0-9_.-]*$`.
 const isPathSegment = (text: string): boolean =>
@@ -81,7 +83,7 @@ export const gitlab: HostFamily = {
         message: `${site} is GitLab itself, not a project. Paste a project URL like ${site}/group/project.`,
       });
     }
-    if (RESERVED_NAMESPACES.has(lowerCase(first))) {
+    if (hasWord(RESERVED_NAMESPACES, lowerCase(first))) {
       const site = siteOf(url);
       return err({
         code: 'unsupported-page',
@@ -144,7 +146,7 @@ export const gitlab: HostFamily = {
 
 /** Where a legacy route's keyword sits: after a group and a project, and followed by something (`tree/main`). */
 function legacyKeywordIndex(segments: readonly string[]): number {
-  for (let i = 2; i < segments.length - 1; i++) if (LEGACY_KEYWORDS.has(segments[i] ?? '')) return i;
+  for (let i = 2; i < segments.length - 1; i++) if (hasWord(LEGACY_KEYWORDS, segments[i] ?? '')) return i;
   return -1;
 }
 
@@ -205,7 +207,7 @@ function pushPath(segments: string[], path: string): void {
 
 function looksLegacy(repo: RepoRef): boolean {
   const path = [...repo.owner.split('/'), repo.name];
-  return path.some((segment, index) => index >= 2 && LEGACY_KEYWORDS.has(segment));
+  return path.some((segment, index) => index >= 2 && hasWord(LEGACY_KEYWORDS, segment));
 }
 
 /** The project named by `path[0, end)`: its namespace, then its name. */

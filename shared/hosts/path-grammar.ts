@@ -66,6 +66,17 @@ export function wordTable(words: readonly string[]): WordTable {
 }
 
 /**
+ * `set.has(text)`: compared with the words of its length only, so a string sliced from the URL is not hashed first
+ * (a Set's lookup hashes it, which costs more than these comparisons).
+ */
+export function hasWord(table: WordTable, text: string): boolean {
+  const candidates = table[text.length];
+  if (candidates === undefined) return false;
+  for (const word of candidates) if (word === text) return true;
+  return false;
+}
+
+/**
  * `set.has(text.toLowerCase())` for ASCII `text` (a name a grammar has checked already): compared character by
  * character with the words of its length, A–Z folded to a–z.
  */
