@@ -586,3 +586,34 @@ describe('where the scheme, the host and the path end', () => {
     );
   });
 });
+
+describe('the request, with and without modifiers', () => {
+  it('carries only the fields a modifier set: no referrer or open-prebuild key when none was given', () => {
+    expect(parse('FOO=bar/https://github.com/o/r')).toStrictEqual({
+      ok: true,
+      value: {
+        context: { kind: 'repository', repo, revision: { type: 'default' }, page: 'repo' },
+        alternatives: [],
+        env: [{ name: 'FOO', value: 'bar' }],
+        rejectedEnv: [],
+        imageBuild: false,
+        warnings: [],
+      },
+    });
+    expect(parse('imagebuild/https://github.com/o/r')).toStrictEqual({
+      ok: true,
+      value: { ...repoPage.value, imageBuild: true },
+    });
+  });
+
+  it('reads a URL with blanks around it, ASCII or not (a no-break space, a tab, a newline), as the URL alone', () => {
+    for (const input of [
+      '\u00a0https://github.com/o/r',
+      'https://github.com/o/r\u00a0',
+      ' https://github.com/o/r',
+      'https://github.com/o/r ',
+      '\thttps://github.com/o/r\n',
+    ])
+      expect(parse(input), JSON.stringify(input)).toStrictEqual(repoPage);
+  });
+});

@@ -68,6 +68,14 @@ describe('names that cannot be environment variables', () => {
     );
   });
 
+  it('refuses a name that begins with any digit, 0 to 9, and takes one with a digit after its first character', () => {
+    for (const name of ['0X', '5X', '9X', '0']) expect(envNameProblem(name), name).toBeDefined();
+    for (const name of ['X0', 'X9', '_0', '_9']) expect(envNameProblem(name), name).toBeUndefined();
+    // The characters just outside the digits are not word characters: refused for that, not as a digit.
+    for (const name of ['/X', ':X'])
+      expect(envNameProblem(name), name).toContain('use letters, digits and _');
+  });
+
   it('shortens a name past 60 characters, and suggests a replacement only up to 60', () => {
     const sixty = `${'a'.repeat(59)}-`;
     expect(envNameProblem(sixty)).toBe(
