@@ -360,14 +360,28 @@ describe('ports', () => {
     expect(parse('https://nohost:8080/o/r')).toStrictEqual(unknown('nohost:8080'));
   });
 
-  it('refuse a scheme written without its slashes', () => {
-    expect(parse('https:github.com/o/r')).toStrictEqual(
+  // As browsers and the URL standard read them: `new URL('https:github.com/o/r').href` is https://github.com/o/r.
+  it('read a web scheme written without its slashes as with them, and refuse any other', () => {
+    for (const input of ['https:github.com/o/r', 'HTTPS:github.com/o/r', 'https:/github.com/o/r'])
+      expect(parse(input), input).toStrictEqual(repoPage);
+    expect(parse('http:github.com/o/r')).toStrictEqual(
       failure(
-        'unsupported-scheme',
-        "'https:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.",
+        'insecure-scheme',
+        'github.com is served over https only, and this link uses plain http. Use the https:// address instead.',
       ),
     );
-    expect(parse('https:/github.com/o/r')).toStrictEqual(repoPage);
+    expect(parse('ftp:github.com/o/r')).toStrictEqual(
+      failure(
+        'unsupported-scheme',
+        "'ftp:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.",
+      ),
+    );
+    expect(parse('httpss:github.com/o/r')).toStrictEqual(
+      failure(
+        'unsupported-scheme',
+        "'httpss:' links cannot be opened. Paste an https:// URL of a repository, branch, file, pull request or issue.",
+      ),
+    );
   });
 });
 

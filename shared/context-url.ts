@@ -133,6 +133,12 @@ const startsWithHttps = (text: string): boolean =>
   text.charCodeAt(6) === SLASH &&
   text.charCodeAt(7) === SLASH;
 
+/** Whether `text` before `colon` is `http` or `https`, in any case. */
+const isWebScheme = (text: string, colon: number): boolean => {
+  const scheme = colon === 4 || colon === 5 ? lowerSlice(text, 0, colon) : '';
+  return scheme === 'http' || scheme === 'https';
+};
+
 const COLON = 58;
 const SLASH = 47;
 const DOT = 46;
@@ -192,8 +198,9 @@ function parseRepoUrl(
     const colon = https ? 5 : schemeColon(text);
     const slashes =
       colon === -1 || text.charCodeAt(colon + 1) !== SLASH ? 0 : text.charCodeAt(colon + 2) === SLASH ? 2 : 1;
-    // `localhost:8080/o/r` and `git.example.com:8443/o/r` are host:port, not a scheme.
-    if (slashes > 0) {
+    // `https:github.com/o/r`: a web scheme without its slashes is read as with them, as browsers and the URL
+    // standard read it. (`localhost:8080/o/r` and `git.example.com:8443/o/r` are host:port, not a scheme.)
+    if (slashes > 0 || (colon !== -1 && isWebScheme(text, colon))) {
       scheme = https ? 'https' : lowerSlice(text, 0, colon);
       authorityStart = colon + 1 + slashes;
       if (scheme === 'ssh' || scheme === 'git+ssh' || scheme === 'git') {
