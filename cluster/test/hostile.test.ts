@@ -111,10 +111,11 @@ describe.each(RUNTIMES)('a hostile repository under %s', (runtime: RuntimeKind) 
     expect((await h.waitFor(prebuild.id, 'stopped')).snapshot?.prebuildId).toBe('pb-victim');
 
     // A private repository on a slow server: its clone runs on the host, credential in git's environment, for
-    // the whole time the probe watches.
+    // the whole time the probe watches. Each of its authenticated requests waits 8 s: the hostile workspace that
+    // starts after the clone must reach its probe before the clone ends, on a loaded machine too.
     const privateRoot = tempDir();
     makeRepo(privateRoot, 'private.git');
-    const slow = await gitHttpServer(privateRoot, 'x-access-token', credential, 4000);
+    const slow = await gitHttpServer(privateRoot, 'x-access-token', credential, 8000);
     closers.push(() => slow.close());
 
     const data = h.dataDir;
@@ -253,7 +254,9 @@ describe.each(RUNTIMES)('a hostile repository under %s', (runtime: RuntimeKind) 
     expect(through).toEqual([]);
   });
 
-  it('watched for the credential while the private clone was running on the host', () => {
+  it('watched for the credential while the private clone was running on the host', async () => {
+    // The clone may still be going: its phases are read once it is done.
+    await h.waitFor(cloneId, 'running');
     const { from, to } = report.watch;
     const phaseAt = (phase: string) =>
       Date.parse(
