@@ -3,6 +3,8 @@
 // the idle timeout. Everyone else gets the gate; the cluster's cookie never reaches the workspace.
 
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signOpenToken } from '../../shared/workspace-access.ts';
@@ -23,15 +25,50 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-// Answers every request with the headers it got, and sets a host cookie and one for the whole domain.
+// Answers every request with the headers it got, and sets a host cookie and one for the whole domain; takes every
+// WebSocket upgrade, naming its port.
 const ECHO_SERVER = `const http = require('http');
 for (const port of [3000, 3001]) {
   http.createServer((req, res) => {
     res.setHeader('set-cookie', ['mine=1; Path=/', 'tossed=1; Domain=localhost; Path=/']);
     res.end(JSON.stringify({ port, path: req.url, cookie: req.headers.cookie || '' }));
+  }).on('upgrade', (req, socket) => {
+    socket.end('HTTP/1.1 101 Switching Protocols\\r\\nupgrade: websocket\\r\\nconnection: upgrade\\r\\nx-app-port: ' + port + '\\r\\n\\r\\n');
   }).listen(port, '127.0.0.1');
 }
 `;
+
+/** A WebSocket upgrade to the cluster's host server, as a visitor sends it: answers the head of the answer. */
+async function upgradeHead(h: Harness, host: string, path: string, extraHeader: string): Promise<string> {
+  const server = h.cluster.createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await new Promise<string>((done) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extraHeader}\r\n\r\n`,
+        ),
+      );
+      let got = '';
+      const end = (head: string) => {
+        socket.destroy();
+        done(head);
+      };
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        got += chunk;
+        if (got.includes('\r\n\r\n')) end(got.slice(0, got.indexOf('\r\n\r\n')));
+      });
+      socket.on('close', () => end(got));
+      socket.on('error', (error) => end(String(error)));
+    });
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
 
 function setup(overrides = {}) {
   const h = makeHarness({ startEditor: true, ...overrides });
@@ -167,6 +204,36 @@ describe('the editor and the ports', () => {
     });
     expect(JSON.parse(publicPort.body)).toStrictEqual({ port: 3001, path: '/hello', cookie: 'theirs=2' });
     expect(publicPort.headers['set-cookie']).toStrictEqual(['mine=1; Path=/']);
+
+    // Whatever host a visitor names, a public port's host serves that port and nothing else. code-server takes the
+    // host from Forwarded or X-Forwarded-Host before Host: naming the workspace's host there reached the editor
+    // itself (its files, its terminals) with no cookie, and naming a private port's host reached that port.
+    const file = `/vscode-remote-resource?path=${encodeURIComponent('/workspace/app/server.js')}`;
+    const forgeries: Record<string, string>[] = [
+      { 'x-forwarded-host': host },
+      { forwarded: `host=${host}` },
+      { 'x-forwarded-host': `3000-${host}` },
+      { forwarded: `for=192.0.2.1;proto=http;host=3000-${host}`, 'x-forwarded-server': host },
+    ];
+    for (const forged of forgeries) {
+      const answer = await h.hostRequest(`3001-${host}`, file, { headers: forged });
+      expect({ forged, status: answer.status }).toStrictEqual({ forged, status: 200 });
+      expect(JSON.parse(answer.body)).toStrictEqual({ port: 3001, path: file, cookie: '' });
+    }
+    // The same over WebSocket, where the editor's connection (terminals, files) would open.
+    const socketPath = '/?reconnectionToken=a1b2c3&reconnection=false&skipWebSocketFrames=false';
+    for (const forged of [
+      `X-Forwarded-Host: ${host}`,
+      `Forwarded: host=${host}`,
+      `X-Forwarded-Host: 3000-${host}`,
+    ]) {
+      const head = await upgradeHead(h, `3001-${host}`, socketPath, forged);
+      expect({ forged, head: head.split('\r\n')[0] }).toStrictEqual({
+        forged,
+        head: 'HTTP/1.1 101 Switching Protocols',
+      });
+      expect(head.toLowerCase()).toContain('x-app-port: 3001');
+    }
 
     // A private port sends a visitor without its cookie through the workspace host, where the owner's cookie vouches.
     const away = await h.hostRequest(`3000-${host}`, '/x?y=1');

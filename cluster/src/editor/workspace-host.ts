@@ -289,7 +289,7 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
         return;
       }
       if (owner) lifecycle.touch(status.id);
-      return proxyHttp(req, res, editorSocket(status.id), () =>
+      return proxyHttp(req, res, route.host, editorSocket(status.id), () =>
         unavailable(res, `Nothing answers on port ${route.port} of this workspace yet.`),
       );
     }
@@ -307,7 +307,7 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
       res.writeHead(302, { location: `${HOST_BASE}/?wait=editor`, 'cache-control': 'no-store' }).end();
       return;
     }
-    return proxyHttp(req, res, editorSocket(status.id), () => {
+    return proxyHttp(req, res, route.host, editorSocket(status.id), () => {
       res.writeHead(302, { location: `${HOST_BASE}/?wait=editor`, 'cache-control': 'no-store' }).end();
     });
   };
@@ -331,7 +331,7 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
         upstream.on('error', () => socket.destroy());
         socket.on('close', () => upstream.destroy());
         upstream.on('close', () => socket.destroy());
-        upstream.write(requestHead(req));
+        upstream.write(requestHead(req, route.host));
         if (head.length > 0) upstream.write(head);
         socket.pipe(upstream);
         upstream.pipe(socket);
@@ -355,14 +355,38 @@ function publicPort(lifecycle: WorkspaceLifecycle, id: string, port: number): bo
   );
 }
 
-/** The request line and headers as the editor is to get them: our cookie and our headers gone. */
-function requestHead(req: IncomingMessage): string {
+/**
+ * Headers a visitor may not pass on to the editor: the ones naming the host. code-server takes the host from
+ * `Forwarded` or `X-Forwarded-Host` before `Host`, and picks from it what to serve (the editor itself, or which port
+ * of the workspace): a stranger allowed on a public port's host would otherwise name the editor's, or a private
+ * port's, and be let in. The host a request was routed on is set again by `hostHeaders`.
+ */
+const HOST_NAMING = new Set([
+  'host',
+  'forwarded',
+  'x-forwarded-host',
+  'x-forwarded-server',
+  'x-original-host',
+]);
+
+const passesOn = (lower: string) =>
+  !lower.startsWith('x-launchpod-') && !HOST_NAMING.has(lower) && !lower.startsWith('x-forwarded-');
+
+/** What the editor is told the host is: exactly the one this server routed the request on, twice over. */
+const hostHeaders = (host: string): [string, string][] => [
+  ['host', host],
+  ['x-forwarded-host', host],
+];
+
+/** The request line and headers as the editor is to get them: our cookie, our headers and the visitor's host gone. */
+function requestHead(req: IncomingMessage, host: string): string {
   const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1`];
+  for (const [name, value] of hostHeaders(host)) lines.push(`${name}: ${value}`);
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] as string;
     const value = req.rawHeaders[i + 1] as string;
     const lower = name.toLowerCase();
-    if (lower.startsWith('x-launchpod-')) continue;
+    if (!passesOn(lower)) continue;
     if (lower === 'cookie') {
       const rest = withoutOurCookie(value);
       if (rest !== undefined) lines.push(`${name}: ${rest}`);
@@ -373,10 +397,10 @@ function requestHead(req: IncomingMessage): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-function forwardHeaders(req: IncomingMessage): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
+function forwardHeaders(req: IncomingMessage, host: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = Object.fromEntries(hostHeaders(host));
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name.startsWith('x-launchpod-')) continue;
+    if (value === undefined || !passesOn(name)) continue;
     if (name === 'cookie') {
       const rest = withoutOurCookie(Array.isArray(value) ? value.join('; ') : value);
       if (rest !== undefined) headers.cookie = rest;
@@ -398,6 +422,7 @@ function ownHostCookies(value: string[] | undefined): string[] | undefined {
 function proxyHttp(
   req: IncomingMessage,
   res: ServerResponse,
+  host: string,
   socketPath: string | undefined,
   whenUnavailable: () => void,
 ): void {
@@ -411,7 +436,7 @@ function proxyHttp(
         createConnection: () => socket,
         method: req.method,
         path: req.url,
-        headers: forwardHeaders(req),
+        headers: forwardHeaders(req, host),
       });
       upstream.on('response', (answer) => {
         const headers = { ...answer.headers };
