@@ -846,15 +846,18 @@ export class WorkspaceLifecycle {
     );
     const gitCredentialsUrl = request.gitCredentialsUrl;
     if (gitCredentialsUrl !== undefined) {
-      entry.gitSocket = serveGitCredentials(join(agent.cluster, 'git.sock'), (ask) =>
-        askLauncher(ask, {
-          workspaceId: request.id,
-          clusterName: options.clusterName,
-          secret: options.secret,
-          url: gitCredentialsUrl,
-          fetch: options.fetch,
-          nowSeconds: () => Math.floor(options.now() / 1000),
-        }),
+      entry.gitSocket = serveGitCredentials(
+        join(agent.cluster, 'git.sock'),
+        uidRange(entry.slot).uid,
+        (ask) =>
+          askLauncher(ask, {
+            workspaceId: request.id,
+            clusterName: options.clusterName,
+            secret: options.secret,
+            url: gitCredentialsUrl,
+            fetch: options.fetch,
+            nowSeconds: () => Math.floor(options.now() / 1000),
+          }),
       );
     }
     entry.processEnv = {

@@ -2,12 +2,14 @@
 // cluster), its ports on their own origins (owner-only unless public), stop / restart / delete from its page, and
 // the idle timeout. Everyone else gets the gate; the cluster's cookie never reaches the workspace.
 
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signOpenToken } from '../../shared/workspace-access.ts';
+import { agentPaths } from '../src/editor/agent-files.ts';
 import {
   checkoutOf,
   type Harness,
@@ -293,6 +295,30 @@ describe('git inside the workspace', () => {
       'grep -rl tok-ALLOWED-123 /workspace /home 2>/dev/null; true',
     ]);
     expect(found.stdout.trim()).toBe('');
+
+    // The socket answers whoever connects with the owner's credentials, so it is the workspace uid's alone: another
+    // user of the host (here `nobody`) cannot connect, nor list the socket folders.
+    const socket = join(agentPaths(join(h.dataDir, 'workspaces', request.id)).cluster, 'git.sock');
+    const { uid, mode } = statSync(socket);
+    expect({ uid, mode: (mode & 0o777).toString(8) }).toStrictEqual({
+      uid: workspaceUid(h.dataDir, request.id),
+      mode: '600',
+    });
+    for (const folder of [dirname(socket), dirname(dirname(socket))])
+      expect((statSync(folder).mode & 0o777).toString(8)).toBe('711');
+    const ask = `const s = require('net').connect(process.argv[1]);
+      s.on('connect', () => s.end(JSON.stringify({ protocol: 'https', host: 'git.example.test', path: '' })));
+      s.on('data', (d) => process.stdout.write(d));
+      s.on('error', (e) => process.stdout.write(e.code));`;
+    const asNobody = await new Promise<string>((done) =>
+      execFile(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', ask, socket],
+        (_error, stdout) => done(stdout),
+      ),
+    );
+    expect(asNobody).toBe('EACCES');
+    expect(h.launcher.gitAsks).toHaveLength(2);
   });
 
   it('gives a workspace without a credentials URL (its owner did not sign in) no helper to ask', async () => {

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { StartWorkspaceRequest } from '../../../shared/cluster-contract.ts';
 import type { Task } from '../../../shared/gitpod-config.ts';
 import { portUrlTemplate, workspaceHostLabel, workspaceUrl } from '../../../shared/workspace-access.ts';
@@ -158,6 +158,9 @@ export function writeAgentFolder(
     }
   });
   // The cluster's socket folder: root's and read-only inside; the socket itself is made when the cluster listens.
-  mkdirSync(paths.cluster, { recursive: true, mode: 0o755 });
-  chmodSync(paths.cluster, 0o755);
+  // Entered, not listed, by others (0711), nor is the folder of all workspaces' folders: the names say nothing
+  // to anyone else on the host.
+  mkdirSync(paths.cluster, { recursive: true, mode: 0o711 });
+  chmodSync(dirname(paths.cluster), 0o711);
+  chmodSync(paths.cluster, 0o711);
 }

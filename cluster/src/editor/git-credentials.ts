@@ -2,7 +2,7 @@
 // workspace's own socket (`<dir>/cluster/git.sock`, mounted read-only, so the socket says which workspace asks), the
 // cluster asks the launcher (signed like events), and the answer goes back to git's memory only. Nothing is kept.
 
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { EVENT_HEADERS, signEvent } from '../../../shared/cluster-contract.ts';
 
@@ -62,9 +62,14 @@ export async function askLauncher(
   };
 }
 
-/** Listens on `socketPath` (0666 inside a root-owned folder only this workspace mounts) until closed. */
+/**
+ * Listens on `socketPath` until closed. The socket is the workspace's own host uid's and no one else's (0600): the
+ * cluster answers whoever connects with the owner's credentials, so no other workspace, host user or service may.
+ * Until it is handed over it is root's, made under root's umask: no one else can connect meanwhile.
+ */
 export function serveGitCredentials(
   socketPath: string,
+  workspaceUid: number,
   ask: (request: GitCredentialAsk) => Promise<GitCredentialReply>,
 ): Server {
   rmSync(socketPath, { force: true });
@@ -103,9 +108,10 @@ export function serveGitCredentials(
   server.on('error', () => server.close());
   server.listen(socketPath, () => {
     try {
-      chmodSync(socketPath, 0o666);
+      chownSync(socketPath, workspaceUid, workspaceUid);
+      chmodSync(socketPath, 0o600);
     } catch {
-      // gone already (the workspace stopped): nothing to open up
+      // gone already (the workspace stopped), or not ours to give: it stays root's, closed to the workspace too
     }
   });
   return server;
