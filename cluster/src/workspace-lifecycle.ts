@@ -146,6 +146,10 @@ interface Entry {
   creation?: Promise<void>;
   /** Its owner's last use (ms), told by the workspace proxy. */
   lastActivity: number;
+  /** The owner's connections open through the workspace proxy now (the editor's WebSocket, a port's). */
+  ownerConnections: number;
+  /** When the last of those closed (ms); the activity file's times after it are not the owner's. */
+  ownerLeftAt: number;
 }
 
 const isTerminal = (phase: WorkspacePhase) => TERMINAL_PHASES.includes(phase);
@@ -177,6 +181,8 @@ export class WorkspaceLifecycle {
         abort: new AbortController(),
         listeners: new Set(),
         lastActivity: options.now(),
+        ownerConnections: 0,
+        ownerLeftAt: 0,
       });
     }
     this.#idleTimer = setInterval(() => this.#stopIdle(), options.idleCheckMs);
@@ -336,6 +342,8 @@ export class WorkspaceLifecycle {
       abort: new AbortController(),
       listeners: new Set(),
       lastActivity: this.#options.now(),
+      ownerConnections: 0,
+      ownerLeftAt: 0,
     };
     this.#entries.set(request.id, entry);
     this.#announce(entry);
@@ -440,7 +448,29 @@ export class WorkspaceLifecycle {
     if (entry !== undefined) entry.lastActivity = this.#options.now();
   }
 
-  /** The owner's last use: the proxy's record, or the editor's and terminals' activity file, whichever is later. */
+  /**
+   * The owner opened a connection through the proxy (the editor's WebSocket, a port's); the answer is called when
+   * it closes. While one is open, the editor's and terminals' activity file speaks for the owner.
+   */
+  ownerConnected(id: string): () => void {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return () => {};
+    entry.ownerConnections++;
+    entry.lastActivity = this.#options.now();
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      entry.ownerConnections--;
+      entry.ownerLeftAt = entry.lastActivity = this.#options.now();
+    };
+  }
+
+  /**
+   * The owner's last use: the proxy's record, or the editor's and terminals' activity file, whichever is later. The
+   * file is in a folder the workspace writes, so its time counts only while the owner is connected (up to when
+   * they left): a repository touching it on a loop must not keep its workspace, and a cluster slot, forever.
+   */
   lastActivity(id: string): number | undefined {
     const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
@@ -453,7 +483,8 @@ export class WorkspaceLifecycle {
       fromFile = 0;
     }
     // A file time in the future is the workspace's claim, not the clock's.
-    return Math.max(entry.lastActivity, Math.min(fromFile, this.#options.now()));
+    const ownerUntil = entry.ownerConnections > 0 ? this.#options.now() : entry.ownerLeftAt;
+    return Math.max(entry.lastActivity, Math.min(fromFile, ownerUntil));
   }
 
   #stopIdle(): void {

@@ -72,6 +72,45 @@ async function upgradeHead(h: Harness, host: string, path: string, extraHeader: 
   }
 }
 
+/**
+ * The owner's WebSocket to the workspace's editor, held open (as a browser with VS Code open holds it): tried again
+ * until the proxy keeps it rather than answering that nothing listens yet.
+ */
+async function holdOwnerConnection(h: Harness, id: string): Promise<{ close(): void }> {
+  const cookie = await h.ownerCookie(id);
+  const server = h.cluster.createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  const close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const socket = connect(port, '127.0.0.1');
+    socket.write(
+      `GET /?reconnectionToken=owner HTTP/1.1\r\nHost: ${id}.localhost:8788\r\nCookie: ${cookie}\r\n` +
+        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+        'Sec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const answered = await new Promise<boolean>((done) => {
+      socket.once('data', () => done(true));
+      socket.once('close', () => done(true));
+      setTimeout(() => done(false), 500);
+    });
+    if (!answered)
+      return {
+        close: () => {
+          socket.destroy();
+          close();
+        },
+      };
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  close();
+  throw new Error('the proxy never held the connection');
+}
+
 function setup(overrides = {}) {
   const h = makeHarness({ startEditor: true, ...overrides });
   open.push(h);
@@ -403,22 +442,31 @@ describe('stop, restart, delete and the idle timeout', () => {
     expect((await h.call('POST', `/v1/workspaces/${request.id}/restart`, {})).status).toBe(409);
   });
 
-  it('stops a workspace nobody uses, and keeps one whose editor or terminals are used', async () => {
-    const { h, repo, sha } = setup({ startEditor: false, idleTimeoutMs: 1500, idleCheckMs: 100 });
+  it('stops a workspace nobody uses, and keeps one whose owner is connected and working in it', async () => {
+    const { h, repo, sha } = setup({ startEditor: false, idleTimeoutMs: 3000, idleCheckMs: 100 });
     const idle = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: 'exec sleep 600' }] });
-    // The editor's extension and the agent write this file when the owner types; here a loop stands in for them.
+    // The editor's extension and the agent write this file when the owner types; here a loop stands in for them,
+    // and a socket where the editor's would be takes the owner's connection and holds it open.
+    const working = 'while sleep 0.2; do date > /launchpod/run/activity; done';
+    const editorStandIn = `node -e "require('net').createServer(() => {}).listen('/launchpod/run/editor.sock')"`;
     const busy = startRequest({
       cloneUrl: repo.url,
       sha,
-      tasks: [{ command: 'while sleep 0.2; do date > /launchpod/run/activity; done' }],
+      tasks: [{ command: `${editorStandIn} & ${working}` }],
     });
-    await h.start(idle);
-    await h.start(busy);
-    await h.waitFor(idle.id, 'running');
-    await h.waitFor(busy.id, 'running');
-    const stopped = await h.waitFor(idle.id, 'stopped');
-    expect(stopped.stopReason).toBe('Stopped after 2 seconds without activity; restart it to go on.');
+    // The same writes with no owner connected are the repository's own claim: they keep nothing (nor a slot).
+    const squatter = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: working }] });
+    for (const request of [idle, busy, squatter]) await h.start(request);
+    for (const request of [idle, busy, squatter]) await h.waitFor(request.id, 'running');
+    const owner = await holdOwnerConnection(h, busy.id);
+
+    const reason = 'Stopped after 3 seconds without activity; restart it to go on.';
+    expect((await h.waitFor(idle.id, 'stopped')).stopReason).toBe(reason);
+    expect((await h.waitFor(squatter.id, 'stopped')).stopReason).toBe(reason);
     expect((await h.status(busy.id)).phase).toBe('running');
+    // Once the owner has gone, the same writes keep it no longer.
+    owner.close();
+    expect((await h.waitFor(busy.id, 'stopped')).stopReason).toBe(reason);
     // A restart gives the idle one its full time again.
     expect((await h.call('POST', `/v1/workspaces/${idle.id}/restart`, {})).status).toBe(200);
     expect((await h.waitFor(idle.id, 'running')).stopReason).toBeUndefined();

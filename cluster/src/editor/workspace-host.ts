@@ -323,7 +323,11 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
       return;
     }
-    if (owner) lifecycle.touch(status.id);
+    if (owner) {
+      // Gone at its first end: a browser's closed tab half-closes, and the editor may hold its side open a while.
+      const left = lifecycle.ownerConnected(status.id);
+      socket.once('end', left).once('close', left);
+    }
     const target = editorSocket(status.id);
     if (target === undefined) return void socket.destroy();
     connectWorkspaceSocket(target).then(
