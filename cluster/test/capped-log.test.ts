@@ -1,10 +1,15 @@
 // A workspace's output reaches its host log files only through the cluster, capped: the cut falls exactly at the
-// cap, the note is written once, and a full disk loses text but never throws.
+// cap, the note is written once, a full disk loses text but never throws, a process printing far past the cap still
+// runs to its end, and no sandboxed process is handed a log file as its stdout or stderr.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StartWorkspaceRequest } from '../../shared/cluster-contract.ts';
 import { capNote, describeBytes, MAX_LOG_BYTES, openCappedLog } from '../src/capped-log.ts';
+import { type BackgroundProcess, ProcessGroups } from '../src/child-processes.ts';
+import { startWorkspaceProcesses } from '../src/editor/workspace-processes.ts';
+import type { Sandbox, SandboxRunOptions } from '../src/sandbox/sandbox.ts';
 import { removeTempDirs, tempDir } from './git-fixtures.ts';
 
 afterEach(() => removeTempDirs());
@@ -91,5 +96,116 @@ describe('capped log', () => {
       nowhere.close();
     }).not.toThrow();
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe('output through a pipe', () => {
+  const processes = new ProcessGroups();
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+
+  it('joins stdout and stderr in the order they were printed, and captures nothing', async () => {
+    const chunks: Buffer[] = [];
+    const result = await processes.run(
+      'sh',
+      ['-c', 'echo out1; echo err1 >&2; echo out2; echo err2 >&2; readlink /proc/$$/fd/1 /proc/$$/fd/2'],
+      { cwd: '/', env, onOutput: (chunk) => chunks.push(chunk) },
+    );
+    expect(result.end).toEqual({ kind: 'exited', code: 0, signal: null });
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('');
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+    expect(lines.slice(0, 4)).toEqual(['out1', 'err1', 'out2', 'err2']);
+    // Both descriptors are the same pipe (a socket pair, as Node makes them): no host file to reopen through /proc.
+    expect(lines[4]).toMatch(/^(pipe|socket):\[\d+\]$/);
+    expect(lines[5]).toBe(lines[4]);
+  });
+
+  it('keeps draining past the cap, so a process printing far more ends normally', async () => {
+    const file = join(tempDir(), 'flood.log');
+    const log = openCappedLog(file, 4096);
+    // 64 MiB: far more than a pipe (64 KiB) holds, so the command would block for good if the pipe were paused.
+    const result = await processes.run('sh', ['-c', 'head -c 67108864 /dev/zero; echo done >&2'], {
+      cwd: '/',
+      env,
+      timeoutMs: 20_000,
+      onOutput: (chunk) => log.output(chunk),
+    });
+    log.close();
+    expect(result.end).toEqual({ kind: 'exited', code: 0, signal: null });
+    expect(statSync(file).size).toBe(4096 + 1 + Buffer.byteLength(capNote(4096)));
+    expect(read(file).endsWith(`\0\n${capNote(4096)}`)).toBe(true);
+  });
+});
+
+describe('the editor', () => {
+  it('gets a pipe for its output, and editor.log keeps no more than the cap', async () => {
+    const logsDir = tempDir();
+    const started: { argv: readonly string[]; options: SandboxRunOptions }[] = [];
+    let ended: (value: { kind: 'exited'; code: number; signal: null }) => void = () => {};
+    const background = (): BackgroundProcess => {
+      const done = new Promise<{ kind: 'exited'; code: number; signal: null }>((resolve) => {
+        ended = resolve;
+      });
+      return { ended: done, stop: async () => {} };
+    };
+    const sandbox: Sandbox = {
+      id: 'fake',
+      run: () => Promise.reject(new Error('not used')),
+      start(argv, options) {
+        started.push({ argv, options });
+        return background();
+      },
+      destroy: async () => {},
+    };
+    const request = { tasks: [{ name: 'dev', command: 'npm run dev' }] } as unknown as StartWorkspaceRequest;
+    startWorkspaceProcesses({
+      sandbox,
+      request,
+      folder: '/workspace/app',
+      logsDir,
+      env: {},
+      startEditor: true,
+      logCapBytes: 1024,
+    });
+    const editor = started.find((s) => s.argv.some((a) => a.endsWith('start-editor.js')));
+    expect(editor).toBeDefined();
+    // What the editor writes reaches the cluster as chunks; there is no descriptor of the host's to hand over.
+    const options = editor?.options as unknown as Record<string, unknown>;
+    expect(Object.values(options).some((value) => typeof value === 'number')).toBe(false);
+    expect(options.onOutput).toBeTypeOf('function');
+    for (let i = 0; i < 100; i++) editor?.options.onOutput?.(Buffer.from(`${'e'.repeat(99)}\n`));
+    ended({ kind: 'exited', code: 0, signal: null });
+    const text = read(join(logsDir, 'editor.log'));
+    expect(text).toBe(`${`${'e'.repeat(99)}\n`.repeat(11).slice(0, 1024)}\n${capNote(1024)}`);
+    expect(read(join(logsDir, '1-dev.log'))).toBe('── command (in its terminal) ──\n');
+  });
+
+  it("caps a task's terminal output from the agent the same way, one note for the agent's run", async () => {
+    const logsDir = tempDir();
+    let agentOut: ((text: string) => void) | undefined;
+    const sandbox: Sandbox = {
+      id: 'fake',
+      run: () => Promise.reject(new Error('not used')),
+      start(_argv, options) {
+        agentOut ??= options.onStdout;
+        return { ended: new Promise(() => {}), stop: async () => {} };
+      },
+      destroy: async () => {},
+    };
+    const request = { tasks: [{ name: 'dev', command: 'npm run dev' }] } as unknown as StartWorkspaceRequest;
+    startWorkspaceProcesses({
+      sandbox,
+      request,
+      folder: '/workspace/app',
+      logsDir,
+      env: {},
+      startEditor: false,
+      logCapBytes: 100,
+    });
+    const line = Buffer.from(`${'t'.repeat(39)}\n`).toString('base64');
+    for (let i = 0; i < 10; i++) agentOut?.(`T0 ${line}\n`);
+    const header = '── command (in its terminal) ──\n';
+    const kept = `${'t'.repeat(39)}\n`.repeat(3).slice(0, 100 - Buffer.byteLength(header));
+    expect(read(join(logsDir, '1-dev.log'))).toBe(`${header}${kept}\n${capNote(100)}`);
   });
 });
