@@ -16,15 +16,19 @@ export interface RunOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-  /** An open file both stdout and stderr are written to (a task's log); without it they are captured. */
-  readonly outputFd?: number;
-  /** A long-running command's stdout as it comes (with `start`, when there is no `outputFd`). */
+  /**
+   * Where the output goes as it comes (a task's log): stdout and stderr joined in one pipe, in the order they were
+   * written, and never paused (the command would block). Without it they are captured. Never a file: a workspace's
+   * code must not get a descriptor of the host's (`/proc/<pid>/fd/1`), nor write to the disk unchecked.
+   */
+  readonly onOutput?: (chunk: Buffer) => void;
+  /** A long-running command's stdout as it comes (with `start`, when there is no `onOutput`). */
   readonly onStdout?: (text: string) => void;
 }
 
 export interface RunResult {
   readonly end: ProcessEnd;
-  /** The last 64 KiB of each stream, when not sent to `outputFd`. */
+  /** The last 64 KiB of each stream, when not sent to `onOutput`. */
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -37,6 +41,10 @@ export interface BackgroundProcess {
 
 const KILL_GRACE_MS = 2000;
 const CAPTURE_LIMIT = 64 * 1024;
+// Puts stderr onto stdout's pipe, then becomes the command (same pid, so its process group is still the one killed):
+// a fixed script, the command and its arguments are arguments, so nothing is ever read as shell. Node has no way to
+// give a child one pipe for both, and two pipes would reorder lines printed close together.
+const JOIN_STDERR = 'exec "$@" 2>&1';
 
 interface Tracked {
   readonly kill: (reason: 'timed-out' | 'aborted') => void;
@@ -59,7 +67,7 @@ export class ProcessGroups {
     return { end, stdout, stderr };
   }
 
-  /** Starts a long-running command (a task's `command`); its output must go to `outputFd`. */
+  /** Starts a long-running command (the agent, the editor); its output goes to `onOutput` or `onStdout`. */
   start(command: string, args: readonly string[], options: RunOptions): BackgroundProcess {
     const tracked = this.#spawn(command, args, options, (stream, text) => {
       if (stream === 'stdout') options.onStdout?.(text);
@@ -90,21 +98,34 @@ export class ProcessGroups {
       return { kill: () => {}, ended: Promise.resolve({ kind: 'aborted' }) };
     }
     let child: ChildProcess;
-    const output = options.outputFd ?? 'pipe';
+    const joined = options.onOutput;
     try {
       // `detached` puts the child in a new process group: killing `-pid` then reaches whatever `sh -c` started.
-      child = spawn(command, args, {
-        cwd: options.cwd,
-        env: options.env,
-        detached: true,
-        stdio: ['ignore', output, output],
-      });
+      child =
+        joined === undefined
+          ? spawn(command, args, {
+              cwd: options.cwd,
+              env: options.env,
+              detached: true,
+              stdio: ['ignore', 'pipe', 'pipe'],
+            })
+          : spawn('/bin/sh', ['-c', JOIN_STDERR, 'sh', command, ...args], {
+              cwd: options.cwd,
+              env: options.env,
+              detached: true,
+              stdio: ['ignore', 'pipe', 'ignore'],
+            });
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
       return { kill: () => {}, ended: Promise.resolve({ kind: 'spawn-failed', message }) };
     }
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => onOutput('stdout', text));
-    child.stderr?.setEncoding('utf8').on('data', (text: string) => onOutput('stderr', text));
+    if (joined !== undefined) {
+      // Flowing, never paused: a log past its cap drops what comes, and the command runs on to its end.
+      child.stdout?.on('data', (chunk: Buffer) => joined(chunk));
+    } else {
+      child.stdout?.setEncoding('utf8').on('data', (text: string) => onOutput('stdout', text));
+      child.stderr?.setEncoding('utf8').on('data', (text: string) => onOutput('stderr', text));
+    }
 
     let killedFor: 'timed-out' | 'aborted' | undefined;
     let exited = false;

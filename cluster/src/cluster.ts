@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import type { WorkspaceClass } from '../../shared/cluster-contract.ts';
 import { apiRoutes } from './api-routes.ts';
+import { MAX_LOG_BYTES } from './capped-log.ts';
 import type { RunResult } from './child-processes.ts';
 import { ProcessGroups } from './child-processes.ts';
 import { installAgentCode } from './editor/agent-files.ts';
@@ -62,6 +63,8 @@ export interface ClusterOptions {
    * it off (their tasks' terminals still run, in the agent).
    */
   readonly startEditor?: boolean;
+  /** Bytes each log file keeps of what a workspace prints. Default MAX_LOG_BYTES (16 MiB); tests pass less. */
+  readonly logCapBytes?: number;
   /** A running workspace without activity this long is stopped. Default 30 minutes. */
   readonly idleTimeoutMs?: number;
   /** How often idle workspaces are looked for. Default 30 s (at most the idle timeout). */
@@ -204,6 +207,7 @@ export function createCluster(options: ClusterOptions): Cluster {
     editor: editor.value,
     agentCode: installAgentCode(dataDir),
     startEditor: options.startEditor ?? true,
+    logCapBytes: options.logCapBytes ?? MAX_LOG_BYTES,
     idleTimeoutMs,
     idleCheckMs: Math.min(options.idleCheckMs ?? 30_000, idleTimeoutMs),
     processes,

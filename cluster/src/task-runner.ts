@@ -1,14 +1,15 @@
-// Runs a workspace's `.gitpod.yml` tasks inside its sandbox: each `before`/`init` step to its end with `sh -c` in
-// the checkout, and each `command` in the background, all output appended to the cluster's
-// `logs/<n>-<task name>.log`. Never runs a task outside the sandbox, and never passes the cluster's own
-// environment: a task sees the image's plus what the task and the start request set.
+// Runs a workspace's `.gitpod.yml` `before`/`init` steps inside its sandbox, each to its end with `sh -c` in the
+// checkout, the output appended (capped) to the cluster's `logs/<n>-<task name>.log`; each `command` runs in the
+// agent's terminals (editor/workspace-processes.ts). Never runs a task outside the sandbox, never passes the
+// cluster's own environment (a task sees the image's plus what the task and the start request set), and never
+// hands a task the log file itself.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartWorkspaceRequest } from '../../shared/cluster-contract.ts';
 import type { Task } from '../../shared/gitpod-config.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { type BackgroundProcess, describeExit } from './child-processes.ts';
+import { openCappedLog } from './capped-log.ts';
+import { describeExit } from './child-processes.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
 
 export type TaskStep = 'before' | 'init' | 'prebuild';
@@ -25,6 +26,8 @@ export interface TaskContext {
   readonly repoDir: string;
   /** The cluster's log folder on the host. */
   readonly logsDir: string;
+  /** Bytes a task's log keeps of what the task prints (MAX_LOG_BYTES; smaller in tests). */
+  readonly logCapBytes: number;
 }
 
 /** `install` → `1-install.log`; names are reduced to characters every file system takes. */
@@ -59,14 +62,6 @@ export function taskEnvironment(context: TaskContext, task: Task): Record<string
   };
 }
 
-function appendLine(fd: number, text: string): void {
-  try {
-    writeSync(fd, `${text}\n`);
-  } catch {
-    // A full disk must not fail the task; the output itself is lost either way.
-  }
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs one step of one task to its end; answers how long it took. */
@@ -79,29 +74,29 @@ export async function runTaskStep(
 ): Promise<Result<{ readonly ms: number }, StepFailure>> {
   const script = task[step];
   if (script === undefined || script.trim() === '') return ok({ ms: 0 });
-  const fd = openSync(join(context.logsDir, taskLogName(index, task)), 'a');
+  const log = openCappedLog(join(context.logsDir, taskLogName(index, task)), context.logCapBytes);
   const started = performance.now();
   try {
-    appendLine(fd, `── ${step} ──`);
+    log.line(`── ${step} ──`);
     const { end } = await context.sandbox.run(['sh', '-c', script], {
       cwd: context.repoDir,
       env: taskEnvironment(context, task),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
-      outputFd: fd,
+      onOutput: (chunk) => log.output(chunk),
     });
     const ms = performance.now() - started;
     if (end.kind === 'exited' && end.code === 0) {
-      appendLine(fd, `── ${step} finished in ${seconds(ms)} ──`);
+      log.line(`── ${step} finished in ${seconds(ms)} ──`);
       return ok({ ms });
     }
     if (end.kind === 'aborted') {
-      appendLine(fd, `── ${step} stopped ──`);
+      log.line(`── ${step} stopped ──`);
       return err({ kind: 'aborted' });
     }
     const label = taskLabel(index, task);
     if (end.kind === 'timed-out') {
-      appendLine(fd, `── ${step} timed out after ${seconds(options.timeoutMs)} ──`);
+      log.line(`── ${step} timed out after ${seconds(options.timeoutMs)} ──`);
       return err({
         kind: 'failed',
         message: `Task ${label} ${step} did not finish within ${seconds(options.timeoutMs)} and was stopped. Make it faster, or ask the cluster's operator to raise --task-timeout.`,
@@ -109,42 +104,12 @@ export async function runTaskStep(
     }
     const why =
       end.kind === 'spawn-failed' ? `could not start (${end.message})` : `failed with ${describeExit(end)}`;
-    appendLine(fd, `── ${step} ${why} ──`);
+    log.line(`── ${step} ${why} ──`);
     return err({
       kind: 'failed',
       message: `Task ${label} ${step} ${why}. Its log on the workspace page shows the output; fix the task in ${context.request.configFile ?? '.gitpod.yml'} and start again.`,
     });
   } finally {
-    closeSync(fd);
+    log.close();
   }
-}
-
-/** Starts a task's `command` in the background; it runs until the workspace stops. */
-export function startTaskCommand(
-  context: TaskContext,
-  index: number,
-  task: Task,
-  note?: string,
-): BackgroundProcess | undefined {
-  const script = task.command;
-  if (script === undefined || script.trim() === '') return undefined;
-  const fd = openSync(join(context.logsDir, taskLogName(index, task)), 'a');
-  if (note !== undefined) appendLine(fd, `── ${note} ──`);
-  appendLine(fd, '── command ──');
-  const background = context.sandbox.start(['sh', '-c', script], {
-    cwd: context.repoDir,
-    env: taskEnvironment(context, task),
-    outputFd: fd,
-  });
-  void background.ended.then((end) => {
-    const how =
-      end.kind === 'exited'
-        ? `exited with ${describeExit(end)}`
-        : end.kind === 'aborted'
-          ? 'stopped'
-          : end.kind;
-    appendLine(fd, `── command ${how} ──`);
-    closeSync(fd);
-  });
-  return background;
 }

@@ -68,6 +68,8 @@ export interface LifecycleOptions {
   readonly agentCode: string;
   /** Whether running workspaces get code-server (tests that never open an editor may do without). */
   readonly startEditor: boolean;
+  /** Bytes each log file keeps of what a workspace prints (capped-log.ts). */
+  readonly logCapBytes: number;
   /** A running workspace with no activity for this long is stopped. */
   readonly idleTimeoutMs: number;
   /** How often idle workspaces are looked for. */
@@ -597,7 +599,13 @@ export class WorkspaceLifecycle {
 
   #taskContext(entry: Entry, sandbox: Sandbox): TaskContext {
     const paths = this.#paths(entry);
-    return { sandbox, request: entry.request, repoDir: paths.repoInside, logsDir: paths.logs };
+    return {
+      sandbox,
+      request: entry.request,
+      repoDir: paths.repoInside,
+      logsDir: paths.logs,
+      logCapBytes: this.#options.logCapBytes,
+    };
   }
 
   async #image(entry: Entry): Promise<Result<ResolvedImage, string>> {
@@ -909,6 +917,7 @@ export class WorkspaceLifecycle {
       logsDir: paths.logs,
       env: entry.processEnv,
       startEditor: options.startEditor,
+      logCapBytes: options.logCapBytes,
       ...(note !== undefined && { note }),
     });
   }

@@ -2,9 +2,10 @@
 // stop, every line in the task's log, a clean environment; failures and timeouts name the task and the cause.
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { capNote } from '../src/capped-log.ts';
 import { type Harness, makeHarness, processesOf, startRequest, workspaceUid } from './cluster-harness.ts';
 import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
 
@@ -71,6 +72,43 @@ describe('tasks', () => {
     expect(log(h, request.id, '2-second.log')).toContain('second-init');
     expect(log(h, request.id, '0-git.log')).toContain('$ git clone');
     delete process.env.CLUSTER_ONLY_SECRET;
+  });
+
+  it("keeps a task's log to its cap when init prints far more; the step finishes and the workspace runs", async () => {
+    // A small cap, so the test writes little; the cluster's default is MAX_LOG_BYTES (16 MiB).
+    const cap = 64 * 1024;
+    const { h, repo, sha } = setup({ logCapBytes: cap });
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [
+        {
+          name: 'flood',
+          // Where its output goes, as the task sees it: a pipe to the cluster, never a host file it could reopen.
+          init: 'readlink /proc/$$/fd/1 /proc/$$/fd/2; head -c 16777216 /dev/zero | tr "\\0" x; echo init-done >&2',
+          command: 'echo command-ran; exec sleep 30',
+        },
+      ],
+    });
+    await h.start(request);
+    const status = await h.waitFor(request.id, 'running');
+    expect(status.phase).toBe('running');
+    const file = join(h.dataDir, 'workspaces', request.id, 'logs', '1-flood.log');
+    await eventually(() =>
+      expect(log(h, request.id, '1-flood.log')).toContain('── command (in its terminal) ──'),
+    );
+    const text = log(h, request.id, '1-flood.log');
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('── init ──');
+    expect(lines[1]).toMatch(/^(pipe|socket):\[\d+\]$/);
+    expect(lines[2]).toMatch(/^(pipe|socket):\[\d+\]$/);
+    expect(lines[3]).toMatch(/^x+$/);
+    // Cut at the cap, said once for init; the step's own end line and the command's header follow.
+    expect(readFileSync(file).indexOf(capNote(cap))).toBe(cap + 1);
+    expect(text).toMatch(/── init finished in [\d.]+ s ──\n/);
+    expect(text).not.toContain('init-done');
+    expect(statSync(file).size).toBeLessThan(cap + 512);
+    expect(await h.runInWorkspace(request.id, ['cat', '/proc/self/comm'])).toMatchObject({ stdout: 'cat\n' });
   });
 
   it('kills the command when the workspace stops', async () => {

@@ -1,18 +1,16 @@
 // What runs while a workspace is running, all inside its sandbox: the agent (each task's `command` in a terminal)
 // and VS Code (code-server, on a unix socket). The agent's terminal output comes back on its stdout and is
-// appended to the tasks' logs here — capped, since a workspace decides how much it prints.
+// appended to the tasks' logs here, the editor's through a pipe to `editor.log` — capped, since a workspace decides
+// how much it prints; neither process ever holds a log file of the host's.
 
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import stripAnsi from 'strip-ansi';
 import type { StartWorkspaceRequest } from '../../../shared/cluster-contract.ts';
+import { type CappedLog, openCappedLog } from '../capped-log.ts';
 import type { BackgroundProcess } from '../child-processes.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import { taskLogName } from '../task-runner.ts';
 import { EDITOR_NODE, MOUNTS } from './agent-files.ts';
-
-/** Past this, a task's log takes no more output (the terminal still shows it all). */
-export const MAX_LOG_BYTES = 16 * 1024 * 1024;
 
 export interface RunningProcesses {
   readonly agent: BackgroundProcess;
@@ -30,31 +28,8 @@ export interface StartOptions {
   readonly startEditor: boolean;
   /** A note for each task's log (why the command starts again, after a restart). */
   readonly note?: string;
-}
-
-function appendCapped(file: string, text: string): void {
-  let fd: number;
-  try {
-    fd = openSync(file, 'a');
-  } catch {
-    return;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size >= MAX_LOG_BYTES) return;
-    const bytes = Buffer.from(text);
-    const room = MAX_LOG_BYTES - size;
-    writeSync(
-      fd,
-      bytes.length <= room
-        ? bytes
-        : Buffer.concat([bytes.subarray(0, room), Buffer.from('\n── log full ──\n')]),
-    );
-  } catch {
-    // a full disk loses log text, never the workspace
-  } finally {
-    closeSync(fd);
-  }
+  /** Bytes each log keeps of what the workspace prints (MAX_LOG_BYTES; smaller in tests). The terminal shows all. */
+  readonly logCapBytes: number;
 }
 
 /**
@@ -66,48 +41,76 @@ export function plainText(text: string): string {
   return stripAnsi(text).replace(/\r+\n/g, '\n').replace(/\r/g, '');
 }
 
-/** `T<index> <base64>` lines from the agent → the tasks' logs. Anything else it prints is ignored. */
-export function taskOutputDemux(request: StartWorkspaceRequest, logsDir: string): (text: string) => void {
-  let pending = '';
-  return (text) => {
-    pending += text;
-    if (pending.length > 4 * 1024 * 1024) pending = pending.slice(-1024 * 1024);
-    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      const m = /^T(\d{1,3}) ([A-Za-z0-9+/=]*)$/.exec(line);
-      const index = m === null ? -1 : Number(m[1]);
-      const task = request.tasks[index];
-      if (m === null || task === undefined) continue;
-      appendCapped(
-        join(logsDir, taskLogName(index, task)),
-        plainText(Buffer.from(m[2] ?? '', 'base64').toString('utf8')),
-      );
+export interface TaskOutputDemux {
+  /** The agent's stdout, as it comes. */
+  readonly write: (text: string) => void;
+  /** Closes the tasks' logs (the agent has ended). */
+  readonly close: () => void;
+}
+
+/**
+ * `T<index> <base64>` lines from the agent → the tasks' logs, each open while the agent runs, so a command that
+ * prints past the cap leaves one note, not one a line. Anything else the agent prints is ignored.
+ */
+export function taskOutputDemux(
+  request: StartWorkspaceRequest,
+  logsDir: string,
+  capBytes: number,
+): TaskOutputDemux {
+  const logs = new Map<number, CappedLog>();
+  const logOf = (index: number): CappedLog | undefined => {
+    const task = request.tasks[index];
+    if (task === undefined) return undefined;
+    let log = logs.get(index);
+    if (log === undefined) {
+      log = openCappedLog(join(logsDir, taskLogName(index, task)), capBytes);
+      logs.set(index, log);
     }
+    return log;
+  };
+  let pending = '';
+  return {
+    write(text) {
+      pending += text;
+      if (pending.length > 4 * 1024 * 1024) pending = pending.slice(-1024 * 1024);
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        const m = /^T(\d{1,3}) ([A-Za-z0-9+/=]*)$/.exec(line);
+        if (m === null) continue;
+        logOf(Number(m[1]))?.output(plainText(Buffer.from(m[2] ?? '', 'base64').toString('utf8')));
+      }
+    },
+    close() {
+      for (const log of logs.values()) log.close();
+      logs.clear();
+    },
   };
 }
 
 export function startWorkspaceProcesses(options: StartOptions): RunningProcesses {
-  const { sandbox, request, logsDir } = options;
+  const { sandbox, request, logsDir, logCapBytes } = options;
   for (const [index, task] of request.tasks.entries()) {
     if (task.command === undefined || task.command.trim() === '') continue;
-    appendCapped(
-      join(logsDir, taskLogName(index, task)),
-      `${options.note !== undefined ? `── ${options.note} ──\n` : ''}── command (in its terminal) ──\n`,
-    );
+    const log = openCappedLog(join(logsDir, taskLogName(index, task)), logCapBytes);
+    if (options.note !== undefined) log.line(`── ${options.note} ──`);
+    log.line('── command (in its terminal) ──');
+    log.close();
   }
+  const demux = taskOutputDemux(request, logsDir, logCapBytes);
   const agent = sandbox.start([EDITOR_NODE, `${MOUNTS.agentCode}/agent.js`], {
     cwd: options.folder,
     env: options.env,
-    onStdout: taskOutputDemux(request, logsDir),
+    onStdout: demux.write,
   });
+  void agent.ended.finally(() => demux.close());
   if (!options.startEditor) return { agent };
-  const editorLog = openSync(join(logsDir, 'editor.log'), 'a');
+  const editorLog = openCappedLog(join(logsDir, 'editor.log'), logCapBytes);
   const editor = sandbox.start([EDITOR_NODE, `${MOUNTS.agentCode}/start-editor.js`], {
     cwd: options.folder,
     env: options.env,
-    outputFd: editorLog,
+    onOutput: (chunk) => editorLog.output(chunk),
   });
-  void editor.ended.finally(() => closeSync(editorLog));
+  void editor.ended.finally(() => editorLog.close());
   return { agent, editor };
 }

@@ -193,7 +193,7 @@ function bubblewrapSandbox(
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.signal !== undefined && { signal: options.signal }),
-    ...(options.outputFd !== undefined && { outputFd: options.outputFd }),
+    ...(options.onOutput !== undefined && { onOutput: options.onOutput }),
     ...(options.onStdout !== undefined && { onStdout: options.onStdout }),
   });
   return {

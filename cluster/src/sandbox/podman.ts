@@ -191,7 +191,7 @@ function podmanSandbox(
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', ...podmanEnv },
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.signal !== undefined && { signal: options.signal }),
-    ...(options.outputFd !== undefined && { outputFd: options.outputFd }),
+    ...(options.onOutput !== undefined && { onOutput: options.onOutput }),
     ...(options.onStdout !== undefined && { onStdout: options.onStdout }),
   });
 

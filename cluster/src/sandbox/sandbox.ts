@@ -62,9 +62,12 @@ export interface SandboxRunOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-  /** A host file both stdout and stderr go to (a task's log); without it they are captured. */
-  readonly outputFd?: number;
-  /** With `start` and no `outputFd`: stdout as it comes. */
+  /**
+   * stdout and stderr as they come, through a pipe (a task's log, capped by the caller); without it they are
+   * captured. Never a host file: code inside could reach it through `/proc/<pid>/fd/1` and write without limit.
+   */
+  readonly onOutput?: (chunk: Buffer) => void;
+  /** With `start` and no `onOutput`: stdout as it comes. */
   readonly onStdout?: (text: string) => void;
 }
 
