@@ -1,8 +1,8 @@
 // The hostile sample repository: a `.gitpod.yml` whose init runs `probe.js`, which tries everything a stranger's
 // repository could try against the machine it runs on — other processes' environments and command lines (the
 // cluster's secret, a concurrent clone's credential), other workspaces' files, the snapshot store, the cluster's and
-// the launcher's state, loopback and host services, cloud metadata, writing outside its folder, a fork bomb and
-// allocating past its memory — and writes what it managed to `.probe-report.json` beside itself. Targets it
+// the launcher's state, loopback and host services, cloud metadata, writing outside its folder or onto a disk
+// outside its own folders, a fork bomb and allocating past its memory — and writes what it managed to `.probe-report.json` beside itself. Targets it
 // cannot guess (paths, ports, secrets to look for) come from `probe-targets.json` when the test commits one.
 // Pure data (strings), so the fakes can serve it from workerd too. The probe never changes anything it reaches:
 // it reads, connects and closes, and writes only marker files.
@@ -99,6 +99,30 @@ function ancestors() {
   return chain;
 }
 
+// Outside its own folders (/workspace, /launchpod/run: the cluster watches their size), whatever a workspace can
+// write must be memory within its limit (tmpfs), not the host's disk, or a repository can fill that disk.
+function writeToDiskOutsideItsFolders() {
+  let mounts = [];
+  try {
+    mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')).filter((f) => f.length > 3);
+  } catch (e) {}
+  const mountOf = (dir) => mounts
+    .filter((m) => dir === m[1] || dir.startsWith(m[1] === '/' ? '/' : m[1] + '/'))
+    .sort((a, b) => b[1].length - a[1].length)[0];
+  const onDisk = [];
+  const dirs = ['/', '/tmp', '/var/tmp', '/dev/shm', '/run', process.env.HOME || '/home', '/etc', '/usr/local', '/opt', '/var', '/srv'];
+  for (const dir of dirs) {
+    const file = path.join(dir, '.launchpod-probe-' + process.pid);
+    try { fs.writeFileSync(file, 'x'); } catch (e) { continue; }
+    try { fs.unlinkSync(file); } catch (e) {}
+    let real = dir;
+    try { real = fs.realpathSync(dir); } catch (e) {}
+    const mount = mountOf(real);
+    if (!mount || mount[2] !== 'tmpfs') onDisk.push(dir + ' (' + (mount ? mount[2] : 'no mount found') + ')');
+  }
+  record('write to a disk outside its own folders', onDisk.length > 0, onDisk.join(' ') || 'only tmpfs is writable there');
+}
+
 async function forkBomb() {
   const limit = targets.pidsLimit || 0;
   const bomb = cp.spawn('sh', ['-c', 'b() { b | b & }; b'], { detached: true, stdio: 'ignore' });
@@ -166,6 +190,7 @@ async function main() {
     tryWrite('the image (/usr)', '/usr/launchpod-probe');
     tryWrite('the image (/etc)', '/etc/launchpod-probe');
     tryWrite('the root', '/launchpod-probe');
+    writeToDiskOutsideItsFolders();
   }
 
   for (const item of targets.connect || []) await tryConnect(item.label, item.host, item.port);

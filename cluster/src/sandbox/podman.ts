@@ -1,6 +1,6 @@
 // The podman runtime: one container per workspace (runc), held open by a static init, in the network namespace the
-// cluster made for it, with its own host uid range (`--uidmap`), no capabilities, no new privileges, and memory,
-// process and CPU limits. Tasks enter it with `podman exec` as the workspace user. Podman's own environment is only
+// cluster made for it, with its own host uid range (`--uidmap`), no capabilities, no new privileges, the image
+// read-only, and memory, process and CPU limits. Tasks enter it with `podman exec` as the workspace user. Podman's own environment is only
 // the cluster's (a task's variables go in as `--env` arguments: as podman's environment, `CONTAINERS_CONF` or
 // `CONTAINER_HOST` from a `.gitpod.yml` would steer podman itself, as root).
 
@@ -16,6 +16,7 @@ import {
   type Sandbox,
   type SandboxRunOptions,
   type SandboxSpec,
+  WORKSPACE_HOME,
   WORKSPACE_MOUNT,
   WORKSPACE_UID,
   type WorkspaceRuntime,
@@ -107,6 +108,13 @@ export function podmanRuntime(options: PodmanOptions): WorkspaceRuntime & { imag
         'all',
         '--security-opt',
         'no-new-privileges',
+        // The image read-only, as under bubblewrap: what a workspace writes outside /workspace goes into tmpfs
+        // (/tmp, /var/tmp, /run, and the home folder with the image's files copied in), counted in its memory
+        // limit, never onto the host's disk through the container's own layer.
+        '--read-only',
+        '--read-only-tmpfs=true',
+        '--tmpfs',
+        `${WORKSPACE_HOME}:rw,nosuid,nodev,mode=0700,U`,
         '--volume',
         `${spec.workspaceDir}:${WORKSPACE_MOUNT}:rw,nosuid,nodev`,
         ...mounts,
