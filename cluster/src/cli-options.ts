@@ -34,6 +34,7 @@ const FLAGS = {
   'workspace-allow-net': 'LAUNCHPOD_CLUSTER_WORKSPACE_ALLOW_NET',
   editor: 'LAUNCHPOD_CLUSTER_EDITOR',
   'idle-timeout': 'LAUNCHPOD_CLUSTER_IDLE_TIMEOUT',
+  'disk-floor': 'LAUNCHPOD_CLUSTER_DISK_FLOOR',
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -43,7 +44,7 @@ export const USAGE = `Usage: node --import tsx cluster/src/main.ts --secret <s> 
   [--git-config <file>] [--clone-timeout <seconds>] [--task-timeout <seconds>]
   [--runtime auto|podman|bubblewrap] [--image-map <name>=<local image>,…] [--image-pull missing|never]
   [--workspace-memory 2g] [--workspace-pids 2048] [--workspace-cpu-shares 1024] [--workspace-allow-net <cidr>,…]
-  [--editor on|off] [--idle-timeout <seconds>]
+  [--editor on|off] [--idle-timeout <seconds>] [--disk-floor 2g]
 Each flag may instead come from ${Object.values(FLAGS).join(', ')}.`;
 
 function whole(flag: Flag, text: string, min: number): Result<number, string> {
@@ -122,6 +123,9 @@ export function readCliOptions(
   if (editor !== 'on' && editor !== 'off') return err(`--editor must be on or off, not "${editor}".`);
   const idle = whole('idle-timeout', get('idle-timeout') ?? '1800', 10);
   if (!idle.ok) return idle;
+  const diskFloor = bytes(get('disk-floor') ?? '2g');
+  if (diskFloor === undefined)
+    return err(`--disk-floor must be a size like 2g or 500m (0 for none), not "${get('disk-floor')}".`);
   const allowNetworks: string[] = [];
   for (const item of (get('workspace-allow-net') ?? '').split(',').filter((t) => t.trim() !== '')) {
     const cidr = parseCidr(item);
@@ -149,6 +153,7 @@ export function readCliOptions(
       allowNetworks,
       startEditor: editor === 'on',
       idleTimeoutMs: idle.value * 1000,
+      diskFloorBytes: diskFloor,
     },
   });
 }

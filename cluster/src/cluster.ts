@@ -12,6 +12,7 @@ import { apiRoutes } from './api-routes.ts';
 import { MAX_LOG_BYTES } from './capped-log.ts';
 import type { RunResult } from './child-processes.ts';
 import { ProcessGroups } from './child-processes.ts';
+import { dataDiskFree, folderUsage } from './disk-watch.ts';
 import { installAgentCode } from './editor/agent-files.ts';
 import { editorCacheDir, readEditor } from './editor/editor-install.ts';
 import { WorkspaceAuth } from './editor/workspace-auth.ts';
@@ -69,6 +70,15 @@ export interface ClusterOptions {
   readonly idleTimeoutMs?: number;
   /** How often idle workspaces are looked for. Default 30 s (at most the idle timeout). */
   readonly idleCheckMs?: number;
+  /**
+   * Free space the data disk keeps (disk-watch.ts): under it no workspace starts, and the ones whose files keep
+   * growing are stopped. Default 2 GiB.
+   */
+  readonly diskFloorBytes?: number;
+  /** How often the data disk's free space is looked at. Default 2 s. */
+  readonly diskCheckMs?: number;
+  /** The data disk's free bytes; tests pass their own. Default: statfs of the data folder. */
+  readonly diskFree?: () => number | undefined;
   /** Where clusters on this machine claim host uid ranges. Default /var/lib/launchpod/uid-slots. */
   readonly uidSlotRegistry?: string;
   /** Whether the cluster runs as root (tests pass it; default: process.getuid() === 0). */
@@ -210,6 +220,12 @@ export function createCluster(options: ClusterOptions): Cluster {
     logCapBytes: options.logCapBytes ?? MAX_LOG_BYTES,
     idleTimeoutMs,
     idleCheckMs: Math.min(options.idleCheckMs ?? 30_000, idleTimeoutMs),
+    disk: {
+      floorBytes: options.diskFloorBytes ?? 2 * 1024 ** 3,
+      checkMs: options.diskCheckMs ?? 2000,
+      free: options.diskFree ?? dataDiskFree(dataDir),
+      usage: folderUsage,
+    },
     processes,
     outbox,
     fetch: doFetch,

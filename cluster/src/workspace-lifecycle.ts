@@ -20,6 +20,7 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { workspaceUrl } from '../../shared/workspace-access.ts';
 import type { ProcessGroups, RunResult } from './child-processes.ts';
 import { redeemCloneCredential } from './clone-credential.ts';
+import { describeBytes, diskState, growing } from './disk-watch.ts';
 import { agentConfig, agentMounts, agentPaths, writeAgentFolder } from './editor/agent-files.ts';
 import type { EditorInstall } from './editor/editor-install.ts';
 import { askLauncher, serveGitCredentials } from './editor/git-credentials.ts';
@@ -74,6 +75,13 @@ export interface LifecycleOptions {
   readonly idleTimeoutMs: number;
   /** How often idle workspaces are looked for. */
   readonly idleCheckMs: number;
+  /** The data disk's floor (disk-watch.ts): under it no workspace starts, and growing ones are stopped. */
+  readonly disk: {
+    readonly floorBytes: number;
+    readonly checkMs: number;
+    readonly free: () => number | undefined;
+    readonly usage: (dir: string) => Promise<number | undefined>;
+  };
   readonly processes: ProcessGroups;
   readonly outbox: EventOutbox;
   readonly fetch: typeof fetch;
@@ -189,9 +197,15 @@ export class WorkspaceLifecycle {
     }
     this.#idleTimer = setInterval(() => this.#stopIdle(), options.idleCheckMs);
     this.#idleTimer.unref();
+    this.#diskTimer = setInterval(() => void this.#watchDisk(), options.disk.checkMs);
+    this.#diskTimer.unref();
   }
 
   #idleTimer: ReturnType<typeof setInterval>;
+  #diskTimer: ReturnType<typeof setInterval>;
+  /** The live workspaces' folder sizes at the last look while the disk was under twice its floor. */
+  #folderSizes = new Map<string, number>();
+  #diskLook: Promise<void> | undefined;
 
   /**
    * Takes back the uid ranges of stored workspaces whose files still exist; a range another cluster took while
@@ -319,6 +333,8 @@ export class WorkspaceLifecycle {
         message: `Cluster ${clusterName} is running its limit of ${maxWorkspaces} workspaces; try another cluster, or stop a workspace here first.`,
       });
     }
+    const diskFull = this.#diskFull();
+    if (diskFull !== undefined) return err(diskFull);
     // The folder first: a slot's claim names it, and a claim whose folder is missing counts as free.
     const dir = workspacePaths(this.#options.dataDir, request).dir;
     mkdirSync(dir, { recursive: true, mode: 0o711 });
@@ -397,6 +413,8 @@ export class WorkspaceLifecycle {
         kind: 'at-capacity',
         message: `Cluster ${this.#options.clusterName} is running its limit of ${this.#options.maxWorkspaces} workspaces; stop one first, or try again later.`,
       });
+    const diskFull = this.#diskFull();
+    if (diskFull !== undefined) return err(diskFull);
     entry.abort = new AbortController();
     entry.lastActivity = this.#options.now();
     const previous = entry.creation;
@@ -503,6 +521,52 @@ export class WorkspaceLifecycle {
     }
   }
 
+  /** A refusal while the data disk is under its floor. */
+  #diskFull(): { kind: 'at-capacity'; message: string } | undefined {
+    const free = this.#options.disk.free();
+    if (diskState(free, this.#options.disk.floorBytes) !== 'low') return undefined;
+    return {
+      kind: 'at-capacity',
+      message: `Cluster ${this.#options.clusterName}'s disk is nearly full (${describeBytes(free ?? 0)} free); try another cluster, or ask its operator to free space.`,
+    };
+  }
+
+  /** One look at the data disk (disk-watch.ts); a look still measuring is not overtaken. */
+  #watchDisk(): Promise<void> {
+    this.#diskLook ??= this.#lookAtDisk().finally(() => {
+      this.#diskLook = undefined;
+    });
+    return this.#diskLook;
+  }
+
+  async #lookAtDisk(): Promise<void> {
+    const { floorBytes, free, usage } = this.#options.disk;
+    if (diskState(free(), floorBytes) === 'plenty') {
+      this.#folderSizes.clear();
+      return;
+    }
+    const sizes = new Map<string, number>();
+    for (const entry of this.#entries.values()) {
+      if (isTerminal(entry.status.phase) || entry.status.phase === 'stopping') continue;
+      const bytes = await usage(this.#paths(entry).dir);
+      if (bytes !== undefined) sizes.set(entry.request.id, bytes);
+    }
+    const before = this.#folderSizes;
+    this.#folderSizes = sizes;
+    const left = free();
+    if (this.#closing || diskState(left, floorBytes) !== 'low') return;
+    for (const id of growing(before, sizes)) {
+      this.#options.log({
+        level: 'warn',
+        message: `workspace ${id}: stopped, the data disk is under its floor`,
+      });
+      this.stop(
+        id,
+        `Stopped: the cluster's disk was nearly full (${describeBytes(left ?? 0)} free) while this workspace's files kept growing (${describeBytes(sizes.get(id) ?? 0)}). Restart it and delete what you do not need.`,
+      );
+    }
+  }
+
   #internalError(entry: Entry, cause: unknown): void {
     this.#options.log({ level: 'error', message: `workspace ${entry.request.id}: ${String(cause)}` });
     this.#update(entry, {
@@ -556,6 +620,8 @@ export class WorkspaceLifecycle {
   async close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#idleTimer);
+    clearInterval(this.#diskTimer);
+    await this.#diskLook;
     for (const entry of this.#entries.values()) entry.abort.abort();
     await Promise.all([...this.#entries.values()].map((e) => e.creation));
     await Promise.all([...this.#entries.values()].map((e) => this.#endSandbox(e)));

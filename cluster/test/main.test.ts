@@ -35,9 +35,12 @@ describe('readCliOptions', () => {
           maxWorkspaces: 2,
           cloneTimeoutMs: 5000,
           taskTimeoutMs: 1_800_000,
+          diskFloorBytes: 2 * 1024 ** 3,
         },
       },
     });
+    const floor = readCliOptions(['--secret', SECRET, '--disk-floor', '500m'], {});
+    expect(floor.ok && floor.value.cluster.diskFloorBytes).toBe(500 * 1024 ** 2);
   });
 
   it.each([
@@ -47,6 +50,7 @@ describe('readCliOptions', () => {
     [['--secret', SECRET, '--public-origin', 'http://x/path'], /--public-origin must be an origin/],
     [['--secret', SECRET, '--port', '0'], /--port 0 needs --public-origin/],
     [['--secret', SECRET, '--bogus', 'x'], /Unknown option/],
+    [['--secret', SECRET, '--disk-floor', 'lots'], /--disk-floor must be a size like 2g/],
   ])('explains what to fix for %j', (argv, message) => {
     const parsed = readCliOptions(argv, {});
     expect(parsed.ok).toBe(false);
