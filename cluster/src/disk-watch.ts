@@ -1,14 +1,15 @@
 // The data disk's floor. A workspace's files (`/workspace`, its run folder) have no quota of their own, so a
 // repository can write until the disk that holds every workspace and the cluster's state is full. The cluster
 // looks at the disk's free space every few seconds (one statfs): below twice the floor it measures each live
-// workspace's folder, and below the floor it refuses new starts and stops the workspaces whose folders kept growing
-// since the last look. One that does not grow is left alone, however large: the floor guards the machine; a limit
-// per workspace needs a quota (docs/security.md).
+// workspace's folder (the first measure of each is its baseline while the disk stays tight), and below the floor
+// it refuses new starts and stops the workspaces whose folders grew since their baseline. One that does not grow is
+// left alone, however large. Each workspace's own disk (workspace-disk.ts) bounds it; the floor is for the sum of
+// those, which may be more than the disk holds.
 
 import { statfsSync } from 'node:fs';
 import { runHostCommand } from './sandbox/host-command.ts';
 
-/** Growth under this between two looks is noise (logs, editor state), not a workspace filling the disk. */
+/** Growth under this since the baseline is noise (logs, editor state), not a workspace filling the disk. */
 export const GROWTH_SLACK_BYTES = 1024 ** 2;
 
 /** Bytes the cluster may still write on the disk holding `dataDir`; undefined when it cannot tell. */
@@ -41,7 +42,7 @@ export function diskState(free: number | undefined, floorBytes: number): DiskSta
   return free < floorBytes ? 'low' : 'watch';
 }
 
-/** The workspaces whose folders grew by more than the slack between two measurements (ids of `now`). */
+/** The workspaces whose folders grew by more than the slack since their baseline (ids of `now`). */
 export function growing(before: ReadonlyMap<string, number>, now: ReadonlyMap<string, number>): string[] {
   const grown: string[] = [];
   for (const [id, bytes] of now) {

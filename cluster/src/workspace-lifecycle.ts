@@ -203,8 +203,8 @@ export class WorkspaceLifecycle {
 
   #idleTimer: ReturnType<typeof setInterval>;
   #diskTimer: ReturnType<typeof setInterval>;
-  /** The live workspaces' folder sizes at the last look while the disk was under twice its floor. */
-  #folderSizes = new Map<string, number>();
+  /** Each live workspace's folder size when the disk first came under twice its floor (this time). */
+  #folderBaseline = new Map<string, number>();
   #diskLook: Promise<void> | undefined;
 
   /**
@@ -542,20 +542,20 @@ export class WorkspaceLifecycle {
   async #lookAtDisk(): Promise<void> {
     const { floorBytes, free, usage } = this.#options.disk;
     if (diskState(free(), floorBytes) === 'plenty') {
-      this.#folderSizes.clear();
+      this.#folderBaseline.clear();
       return;
     }
     const sizes = new Map<string, number>();
     for (const entry of this.#entries.values()) {
       if (isTerminal(entry.status.phase) || entry.status.phase === 'stopping') continue;
       const bytes = await usage(this.#paths(entry).dir);
-      if (bytes !== undefined) sizes.set(entry.request.id, bytes);
+      if (bytes === undefined) continue;
+      sizes.set(entry.request.id, bytes);
+      if (!this.#folderBaseline.has(entry.request.id)) this.#folderBaseline.set(entry.request.id, bytes);
     }
-    const before = this.#folderSizes;
-    this.#folderSizes = sizes;
     const left = free();
     if (this.#closing || diskState(left, floorBytes) !== 'low') return;
-    for (const id of growing(before, sizes)) {
+    for (const id of growing(this.#folderBaseline, sizes)) {
       this.#options.log({
         level: 'warn',
         message: `workspace ${id}: stopped, the data disk is under its floor`,

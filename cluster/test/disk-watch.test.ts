@@ -84,7 +84,7 @@ describe('a cluster whose disk runs low', () => {
     const writer = startRequest({
       cloneUrl: repo.url,
       sha,
-      tasks: [{ command: 'while sleep 0.1; do head -c 1000000 /dev/zero >> /workspace/fill; done' }],
+      tasks: [{ command: 'while sleep 0.1; do head -c 2000000 /dev/zero >> /workspace/fill; done' }],
     });
     const quiet = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: 'exec sleep 600' }] });
     for (const request of [writer, quiet]) await h.start(request);
