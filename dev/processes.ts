@@ -9,6 +9,7 @@ import { agentPaths } from '../cluster/src/editor/agent-files.ts';
 import { sweepNetworks } from '../cluster/src/sandbox/podman.ts';
 import { clusterTag } from '../cluster/src/sandbox/sandbox-names.ts';
 import { DEFAULT_SLOT_REGISTRY, endUidRange, uidRange } from '../cluster/src/sandbox/uid-ranges.ts';
+import { unmountAllUnder } from '../cluster/src/workspace-disk.ts';
 
 /** The repository: where the children run. */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -128,6 +129,8 @@ export async function sweepCluster(dataDir: string): Promise<void> {
     rmSync(agentPaths(workspaceDir).cluster, { recursive: true, force: true });
     rmSync(join(DEFAULT_SLOT_REGISTRY, String(slot)), { force: true });
   }
+  // Its workspaces' own disks, still mounted at their folders.
+  unmountAllUnder(resolve(dataDir));
 }
 
 /** The uid slots claimed machine-wide for workspace folders inside `dataDir`, with the folder each one names. */

@@ -35,6 +35,7 @@ const FLAGS = {
   editor: 'LAUNCHPOD_CLUSTER_EDITOR',
   'idle-timeout': 'LAUNCHPOD_CLUSTER_IDLE_TIMEOUT',
   'disk-floor': 'LAUNCHPOD_CLUSTER_DISK_FLOOR',
+  'workspace-disk': 'LAUNCHPOD_CLUSTER_WORKSPACE_DISK',
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -44,6 +45,7 @@ export const USAGE = `Usage: node --import tsx cluster/src/main.ts --secret <s> 
   [--git-config <file>] [--clone-timeout <seconds>] [--task-timeout <seconds>]
   [--runtime auto|podman|bubblewrap] [--image-map <name>=<local image>,…] [--image-pull missing|never]
   [--workspace-memory 2g] [--workspace-pids 2048] [--workspace-cpu-shares 1024] [--workspace-allow-net <cidr>,…]
+  [--workspace-disk 20g]
   [--editor on|off] [--idle-timeout <seconds>] [--disk-floor 2g]
 Each flag may instead come from ${Object.values(FLAGS).join(', ')}.`;
 
@@ -123,6 +125,11 @@ export function readCliOptions(
   if (editor !== 'on' && editor !== 'off') return err(`--editor must be on or off, not "${editor}".`);
   const idle = whole('idle-timeout', get('idle-timeout') ?? '1800', 10);
   if (!idle.ok) return idle;
+  const workspaceDisk = bytes(get('workspace-disk') ?? '20g');
+  if (workspaceDisk === undefined || (workspaceDisk > 0 && workspaceDisk < 64 * 1024 ** 2))
+    return err(
+      `--workspace-disk must be a size of at least 64m, like 20g (0 for none), not "${get('workspace-disk')}".`,
+    );
   const diskFloor = bytes(get('disk-floor') ?? '2g');
   if (diskFloor === undefined)
     return err(`--disk-floor must be a size like 2g or 500m (0 for none), not "${get('disk-floor')}".`);
@@ -154,6 +161,7 @@ export function readCliOptions(
       startEditor: editor === 'on',
       idleTimeoutMs: idle.value * 1000,
       diskFloorBytes: diskFloor,
+      workspaceDiskBytes: workspaceDisk,
     },
   });
 }

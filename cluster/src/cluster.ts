@@ -27,6 +27,7 @@ import { podmanRuntime } from './sandbox/podman.ts';
 import { DEFAULT_LIMITS, type SandboxLimits, type WorkspaceRuntime } from './sandbox/sandbox.ts';
 import { clusterTag } from './sandbox/sandbox-names.ts';
 import { UidSlots } from './sandbox/uid-ranges.ts';
+import { DEFAULT_WORKSPACE_DISK_BYTES } from './workspace-disk.ts';
 import { WorkspaceLifecycle } from './workspace-lifecycle.ts';
 
 export interface ClusterOptions {
@@ -75,6 +76,11 @@ export interface ClusterOptions {
    * growing are stopped. Default 2 GiB.
    */
   readonly diskFloorBytes?: number;
+  /**
+   * Each new workspace's own disk (workspace-disk.ts), in bytes: a sparse ext4 image mounted at its folder, so a
+   * workspace fills its own disk and never the host's. Default 20 GiB; 0 for none.
+   */
+  readonly workspaceDiskBytes?: number;
   /** How often the data disk's free space is looked at. Default 2 s. */
   readonly diskCheckMs?: number;
   /** The data disk's free bytes; tests pass their own. Default: statfs of the data folder. */
@@ -220,6 +226,7 @@ export function createCluster(options: ClusterOptions): Cluster {
     logCapBytes: options.logCapBytes ?? MAX_LOG_BYTES,
     idleTimeoutMs,
     idleCheckMs: Math.min(options.idleCheckMs ?? 30_000, idleTimeoutMs),
+    workspaceDiskBytes: options.workspaceDiskBytes ?? DEFAULT_WORKSPACE_DISK_BYTES,
     disk: {
       floorBytes: options.diskFloorBytes ?? 2 * 1024 ** 3,
       checkMs: options.diskCheckMs ?? 2000,

@@ -47,6 +47,13 @@ import {
   taskLogName,
 } from './task-runner.ts';
 import { FETCH_MOUNT, makeContent, type SandboxGit, workspaceFolder } from './workspace-content.ts';
+import {
+  diskImage,
+  makeWorkspaceDisk,
+  mountWorkspaceDisk,
+  mountWorkspaceDiskNow,
+  unmountWorkspaceDisk,
+} from './workspace-disk.ts';
 import { loadWorkspaces, type StoredWorkspace, saveWorkspaces } from './workspace-store.ts';
 
 export interface LifecycleOptions {
@@ -75,6 +82,8 @@ export interface LifecycleOptions {
   readonly idleTimeoutMs: number;
   /** How often idle workspaces are looked for. */
   readonly idleCheckMs: number;
+  /** Each new workspace's own disk, in bytes (workspace-disk.ts); 0: none, its files on the data disk. */
+  readonly workspaceDiskBytes: number;
   /** The data disk's floor (disk-watch.ts): under it no workspace starts, and growing ones are stopped. */
   readonly disk: {
     readonly floorBytes: number;
@@ -207,6 +216,18 @@ export class WorkspaceLifecycle {
   #folderBaseline = new Map<string, number>();
   #diskLook: Promise<void> | undefined;
 
+  /** Stored workspaces' own disks, mounted at their folders before anything reads those. */
+  #mountDisks(): void {
+    for (const entry of this.#entries.values()) {
+      if (entry.status.phase === 'deleted') continue;
+      const mounted = mountWorkspaceDiskNow(
+        diskImage(this.#options.dataDir, entry.request.id),
+        this.#paths(entry).dir,
+      );
+      if (!mounted.ok) this.#update(entry, { phase: 'failed', failure: mounted.error });
+    }
+  }
+
   /**
    * Takes back the uid ranges of stored workspaces whose files still exist; a range another cluster took while
    * this one was down fails its workspace (its files' owner is no longer its own).
@@ -230,6 +251,7 @@ export class WorkspaceLifecycle {
     const stored = loadWorkspaces(join(options.dataDir, 'state.json'));
     if (!stored.ok) return stored;
     const lifecycle = new WorkspaceLifecycle(options, stored.value);
+    lifecycle.#mountDisks();
     lifecycle.#keepSlots();
     return ok(lifecycle);
   }
@@ -442,6 +464,8 @@ export class WorkspaceLifecycle {
     this.stop(id, entry.status.stopReason);
     await entry.creation;
     const dir = this.#paths(entry).dir;
+    await unmountWorkspaceDisk(dir);
+    await rm(diskImage(this.#options.dataDir, id), { force: true });
     await rm(dir, { recursive: true, force: true });
     this.#options.slots.release(entry.slot, dir);
     this.#update(entry, { phase: 'deleted', step: undefined });
@@ -626,6 +650,8 @@ export class WorkspaceLifecycle {
     await Promise.all([...this.#entries.values()].map((e) => e.creation));
     await Promise.all([...this.#entries.values()].map((e) => this.#endSandbox(e)));
     await this.#options.processes.killAll();
+    // Their disks come off with the cluster; the next start mounts them again (#mountDisks).
+    for (const entry of this.#entries.values()) await unmountWorkspaceDisk(this.#paths(entry).dir);
   }
 
   #update(entry: Entry, patch: Partial<Mutable<WorkspaceStatus>>): void {
@@ -780,6 +806,14 @@ export class WorkspaceLifecycle {
     const paths = this.#paths(entry);
     await this.#recovered;
     mkdirSync(paths.dir, { recursive: true, mode: 0o711 });
+    // Its own disk before anything is written in its folder: a new one gets one, an existing one is mounted.
+    const diskFile = diskImage(options.dataDir, request.id);
+    const disk = existsSync(diskFile)
+      ? await mountWorkspaceDisk(diskFile, paths.dir)
+      : mode === 'restart'
+        ? ok(undefined)
+        : await makeWorkspaceDisk(diskFile, paths.dir, options.workspaceDiskBytes);
+    if (!disk.ok) return this.#endCreation(entry, { kind: 'failed', message: disk.error });
     mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
     this.#update(entry, { phase: 'creating', step: 'Finding the image' });
 

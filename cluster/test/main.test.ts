@@ -36,6 +36,7 @@ describe('readCliOptions', () => {
           cloneTimeoutMs: 5000,
           taskTimeoutMs: 1_800_000,
           diskFloorBytes: 2 * 1024 ** 3,
+          workspaceDiskBytes: 20 * 1024 ** 3,
         },
       },
     });
@@ -51,6 +52,7 @@ describe('readCliOptions', () => {
     [['--secret', SECRET, '--port', '0'], /--port 0 needs --public-origin/],
     [['--secret', SECRET, '--bogus', 'x'], /Unknown option/],
     [['--secret', SECRET, '--disk-floor', 'lots'], /--disk-floor must be a size like 2g/],
+    [['--secret', SECRET, '--workspace-disk', '1m'], /--workspace-disk must be a size of at least 64m/],
   ])('explains what to fix for %j', (argv, message) => {
     const parsed = readCliOptions(argv, {});
     expect(parsed.ok).toBe(false);

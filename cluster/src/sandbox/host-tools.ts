@@ -13,12 +13,15 @@ interface Tool {
 }
 
 // Every runtime: a network namespace per workspace (iproute2), user-mode networking without host loopback
-// (slirp4netns), a firewall inside that namespace (iptables), and util-linux's setpriv/prlimit.
+// (slirp4netns), a firewall inside that namespace (iptables), util-linux's setpriv/prlimit, and each workspace's own
+// disk, an ext4 image (e2fsprogs) mounted on a loop device (mount).
 const COMMON: readonly Tool[] = [
   { program: 'ip', pkg: 'iproute2' },
   { program: 'slirp4netns', pkg: 'slirp4netns' },
   { program: 'iptables-restore', pkg: 'iptables' },
   { program: 'setpriv', pkg: 'util-linux' },
+  { program: 'mkfs.ext4', pkg: 'e2fsprogs' },
+  { program: 'mount', pkg: 'mount' },
 ];
 
 const NEEDS: Readonly<Record<RuntimeKind, readonly Tool[]>> = {
