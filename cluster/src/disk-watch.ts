@@ -52,8 +52,8 @@ export function growing(before: ReadonlyMap<string, number>, now: ReadonlyMap<st
   return grown;
 }
 
-/** 1.5 GiB, 300 MiB: for messages. */
-export function describeBytes(bytes: number): string {
+/** 1.5 GiB, 300 MiB: a free or used size for a message, rounded (capped-log.ts names exact caps). */
+export function roughSize(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   return `${Math.max(0, Math.round(bytes / 1024 ** 2))} MiB`;
 }

@@ -20,7 +20,7 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { workspaceUrl } from '../../shared/workspace-access.ts';
 import type { ProcessGroups, RunResult } from './child-processes.ts';
 import { redeemCloneCredential } from './clone-credential.ts';
-import { describeBytes, diskState, growing } from './disk-watch.ts';
+import { diskState, growing, roughSize } from './disk-watch.ts';
 import { agentConfig, agentMounts, agentPaths, writeAgentFolder } from './editor/agent-files.ts';
 import type { EditorInstall } from './editor/editor-install.ts';
 import { askLauncher, serveGitCredentials } from './editor/git-credentials.ts';
@@ -551,7 +551,7 @@ export class WorkspaceLifecycle {
     if (diskState(free, this.#options.disk.floorBytes) !== 'low') return undefined;
     return {
       kind: 'at-capacity',
-      message: `Cluster ${this.#options.clusterName}'s disk is nearly full (${describeBytes(free ?? 0)} free); try another cluster, or ask its operator to free space.`,
+      message: `Cluster ${this.#options.clusterName}'s disk is nearly full (${roughSize(free ?? 0)} free); try another cluster, or ask its operator to free space.`,
     };
   }
 
@@ -586,7 +586,7 @@ export class WorkspaceLifecycle {
       });
       this.stop(
         id,
-        `Stopped: the cluster's disk was nearly full (${describeBytes(left ?? 0)} free) while this workspace's files kept growing (${describeBytes(sizes.get(id) ?? 0)}). Restart it and delete what you do not need.`,
+        `Stopped: the cluster's disk was nearly full (${roughSize(left ?? 0)} free) while this workspace's files kept growing (${roughSize(sizes.get(id) ?? 0)}). Restart it and delete what you do not need.`,
       );
     }
   }

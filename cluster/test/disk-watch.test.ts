@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   dataDiskFree,
-  describeBytes,
   diskState,
   folderUsage,
   GROWTH_SLACK_BYTES,
   growing,
+  roughSize,
 } from '../src/disk-watch.ts';
 import { type Harness, makeHarness, startRequest } from './cluster-harness.ts';
 import { makeRepo, removeTempDirs, tempDir } from './git-fixtures.ts';
@@ -63,9 +63,9 @@ describe('the rules', () => {
   });
 
   it('says sizes as people read them', () => {
-    expect(describeBytes(1.5 * 1024 ** 3)).toBe('1.5 GiB');
-    expect(describeBytes(300 * MiB)).toBe('300 MiB');
-    expect(describeBytes(-5)).toBe('0 MiB');
+    expect(roughSize(1.5 * 1024 ** 3)).toBe('1.5 GiB');
+    expect(roughSize(300 * MiB)).toBe('300 MiB');
+    expect(roughSize(-5)).toBe('0 MiB');
   });
 });
 
