@@ -5,10 +5,11 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { DEV_EXTENSION_ORIGIN } from '../extension/dev-key.ts';
 import { type DemoOAuthOrigins, demoHosts, demoSignIn } from './demo-config.ts';
 import { demoBackends } from './fakes/backends.ts';
@@ -112,6 +113,35 @@ export interface Stack {
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+
+/**
+ * The launcher's wrangler config for a stack, in its data folder: worker/wrangler.jsonc without its `build`, its
+ * paths made absolute. With a build in its config, `wrangler dev` builds again once its file watcher is ready and
+ * reloads the runtime, and that reload, under load, found its own port still held ("Address already in use": the
+ * demo failed to start in a fresh-clone CI run). A stack's sources do not change while it runs; the stack builds
+ * the Worker once before (scripts/build-worker.ts).
+ */
+function stackWranglerConfig(dataDir: string): string {
+  const config = parseJsonc(readFileSync(join(ROOT, 'worker/wrangler.jsonc'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const { build: _build, $schema: _schema, ...rest } = config;
+  const worker = (path: string) => resolve(ROOT, 'worker', path);
+  const file = join(dataDir, 'wrangler.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...rest,
+      main: worker(String(config.main)),
+      d1_databases: (config.d1_databases as Record<string, unknown>[]).map((db) => ({
+        ...db,
+        migrations_dir: worker(String(db.migrations_dir)),
+      })),
+    }),
+  );
+  return file;
+}
 /**
  * Node with tsx's loader: one process, not the `tsx` command's two. The command relays a signal to its child and,
  * when the child has not said within 30 ms that it got it (a loaded machine), sends it again and then SIGKILL — a
@@ -278,6 +308,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Vars and secrets in a file only this user reads, never on a command line (where `ps` shows them).
     const envFile = join(dataDir, 'launcher.env');
     writeEnvFile(envFile, vars);
+    // The Worker built once, and wrangler dev given a config without the build (stackWranglerConfig).
+    await exec(BIN('tsx'), ['scripts/build-worker.ts'], {}, log);
+    const wranglerConfig = stackWranglerConfig(dataDir);
     await exec(
       BIN('wrangler'),
       [
@@ -300,7 +333,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       [
         'dev',
         '--config',
-        'worker/wrangler.jsonc',
+        wranglerConfig,
         '--ip',
         '127.0.0.1',
         '--port',

@@ -461,6 +461,8 @@ export class WorkspaceLifecycle {
     const entry = this.#entries.get(id);
     if (entry === undefined) return err({ kind: 'unknown', message: `No workspace ${id} on this cluster.` });
     if (entry.status.phase === 'deleted') return ok(entry.status);
+    // A running workspace the cluster is still bringing back after its restart would write its folder again.
+    await this.#recovered;
     this.stop(id, entry.status.stopReason);
     await entry.creation;
     const dir = this.#paths(entry).dir;
