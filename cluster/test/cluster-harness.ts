@@ -138,6 +138,11 @@ export interface Harness {
   status(id: string): Promise<WorkspaceStatus>;
   /** Polls until the workspace reaches one of `phases` (or any terminal phase), answering that status. */
   waitFor(id: string, ...phases: WorkspacePhase[]): Promise<WorkspaceStatus>;
+  /**
+   * The same with a deadline of `ms`, for steps a busy machine can make long (an image first unpacked for the
+   * sandbox, a probe that runs for seconds): a fresh-clone CI run saw 25 s pass there.
+   */
+  waitWithin(ms: number, id: string, ...phases: WorkspacePhase[]): Promise<WorkspaceStatus>;
 }
 
 export function makeHarness(
@@ -258,8 +263,11 @@ export function makeHarness(
       const response = await harness.call('GET', `/v1/workspaces/${id}`);
       return (await response.json()) as WorkspaceStatus;
     },
-    async waitFor(id, ...phases) {
-      const deadline = Date.now() + 25_000;
+    waitFor(id, ...phases) {
+      return harness.waitWithin(25_000, id, ...phases);
+    },
+    async waitWithin(ms, id, ...phases) {
+      const deadline = Date.now() + ms;
       for (;;) {
         const status = await harness.status(id);
         if (phases.includes(status.phase) || status.phase === 'failed' || status.phase === 'stopped')

@@ -31,7 +31,7 @@ describe('events', () => {
     await h.waitFor(request.id, 'stopped');
 
     await expect
-      .poll(() => phasesOf(h, request.id), { timeout: 5000 })
+      .poll(() => phasesOf(h, request.id), { timeout: 20_000 })
       .toEqual(['pending', 'creating', 'initializing', 'running', 'stopping', 'stopped']);
     const events = h.launcher.events.filter((e) => e.workspace.id === request.id);
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -52,7 +52,7 @@ describe('events', () => {
     await h.start(request);
     expect((await h.waitFor(request.id, 'running')).phase).toBe('running');
     await expect
-      .poll(() => phasesOf(h, request.id), { timeout: 5000 })
+      .poll(() => phasesOf(h, request.id), { timeout: 20_000 })
       .toEqual(['pending', 'creating', 'initializing', 'running']);
     expect(h.launcher.attempts).toBe(4 + 3);
   });

@@ -98,7 +98,7 @@ describe.each(RUNTIMES)('a hostile repository under %s', (runtime: RuntimeKind) 
     });
     victimId = victim.id;
     await h.start(victim);
-    expect((await h.waitFor(victim.id, 'running')).phase).toBe('running');
+    expect((await h.waitWithin(120_000, victim.id, 'running')).phase).toBe('running');
     // And a prebuild's snapshot in the store.
     const prebuild = startRequest({
       cloneUrl: victimRepo.url,
@@ -108,7 +108,7 @@ describe.each(RUNTIMES)('a hostile repository under %s', (runtime: RuntimeKind) 
       extra: { type: 'prebuild', prebuildId: 'pb-victim' },
     });
     await h.start(prebuild);
-    expect((await h.waitFor(prebuild.id, 'stopped')).snapshot?.prebuildId).toBe('pb-victim');
+    expect((await h.waitWithin(120_000, prebuild.id, 'stopped')).snapshot?.prebuildId).toBe('pb-victim');
 
     // A private repository on a slow server: its clone runs on the host, credential in git's environment, for
     // the whole time the probe watches. Each of its authenticated requests waits 8 s: the hostile workspace that
@@ -192,7 +192,7 @@ describe.each(RUNTIMES)('a hostile repository under %s', (runtime: RuntimeKind) 
       );
     });
     control = JSON.parse(readFileSync(join(controlDir, '.probe-report.json'), 'utf8')) as ProbeReport;
-    await h.waitFor(controlClone.id, 'running');
+    await h.waitWithin(120_000, controlClone.id, 'running');
 
     // The real thing: the private clone starts, then the hostile workspace while it runs.
     const clone = startRequest({
@@ -213,7 +213,7 @@ describe.each(RUNTIMES)('a hostile repository under %s', (runtime: RuntimeKind) 
       extra: { image: { kind: 'image', name: 'node:20' } },
     });
     await h.start(hostile);
-    const done = await h.waitFor(hostile.id, 'running');
+    const done = await h.waitWithin(120_000, hostile.id, 'running');
     expect(done.failure).toBeUndefined();
     report = JSON.parse(
       readFileSync(join(checkoutOf(data, hostile.id, 'hostile'), '.probe-report.json'), 'utf8'),
