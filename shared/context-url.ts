@@ -176,7 +176,10 @@ function parseRepoUrl(
   let source = text;
   let authorityStart = 0;
   let authorityEnd: number;
-  let rest: string;
+  // The path as the host list reads it: [restStart, restEnd) of `rest`.
+  let rest = text;
+  let restStart: number;
+  let restEnd: number;
   // The path is [pathStart, pathStop) of `pathSource`: split where it lies, not from a copy.
   let pathSource = text;
   let pathStart = 0;
@@ -189,6 +192,8 @@ function parseRepoUrl(
     source = scp[1] ?? '';
     authorityEnd = source.length;
     rest = `/${scp[2] ?? ''}`;
+    restStart = 0;
+    restEnd = rest.length;
     pathSource = rest;
     pathStop = rest.length;
   } else {
@@ -228,7 +233,8 @@ function parseRepoUrl(
     }
     const slash = text.indexOf('/', authorityStart);
     authorityEnd = slash === -1 || slash > pathEnd ? pathEnd : slash;
-    rest = text.slice(authorityEnd, pathEnd);
+    restStart = authorityEnd;
+    restEnd = pathEnd;
     pathStart = authorityEnd;
     pathStop = pathEnd;
   }
@@ -257,18 +263,19 @@ function parseRepoUrl(
       message: `'${truncate(text)}' has no host. Paste the full URL, like https://github.com/owner/repo.`,
     });
   }
-  if (hostname.includes(':')) {
+  // A port ends in a digit: a host name that does not has none to take off (one character read, not a search).
+  if (isDigit(hostname.charCodeAt(hostname.length - 1))) {
     // ssh ports are ssh's own; web default ports are the same host as none.
     if (via === 'ssh') hostname = withoutPort(hostname);
     else if (hostname.endsWith(scheme === 'http' ? ':80' : ':443'))
       hostname = hostname.slice(0, scheme === 'http' ? -3 : -4);
   }
-  let entry = lookupHost(registry, via, hostname, rest);
+  let entry = lookupHost(registry, via, hostname, rest, restStart, restEnd);
   if (entry === undefined) {
     const lower = lowerCase(hostname);
     if (lower !== hostname) {
       hostname = lower;
-      entry = lookupHost(registry, via, hostname, rest);
+      entry = lookupHost(registry, via, hostname, rest, restStart, restEnd);
     }
   }
   if (entry === undefined) {
@@ -337,7 +344,10 @@ const lookupHost = (
   via: HostUrl['via'],
   hostname: string,
   path: string,
-): HostEntry | undefined => (via === 'ssh' ? registry.lookupSsh(hostname) : registry.lookup(hostname, path));
+  from: number,
+  to: number,
+): HostEntry | undefined =>
+  via === 'ssh' ? registry.lookupSsh(hostname) : registry.lookup(hostname, path, from, to);
 
 /**
  * `/a//b%20c/` (the path [from, to) of `text`) → ['a', 'b c'] into `segments`: empty segments dropped, each

@@ -84,8 +84,11 @@ function builtin(hostname: string, family: HostFamilyId, apiBaseUrl: string): Ho
 
 export interface HostRegistry {
   readonly entries: readonly HostEntry[];
-  /** The entry serving `hostname` (lower case, `:port` included when not default) and `path`, if any. */
-  lookup(hostname: string, path?: string): HostEntry | undefined;
+  /**
+   * The entry serving `hostname` (lower case, `:port` included when not default) and the path `[from, to)` of
+   * `path` (all of it by default), if any.
+   */
+  lookup(hostname: string, path?: string, from?: number, to?: number): HostEntry | undefined;
   /** ssh URLs carry the ssh port, not the web one, and no base path: match on the bare host name. */
   lookupSsh(hostname: string): HostEntry | undefined;
   family(entry: HostEntry): HostFamily;
@@ -162,6 +165,12 @@ export function createHostRegistry(configs: readonly HostConfig[] = []): Result<
   return ok(registryOf(entries));
 }
 
+/** Whether the path `[from, to)` of `text` is `basePath` or below it (`/gitlab`, `/gitlab/g/p`; not `/gitlabx`). */
+function servesPath(basePath: string, text: string, from: number, to: number): boolean {
+  const end = from + basePath.length;
+  return end <= to && text.startsWith(basePath, from) && (end === to || text.charCodeAt(end) === 47); // `/`
+}
+
 const selfHostableFamilies = (): string =>
   HOST_FAMILY_IDS.filter((id) => hostFamilies[id].selfHostedName !== undefined).join(', ');
 
@@ -206,7 +215,8 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     if (candidates !== undefined) for (const c of candidates) if (c.name === hostname) return c.list;
     return undefined;
   };
-  const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
+  // The path is a range of the text it lies in, so the launcher's reading of a URL need not copy it out first.
+  const lookup = (hostname: string, path = '/', from = 0, to = path.length): HostEntry | undefined => {
     let list = named(hostname);
     if (list === undefined) {
       const parent = SUBDOMAINS.find(
@@ -215,9 +225,7 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
       if (parent !== undefined) list = named(parent[1]);
     }
     if (list === undefined) return undefined;
-    for (const e of list) {
-      if (e.basePath === '' || path === e.basePath || path.startsWith(`${e.basePath}/`)) return e;
-    }
+    for (const e of list) if (e.basePath === '' || servesPath(e.basePath, path, from, to)) return e;
     return undefined;
   };
   // ssh paths never carry the web base path, and the port is ssh's own: the bare host name finds the entry too
