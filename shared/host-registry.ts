@@ -188,6 +188,23 @@ const SSH_HOSTS: ReadonlyMap<string, string> = new Map(
   ),
 );
 
+/** `map.get(name)`, read by comparing the names of the same length (no hash of `name` computed). */
+function byLength<T>(map: ReadonlyMap<string, T>): (name: string) => T | undefined {
+  const table: { name: string; value: T }[][] = [];
+  for (const [name, value] of map) {
+    const sameLength = table[name.length] ?? [];
+    sameLength.push({ name, value });
+    table[name.length] = sameLength;
+  }
+  return (name) => {
+    const candidates = table[name.length];
+    if (candidates !== undefined) for (const c of candidates) if (c.name === name) return c.value;
+    return undefined;
+  };
+}
+
+const sshHostOf = byLength(SSH_HOSTS);
+
 function registryOf(entries: readonly HostEntry[]): HostRegistry {
   const byHost = new Map<string, HostEntry[]>();
   for (const entry of entries) {
@@ -202,19 +219,9 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     const list = byHost.get(hostname);
     if (list !== undefined) byHost.set(alias, list);
   }
-  // The same lists by name length: a lookup compares the few names of its length instead of hashing a host name
-  // sliced from the URL (a new string each parse, whose hash a Map would compute first).
-  const byLength: { name: string; list: HostEntry[] }[][] = [];
-  for (const [name, list] of byHost) {
-    const sameLength = byLength[name.length] ?? [];
-    sameLength.push({ name, list });
-    byLength[name.length] = sameLength;
-  }
-  const named = (hostname: string): HostEntry[] | undefined => {
-    const candidates = byLength[hostname.length];
-    if (candidates !== undefined) for (const c of candidates) if (c.name === hostname) return c.list;
-    return undefined;
-  };
+  // A lookup compares the few names of the host name's length instead of hashing it: it is sliced from the URL, a
+  // new string each parse, whose hash a Map would compute first.
+  const named = byLength(byHost);
   // The path is a range of the text it lies in, so the launcher's reading of a URL need not copy it out first.
   const lookup = (hostname: string, path = '/', from = 0, to = path.length): HostEntry | undefined => {
     let list = named(hostname);
@@ -238,10 +245,11 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
       if (!bySshName.has(name)) bySshName.set(name, entry);
     }
   }
+  const sshNamed = byLength(bySshName);
   return {
     entries,
     lookup,
-    lookupSsh: (hostname) => bySshName.get(SSH_HOSTS.get(hostname) ?? hostname),
+    lookupSsh: (hostname) => sshNamed(sshHostOf(hostname) ?? hostname),
     family: (entry) => hostFamilies[entry.family],
   };
 }
