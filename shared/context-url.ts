@@ -36,10 +36,12 @@ export function parseLaunchInput(input: string, registry: HostRegistry): Result<
         'Nothing to open. Paste the URL of a repository, branch, file, pull request or issue, like https://github.com/owner/repo.',
     });
   }
-  // Most input is a plain URL: read without a modifiers object to fill and unwrap.
-  if (!mayBeModifier(text)) {
+  // Most input is a plain URL: read without a modifiers object to fill and unwrap. Most of it starts `https://`,
+  // which no modifier does: one comparison, which parseRepoUrl would make anyway, instead of the modifiers' scan.
+  const https = startsWithHttps(text);
+  if (https || !mayBeModifier(text)) {
     const warnings: ParseWarning[] = [];
-    const parsed = parseRepoUrl(text, registry, warnings);
+    const parsed = parseRepoUrl(text, registry, warnings, https);
     return parsed.ok ? ok(plainRequest(parsed.value, warnings)) : parsed;
   }
   const read = readPrefixModifiers(text);
@@ -163,6 +165,8 @@ function parseRepoUrl(
   text: string,
   registry: HostRegistry,
   warnings: ParseWarning[],
+  // Whether `text` starts `https://`, when the caller knows.
+  https = startsWithHttps(text),
 ): Result<{ context: LaunchRequest['context']; alternatives: LaunchRequest['alternatives'] }, ParseError> {
   const hash = text.indexOf('#');
   const end = hash === -1 ? text.length : hash;
@@ -199,7 +203,6 @@ function parseRepoUrl(
   } else {
     // `https://`, `http://`, `ssh://`, `git+ssh://`, and `https:/` (proxies fold `//` in the launcher's path form).
     // Most links start `https://`: one comparison instead of the scan.
-    const https = startsWithHttps(text);
     const colon = https ? 5 : schemeColon(text);
     const slashes =
       colon === -1 || text.charCodeAt(colon + 1) !== SLASH ? 0 : text.charCodeAt(colon + 2) === SLASH ? 2 : 1;
