@@ -155,9 +155,10 @@ const PORT_THEN_PATH = /^[0-9]+(?:\/|$)/;
 function looksScpLike(text: string): boolean {
   const at = text.indexOf('@');
   if (at <= 0) return false;
-  const colon = text.indexOf(':', at);
+  // The first `:` (a forward search: lastIndexOf is a call into the engine's C++, several times the cost).
+  const colon = text.indexOf(':');
   const slash = text.indexOf('/');
-  return colon !== -1 && (slash === -1 || slash > colon) && text.lastIndexOf(':', at) === -1;
+  return colon > at && (slash === -1 || slash > colon);
 }
 
 /** Splits `[scheme://][user@]host[:port]/path[?query][#fragment]` and hands the path to the host's grammar. */
@@ -246,7 +247,14 @@ function parseRepoUrl(
   // host has no `@`: its pattern allows none.)
   let hostStart = authorityStart;
   if (scp === null && firstAt !== -1 && firstAt < authorityEnd) {
-    const at = text.lastIndexOf('@', authorityEnd - 1);
+    // The last `@` of the authority, searched forward from the first (lastIndexOf is a call into the engine's C++).
+    let at = firstAt;
+    for (
+      let next = text.indexOf('@', at + 1);
+      next !== -1 && next < authorityEnd;
+      next = text.indexOf('@', next + 1)
+    )
+      at = next;
     hostStart = at + 1;
     const colon = text.indexOf(':', authorityStart);
     if (colon !== -1 && colon < at) {
