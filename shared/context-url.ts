@@ -370,7 +370,8 @@ function splitSegments(text: string, from: number, to: number, segments: string[
   const percent = text.indexOf('%', from);
   const encoded = percent !== -1 && percent < to;
   let dots = 0;
-  let start = from;
+  // A path starts with its `/` (known to be there: no search for it).
+  let start = text.charCodeAt(from) === SLASH ? from + 1 : from;
   while (start <= to) {
     let end = text.indexOf('/', start);
     if (end === -1 || end > to) end = to;
