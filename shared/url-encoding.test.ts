@@ -34,8 +34,8 @@ describe('decodeLenient', () => {
     expect(decodeLenient('fix%23123')).toBe('fix#123');
     expect(decodeLenient('refs%2Fheads%2Fmain')).toBe('refs/heads/main');
     // Overlong forms (`/` as two and three bytes), surrogate halves, bytes no character starts with, a lead byte
-    // without its continuation or with a byte that is not one: each kept as written, alone in its text (a text with
-    // one of them goes to the built-in whole).
+    // without its continuation or with a byte that is not one, a digit next to each end of 0–9, A–F and a–f: each
+    // kept as written, alone in its text (a text with one of them goes to the built-in whole).
     for (const broken of [
       '%C0%AF',
       '%C1%BF',
@@ -55,6 +55,13 @@ describe('decodeLenient', () => {
       '%E2%41%AC',
       '%F0%A0%80',
       '%F8%A0%80',
+      '%8F%BF%BF',
+      '%1/',
+      '%1:',
+      '%1@',
+      '%1G',
+      '%1`',
+      '%1g',
       '%C3%A',
       '%C3%G9',
       '%E2%8',
