@@ -36,10 +36,12 @@ export function parseLaunchInput(input: string, registry: HostRegistry): Result<
         'Nothing to open. Paste the URL of a repository, branch, file, pull request or issue, like https://github.com/owner/repo.',
     });
   }
-  // Most input is a plain URL: read without a modifiers object to fill and unwrap.
-  if (!mayBeModifier(text)) {
+  // Most input is a plain URL: read without a modifiers object to fill and unwrap. Most of it starts `https://`,
+  // which no modifier does: one comparison, which parseRepoUrl would make anyway, instead of the modifiers' scan.
+  const https = startsWithHttps(text);
+  if (https || !mayBeModifier(text)) {
     const warnings: ParseWarning[] = [];
-    const parsed = parseRepoUrl(text, registry, warnings);
+    const parsed = parseRepoUrl(text, registry, warnings, https);
     return parsed.ok ? ok(plainRequest(parsed.value, warnings)) : parsed;
   }
   const read = readPrefixModifiers(text);
@@ -153,9 +155,10 @@ const PORT_THEN_PATH = /^[0-9]+(?:\/|$)/;
 function looksScpLike(text: string): boolean {
   const at = text.indexOf('@');
   if (at <= 0) return false;
-  const colon = text.indexOf(':', at);
+  // The first `:` (a forward search: lastIndexOf is a call into the engine's C++, several times the cost).
+  const colon = text.indexOf(':');
   const slash = text.indexOf('/');
-  return colon !== -1 && (slash === -1 || slash > colon) && text.lastIndexOf(':', at) === -1;
+  return colon > at && (slash === -1 || slash > colon);
 }
 
 /** Splits `[scheme://][user@]host[:port]/path[?query][#fragment]` and hands the path to the host's grammar. */
@@ -163,6 +166,8 @@ function parseRepoUrl(
   text: string,
   registry: HostRegistry,
   warnings: ParseWarning[],
+  // Whether `text` starts `https://`, when the caller knows.
+  https = startsWithHttps(text),
 ): Result<{ context: LaunchRequest['context']; alternatives: LaunchRequest['alternatives'] }, ParseError> {
   const hash = text.indexOf('#');
   const end = hash === -1 ? text.length : hash;
@@ -176,7 +181,10 @@ function parseRepoUrl(
   let source = text;
   let authorityStart = 0;
   let authorityEnd: number;
-  let rest: string;
+  // The path as the host list reads it: [restStart, restEnd) of `rest`.
+  let rest = text;
+  let restStart: number;
+  let restEnd: number;
   // The path is [pathStart, pathStop) of `pathSource`: split where it lies, not from a copy.
   let pathSource = text;
   let pathStart = 0;
@@ -189,12 +197,13 @@ function parseRepoUrl(
     source = scp[1] ?? '';
     authorityEnd = source.length;
     rest = `/${scp[2] ?? ''}`;
+    restStart = 0;
+    restEnd = rest.length;
     pathSource = rest;
     pathStop = rest.length;
   } else {
     // `https://`, `http://`, `ssh://`, `git+ssh://`, and `https:/` (proxies fold `//` in the launcher's path form).
     // Most links start `https://`: one comparison instead of the scan.
-    const https = startsWithHttps(text);
     const colon = https ? 5 : schemeColon(text);
     const slashes =
       colon === -1 || text.charCodeAt(colon + 1) !== SLASH ? 0 : text.charCodeAt(colon + 2) === SLASH ? 2 : 1;
@@ -228,7 +237,8 @@ function parseRepoUrl(
     }
     const slash = text.indexOf('/', authorityStart);
     authorityEnd = slash === -1 || slash > pathEnd ? pathEnd : slash;
-    rest = text.slice(authorityEnd, pathEnd);
+    restStart = authorityEnd;
+    restEnd = pathEnd;
     pathStart = authorityEnd;
     pathStop = pathEnd;
   }
@@ -237,7 +247,14 @@ function parseRepoUrl(
   // host has no `@`: its pattern allows none.)
   let hostStart = authorityStart;
   if (scp === null && firstAt !== -1 && firstAt < authorityEnd) {
-    const at = text.lastIndexOf('@', authorityEnd - 1);
+    // The last `@` of the authority, searched forward from the first (lastIndexOf is a call into the engine's C++).
+    let at = firstAt;
+    for (
+      let next = text.indexOf('@', at + 1);
+      next !== -1 && next < authorityEnd;
+      next = text.indexOf('@', next + 1)
+    )
+      at = next;
     hostStart = at + 1;
     const colon = text.indexOf(':', authorityStart);
     if (colon !== -1 && colon < at) {
@@ -257,18 +274,19 @@ function parseRepoUrl(
       message: `'${truncate(text)}' has no host. Paste the full URL, like https://github.com/owner/repo.`,
     });
   }
-  if (hostname.includes(':')) {
+  // A port ends in a digit: a host name that does not has none to take off (one character read, not a search).
+  if (isDigit(hostname.charCodeAt(hostname.length - 1))) {
     // ssh ports are ssh's own; web default ports are the same host as none.
     if (via === 'ssh') hostname = withoutPort(hostname);
     else if (hostname.endsWith(scheme === 'http' ? ':80' : ':443'))
       hostname = hostname.slice(0, scheme === 'http' ? -3 : -4);
   }
-  let entry = lookupHost(registry, via, hostname, rest);
+  let entry = lookupHost(registry, via, hostname, rest, restStart, restEnd);
   if (entry === undefined) {
     const lower = lowerCase(hostname);
     if (lower !== hostname) {
       hostname = lower;
-      entry = lookupHost(registry, via, hostname, rest);
+      entry = lookupHost(registry, via, hostname, rest, restStart, restEnd);
     }
   }
   if (entry === undefined) {
@@ -337,7 +355,10 @@ const lookupHost = (
   via: HostUrl['via'],
   hostname: string,
   path: string,
-): HostEntry | undefined => (via === 'ssh' ? registry.lookupSsh(hostname) : registry.lookup(hostname, path));
+  from: number,
+  to: number,
+): HostEntry | undefined =>
+  via === 'ssh' ? registry.lookupSsh(hostname) : registry.lookup(hostname, path, from, to);
 
 /**
  * `/a//b%20c/` (the path [from, to) of `text`) → ['a', 'b c'] into `segments`: empty segments dropped, each
@@ -349,7 +370,8 @@ function splitSegments(text: string, from: number, to: number, segments: string[
   const percent = text.indexOf('%', from);
   const encoded = percent !== -1 && percent < to;
   let dots = 0;
-  let start = from;
+  // A path starts with its `/` (known to be there: no search for it).
+  let start = text.charCodeAt(from) === SLASH ? from + 1 : from;
   while (start <= to) {
     let end = text.indexOf('/', start);
     if (end === -1 || end > to) end = to;

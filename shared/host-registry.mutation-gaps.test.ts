@@ -258,6 +258,20 @@ describe('lookups', () => {
     expect(registry.lookup('nowhere.example', '/gitlab')).toBeUndefined();
   });
 
+  it('read only the range [from, to) of a path given in a longer text', () => {
+    // `/gitlab/deep/g/p?x` as the launcher hands it: the path is [0, 16), not the whole text.
+    const text = '/gitlab/deep/g/p?x';
+    expect(registry.lookup('code.example', text, 0, 16)?.basePath).toBe('/gitlab/deep');
+    expect(registry.lookup('code.example', text, 0, 12)?.basePath).toBe('/gitlab/deep');
+    // `/gitlab/de` and `/gitla`: the text goes on past the range to a longer base path, which the range is not.
+    expect(registry.lookup('code.example', text, 0, 10)?.basePath).toBe('/gitlab');
+    expect(registry.lookup('code.example', text, 0, 6)).toBeUndefined();
+    // A range inside the text: `x/gitlab/g` from 1.
+    expect(registry.lookup('code.example', 'x/gitlab/g', 1, 10)?.basePath).toBe('/gitlab');
+    // A root entry serves any path, even one that does not start with `/`.
+    expect(defaultHostRegistry.lookup('github.com', 'o/r')?.hostname).toBe('github.com');
+  });
+
   it('match ssh on the bare host name, whatever the web port', () => {
     expect(registry.lookupSsh('code.example')?.basePath).toBe('/gitlab');
     expect(registry.lookupSsh('code.example:2222')?.family).toBe('bitbucket-server');

@@ -84,8 +84,11 @@ function builtin(hostname: string, family: HostFamilyId, apiBaseUrl: string): Ho
 
 export interface HostRegistry {
   readonly entries: readonly HostEntry[];
-  /** The entry serving `hostname` (lower case, `:port` included when not default) and `path`, if any. */
-  lookup(hostname: string, path?: string): HostEntry | undefined;
+  /**
+   * The entry serving `hostname` (lower case, `:port` included when not default) and the path `[from, to)` of
+   * `path` (all of it by default), if any.
+   */
+  lookup(hostname: string, path?: string, from?: number, to?: number): HostEntry | undefined;
   /** ssh URLs carry the ssh port, not the web one, and no base path: match on the bare host name. */
   lookupSsh(hostname: string): HostEntry | undefined;
   family(entry: HostEntry): HostFamily;
@@ -162,6 +165,12 @@ export function createHostRegistry(configs: readonly HostConfig[] = []): Result<
   return ok(registryOf(entries));
 }
 
+/** Whether the path `[from, to)` of `text` is `basePath` or below it (`/gitlab`, `/gitlab/g/p`; not `/gitlabx`). */
+function servesPath(basePath: string, text: string, from: number, to: number): boolean {
+  const end = from + basePath.length;
+  return end <= to && text.startsWith(basePath, from) && (end === to || text.charCodeAt(end) === 47); // `/`
+}
+
 const selfHostableFamilies = (): string =>
   HOST_FAMILY_IDS.filter((id) => hostFamilies[id].selfHostedName !== undefined).join(', ');
 
@@ -179,6 +188,23 @@ const SSH_HOSTS: ReadonlyMap<string, string> = new Map(
   ),
 );
 
+/** `map.get(name)`, read by comparing the names of the same length (no hash of `name` computed). */
+function byLength<T>(map: ReadonlyMap<string, T>): (name: string) => T | undefined {
+  const table: { name: string; value: T }[][] = [];
+  for (const [name, value] of map) {
+    const sameLength = table[name.length] ?? [];
+    sameLength.push({ name, value });
+    table[name.length] = sameLength;
+  }
+  return (name) => {
+    const candidates = table[name.length];
+    if (candidates !== undefined) for (const c of candidates) if (c.name === name) return c.value;
+    return undefined;
+  };
+}
+
+const sshHostOf = byLength(SSH_HOSTS);
+
 function registryOf(entries: readonly HostEntry[]): HostRegistry {
   const byHost = new Map<string, HostEntry[]>();
   for (const entry of entries) {
@@ -193,20 +219,11 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
     const list = byHost.get(hostname);
     if (list !== undefined) byHost.set(alias, list);
   }
-  // The same lists by name length: a lookup compares the few names of its length instead of hashing a host name
-  // sliced from the URL (a new string each parse, whose hash a Map would compute first).
-  const byLength: { name: string; list: HostEntry[] }[][] = [];
-  for (const [name, list] of byHost) {
-    const sameLength = byLength[name.length] ?? [];
-    sameLength.push({ name, list });
-    byLength[name.length] = sameLength;
-  }
-  const named = (hostname: string): HostEntry[] | undefined => {
-    const candidates = byLength[hostname.length];
-    if (candidates !== undefined) for (const c of candidates) if (c.name === hostname) return c.list;
-    return undefined;
-  };
-  const lookup = (hostname: string, path = '/'): HostEntry | undefined => {
+  // A lookup compares the few names of the host name's length instead of hashing it: it is sliced from the URL, a
+  // new string each parse, whose hash a Map would compute first.
+  const named = byLength(byHost);
+  // The path is a range of the text it lies in, so the launcher's reading of a URL need not copy it out first.
+  const lookup = (hostname: string, path = '/', from = 0, to = path.length): HostEntry | undefined => {
     let list = named(hostname);
     if (list === undefined) {
       const parent = SUBDOMAINS.find(
@@ -215,9 +232,7 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
       if (parent !== undefined) list = named(parent[1]);
     }
     if (list === undefined) return undefined;
-    for (const e of list) {
-      if (e.basePath === '' || path === e.basePath || path.startsWith(`${e.basePath}/`)) return e;
-    }
+    for (const e of list) if (e.basePath === '' || servesPath(e.basePath, path, from, to)) return e;
     return undefined;
   };
   // ssh paths never carry the web base path, and the port is ssh's own: the bare host name finds the entry too
@@ -230,10 +245,11 @@ function registryOf(entries: readonly HostEntry[]): HostRegistry {
       if (!bySshName.has(name)) bySshName.set(name, entry);
     }
   }
+  const sshNamed = byLength(bySshName);
   return {
     entries,
     lookup,
-    lookupSsh: (hostname) => bySshName.get(SSH_HOSTS.get(hostname) ?? hostname),
+    lookupSsh: (hostname) => sshNamed(sshHostOf(hostname) ?? hostname),
     family: (entry) => hostFamilies[entry.family],
   };
 }

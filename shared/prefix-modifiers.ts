@@ -128,7 +128,6 @@ export function readPrefixModifiers(
 export function mayBeModifier(text: string): boolean {
   let end = text.length;
   let equals = false;
-  let colon = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 47) {
@@ -136,12 +135,11 @@ export function mayBeModifier(text: string): boolean {
       break;
     }
     if (c === 61) equals = true;
-    else if (c === 58) colon = true;
+    // A `:` first: no env segment has one, and of the others only `referrer:` (`https:`, `git@host:` read no further).
+    else if (c === 58) return text.startsWith('referrer:');
   }
-  if (equals && !colon) return true;
+  if (equals) return true;
   switch (text.charCodeAt(0)) {
-    case 114: // r
-      return text.startsWith('referrer:');
     case 105: // i
       return end === 10 && text.startsWith('imagebuild');
     case 111: // o

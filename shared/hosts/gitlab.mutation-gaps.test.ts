@@ -211,6 +211,23 @@ describe('GitLab legacy routes (no /-/)', () => {
       },
       [],
     ],
+    // A folder name no group may have, before the last segment: no deeper reading either.
+    [
+      'https://gitlab.com/g/p/blob/main/a%20b/c.rb',
+      {
+        kind: 'repository',
+        repo: gp,
+        revision: {
+          type: 'ambiguous',
+          candidates: [
+            { ref: 'main', path: 'a b/c.rb' },
+            { ref: 'main/a b', path: 'c.rb' },
+          ],
+        },
+        page: 'blob',
+      },
+      [],
+    ],
     [
       'https://gitlab.com/g/p/commits/main',
       { kind: 'repository', repo: gp, revision: anyRef('main'), page: 'commits' },

@@ -110,10 +110,8 @@ export const gitlab: HostFamily = {
       return context.ok ? ok({ context: context.value, alternatives: [] }) : context;
     // `g/p/tree/main` is project g/p at branch main — or a project `main` in group `g/p/tree`. Ask the host.
     // The deeper reading is taken from the canonical legacy path, so it survives a launch link unchanged.
-    const legacyPath = legacyPathSegments(context.value);
-    const whole = projectRef(legacyPath, legacyPath.length, url);
-    const alternatives: GitContext[] =
-      whole.ok && whole.value.owner !== project.value.owner ? [atDefault(whole.value, 'repo')] : [];
+    const deeper = deeperProject(project.value, legacyRouteSegments(context.value));
+    const alternatives: GitContext[] = deeper === undefined ? [] : [atDefault(deeper, 'repo')];
     return ok({ context: context.value, alternatives });
   },
 
@@ -151,14 +149,13 @@ function legacyKeywordIndex(segments: readonly string[]): number {
 }
 
 /**
- * The path segments of `webUrl(context, entry, { legacyRoute: true })`, as a URL read back gives them (decoded,
- * empty ones dropped), built from the context directly: formatting the URL and splitting and decoding it again
- * cost several times the parse of the link itself. Follows webUrl's legacy branches one for one.
+ * The path segments of `webUrl(context, entry, { legacyRoute: true })` after the project's own (`tree`, `main`), as
+ * a URL read back gives them (decoded, empty ones dropped), built from the context directly: formatting the URL and
+ * splitting and decoding it again cost several times the parse of the link itself. Follows webUrl's legacy
+ * branches one for one.
  */
-function legacyPathSegments(context: RepoContext): string[] {
+function legacyRouteSegments(context: RepoContext): string[] {
   const segments: string[] = [];
-  pushPath(segments, context.repo.owner);
-  segments.push(context.repo.name);
   switch (context.kind) {
     case 'pull-request':
       segments.push('merge_requests', String(context.number));
@@ -193,6 +190,23 @@ function legacyPathSegments(context: RepoContext): string[] {
       return segments;
     }
   }
+}
+
+/**
+ * The project a legacy path names read whole: `project`'s own path, then `route` (`g/p` + `tree/main` → project
+ * `main` in group `g/p/tree`), or undefined when a segment cannot be part of a project path. What projectRef reads
+ * of the whole path, without checking the project's segments again: they were checked as `project` was read.
+ */
+function deeperProject(project: RepoRef, route: readonly string[]): RepoRef | undefined {
+  let owner = `${project.owner}/${project.name}`;
+  for (let i = 0; i < route.length - 1; i++) {
+    const segment = route[i] ?? '';
+    if (!isPathSegment(segment)) return undefined;
+    owner += `/${segment}`;
+  }
+  // No route (never: a legacy route has a keyword) names no deeper project: '' is no name.
+  const name = stripGitSuffix(route[route.length - 1] ?? '');
+  return isPathSegment(name) ? { host: project.host, family: 'gitlab', owner, name } : undefined;
 }
 
 /** `a/b//c` → pushes a, b, c. */

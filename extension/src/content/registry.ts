@@ -28,8 +28,8 @@ export function pageRegistry(
   };
   return {
     entries: [entry],
-    lookup: (hostname, path = '/') =>
-      hostname === entry.hostname && underBasePath(path, basePath) ? entry : undefined,
+    lookup: (hostname, path = '/', from = 0, to = path.length) =>
+      hostname === entry.hostname && underBasePath(path.slice(from, to), basePath) ? entry : undefined,
     lookupSsh: (hostname) => (hostname === url.hostname ? entry : undefined),
     family: () => family,
   };
