@@ -139,8 +139,8 @@ export interface Harness {
   /** Polls until the workspace reaches one of `phases` (or any terminal phase), answering that status. */
   waitFor(id: string, ...phases: WorkspacePhase[]): Promise<WorkspaceStatus>;
   /**
-   * The same with a deadline of `ms`, for steps a busy machine can make long (an image first unpacked for the
-   * sandbox, a probe that runs for seconds): a fresh-clone CI run saw 25 s pass there.
+   * The same with a deadline of `ms`, for steps a busy machine can make long (a workspace started beside a slow
+   * clone, a probe that runs for seconds): the project's CI saw 25 s pass there.
    */
   waitWithin(ms: number, id: string, ...phases: WorkspacePhase[]): Promise<WorkspaceStatus>;
 }
