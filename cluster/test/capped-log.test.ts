@@ -137,6 +137,21 @@ describe('output through a pipe', () => {
   });
 });
 
+/** A sandbox whose `start` is `start`: nothing runs, the test plays the processes' output. */
+function fakeSandbox(start: Sandbox['start']): Sandbox {
+  return { id: 'fake', run: () => Promise.reject(new Error('not used')), start, destroy: async () => {} };
+}
+
+/** Starts a workspace of one task, `dev`, in `sandbox`, its logs in `logsDir`. */
+function startDev(
+  sandbox: Sandbox,
+  logsDir: string,
+  options: { readonly startEditor: boolean; readonly logCapBytes: number },
+): void {
+  const request = { tasks: [{ name: 'dev', command: 'npm run dev' }] } as unknown as StartWorkspaceRequest;
+  startWorkspaceProcesses({ sandbox, request, folder: '/workspace/app', logsDir, env: {}, ...options });
+}
+
 describe('the editor', () => {
   it('gets a pipe for its output, and editor.log keeps no more than the cap', async () => {
     const logsDir = tempDir();
@@ -148,25 +163,14 @@ describe('the editor', () => {
       });
       return { ended: done, stop: async () => {} };
     };
-    const sandbox: Sandbox = {
-      id: 'fake',
-      run: () => Promise.reject(new Error('not used')),
-      start(argv, options) {
+    startDev(
+      fakeSandbox((argv, options) => {
         started.push({ argv, options });
         return background();
-      },
-      destroy: async () => {},
-    };
-    const request = { tasks: [{ name: 'dev', command: 'npm run dev' }] } as unknown as StartWorkspaceRequest;
-    startWorkspaceProcesses({
-      sandbox,
-      request,
-      folder: '/workspace/app',
+      }),
       logsDir,
-      env: {},
-      startEditor: true,
-      logCapBytes: 1024,
-    });
+      { startEditor: true, logCapBytes: 1024 },
+    );
     const editor = started.find((s) => s.argv.some((a) => a.endsWith('start-editor.js')));
     expect(editor).toBeDefined();
     // What the editor writes reaches the cluster as chunks; there is no descriptor of the host's to hand over.
@@ -183,25 +187,14 @@ describe('the editor', () => {
   it("caps a task's terminal output from the agent the same way, one note for the agent's run", async () => {
     const logsDir = tempDir();
     let agentOut: ((text: string) => void) | undefined;
-    const sandbox: Sandbox = {
-      id: 'fake',
-      run: () => Promise.reject(new Error('not used')),
-      start(_argv, options) {
+    startDev(
+      fakeSandbox((_argv, options) => {
         agentOut ??= options.onStdout;
         return { ended: new Promise(() => {}), stop: async () => {} };
-      },
-      destroy: async () => {},
-    };
-    const request = { tasks: [{ name: 'dev', command: 'npm run dev' }] } as unknown as StartWorkspaceRequest;
-    startWorkspaceProcesses({
-      sandbox,
-      request,
-      folder: '/workspace/app',
+      }),
       logsDir,
-      env: {},
-      startEditor: false,
-      logCapBytes: 100,
-    });
+      { startEditor: false, logCapBytes: 100 },
+    );
     const line = Buffer.from(`${'t'.repeat(39)}\n`).toString('base64');
     for (let i = 0; i < 10; i++) agentOut?.(`T0 ${line}\n`);
     const header = '── command (in its terminal) ──\n';

@@ -17,6 +17,18 @@ afterEach(async () => {
 
 const MiB = 1024 ** 2;
 
+/** Starts a workspace whose one task sleeps, on a cluster with disks of `diskBytes`, and waits for it to run. */
+async function startSleeping(diskBytes: number) {
+  const h = makeHarness({ startEditor: false, workspaceDiskBytes: diskBytes });
+  open.push(h);
+  const repo = makeRepo(tempDir());
+  const sha = repo.commit({ 'README.md': 'disk\n' });
+  const request = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: 'exec sleep 600' }] });
+  await h.start(request);
+  await h.waitFor(request.id, 'running');
+  return { h, request };
+}
+
 describe('mount points', () => {
   it('reads this process mount table', () => {
     expect(mountPoints()).toContain('/');
@@ -27,13 +39,7 @@ describe('mount points', () => {
 
 describe('a workspace with its own disk', () => {
   it('fills only its own disk, restarts when full, and its disk comes off with the cluster and goes with it', async () => {
-    const h = makeHarness({ startEditor: false, workspaceDiskBytes: 64 * MiB });
-    open.push(h);
-    const repo = makeRepo(tempDir());
-    const sha = repo.commit({ 'README.md': 'disk\n' });
-    const request = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: 'exec sleep 600' }] });
-    await h.start(request);
-    await h.waitFor(request.id, 'running');
+    const { h, request } = await startSleeping(64 * MiB);
     const dir = join(h.dataDir, 'workspaces', request.id);
     const image = diskImage(h.dataDir, request.id);
     expect(isMounted(dir)).toBe(true);
@@ -84,13 +90,7 @@ describe('a workspace with its own disk', () => {
   });
 
   it('has none with --workspace-disk 0: its files sit on the data disk as before', async () => {
-    const h = makeHarness({ startEditor: false, workspaceDiskBytes: 0 });
-    open.push(h);
-    const repo = makeRepo(tempDir());
-    const sha = repo.commit({ 'README.md': 'disk\n' });
-    const request = startRequest({ cloneUrl: repo.url, sha, tasks: [{ command: 'exec sleep 600' }] });
-    await h.start(request);
-    await h.waitFor(request.id, 'running');
+    const { h, request } = await startSleeping(0);
     expect(isMounted(join(h.dataDir, 'workspaces', request.id))).toBe(false);
     expect(existsSync(diskImage(h.dataDir, request.id))).toBe(false);
   });
