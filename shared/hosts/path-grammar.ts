@@ -162,13 +162,22 @@ export function refAndPath(
   if (lastRefEnd <= 1) {
     return withPath({ type: 'ref', name: first, refType: 'any' }, pathFrom(segments, from + 1, kind));
   }
-  // Slices of one joined string, split after each segment (segment lengths, since a decoded `%2F` is a `/` too).
-  const joined = joinSegments(segments, from);
+  // Each ref is the one before it and one more segment, each path the one after it and one segment before: built
+  // by joining at `/` from both ends, not as slices of one joined string (which cost a copy of it and a call per
+  // slice). Split by segments, since a decoded `%2F` is a `/` too.
   const candidates: RefPathSplit[] = [];
-  let cut = -1;
+  let ref = first;
   for (let end = 1; end <= lastRefEnd; end++) {
-    cut += (segments[from + end - 1] ?? '').length + 1;
-    candidates.push({ ref: joined.slice(0, cut), path: joined.slice(cut + 1) });
+    if (end > 1) ref += `/${segments[from + end - 1]}`;
+    candidates.push({ ref, path: '' });
+  }
+  let path = joinSegments(segments, from + lastRefEnd);
+  for (let end = lastRefEnd; end >= 1; end--) {
+    const candidate = candidates[end - 1] as { ref: string; path: string };
+    candidate.path = path;
+    // The segment that ends this ref begins the path before it (alone when no segment follows it).
+    const segment = `${segments[from + end - 1]}`;
+    if (end > 1) path = from + end < segments.length ? `${segment}/${path}` : segment;
   }
   return { revision: { type: 'ambiguous', candidates } };
 }
