@@ -231,7 +231,7 @@ export function parseLines(fragment: string): LineRange | undefined {
   // ([0-9]{1,7}): the whole run of digits, since a digit can follow nothing after it.
   let end = digitsEnd(fragment, i);
   if (end === i || end - i > 7) return undefined;
-  const a = Number(fragment.slice(i, end));
+  const a = digitsValue(fragment, i, end);
   i = columnEnd(fragment, end);
   if (i === -1) return undefined;
   let b = a;
@@ -241,7 +241,7 @@ export function parseLines(fragment: string): LineRange | undefined {
     i += fragment.charCodeAt(i + 1) === 76 ? 2 : 1;
     end = digitsEnd(fragment, i);
     if (end === i || end - i > 7) return undefined;
-    b = Number(fragment.slice(i, end));
+    b = digitsValue(fragment, i, end);
     i = columnEnd(fragment, end);
     if (i === -1) return undefined;
   }
@@ -257,6 +257,13 @@ function digitsEnd(text: string, from: number): number {
   let i = from;
   while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
   return i;
+}
+
+/** The number the digits [from, to) of `text` write (`Number(text.slice(from, to))`, without the copy and the call). */
+function digitsValue(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
 }
 
 /** After `(?:C[0-9]+)?` at `from`: where it ends, or -1 when a `C` has no digits (nothing else can match a C). */
