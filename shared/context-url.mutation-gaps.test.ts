@@ -239,6 +239,18 @@ describe('query and fragment', () => {
     }
   });
 
+  it('look for a dot segment in every decoded query value, not in the names', () => {
+    for (const query of ['x=1&at=..', 'at=..&x=1', 'x=1&at=%2E%2E%2Fy', 'x=a.b&at=.']) {
+      expect(parse(`https://bitbucket.org/w/r/src/abc1234/x?${query}`)).toMatchObject({
+        ok: false,
+        error: { code: 'dot-segment' },
+      });
+    }
+    for (const query of ['a.b=1&at=main', '..=1', 'at=a..b', 'at=v1.0%2Fx']) {
+      expect(parse(`https://bitbucket.org/w/r/src/abc1234/x?${query}`)).toMatchObject({ ok: true });
+    }
+  });
+
   it('quote up to 80 characters of what was pasted, shortening longer text to 77 and an ellipsis', () => {
     const notAUrl = (shown: string) =>
       failure(

@@ -326,15 +326,22 @@ function parseRepoUrl(
   // Every name, ref and path a grammar returns is made of whole path segments (joined at `/`, or with `.git` cut
   // off the end) and query values — and, on `<org>.visualstudio.com`, of the host name before the domain. A `.`
   // or `..` segment in them begins at the start of a path segment, after a decoded `/` in one, in a query value
-  // or at the host name's start. Where none of those holds a `.` (or `%`, for the query), the check has nothing
-  // to find. (The check is also skipped, as it always was, where the path holds no `.` at all: a host name that
-  // begins with one is looked at only then, and the path searched for a `.` only for such a host.)
-  if (query !== '' && (query.includes('.') || query.includes('%'))) return refuseDotSegments(parsed.value);
+  // or at the host name's start. Where none of those holds a `.` (for the query: none of its decoded values; its
+  // names are never part of a context), the check has nothing to find. (The check is also skipped, as it always
+  // was, where the path holds no `.` at all: a host name that begins with one is looked at only then, and the path
+  // searched for a `.` only for such a host.)
+  if (query !== '' && someValueHoldsDot(url.query)) return refuseDotSegments(parsed.value);
   if ((dots & DOT_AT_SEGMENT_START) !== 0) return refuseDotSegments(parsed.value);
   if (hostname.charCodeAt(0) !== DOT) return parsed;
   const dot = pathSource.indexOf('.', pathStart);
   if ((dots & DECODED_DOT) !== 0 || (dot !== -1 && dot < pathStop)) return refuseDotSegments(parsed.value);
   return parsed;
+}
+
+/** Whether a decoded query value holds a `.` (`at=refs%2Fheads%2Fmain` does not; `at=v1.0` does). */
+function someValueHoldsDot(query: ReadonlyMap<string, string>): boolean {
+  for (const value of query.values()) if (value.includes('.')) return true;
+  return false;
 }
 
 /** `host:7999` → `host`: a `:` and digits at the end go; anything else stays as it is. */

@@ -19,11 +19,11 @@ import {
   repositoryContext,
   siteOf,
 } from './host-family.ts';
-import { isSha, numberError, readNumber, shaOrError } from './path-grammar.ts';
+import { isSha, numberError, readNumber, shaOrError, wordTable } from './path-grammar.ts';
 
 const SERVICES = 'dev.azure.com';
 const LEGACY_DOMAIN = 'visualstudio.com';
-const PULL_TABS = new Set(['files', 'commits', 'overview']);
+const PULL_TABS = wordTable(['files', 'commits', 'overview']);
 // Repository pages that are lists (the context is the repository).
 const LIST_PAGES = new Set(['branches', 'tags', 'commits', 'pushes', 'pullrequests']);
 

@@ -49,7 +49,7 @@ const RESERVED_WORKSPACES = wordTable([
 // Workspaces and repository slugs: `^[A-Za-z0-9_.-]{1,128}$`.
 const isSlug = (text: string): boolean => isNameOf(text, NAME_CHARS, 1, 128);
 const LINES = { prefix: '#lines-', separator: ':', endPrefix: '' } as const;
-const PR_TABS = new Set(['diff', 'commits', 'activity']);
+const PR_TABS = wordTable(['diff', 'commits', 'activity']);
 
 export const bitbucketCloud: HostFamily = {
   id: 'bitbucket-cloud',

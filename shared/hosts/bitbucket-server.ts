@@ -26,6 +26,7 @@ import {
   readNumber,
   shaOrError,
   stripGitSuffix,
+  wordTable,
 } from './path-grammar.ts';
 
 // Project keys (`~user` for personal ones) and repository slugs: `^~?[A-Za-z0-9_.-]{1,128}$`, `^[A-Za-z0-9_.-]{1,128}$`.
@@ -33,7 +34,7 @@ const isSlug = (text: string): boolean => isNameOf(text, NAME_CHARS, 1, 128);
 const isKey = (text: string): boolean =>
   text.charCodeAt(0) === 126 ? isNameOf(text.slice(1), NAME_CHARS, 1, 128) : isSlug(text);
 const LINES = { prefix: '#', separator: '-', endPrefix: '' } as const;
-const PR_TABS = new Set(['overview', 'diff', 'commits']);
+const PR_TABS = wordTable(['overview', 'diff', 'commits']);
 
 export const bitbucketServer: HostFamily = {
   id: 'bitbucket-server',

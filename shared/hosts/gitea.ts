@@ -56,7 +56,7 @@ const RESERVED_OWNERS = wordTable([
 // Owners and repositories: letters, digits, `-`, `_`, `.` (Gitea's alphaDashDot names): `^[A-Za-z0-9_.-]{1,100}$`.
 const isName = (text: string): boolean => isNameOf(text, NAME_CHARS, 1, 100);
 const LINES = { prefix: '#L', separator: '-', endPrefix: 'L' } as const;
-const PULL_TABS = new Set(['files', 'commits']);
+const PULL_TABS = wordTable(['files', 'commits']);
 // Views of a ref and a path that take the same `branch|tag|commit/<ref>/<path>` grammar as `src`.
 const REF_VIEWS = new Set(['src', 'tree', 'raw', 'media', 'blame']);
 

@@ -81,7 +81,7 @@ const isLogin = (owner: string): boolean =>
 // Repositories: letters, digits, `.`, `_`, `-`: `^[A-Za-z0-9._-]{1,100}$`.
 const isRepoName = (name: string): boolean => isNameOf(name, NAME_CHARS, 1, 100);
 
-const PULL_TABS = new Set(['files', 'commits', 'checks', 'changes']);
+const PULL_TABS = wordTable(['files', 'commits', 'checks', 'changes']);
 
 export const github: HostFamily = {
   id: 'github',

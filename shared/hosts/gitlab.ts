@@ -61,7 +61,7 @@ const isPathSegment = (text: string): boolean =>
   isCharIn(text.charCodeAt(0), LETTER_OR_DIGIT | UNDERSCORE | DOT_CHAR) &&
   isNameOf(text, NAME_CHARS, 1, Number.MAX_SAFE_INTEGER);
 const LINES = { prefix: '#L', separator: '-', endPrefix: '' } as const;
-const MR_TABS = new Set(['diffs', 'commits', 'pipelines']);
+const MR_TABS = wordTable(['diffs', 'commits', 'pipelines']);
 
 export const gitlab: HostFamily = {
   id: 'gitlab',

@@ -12,6 +12,7 @@ import type {
   Revision,
 } from '../launch-request.ts';
 import { ok, type Result } from '../result.ts';
+import { hasWord, type WordTable } from './path-grammar.ts';
 
 /** A registered host: a built-in (github.com…) or one the deployer configured. */
 export interface HostEntry {
@@ -127,19 +128,22 @@ export const atDefault = (repo: RepoRef, page: 'repo' | 'commits'): RepoContext 
 /** `https://corp.example/gitlab`: where the instance's pages live, for messages. */
 export const siteOf = (url: HostUrl): string => url.entry.origin + url.entry.basePath;
 
-/** A pull (merge) request, with the tab the link showed when it is one the host's grammar keeps. */
+/**
+ * A pull (merge) request, with the tab the link showed when it is one the host's grammar keeps. The tabs are a word
+ * table, not a Set: the tab is a segment sliced from the URL, whose hash a Set's read would compute first.
+ */
 export function pullRequestContext(
   repo: RepoRef,
   number: number,
   tab: string | undefined,
-  tabs: ReadonlySet<string>,
+  tabs: WordTable,
 ): RepoContext {
   const context: { -readonly [K in keyof PullRequestContext]: PullRequestContext[K] } = {
     kind: 'pull-request',
     repo,
     number,
   };
-  if (tab !== undefined && tabs.has(tab)) context.tab = tab;
+  if (tab !== undefined && hasWord(tabs, tab)) context.tab = tab;
   return context;
 }
 

@@ -36,6 +36,8 @@ describe('line anchors', () => {
     ['L10,L12', { start: 10, end: 10 }],
     ['L20-L10', { start: 10, end: 20 }],
     ['L1234567', { start: 1234567, end: 1234567 }],
+    ['L0010-L0203', { start: 10, end: 203 }],
+    ['L9876543', { start: 9876543, end: 9876543 }],
     ['L1-L1234567', { start: 1, end: 1234567 }],
     ['L12345678', undefined],
     ['L1-L12345678', undefined],

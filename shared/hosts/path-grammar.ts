@@ -162,13 +162,22 @@ export function refAndPath(
   if (lastRefEnd <= 1) {
     return withPath({ type: 'ref', name: first, refType: 'any' }, pathFrom(segments, from + 1, kind));
   }
-  // Slices of one joined string, split after each segment (segment lengths, since a decoded `%2F` is a `/` too).
-  const joined = joinSegments(segments, from);
+  // Each ref is the one before it and one more segment, each path the one after it and one segment before: built
+  // by joining at `/` from both ends, not as slices of one joined string (which cost a copy of it and a call per
+  // slice). Split by segments, since a decoded `%2F` is a `/` too.
   const candidates: RefPathSplit[] = [];
-  let cut = -1;
+  let ref = first;
   for (let end = 1; end <= lastRefEnd; end++) {
-    cut += (segments[from + end - 1] ?? '').length + 1;
-    candidates.push({ ref: joined.slice(0, cut), path: joined.slice(cut + 1) });
+    if (end > 1) ref += `/${segments[from + end - 1]}`;
+    candidates.push({ ref, path: '' });
+  }
+  let path = joinSegments(segments, from + lastRefEnd);
+  for (let end = lastRefEnd; end >= 1; end--) {
+    const candidate = candidates[end - 1] as { ref: string; path: string };
+    candidate.path = path;
+    // The segment that ends this ref begins the path before it (alone when no segment follows it).
+    const segment = `${segments[from + end - 1]}`;
+    if (end > 1) path = from + end < segments.length ? `${segment}/${path}` : segment;
   }
   return { revision: { type: 'ambiguous', candidates } };
 }
@@ -222,7 +231,7 @@ export function parseLines(fragment: string): LineRange | undefined {
   // ([0-9]{1,7}): the whole run of digits, since a digit can follow nothing after it.
   let end = digitsEnd(fragment, i);
   if (end === i || end - i > 7) return undefined;
-  const a = Number(fragment.slice(i, end));
+  const a = digitsValue(fragment, i, end);
   i = columnEnd(fragment, end);
   if (i === -1) return undefined;
   let b = a;
@@ -232,7 +241,7 @@ export function parseLines(fragment: string): LineRange | undefined {
     i += fragment.charCodeAt(i + 1) === 76 ? 2 : 1;
     end = digitsEnd(fragment, i);
     if (end === i || end - i > 7) return undefined;
-    b = Number(fragment.slice(i, end));
+    b = digitsValue(fragment, i, end);
     i = columnEnd(fragment, end);
     if (i === -1) return undefined;
   }
@@ -248,6 +257,13 @@ function digitsEnd(text: string, from: number): number {
   let i = from;
   while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
   return i;
+}
+
+/** The number the digits [from, to) of `text` write (`Number(text.slice(from, to))`, without the copy and the call). */
+function digitsValue(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
 }
 
 /** After `(?:C[0-9]+)?` at `from`: where it ends, or -1 when a `C` has no digits (nothing else can match a C). */
