@@ -526,6 +526,40 @@ describe('credentials and fragments', () => {
       }),
     );
   });
+
+  it('decode the segments that hold a `%`, wherever in the segment, and only those', () => {
+    // A plain segment between encoded ones, two escapes in one segment, one not at its start, and escapes in the
+    // query and fragment: each segment is decoded from its own first `%`, and none from a later one's.
+    expect(parse('https://github.com/o/r/tree/x%20y/plain/c%41d%42?x=%41#%42')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: {
+          type: 'ambiguous',
+          candidates: [
+            { ref: 'x y', path: 'plain/cAdB' },
+            { ref: 'x y/plain', path: 'cAdB' },
+            { ref: 'x y/plain/cAdB', path: '' },
+          ],
+        },
+        page: 'tree',
+      }),
+    );
+    expect(parse('https://github.com/o/r/tree/plain/50%off?at=%41')).toStrictEqual(
+      request({
+        kind: 'repository',
+        repo,
+        revision: {
+          type: 'ambiguous',
+          candidates: [
+            { ref: 'plain', path: '50%off' },
+            { ref: 'plain/50%off', path: '' },
+          ],
+        },
+        page: 'tree',
+      }),
+    );
+  });
 });
 
 describe('where the scheme, the host and the path end', () => {

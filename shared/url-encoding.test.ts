@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  decodeFrom,
   decodeLenient,
   decodeQueryComponent,
   encodePath,
@@ -9,6 +10,14 @@ import {
   isWellFormedText,
   parseQuery,
 } from './url-encoding.ts';
+
+describe('decodeFrom', () => {
+  it('decodes as decodeLenient does, given where the first `%` is', () => {
+    expect(decodeFrom('a%20b%41', 1)).toBe('a bA');
+    expect(decodeFrom('50%off%20', 2)).toBe('50%off ');
+    expect(decodeFrom('%E2%82%AC%F0%9F%98%80', 0)).toBe('€😀');
+  });
+});
 
 describe('decodeLenient', () => {
   it('decodes every valid run and keeps a stray, broken or non-UTF-8 one as written', () => {
