@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
+import { workerdCpuMs } from './workerd-cpu.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'launchpod-bench-cold-'));
@@ -24,23 +25,6 @@ interface Sample {
   readonly firstRequestMs: number;
   /** CPU time the workerd process used from its start to that answer (all its threads). */
   readonly cpuMs: number;
-}
-
-/** CPU milliseconds used so far by the workerd processes this process started (NaN where /proc is not there). */
-function workerdCpuMs(): number {
-  try {
-    let ns = 0;
-    for (const task of readdirSync(`/proc/${process.pid}/task`))
-      for (const child of readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').split(' ')) {
-        if (child === '' || readFileSync(`/proc/${child}/comm`, 'utf8').trim() !== 'workerd') continue;
-        // schedstat's first field: nanoseconds on a CPU.
-        for (const thread of readdirSync(`/proc/${child}/task`))
-          ns += Number(readFileSync(`/proc/${child}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
-      }
-    return ns / 1e6;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** The other `.js` modules in the folder of a bundle's entry (`index.js`) and below it. */
