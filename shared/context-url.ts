@@ -203,10 +203,15 @@ function parseRepoUrl(
     pathStop = rest.length;
   } else {
     // `https://`, `http://`, `ssh://`, `git+ssh://`, and `https:/` (proxies fold `//` in the launcher's path form).
-    // Most links start `https://`: one comparison instead of the scan.
+    // Most links start `https://`: one comparison instead of the scan, and its slashes are known.
     const colon = https ? 5 : schemeColon(text);
-    const slashes =
-      colon === -1 || text.charCodeAt(colon + 1) !== SLASH ? 0 : text.charCodeAt(colon + 2) === SLASH ? 2 : 1;
+    const slashes = https
+      ? 2
+      : colon === -1 || text.charCodeAt(colon + 1) !== SLASH
+        ? 0
+        : text.charCodeAt(colon + 2) === SLASH
+          ? 2
+          : 1;
     // `https:github.com/o/r`: a web scheme without its slashes is read as with them, as browsers and the URL
     // standard read it. (`localhost:8080/o/r` and `git.example.com:8443/o/r` are host:port, not a scheme.)
     if (slashes > 0 || (colon !== -1 && isWebScheme(text, colon))) {
@@ -267,7 +272,12 @@ function parseRepoUrl(
   // Host names compare lower-cased. Registered ones are lower case, so the name is looked up as written first and
   // lowered only when that misses: a hit proves it had nothing to lower (the common case, and one scan fewer).
   let hostname = source.slice(hostStart, authorityEnd);
-  if (hostname.charCodeAt(hostname.length - 1) === DOT) hostname = hostname.slice(0, -1);
+  // The name's last character, read once for the trailing `.` and the port below.
+  let last = hostname.charCodeAt(hostname.length - 1);
+  if (last === DOT) {
+    hostname = hostname.slice(0, -1);
+    last = hostname.charCodeAt(hostname.length - 1);
+  }
   if (hostname === '') {
     return err({
       code: 'malformed-url',
@@ -275,7 +285,7 @@ function parseRepoUrl(
     });
   }
   // A port ends in a digit: a host name that does not has none to take off (one character read, not a search).
-  if (isDigit(hostname.charCodeAt(hostname.length - 1))) {
+  if (isDigit(last)) {
     // ssh ports are ssh's own; web default ports are the same host as none.
     if (via === 'ssh') hostname = withoutPort(hostname);
     else if (hostname.endsWith(scheme === 'http' ? ':80' : ':443'))
