@@ -6,7 +6,7 @@ import { type HostRegistry, SELF_HOSTED_NAMES } from './host-registry.ts';
 import type { HostEntry, HostUrl, ParsedContext } from './hosts/host-family.ts';
 import type { LaunchRequest, ParseError, ParseWarning } from './launch-request.ts';
 import { lowerCase, lowerSlice } from './lower-case.ts';
-import { mayBeModifier, type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
+import { modifierEnd, type PrefixModifiers, readPrefixModifiers } from './prefix-modifiers.ts';
 import { err, ok, type Result } from './result.ts';
 import { decodeFrom, decodeLenient, isWellFormedText, parseQuery } from './url-encoding.ts';
 
@@ -39,12 +39,14 @@ export function parseLaunchInput(input: string, registry: HostRegistry): Result<
   // Most input is a plain URL: read without a modifiers object to fill and unwrap. Most of it starts `https://`,
   // which no modifier does: one comparison, which parseRepoUrl would make anyway, instead of the modifiers' scan.
   const https = startsWithHttps(text);
-  if (https || !mayBeModifier(text)) {
+  const modifiersEnd = https ? -1 : modifierEnd(text);
+  if (modifiersEnd === -1) {
     const warnings: ParseWarning[] = [];
     const parsed = parseRepoUrl(text, registry, warnings, https);
     return parsed.ok ? ok(plainRequest(parsed.value, warnings)) : parsed;
   }
-  const read = readPrefixModifiers(text);
+  // The first segment's end is known: the reader does not scan it again.
+  const read = readPrefixModifiers(text, modifiersEnd);
   if (!read.ok) return read;
   const { modifiers } = read;
   if (modifiers.snapshotId !== undefined) {
@@ -82,21 +84,19 @@ const plainRequest = (parsed: ParsedContext, warnings: ParseWarning[]): LaunchRe
 });
 
 function launchRequest(parsed: ParsedContext, modifiers: PrefixModifiers): LaunchRequest {
+  // The list is made before the request, so that no empty one is made to be replaced.
+  const env: { name: string; value: string }[] = [];
+  for (const [name, value] of modifiers.env) env.push({ name, value });
   const request: {
     -readonly [K in keyof LaunchRequest]: LaunchRequest[K];
   } = {
     context: parsed.context,
     alternatives: parsed.alternatives,
-    env: [],
+    env,
     rejectedEnv: modifiers.rejectedEnv,
     imageBuild: modifiers.imageBuild,
     warnings: modifiers.warnings,
   };
-  if (modifiers.env.size > 0) {
-    const env: { name: string; value: string }[] = [];
-    for (const [name, value] of modifiers.env) env.push({ name, value });
-    request.env = env;
-  }
   if (modifiers.referrer !== undefined) request.referrer = modifiers.referrer;
   if (modifiers.openPrebuild !== undefined) request.openPrebuild = modifiers.openPrebuild;
   for (const r of modifiers.rejectedEnv) {

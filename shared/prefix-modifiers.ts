@@ -3,11 +3,13 @@
 // context of its own. Never drops an environment item without saying which and why.
 
 import { readEnvSegment } from './env-vars.ts';
+import { isNameOf, NAME_CHARS } from './hosts/path-grammar.ts';
 import type { ParseError, ParseWarning, Referrer, RejectedEnvVar } from './launch-request.ts';
 import { decodeLenient } from './url-encoding.ts';
 
-// `jetbrains-gateway`, `intellij`, `vscode.insiders`
-const MODIFIER_NAME = /^[\w.-]{1,64}$/;
+// `jetbrains-gateway`, `intellij`, `vscode.insiders`: `^[\w.-]{1,64}$`, read from the character table (cheaper than
+// a run of the regex; a referrer is on every badge link).
+const isModifierName = (text: string): boolean => isNameOf(text, NAME_CHARS, 1, 64);
 // Prebuild and snapshot ids: uuids and similar.
 const OPAQUE_ID = /^[\w-]{1,128}$/;
 
@@ -25,6 +27,8 @@ export interface PrefixModifiers {
 /** Reads the modifiers off the front of `text`; `rest` is what follows them (the repository URL). */
 export function readPrefixModifiers(
   text: string,
+  // modifierEnd(text), when the caller has it.
+  firstEnd = modifierEnd(text),
 ): { ok: true; modifiers: PrefixModifiers; rest: string } | { ok: false; error: ParseError } {
   const modifiers: { -readonly [K in keyof PrefixModifiers]: PrefixModifiers[K] } = {
     env: NO_ENV,
@@ -37,16 +41,17 @@ export function readPrefixModifiers(
   };
   let env: Map<string, string> | undefined;
   let rest = text;
-  for (;;) {
+  for (let end = firstEnd; ; end = modifierEnd(rest)) {
     // Fast exit for the common case: the text already is a URL (`https:`, `github.com`).
-    if (!mayBeModifier(rest)) {
+    if (end === -1) {
       if (env !== undefined) modifiers.env = env;
       return { ok: true, modifiers, rest };
     }
-    const slash = rest.indexOf('/');
-    const segment = slash === -1 ? rest : rest.slice(0, slash);
-    let after = slash === -1 ? '' : rest.slice(slash + 1);
-    if (segment.startsWith('referrer:')) {
+    const segment = end === rest.length ? rest : rest.slice(0, end);
+    let after = end === rest.length ? '' : rest.slice(end + 1);
+    // modifierEnd let a segment with a `:` through only when it starts `referrer:`, and no other kind has one: the
+    // `:` after `referrer` tells it, without comparing the nine characters again.
+    if (end > 8 && rest.charCodeAt(8) === 58 /* : */) {
       // `referrer:<name>[:<ide>]`, read at its colons (what split(':') gave, without the array): a third part is
       // refused.
       const first = segment.indexOf(':', 9);
@@ -58,7 +63,7 @@ export function readPrefixModifiers(
           : second === -1
             ? segment.slice(first + 1)
             : segment.slice(first + 1, second);
-      if (!MODIFIER_NAME.test(name) || (ide !== undefined && !MODIFIER_NAME.test(ide)) || second !== -1) {
+      if (!isModifierName(name) || (ide !== undefined && !isModifierName(ide)) || second !== -1) {
         return invalid(
           `'${segment}/' is not a valid referrer: write referrer:<name>/ or referrer:<name>:<editor>/, letters, digits, '.', '_' and '-' only.`,
         );
@@ -121,11 +126,13 @@ export function readPrefixModifiers(
 }
 
 /**
- * Whether the first segment of `text` (up to its first `/`) is `referrer:x`, `imagebuild`, `open-prebuild`,
- * `snapshot`, or `K=V` items (an env segment has no `:`). One scan of the segment, no slice: every parse asks.
- * False means `text` has no modifiers at all: the launcher reads it as a plain URL without calling the reader.
+ * Where the first segment of `text` (up to its first `/`) ends — at its `/`, or the end of `text` — when it is
+ * `referrer:x`, `imagebuild`, `open-prebuild`, `snapshot`, or `K=V` items (an env segment has no `:`); -1 when it
+ * is none of them, and then `text` has no modifiers at all: the launcher reads it as a plain URL without calling the
+ * reader. One scan of the segment, no slice: every parse asks, and the reader takes the segment's end from here
+ * instead of searching for the `/` again.
  */
-export function mayBeModifier(text: string): boolean {
+export function modifierEnd(text: string): number {
   let end = text.length;
   let equals = false;
   for (let i = 0; i < text.length; i++) {
@@ -136,18 +143,22 @@ export function mayBeModifier(text: string): boolean {
     }
     if (c === 61) equals = true;
     // A `:` first: no env segment has one, and of the others only `referrer:` (`https:`, `git@host:` read no further).
-    else if (c === 58) return text.startsWith('referrer:');
+    else if (c === 58) {
+      if (!text.startsWith('referrer:')) return -1;
+      const slash = text.indexOf('/', i + 1);
+      return slash === -1 ? text.length : slash;
+    }
   }
-  if (equals) return true;
+  if (equals) return end;
   switch (text.charCodeAt(0)) {
     case 105: // i
-      return end === 10 && text.startsWith('imagebuild');
+      return end === 10 && text.startsWith('imagebuild') ? end : -1;
     case 111: // o
-      return end === 13 && text.startsWith('open-prebuild');
+      return end === 13 && text.startsWith('open-prebuild') ? end : -1;
     case 115: // s
-      return end === 8 && text.startsWith('snapshot');
+      return end === 8 && text.startsWith('snapshot') ? end : -1;
     default:
-      return false;
+      return -1;
   }
 }
 
