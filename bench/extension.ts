@@ -152,9 +152,10 @@ try {
 
 /**
  * The built extension in Chromium: its content script asks the background what a page opens, so the button waits
- * for that answer. Two moments: a page load whose anchor is in the HTML (DOMContentLoaded → button: the script runs
+ * for that answer. Three moments: a page load whose anchor is in the HTML (DOMContentLoaded → button: the script runs
  * at document_idle, then asks), and an in-page navigation whose new view renders its anchor (anchor → button: the
- * new URL is asked about). Each with the service worker running, and stopped just before (DevTools'
+ * new URL is asked about) — with no warning, and through a pressed link whose view the host's router renders after
+ * its fetch (the press asked already). Each with the service worker running, and stopped just before (DevTools'
  * ServiceWorker.stopAllWorkers, what the browser does to an idle worker): the answer then waits for it to start.
  */
 async function builtExtensionTimes(): Promise<void> {
@@ -184,6 +185,7 @@ async function builtExtensionTimes(): Promise<void> {
     const rounds = 15;
     const load: Record<'running' | 'stopped', number[]> = { running: [], stopped: [] };
     const navigation: Record<'running' | 'stopped', number[]> = { running: [], stopped: [] };
+    const linked: Record<'running' | 'stopped', number[]> = { running: [], stopped: [] };
     for (let round = 0; round < rounds; round++) {
       for (const worker of ['running', 'stopped'] as const) {
         if (worker === 'stopped') await stopWorker();
@@ -206,6 +208,37 @@ async function builtExtensionTimes(): Promise<void> {
           document.body.prepend(header);
         })`)) as number;
         navigation[worker].push(ms);
+        // The same through a link: pressed, the host's router fetches the view (100 ms, a fast host) and then
+        // pushes its URL and renders it. The press asked the background already.
+        await page.goto(repo, { waitUntil: 'domcontentloaded' });
+        await page.waitForFunction('document.querySelector("[data-launchpod-button]") !== null');
+        await page.evaluate(`(() => {
+          const link = document.createElement('a');
+          link.id = 'lp-bench-link';
+          link.href = '/o/r/pull/${40 + round}';
+          link.textContent = 'pull request';
+          document.body.prepend(link);
+          window.__lp.view = new Promise((resolve) => {
+            link.addEventListener('click', (event) => {
+              event.preventDefault();
+              setTimeout(() => {
+                for (const old of document.querySelectorAll('.gh-header-actions')) old.remove();
+                history.pushState({}, '', link.href);
+                const header = document.createElement('div');
+                header.className = 'gh-header-actions';
+                const t0 = performance.now();
+                const seen = new MutationObserver(() => {
+                  if (header.querySelector('[data-launchpod-button]')) { seen.disconnect(); resolve(performance.now() - t0); }
+                });
+                seen.observe(header, { childList: true, subtree: true });
+                document.body.prepend(header);
+              }, 100);
+            });
+          });
+        })()`);
+        if (worker === 'stopped') await stopWorker();
+        await page.click('#lp-bench-link');
+        linked[worker].push((await page.evaluate('window.__lp.view')) as number);
       }
     }
     const summary = (values: number[]) => {
@@ -220,6 +253,9 @@ async function builtExtensionTimes(): Promise<void> {
     );
     console.log(
       `  in-page navigation, anchor → button: running ${summary(navigation.running)}; stopped ${summary(navigation.stopped)}`,
+    );
+    console.log(
+      `  in-page navigation by a link pressed, its view rendered 100 ms later, anchor → button: running ${summary(linked.running)}; stopped ${summary(linked.stopped)}`,
     );
   } finally {
     await ext.close();

@@ -206,6 +206,49 @@ describe('behaviour', () => {
     await page.close();
   });
 
+  it("asks about a pressed link's page before the host's router navigates, and only for links it may open here", async () => {
+    const page = await open('https://github.com/o/r', 'github');
+    await page.evaluate(() => {
+      const links = [
+        ['pull', '/o/r/pull/12'],
+        ['foreign', 'https://example.com/o/r/pull/13'],
+        ['blank', '/o/r/pull/14'],
+        ['right', '/o/r/pull/15'],
+        ['keyboard', '/o/r/issues/16'],
+      ];
+      for (const [id, href] of links) {
+        const link = document.createElement('a');
+        link.id = id ?? '';
+        link.href = href ?? '';
+        link.innerHTML = '<span>link</span>';
+        if (id === 'blank') link.target = '_blank';
+        document.body.append(link);
+      }
+      // The host's router: it takes every click and shows nothing yet (its fetch still on the way).
+      document.addEventListener('click', (event) => event.preventDefault());
+    });
+    const asked = () =>
+      page.evaluate(() =>
+        (window as unknown as { launchpodHarness: { asked(): string[] } }).launchpodHarness.asked(),
+      );
+    const before = (await asked()).length;
+    await page.locator('#pull span').click();
+    await page.locator('#foreign').click();
+    await page.locator('#blank').click();
+    await page.locator('#right').click({ button: 'right' });
+    await page.locator('#pull').click({ modifiers: ['Control'] });
+    await page.locator('#keyboard').focus();
+    await page.keyboard.press('Enter');
+    expect(page.url()).toBe('https://github.com/o/r');
+    expect((await asked()).slice(before)).toEqual([
+      // the press and then its click: the content script remembers the answer, so the background hears it once
+      'https://github.com/o/r/pull/12',
+      'https://github.com/o/r/pull/12',
+      'https://github.com/o/r/issues/16',
+    ]);
+    await page.close();
+  });
+
   it('re-mounts once when the host re-renders the anchor (Turbo frame swap)', async () => {
     const page = await open('https://github.com/o/r/tree/dev/src', 'github');
     await page.evaluate(() => {

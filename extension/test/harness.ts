@@ -23,6 +23,7 @@ export interface HarnessOptions {
 }
 
 const misses: string[] = [];
+const asked: string[] = [];
 let controller: Controller | undefined;
 
 (globalThis as Record<string, unknown>).launchpodHarness = {
@@ -40,6 +41,7 @@ let controller: Controller | undefined;
       family: family.id,
       // What the background answers the content script, read here at once: the grammar and the table.
       describe: (url) => {
+        asked.push(url);
         const context = readPageContext(url, registry, options.launcher, '');
         return context && { ...context, candidates: candidatesFor(table, family.id, context.kind) };
       },
@@ -58,4 +60,6 @@ let controller: Controller | undefined;
     return HOST_FAMILY_IDS.filter((f) => familyPages[f].recognises?.(signals) === true);
   },
   misses: () => [...misses],
+  /** Every page URL the controller asked about, in order. */
+  asked: () => [...asked],
 };

@@ -1,9 +1,10 @@
 // Keeps exactly one launch button on the page: asks what the page's URL opens and where its button may go (the
 // background answers, with the shared grammar and the anchor table; this script carries neither), finds the first
 // matching anchor, mounts the button there (or floating when none matches — never on a page the host marks as an
-// error or not found), moves it when a better anchor renders later, and follows in-page navigation. Never does
-// document-wide work on a DOM mutation: the observer compares the URL, asks whether the button is still attached
-// and, while it sits at a weaker anchor, whether one of the better ones exists now.
+// error or not found), moves it when a better anchor renders later, and follows in-page navigation, asking about a
+// link's page as the link is pressed, before the host's router has fetched it. Never does document-wide work on a
+// DOM mutation: the observer compares the URL, asks whether the button is still attached and, while it sits at a
+// weaker anchor, whether one of the better ones exists now.
 
 import type { HostFamilyId } from '../../../shared/launch-request.ts';
 import type { Anchor, AnchorPageKind } from '../hosts/anchor-table.ts';
@@ -216,9 +217,28 @@ export function startController(deps: ControllerDeps): Controller {
   document.addEventListener('turbo:load', navigated);
   nav?.addEventListener('navigatesuccess', navigated);
   nav?.addEventListener('currententrychange', navigated);
+  // A link of this site pressed asks about its page before the host's router has fetched it, so the answer (and a
+  // stopped background's start) is at hand when the new view renders its anchor. Captured before the router's
+  // own handler, which stops the event; a press that opens another tab or a link to another site asks nothing.
+  const pressed = (event: MouseEvent) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!(link instanceof HTMLAnchorElement) || link.origin !== location.origin) return;
+    if (link.target !== '' && link.target !== '_self') return;
+    if (link.href === seenUrl) return;
+    const asked = deps.describe(link.href);
+    // A failed question is asked again when the page is there (as any navigation asks); nothing to report now.
+    if (asked instanceof Promise) asked.catch(() => {});
+  };
+  const early = { capture: true, passive: true };
+  document.addEventListener('pointerdown', pressed, early);
+  // Keyboard activation (Enter on a focused link) comes as a click without a press.
+  document.addEventListener('click', pressed, early);
 
   function stop() {
     observer.disconnect();
+    document.removeEventListener('pointerdown', pressed, early);
+    document.removeEventListener('click', pressed, early);
     for (const name of NAVIGATION_EVENTS) window.removeEventListener(name, navigated);
     document.removeEventListener('turbo:render', navigated);
     document.removeEventListener('turbo:load', navigated);
