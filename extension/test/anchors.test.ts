@@ -139,6 +139,37 @@ describe('behaviour', () => {
     await page.close();
   });
 
+  it('at a weaker anchor, looks for the better ones once a frame, not once a mutation batch', async () => {
+    const page = await open('https://github.com/o/r/blob/main/src/app.ts', 'github');
+    await page.waitForFunction(
+      () => document.querySelector('#repository-container-header [data-launchpod-button]') !== null,
+    );
+    const searches = await page.evaluate(async () => {
+      const box = document.createElement('div');
+      document.body.append(box);
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      let count = 0;
+      const querySelector = Document.prototype.querySelector;
+      Document.prototype.querySelector = function (this: Document, selector: string) {
+        count++;
+        return querySelector.call(this, selector);
+      } as typeof querySelector;
+      // 300 separate mutation batches in one task (each awaited microtask delivers its own observer callback).
+      for (let i = 0; i < 300; i++) {
+        box.append(document.createElement('span'));
+        await Promise.resolve();
+      }
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      Document.prototype.querySelector = querySelector;
+      return count;
+    });
+    // One look a frame (a few frames at most); a look per batch would be 300 times the better anchors' count.
+    expect(searches).toBeGreaterThan(0);
+    expect(searches).toBeLessThan(30);
+    expect(await page.locator('#repository-container-header [data-launchpod-button]').count()).toBe(1);
+    await page.close();
+  });
+
   it('takes a floating button away when the host renders its own "not found" page in place', async () => {
     const page = await open('https://github.com/o/r', 'github');
     await page.waitForFunction(() => document.querySelector('[data-launchpod-button].lp-floating') !== null);

@@ -181,20 +181,29 @@ export function startController(deps: ControllerDeps): Controller {
     }
   };
 
+  // One check per frame at most; setTimeout covers background tabs where frames do not run.
+  const nextFrame = (run: () => void) => {
+    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible')
+      requestAnimationFrame(run);
+    else setTimeout(run, 16);
+  };
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    // One check per frame at most; setTimeout covers background tabs where frames do not run.
-    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible')
-      requestAnimationFrame(check);
-    else setTimeout(check, 16);
+    nextFrame(check);
+  };
+  // At a weaker anchor, the better ones are looked for once a frame, however many mutation batches it brings.
+  let looking = false;
+  const lookForBetter = () => {
+    looking = false;
+    if (!scheduled && better.length > 0 && findAnchor(better) !== undefined) check();
   };
 
   // The Navigation API reports pushState/replaceState itself; without it the observer also compares the URL.
   const nav = (globalThis as { navigation?: EventTarget }).navigation;
   const watchUrl = nav === undefined || deps.revisionFact !== undefined;
   // O(1) per mutation batch: an isConnected read (and a URL compare where needed); the anchor search runs only
-  // when one fails.
+  // when one fails, and at a weaker anchor the search for the better ones once a frame.
   const observer = new MutationObserver(() => {
     if (scheduled) return;
     if (context !== undefined && (button === undefined || !button.root.isConnected || placedBy === ''))
@@ -202,7 +211,10 @@ export function startController(deps: ControllerDeps): Controller {
     else if (watchUrl && (deps.revisionFact === undefined ? location.href : effectiveUrl()) !== seenUrl)
       schedule();
     // At a weaker anchor (the repository header) while the page's own view renders: move once a better one exists.
-    else if (better.length > 0 && findAnchor(better) !== undefined) schedule();
+    else if (better.length > 0 && !looking) {
+      looking = true;
+      nextFrame(lookForBetter);
+    }
   });
   observer.observe(document.documentElement, { childList: true, subtree: true });
   // A navigation asks about its new URL at once (the answer may come from the background); the DOM work waits for
