@@ -32,6 +32,10 @@ describe('restart recovery', () => {
     await first.start(halfMade);
     await first.start(stopped);
     await first.waitFor(running.id, 'running');
+    // Its command has run before the cluster goes down (running is reported as its terminal starts).
+    const serveLog = join(first.dataDir, 'workspaces', running.id, 'logs', '1-serve.log');
+    const outputs = () => readFileSync(serveLog, 'utf8').match(/^serving$/gm)?.length;
+    await expect.poll(outputs, { timeout: 30_000 }).toBe(1);
     await first.waitFor(halfMade.id, 'initializing');
     await first.waitFor(stopped.id, 'running');
     await first.call('POST', `/v1/workspaces/${stopped.id}/stop`, {});
@@ -56,12 +60,13 @@ describe('restart recovery', () => {
       'The cluster restarted while this workspace was being created; start it again.',
     );
 
-    const serveLog = join(second.dataDir, 'workspaces', running.id, 'logs', '1-serve.log');
-    await expect
-      // Output lines, not the command as typed into the terminal (it shows there too).
-      .poll(() => readFileSync(serveLog, 'utf8').match(/^serving$/gm)?.length, { timeout: 30_000 })
-      .toBe(2);
-    expect(readFileSync(serveLog, 'utf8')).toContain('the cluster restarted; command started again');
+    // Output lines, not the command as typed into the terminal (it shows there too).
+    await expect.poll(outputs, { timeout: 30_000 }).toBe(2);
+    const log = readFileSync(serveLog, 'utf8');
+    expect(log).toContain('the cluster restarted; command started again');
+    // Typed once its shell shows its prompt, the command shows once per run: after the prompt, not also before it.
+    expect(log.match(/echo serving; exec sleep 30/g)).toHaveLength(2);
+    expect(log.match(/\$ echo serving; exec sleep 30$/gm)).toHaveLength(2);
 
     // The restarted cluster tells the launcher, with the sequence continuing where it left off.
     await expect

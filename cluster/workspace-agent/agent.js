@@ -53,8 +53,32 @@ function startTerminal(task, index) {
     terminal.exited = exitCode;
     emit(`\r\n[the shell of task ${index + 1} exited with ${exitCode}]\r\n`);
   });
-  if (task.command !== undefined && task.command.trim() !== '') term.write(`${task.command.trim()}\r`);
+  if (task.command !== undefined && task.command.trim() !== '')
+    typeWhenReady(term, `${task.command.trim()}\r`);
   return terminal;
+}
+
+/**
+ * Types the command once the shell is reading: after its first output (the prompt) and a quiet moment (50 ms), as a
+ * person would. Typed at once, into a shell still starting, the terminal showed it twice: echoed before the prompt,
+ * then again after it. A shell that shows nothing gets it after five seconds.
+ */
+function typeWhenReady(term, text) {
+  let typed = false;
+  let quiet;
+  const type = () => {
+    if (typed) return;
+    typed = true;
+    clearTimeout(quiet);
+    clearTimeout(fallback);
+    heard.dispose();
+    term.write(text);
+  };
+  const fallback = setTimeout(type, 5000);
+  const heard = term.onData(() => {
+    clearTimeout(quiet);
+    quiet = setTimeout(type, 50);
+  });
 }
 
 function send(socket, message) {
