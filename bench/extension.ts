@@ -173,9 +173,23 @@ async function builtExtensionTimes(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     };
     const page = await ext.context.newPage();
-    // Page script (main world) timestamps: when the DOM was ready, when a button appeared.
+    // Page script (main world) timestamps: when the DOM was ready, when a button appeared. And the host's router
+    // showing a pull request in place (GitHub's React navigation): a new URL, and its header anchor rendered with
+    // it; resolves with the milliseconds from that anchor to the button in it.
     await page.addInitScript(`(() => {
       window.__lp = {};
+      window.__lp.showView = (url) => new Promise((resolve) => {
+        for (const old of document.querySelectorAll('.gh-header-actions')) old.remove();
+        history.pushState({}, '', url);
+        const header = document.createElement('div');
+        header.className = 'gh-header-actions';
+        const t0 = performance.now();
+        const seen = new MutationObserver(() => {
+          if (header.querySelector('[data-launchpod-button]')) { seen.disconnect(); resolve(performance.now() - t0); }
+        });
+        seen.observe(header, { childList: true, subtree: true });
+        document.body.prepend(header);
+      });
       document.addEventListener('DOMContentLoaded', () => { window.__lp.ready = performance.now(); });
       new MutationObserver(() => {
         if (window.__lp.button === undefined && document.querySelector('[data-launchpod-button]'))
@@ -192,22 +206,11 @@ async function builtExtensionTimes(): Promise<void> {
         await page.goto(repo, { waitUntil: 'domcontentloaded' });
         await page.waitForFunction('window.__lp.button !== undefined', undefined, { timeout: 10_000 });
         load[worker].push((await page.evaluate('window.__lp.button - window.__lp.ready')) as number);
-        // The repository's page swaps to a pull request in place (GitHub's React navigation): a new URL, and its
-        // header anchor rendered with it.
+        // The repository's page swaps to a pull request in place, with no warning.
         if (worker === 'stopped') await stopWorker();
-        const ms = (await page.evaluate(`new Promise((resolve) => {
-          for (const old of document.querySelectorAll('.gh-header-actions')) old.remove();
-          history.pushState({}, '', '/o/r/pull/${7 + round}');
-          const header = document.createElement('div');
-          header.className = 'gh-header-actions';
-          const t0 = performance.now();
-          const seen = new MutationObserver(() => {
-            if (header.querySelector('[data-launchpod-button]')) { seen.disconnect(); resolve(performance.now() - t0); }
-          });
-          seen.observe(header, { childList: true, subtree: true });
-          document.body.prepend(header);
-        })`)) as number;
-        navigation[worker].push(ms);
+        navigation[worker].push(
+          (await page.evaluate(`window.__lp.showView('/o/r/pull/${7 + round}')`)) as number,
+        );
         // The same through a link: pressed, the host's router fetches the view (100 ms, a fast host) and then
         // pushes its URL and renders it. The press asked the background already.
         await page.goto(repo, { waitUntil: 'domcontentloaded' });
@@ -221,18 +224,7 @@ async function builtExtensionTimes(): Promise<void> {
           window.__lp.view = new Promise((resolve) => {
             link.addEventListener('click', (event) => {
               event.preventDefault();
-              setTimeout(() => {
-                for (const old of document.querySelectorAll('.gh-header-actions')) old.remove();
-                history.pushState({}, '', link.href);
-                const header = document.createElement('div');
-                header.className = 'gh-header-actions';
-                const t0 = performance.now();
-                const seen = new MutationObserver(() => {
-                  if (header.querySelector('[data-launchpod-button]')) { seen.disconnect(); resolve(performance.now() - t0); }
-                });
-                seen.observe(header, { childList: true, subtree: true });
-                document.body.prepend(header);
-              }, 100);
+              setTimeout(() => window.__lp.showView(link.href).then(resolve), 100);
             });
           });
         })()`);
