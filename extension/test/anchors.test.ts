@@ -246,6 +246,7 @@ describe('behaviour', () => {
         ['blank', '/o/r/pull/14'],
         ['right', '/o/r/pull/15'],
         ['keyboard', '/o/r/issues/16'],
+        ['hotkey', '/o/r/pull/17'],
       ];
       for (const [id, href] of links) {
         const link = document.createElement('a');
@@ -270,12 +271,15 @@ describe('behaviour', () => {
     await page.locator('#pull').click({ modifiers: ['Control'] });
     await page.locator('#keyboard').focus();
     await page.keyboard.press('Enter');
+    // A host's shortcut that clicks a link (GitHub's `data-hotkey`): a click with no press.
+    await page.evaluate(() => document.getElementById('hotkey')?.click());
     expect(page.url()).toBe('https://github.com/o/r');
     expect((await asked()).slice(before)).toEqual([
       // the press and then its click: the content script remembers the answer, so the background hears it once
       'https://github.com/o/r/pull/12',
       'https://github.com/o/r/pull/12',
       'https://github.com/o/r/issues/16',
+      'https://github.com/o/r/pull/17',
     ]);
     await page.close();
   });
@@ -328,6 +332,8 @@ describe('behaviour', () => {
     const page = await open('https://bitbucket.org/w/r/pull-requests/4', 'bitbucket-cloud');
     await page.focus('[data-launchpod-button] .lp-more');
     await page.keyboard.press('Enter');
+    // A host's shortcut that clicks a link (GitHub's `data-hotkey`): a click with no press.
+    await page.evaluate(() => document.getElementById('hotkey')?.click());
     const items = page.locator('[data-launchpod-button] [role="menuitem"]');
     expect(await items.allTextContents()).toEqual(['OpenAlt+G', 'Open with options…', 'Copy launch link']);
     expect(await items.nth(1).getAttribute('href')).toBe(
