@@ -6,7 +6,8 @@
 // browser's requests to the launcher (its pages, the start call, the status polls), from the browser's own network
 // timing. Each round is a fresh browser context (a new anonymous owner, nothing cached in the browser). Then the
 // same with editors on: a file link with a line range → VS Code in the browser loaded with that file open (click →
-// editor ready), clean and from a prebuild. Prints figures; asserts nothing.
+// editor ready), and → the linked lines selected in it (the Launchpod extension's doing, once VS Code's extension
+// host is up), clean and from a prebuild. Prints figures; asserts nothing.
 
 import type { Page, Request } from 'playwright-core';
 import { deliverGithubPush, registerProject, waitForPrebuild } from '../dev/prebuild-hooks.ts';
@@ -31,6 +32,8 @@ interface Round {
   readonly startPageToRunningMs: number;
   /** Click → the workspace page loaded, or with editors on: the workbench loaded with the file open. */
   readonly clickToWorkspaceMs: number;
+  /** With editors on: click → the linked lines selected (the Launchpod extension does it once its host is up). */
+  readonly clickToLinesSelectedMs?: number;
   readonly launcherMs: number;
   /** The launcher's time split: its pages and their assets, the start call, the status polls. */
   readonly pagesMs: number;
@@ -120,6 +123,8 @@ async function measure(editor: boolean) {
       await waitForWorkspacePage(page, stack, { timeout: 120_000, waitUntil: 'load' });
       if (editor) await editorReady(page);
       const landedAt = Date.now();
+      if (editor) await linesSelected(page);
+      const selectedAt = Date.now();
       if (editor) await openWorkspacePage(page);
       const startedFrom =
         (await page.locator('main').textContent())?.match(/From prebuild|Cloned/)?.[0] ?? 'unknown';
@@ -135,6 +140,7 @@ async function measure(editor: boolean) {
         clickToStartPageMs: startPageAt - clickedAt,
         startPageToRunningMs: runningAt - startPageAt,
         clickToWorkspaceMs: landedAt - clickedAt,
+        ...(editor && { clickToLinesSelectedMs: selectedAt - clickedAt }),
         launcherMs: unionMs(intervals, clickedAt, landedAt),
         pagesMs: unionMs(byKind.pages, clickedAt, landedAt),
         startCallMs: unionMs(byKind.start, clickedAt, landedAt),
@@ -180,6 +186,9 @@ async function measure(editor: boolean) {
         clickToStartPageMsMedian: Math.round(median(rounds.map((r) => r.clickToStartPageMs))),
         startPageToRunningMsMedian: Math.round(median(rounds.map((r) => r.startPageToRunningMs))),
         clickToWorkspaceMsMedian: Math.round(total),
+        ...(editor && {
+          clickToLinesSelectedMsMedian: Math.round(median(rounds.map((r) => r.clickToLinesSelectedMs ?? 0))),
+        }),
         launcherMsMedian: Math.round(inLauncher),
         launcherShare: Number(
           (median(rounds.map((r) => r.launcherMs / r.clickToWorkspaceMs)) * 100).toFixed(1),
@@ -192,7 +201,7 @@ async function measure(editor: boolean) {
         startedFrom: [...new Set(rounds.map((r) => r.startedFrom))],
         rounds: rounds.map(
           (r) =>
-            `click → start page ${r.clickToStartPageMs} ms, → running ${r.startPageToRunningMs} ms, → workspace page ${r.clickToWorkspaceMs} ms; launcher ${Math.round(r.launcherMs)} ms`,
+            `click → start page ${r.clickToStartPageMs} ms, → running ${r.startPageToRunningMs} ms, → workspace page ${r.clickToWorkspaceMs} ms${r.clickToLinesSelectedMs === undefined ? '' : `, lines selected ${r.clickToLinesSelectedMs} ms`}; launcher ${Math.round(r.launcherMs)} ms`,
         ),
       };
     };
@@ -212,6 +221,12 @@ async function measure(editor: boolean) {
         clean: cleanSummary.clickToWorkspaceMsMedian,
         'from a prebuild': prebuildSummary.clickToWorkspaceMsMedian,
       },
+      ...(editor && {
+        'click → the linked lines selected (ms)': {
+          clean: cleanSummary.clickToLinesSelectedMsMedian,
+          'from a prebuild': prebuildSummary.clickToLinesSelectedMsMedian,
+        },
+      }),
       'in the launcher (ms)': {
         clean: cleanSummary.launcherMsMedian,
         'from a prebuild': prebuildSummary.launcherMsMedian,
@@ -228,6 +243,14 @@ async function editorReady(page: Page): Promise<void> {
   await page.waitForURL(/^http:\/\/[a-z0-9-]+\.[^/]+\/(\?|$)/, { timeout: 120_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   await page.locator('.tabs-container .tab', { hasText: 'index.js' }).waitFor({ timeout: 120_000 });
+}
+
+/** The linked lines (`#L1-L2`) selected in the open file: the status bar counts the selection. */
+async function linesSelected(page: Page): Promise<void> {
+  await page
+    .locator('.statusbar')
+    .filter({ hasText: /\(\d+ selected\)/ })
+    .waitFor({ timeout: 120_000 });
 }
 
 /** Milliseconds covered by at least one interval, clipped to [from, to]. */

@@ -216,6 +216,7 @@ describe('the editor and the ports', () => {
       cloneUrl: repo.url,
       sha,
       tasks: [{ name: 'app', command: 'node server.js' }],
+      context: { path: { path: 'src/app.ts', kind: 'file' }, lines: { start: 1, end: 1 } },
       extra: {
         ports: [
           { port: 3000, onOpen: 'notify', visibility: 'private', protocol: 'http' },
@@ -238,6 +239,32 @@ describe('the editor and the ports', () => {
     expect(status).toMatchObject({ phase: 'running', editorReady: true });
     // code-server runs as the workspace's own uid, like its tasks.
     expect(processesOf(workspaceUid(h.dataDir, request.id)).join('\n')).toContain('code-server');
+
+    // The context's file goes to the workbench with the editor's first load of the instance (VS Code's payload opens
+    // it as the workbench starts, before the extension host is up); after that load, `/` is the editor's own, and a
+    // reload of the first address opens nothing again.
+    const payload = JSON.stringify([
+      ['openFile', 'vscode-remote://remote/workspace/app/src/app.ts:1'],
+      ['gotoLineMode', 'true'],
+    ]);
+    const entry = `/?folder=/workspace/app&payload=${encodeURIComponent(payload)}`;
+    const first = await h.hostRequest(host, '/', { cookie });
+    expect({ status: first.status, location: first.headers.location }).toStrictEqual({
+      status: 302,
+      location: entry,
+    });
+    expect((await h.hostRequest(host, '/', { cookie })).headers.location).toBe(entry);
+    const loaded = await h.hostRequest(host, entry, { cookie });
+    expect(loaded.status).toBe(200);
+    expect(loaded.body).toContain('vscode-workbench-web-configuration');
+    expect((await h.hostRequest(host, '/', { cookie })).headers.location).toBe('./?folder=/workspace/app');
+    const reload = await h.hostRequest(host, entry, { cookie });
+    expect({ status: reload.status, location: reload.headers.location }).toStrictEqual({
+      status: 302,
+      location: '/?folder=/workspace/app',
+    });
+    // Without the owner's cookie, the gate as before.
+    expect((await h.hostRequest(host, '/')).status).toBe(401);
 
     // A public port answers anyone; the cluster's cookie never reaches the app, and the app sets no cookie
     // beyond its own host.

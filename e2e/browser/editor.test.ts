@@ -5,8 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { editorEntryUrl } from '../../cluster/src/editor/editor-entry.ts';
 import type { Stack } from '../../dev/stack.ts';
 import { startDemoStack, stopDemoStacks } from '../demo-stack.ts';
 import { launchAndWait } from '../http/launcher-api.ts';
@@ -57,6 +58,12 @@ describe('VS Code in the browser at the exact context', () => {
     const link = page.locator('[data-launchpod-button] a.lp-main');
     await expect.poll(() => link.count(), { timeout: 15_000 }).toBe(1);
     const opened = context.waitForEvent('page', { timeout: 5_000 }).catch(() => undefined);
+    // The addresses the browser is sent to on the workspace's origin.
+    const visited: string[] = [];
+    const visit = (request: Request) => {
+      if (request.isNavigationRequest() && /^http:\/\/ws-/.test(request.url())) visited.push(request.url());
+    };
+    context.on('request', visit);
     await link.click();
     editor = (await opened) ?? page;
     await editor.waitForURL(/\/start\?/, { timeout: 30_000 });
@@ -72,7 +79,27 @@ describe('VS Code in the browser at the exact context', () => {
       .poll(() => editor.locator('.statusbar').textContent(), { timeout: 30_000 })
       .toMatch(/Ln 2, Col \d+ \(\d+ selected\)/);
     await editor.screenshot({ path: join(ARTIFACTS, 'editor-file-at-lines.png') });
+    context.off('request', visit);
+    // The workbench was loaded at the address that opens the file as it starts (not only by the extension, once its
+    // host is up): the cluster sent the first load there.
+    const entry = visited.map((url) => new URL(url)).find((url) => url.searchParams.has('payload'));
+    expect(JSON.parse(entry?.searchParams.get('payload') ?? '[]')).toStrictEqual([
+      ['openFile', `vscode-remote://remote${entry?.searchParams.get('folder')}/src/index.js:1`],
+      ['gotoLineMode', 'true'],
+    ]);
   }, 300_000);
+
+  it('opens a file VS Code is handed in its address, as the cluster hands the context', async () => {
+    // Another file than the context's: the extension opens only that one, so this tab is VS Code's own doing.
+    const folder = new URL(editor.url()).searchParams.get('folder') ?? '';
+    expect(folder).toMatch(/^\/workspace\//);
+    const other = await context.newPage();
+    await other.goto(
+      `${workspaceOrigin(id)}${editorEntryUrl(folder, { path: `${folder}/src/lib/util.js`, kind: 'file', startLine: 1 })}`,
+    );
+    await other.locator('.tabs-container .tab', { hasText: 'util.js' }).waitFor({ timeout: 60_000 });
+    await other.close();
+  }, 120_000);
 
   it("serves the declared port to its owner, through the workspace's own port origin", async () => {
     const portUrl = publicOrigin().replace('//', `//3000-${id}.`);

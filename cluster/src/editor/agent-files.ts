@@ -89,6 +89,21 @@ export interface AgentConfig {
   readonly ports: StartWorkspaceRequest['ports'];
 }
 
+/** The file (or folder) and lines of the context, inside the checkout `folder` only. */
+export function contextToOpen(request: StartWorkspaceRequest, folder: string): AgentConfig['open'] {
+  const context = request.context;
+  // A path from the context, inside the checkout only (`..` cannot leave it: it is resolved, then checked).
+  const wanted = context.path === undefined ? undefined : resolve(folder, context.path.path);
+  return wanted?.startsWith(`${folder}/`) && context.path !== undefined
+    ? {
+        path: wanted,
+        kind: context.path.kind,
+        ...(context.path.kind === 'file' &&
+          context.lines !== undefined && { startLine: context.lines.start, endLine: context.lines.end }),
+      }
+    : undefined;
+}
+
 /** The agent's and the extension's configuration for one instance of a workspace. */
 export function agentConfig(options: {
   readonly request: StartWorkspaceRequest;
@@ -100,18 +115,7 @@ export function agentConfig(options: {
 }): AgentConfig {
   const { request, editor, publicOrigin, folder } = options;
   const inEditor = (hostPath: string) => `${MOUNTS.editor}${hostPath.slice(editor.dir.length)}`;
-  const context = request.context;
-  // A path from the context, inside the checkout only (`..` cannot leave it: it is resolved, then checked).
-  const wanted = context.path === undefined ? undefined : resolve(folder, context.path.path);
-  const open =
-    wanted?.startsWith(`${folder}/`) && context.path !== undefined
-      ? {
-          path: wanted,
-          kind: context.path.kind,
-          ...(context.path.kind === 'file' &&
-            context.lines !== undefined && { startLine: context.lines.start, endLine: context.lines.end }),
-        }
-      : undefined;
+  const open = contextToOpen(request, folder);
   return {
     workspaceId: request.id,
     instance: options.instance,

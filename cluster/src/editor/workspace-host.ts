@@ -29,7 +29,8 @@ import {
   WORKSPACE_CSS_PATH,
   WORKSPACE_SCRIPT_PATH,
 } from '../workspace-page.tsx';
-import { agentPaths } from './agent-files.ts';
+import { agentPaths, contextToOpen } from './agent-files.ts';
+import { carriesPayload, editorEntryUrl, editorFolderUrl, openFilePayload } from './editor-entry.ts';
 import { connectWorkspaceSocket } from './socket-connect.ts';
 import { COOKIE, samePath, setCookieHeader, type WorkspaceAuth, withoutOurCookie } from './workspace-auth.ts';
 
@@ -245,6 +246,25 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
     return paths === undefined ? undefined : `${agentPaths(paths.dir).run}/editor.sock`;
   };
 
+  // The instances (`<id>#<instance>`) whose editor has loaded the address that opens the context's file: the file
+  // opens with the first load of each instance, as the extension's own opening does (once; a reload keeps what the
+  // user has open since). In memory: after a cluster restart the next first load opens the file once more.
+  const entryLoaded = new Set<string>();
+  /** Where the owner's editor request goes first (an address of the editor's), or undefined to pass it on. */
+  const editorEntry = (status: WorkspaceStatus, req: IncomingMessage) => {
+    const request = lifecycle.request(status.id);
+    const paths = lifecycle.paths(status.id);
+    if (req.method !== 'GET' || request === undefined || paths === undefined) return undefined;
+    const open = contextToOpen(request, paths.repoInside);
+    const payload = openFilePayload(open);
+    if (payload === undefined) return undefined;
+    const key = `${status.id}#${status.instance ?? 1}`;
+    const url = req.url ?? '/';
+    if (url === '/') return entryLoaded.has(key) ? undefined : { to: editorEntryUrl(paths.repoInside, open) };
+    if (!carriesPayload(url, payload)) return undefined;
+    return entryLoaded.has(key) ? { to: editorFolderUrl(paths.repoInside) } : { loads: key };
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const route = classifyHost(req.headers.host, options.publicOrigin);
     if (route.kind === 'cluster') return void clusterListener(req, res);
@@ -307,9 +327,23 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
       res.writeHead(302, { location: `${HOST_BASE}/?wait=editor`, 'cache-control': 'no-store' }).end();
       return;
     }
-    return proxyHttp(req, res, route.host, editorSocket(status.id), () => {
-      res.writeHead(302, { location: `${HOST_BASE}/?wait=editor`, 'cache-control': 'no-store' }).end();
-    });
+    const entry = editorEntry(status, req);
+    if (entry?.to !== undefined) {
+      res.writeHead(302, { location: entry.to, 'cache-control': 'no-store' }).end();
+      return;
+    }
+    return proxyHttp(
+      req,
+      res,
+      route.host,
+      editorSocket(status.id),
+      () => {
+        res.writeHead(302, { location: `${HOST_BASE}/?wait=editor`, 'cache-control': 'no-store' }).end();
+      },
+      (code) => {
+        if (entry?.loads !== undefined && code === 200) entryLoaded.add(entry.loads);
+      },
+    );
   };
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -429,6 +463,7 @@ function proxyHttp(
   host: string,
   socketPath: string | undefined,
   whenUnavailable: () => void,
+  answered?: (statusCode: number) => void,
 ): void {
   if (socketPath === undefined) {
     whenUnavailable();
@@ -443,6 +478,7 @@ function proxyHttp(
         headers: forwardHeaders(req, host),
       });
       upstream.on('response', (answer) => {
+        answered?.(answer.statusCode ?? 502);
         const headers = { ...answer.headers };
         const cookies = ownHostCookies(answer.headers['set-cookie']);
         delete headers['set-cookie'];
