@@ -244,7 +244,7 @@ describe('the editor and the ports', () => {
     // it as the workbench starts, before the extension host is up); after that load, `/` is the editor's own, and a
     // reload of the first address opens nothing again.
     const payload = JSON.stringify([
-      ['openFile', 'vscode-remote://remote/workspace/app/src/app.ts:1'],
+      ['openFile', `vscode-remote://${host}/workspace/app/src/app.ts:1`],
       ['gotoLineMode', 'true'],
     ]);
     const entry = `/?folder=/workspace/app&payload=${encodeURIComponent(payload)}`;

@@ -78,13 +78,15 @@ describe('VS Code in the browser at the exact context', () => {
     await expect
       .poll(() => editor.locator('.statusbar').textContent(), { timeout: 30_000 })
       .toMatch(/Ln 2, Col \d+ \(\d+ selected\)/);
+    // One tab: the file the workbench opened is the one the extension selects the lines in.
+    expect(await tab.count()).toBe(1);
     await editor.screenshot({ path: join(ARTIFACTS, 'editor-file-at-lines.png') });
     context.off('request', visit);
     // The workbench was loaded at the address that opens the file as it starts (not only by the extension, once its
     // host is up): the cluster sent the first load there.
     const entry = visited.map((url) => new URL(url)).find((url) => url.searchParams.has('payload'));
     expect(JSON.parse(entry?.searchParams.get('payload') ?? '[]')).toStrictEqual([
-      ['openFile', `vscode-remote://remote${entry?.searchParams.get('folder')}/src/index.js:1`],
+      ['openFile', `vscode-remote://${entry?.host}${entry?.searchParams.get('folder')}/src/index.js:1`],
       ['gotoLineMode', 'true'],
     ]);
   }, 300_000);
@@ -95,7 +97,7 @@ describe('VS Code in the browser at the exact context', () => {
     expect(folder).toMatch(/^\/workspace\//);
     const other = await context.newPage();
     await other.goto(
-      `${workspaceOrigin(id)}${editorEntryUrl(folder, { path: `${folder}/src/lib/util.js`, kind: 'file', startLine: 1 })}`,
+      `${workspaceOrigin(id)}${editorEntryUrl(folder, { path: `${folder}/src/lib/util.js`, kind: 'file', startLine: 1 }, new URL(workspaceOrigin(id)).host)}`,
     );
     await other.locator('.tabs-container .tab', { hasText: 'util.js' }).waitFor({ timeout: 60_000 });
     await other.close();

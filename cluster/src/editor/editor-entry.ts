@@ -6,12 +6,6 @@
 
 import type { AgentConfig } from './agent-files.ts';
 
-/**
- * The remote authority code-server 4.139 gives its web client whatever the host (`webClientServer`: "remote", with
- * `X-Forwarded-Port` appended — a header the cluster never passes on). A file URI for the workbench names it.
- */
-export const EDITOR_REMOTE_AUTHORITY = 'remote';
-
 /** `/workspace/my repo` → `/workspace/my%20repo`: as VS Code writes a folder into its address. */
 const folderParam = (folder: string) => encodeURIComponent(folder).replaceAll('%2F', '/');
 
@@ -21,16 +15,18 @@ export function editorFolderUrl(folder: string): string {
 }
 
 /**
- * The payload that opens `open` with the workbench: undefined for a folder (the extension reveals it) and for a path
- * whose `:` VS Code would read as a line number.
+ * The payload that opens `open` with the workbench, its file URI on `host` — code-server's web client names its
+ * remote by the page's own host (`location.host`): a URI on another authority opens as another file, a second tab
+ * beside the extension's. Undefined for a folder (the extension reveals it) and for a path whose `:` VS Code would
+ * read as a line number.
  */
-export function openFilePayload(open: AgentConfig['open']): string | undefined {
+export function openFilePayload(open: AgentConfig['open'], host: string): string | undefined {
   if (open === undefined || open.kind !== 'file' || open.path.includes(':')) return undefined;
   const path = open.path
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
-  const uri = `vscode-remote://${EDITOR_REMOTE_AUTHORITY}${path}`;
+  const uri = `vscode-remote://${host}${path}`;
   const entries: [string, string][] =
     open.startLine === undefined
       ? [['openFile', uri]]
@@ -41,9 +37,9 @@ export function openFilePayload(open: AgentConfig['open']): string | undefined {
   return JSON.stringify(entries);
 }
 
-/** The first address: the folder, and the file the user came from when there is one to open. */
-export function editorEntryUrl(folder: string, open: AgentConfig['open']): string {
-  const payload = openFilePayload(open);
+/** The first address on `host`: the folder, and the file the user came from when there is one to open. */
+export function editorEntryUrl(folder: string, open: AgentConfig['open'], host: string): string {
+  const payload = openFilePayload(open, host);
   return payload === undefined
     ? editorFolderUrl(folder)
     : `${editorFolderUrl(folder)}&payload=${encodeURIComponent(payload)}`;

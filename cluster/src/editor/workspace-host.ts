@@ -251,16 +251,17 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
   // user has open since). In memory: after a cluster restart the next first load opens the file once more.
   const entryLoaded = new Set<string>();
   /** Where the owner's editor request goes first (an address of the editor's), or undefined to pass it on. */
-  const editorEntry = (status: WorkspaceStatus, req: IncomingMessage) => {
+  const editorEntry = (status: WorkspaceStatus, req: IncomingMessage, host: string) => {
     const request = lifecycle.request(status.id);
     const paths = lifecycle.paths(status.id);
     if (req.method !== 'GET' || request === undefined || paths === undefined) return undefined;
     const open = contextToOpen(request, paths.repoInside);
-    const payload = openFilePayload(open);
+    const payload = openFilePayload(open, host);
     if (payload === undefined) return undefined;
     const key = `${status.id}#${status.instance ?? 1}`;
     const url = req.url ?? '/';
-    if (url === '/') return entryLoaded.has(key) ? undefined : { to: editorEntryUrl(paths.repoInside, open) };
+    if (url === '/')
+      return entryLoaded.has(key) ? undefined : { to: editorEntryUrl(paths.repoInside, open, host) };
     if (!carriesPayload(url, payload)) return undefined;
     return entryLoaded.has(key) ? { to: editorFolderUrl(paths.repoInside) } : { loads: key };
   };
@@ -327,7 +328,7 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
       res.writeHead(302, { location: `${HOST_BASE}/?wait=editor`, 'cache-control': 'no-store' }).end();
       return;
     }
-    const entry = editorEntry(status, req);
+    const entry = editorEntry(status, req, route.host);
     if (entry?.to !== undefined) {
       res.writeHead(302, { location: entry.to, 'cache-control': 'no-store' }).end();
       return;
