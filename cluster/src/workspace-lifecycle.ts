@@ -1,8 +1,8 @@
 // Workspaces from start request to delete: the cap on running ones, phases (pending → creating → initializing →
 // running → stopping → stopped, or failed; a stopped workspace restarts as a new instance, or is deleted), image,
-// content, the sandbox every task runs in, the agent and editor while running, prebuild snapshots, idle timeouts,
-// events and restart recovery. Never moves a phase backwards within an instance, never reports a half-made
-// workspace as running, and never runs a repository's code anywhere but in the workspace's sandbox.
+// content, the sandbox every task runs in, the editor (from the sandbox's start) and the agent, prebuild snapshots,
+// idle timeouts, events and restart recovery. Never moves a phase backwards within an instance, never reports a
+// half-made workspace as running, and never runs a repository's code anywhere but in the workspace's sandbox.
 
 import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
@@ -21,10 +21,16 @@ import { workspaceUrl } from '../../shared/workspace-access.ts';
 import type { ProcessGroups, RunResult } from './child-processes.ts';
 import { redeemCloneCredential } from './clone-credential.ts';
 import { diskState, growing, roughSize } from './disk-watch.ts';
-import { agentConfig, agentMounts, agentPaths, writeAgentFolder } from './editor/agent-files.ts';
+import {
+  agentConfig,
+  agentMounts,
+  agentPaths,
+  copyInitLogs,
+  writeAgentFolder,
+} from './editor/agent-files.ts';
 import type { EditorInstall } from './editor/editor-install.ts';
 import { askLauncher, serveGitCredentials } from './editor/git-credentials.ts';
-import { type RunningProcesses, startWorkspaceProcesses } from './editor/workspace-processes.ts';
+import { type RunningProcesses, startAgent, startEditor } from './editor/workspace-processes.ts';
 import type { EventOutbox } from './event-delivery.ts';
 import { type GitFailure, type GitSetup, readGitResult } from './git-process.ts';
 import { runHostCommand } from './sandbox/host-command.ts';
@@ -154,11 +160,11 @@ interface Entry {
   sandbox?: Sandbox;
   /** Aborted by a stop: ends whatever creation step is running. A restart gets a new one. */
   abort: AbortController;
-  /** The agent and the editor while running. */
+  /** The editor from its sandbox's start (beside `before` and `init`), the agent once running. */
   running?: RunningProcesses;
   /** The git credential socket while running. */
   gitSocket?: Server;
-  /** The environment its agent and editor got (and so its terminals), while running. */
+  /** The environment its agent and editor got (and so its terminals), from the editor's start. */
   processEnv?: Readonly<Record<string, string>>;
   readonly listeners: Set<Listener>;
   /** The creation in flight, so a stop can wait for it to notice. */
@@ -480,7 +486,8 @@ export class WorkspaceLifecycle {
    */
   async exec(id: string, argv: readonly string[]): Promise<RunResult | undefined> {
     const entry = this.#entries.get(id);
-    if (entry?.sandbox === undefined || entry.processEnv === undefined) return undefined;
+    if (entry?.sandbox === undefined || entry.processEnv === undefined || entry.status.phase !== 'running')
+      return undefined;
     return entry.sandbox.run(argv, {
       cwd: this.#paths(entry).repoInside,
       env: entry.processEnv,
@@ -611,7 +618,7 @@ export class WorkspaceLifecycle {
     await this.#destroySandbox(
       entry,
       (async () => {
-        await Promise.all([running?.agent.stop(), running?.editor?.stop()]);
+        await Promise.all([running?.agent?.stop(), running?.editor?.stop()]);
         await sandbox?.destroy();
       })(),
     );
@@ -799,7 +806,7 @@ export class WorkspaceLifecycle {
   /**
    * Brings a workspace up: a new one gets its content (clone or snapshot) and runs `before`, `init` (unless a
    * prebuild did) and, for a prebuild, stores a snapshot; a restarted one keeps its files and runs `before` only.
-   * Then the agent and the editor start and it is running.
+   * The editor starts with the sandbox, beside `before` and `init`; the agent after them; then it is running.
    */
   async #bringUp(entry: Entry, mode: 'new' | 'restart'): Promise<void> {
     const { request } = entry;
@@ -898,6 +905,7 @@ export class WorkspaceLifecycle {
     entry.sandbox = sandbox.value;
     const sandboxMs = Math.round(performance.now() - sandboxStarted);
     if (signal.aborted) return this.#endCreation(entry, { kind: 'aborted' });
+    this.#startEditorEarly(entry, sandbox.value);
     const tasks = this.#taskContext(entry, sandbox.value);
     // A prebuild also runs the deprecated `prebuild` step, which Gitpod treats as init during prebuilds only.
     const steps: TaskStep[] =
@@ -964,17 +972,23 @@ export class WorkspaceLifecycle {
   }
 
   /**
-   * The agent (task terminals) and the editor, over a fresh agent folder, and the git credential socket when the
-   * owner signed in.
+   * The editor as soon as the sandbox is up: code-server starts beside `before` and `init`, as Gitpod starts the IDE
+   * beside init, so it answers when the workspace turns running instead of a second later. Nobody reaches it before
+   * (the workspace proxy forwards to the editor only while running). Not for prebuilds, which nobody opens.
    */
-  #startProcesses(entry: Entry, sandbox: Sandbox, note?: string): void {
+  #startEditorEarly(entry: Entry, sandbox: Sandbox): void {
+    if (!this.#options.startEditor || entry.request.type === 'prebuild') return;
+    this.#writeAgentFolder(entry, sandbox);
+    entry.running = { editor: startEditor(this.#processOptions(entry, sandbox)) };
+  }
+
+  /** The agent's folder (its config, for the agent, the editor and its extension) and the processes' environment. */
+  #writeAgentFolder(entry: Entry, sandbox: Sandbox): void {
     const { request } = entry;
     const options = this.#options;
     const paths = this.#paths(entry);
-    const agent = agentPaths(paths.dir);
-    const context = this.#taskContext(entry, sandbox);
     writeAgentFolder(
-      agent,
+      agentPaths(paths.dir),
       agentConfig({
         request,
         instance: entry.status.instance ?? 1,
@@ -983,6 +997,45 @@ export class WorkspaceLifecycle {
         publicOrigin: options.publicOrigin,
         taskEnv: (task) => ({ ...task.env }),
       }),
+    );
+    entry.processEnv = {
+      ...taskEnvironment(this.#taskContext(entry, sandbox), {}),
+      // git inside asks the cluster for the owner's credentials, per request; none are stored in the workspace.
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'credential.helper',
+      GIT_CONFIG_VALUE_0: '/launchpod/agent-code/git-credential-launchpod',
+      ...(request.owner.name !== undefined && {
+        GIT_AUTHOR_NAME: request.owner.name,
+        GIT_COMMITTER_NAME: request.owner.name,
+      }),
+    };
+  }
+
+  #processOptions(entry: Entry, sandbox: Sandbox) {
+    const paths = this.#paths(entry);
+    return {
+      sandbox,
+      folder: paths.repoInside,
+      logsDir: paths.logs,
+      env: entry.processEnv ?? {},
+      logCapBytes: this.#options.logCapBytes,
+    };
+  }
+
+  /**
+   * The agent (task terminals), with what `before` and `init` printed atop each terminal; the editor too unless it
+   * started beside them; and the git credential socket when the owner signed in.
+   */
+  #startProcesses(entry: Entry, sandbox: Sandbox, note?: string): void {
+    const { request } = entry;
+    const options = this.#options;
+    const paths = this.#paths(entry);
+    const agent = agentPaths(paths.dir);
+    // Written with the editor's start beside init; a workspace the cluster brings back after its restart, or one
+    // without an editor, gets it now.
+    if (entry.running?.editor === undefined) this.#writeAgentFolder(entry, sandbox);
+    copyInitLogs(
+      agent,
       request.tasks.map((task, index) => join(paths.logs, taskLogName(index, task))),
     );
     const gitCredentialsUrl = request.gitCredentialsUrl;
@@ -1001,27 +1054,11 @@ export class WorkspaceLifecycle {
           }),
       );
     }
-    entry.processEnv = {
-      ...taskEnvironment(context, {}),
-      // git inside asks the cluster for the owner's credentials, per request; none are stored in the workspace.
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'credential.helper',
-      GIT_CONFIG_VALUE_0: '/launchpod/agent-code/git-credential-launchpod',
-      ...(request.owner.name !== undefined && {
-        GIT_AUTHOR_NAME: request.owner.name,
-        GIT_COMMITTER_NAME: request.owner.name,
-      }),
-    };
-    entry.running = startWorkspaceProcesses({
-      sandbox,
-      request,
-      folder: paths.repoInside,
-      logsDir: paths.logs,
-      env: entry.processEnv,
-      startEditor: options.startEditor,
-      logCapBytes: options.logCapBytes,
-      ...(note !== undefined && { note }),
-    });
+    const processes = this.#processOptions(entry, sandbox);
+    const running: RunningProcesses = entry.running ?? {};
+    running.agent = startAgent({ ...processes, request, ...(note !== undefined && { note }) });
+    if (options.startEditor && running.editor === undefined) running.editor = startEditor(processes);
+    entry.running = running;
   }
 }
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StartWorkspaceRequest } from '../../shared/cluster-contract.ts';
 import { capNote, describeBytes, MAX_LOG_BYTES, openCappedLog } from '../src/capped-log.ts';
 import { type BackgroundProcess, ProcessGroups } from '../src/child-processes.ts';
-import { startWorkspaceProcesses } from '../src/editor/workspace-processes.ts';
+import { startAgent, startEditor } from '../src/editor/workspace-processes.ts';
 import type { Sandbox, SandboxRunOptions } from '../src/sandbox/sandbox.ts';
 import { removeTempDirs, tempDir } from './git-fixtures.ts';
 
@@ -149,7 +149,9 @@ function startDev(
   options: { readonly startEditor: boolean; readonly logCapBytes: number },
 ): void {
   const request = { tasks: [{ name: 'dev', command: 'npm run dev' }] } as unknown as StartWorkspaceRequest;
-  startWorkspaceProcesses({ sandbox, request, folder: '/workspace/app', logsDir, env: {}, ...options });
+  const common = { sandbox, folder: '/workspace/app', logsDir, env: {}, logCapBytes: options.logCapBytes };
+  if (options.startEditor) startEditor(common);
+  startAgent({ ...common, request });
 }
 
 describe('the editor', () => {

@@ -405,6 +405,40 @@ describe('git inside the workspace', () => {
   });
 });
 
+describe('the editor beside init', () => {
+  it('starts VS Code as the sandbox comes up, so it answers while init still runs', async () => {
+    const { h, repo, sha } = setup();
+    // init waits (15 s at most) for the editor's socket to show in its own sandbox, and says whether it did.
+    const request = startRequest({
+      cloneUrl: repo.url,
+      sha,
+      tasks: [
+        {
+          name: 'wait',
+          init: 'for i in $(seq 1 150); do if [ -S /launchpod/run/editor.sock ]; then echo "editor up during init"; exit 0; fi; sleep 0.1; done; echo "no editor during init"',
+          command: 'echo "command ran"',
+        },
+      ],
+    });
+    await h.start(request);
+    const running = await h.waitFor(request.id, 'running', 'failed');
+    expect(running.phase).toBe('running');
+    const log = readFileSync(join(h.dataDir, 'workspaces', request.id, 'logs', '1-wait.log'), 'utf8');
+    expect(log).toContain('editor up during init');
+    expect(log).not.toContain('no editor during init');
+    // Running, the editor answers at once, and the task's terminal still starts (after init, with its output).
+    const cookie = await h.ownerCookie(request.id);
+    const status = JSON.parse(
+      (await h.hostRequest(`${request.id}.localhost:8788`, '/_launchpod/status', { cookie })).body,
+    );
+    expect(status).toMatchObject({ phase: 'running', editorReady: true });
+    await eventually(async () => {
+      const now = readFileSync(join(h.dataDir, 'workspaces', request.id, 'logs', '1-wait.log'), 'utf8');
+      if (!now.includes('command ran')) throw new Error('the command has not run yet');
+    });
+  });
+});
+
 describe('stop, restart, delete and the idle timeout', () => {
   it("stops from the workspace's page, restarts with its files and before again, and deletes", async () => {
     const { h, repo, sha } = setup({ startEditor: false });

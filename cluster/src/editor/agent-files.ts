@@ -4,7 +4,16 @@
 // Never writes into a folder the workspace can write: a symlink planted there would redirect the cluster, as root.
 
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { StartWorkspaceRequest } from '../../../shared/cluster-contract.ts';
 import type { Task } from '../../../shared/gitpod-config.ts';
@@ -139,19 +148,27 @@ export function agentConfig(options: {
 
 /**
  * Writes `<dir>/agent` (root's, 0755) in place — it is already mounted in the sandbox, so the folder itself stays —
- * with the config and a copy of each task's log so far (what init printed), which the agent shows at the top of
- * the task's terminal.
+ * with the config (written whole under another name and renamed: the editor, started beside `init`, may be reading
+ * it) and an empty folder for the tasks' init logs (`copyInitLogs`).
  */
-export function writeAgentFolder(
-  paths: AgentPaths,
-  config: AgentConfig,
-  taskLogs: readonly (string | undefined)[],
-): void {
+export function writeAgentFolder(paths: AgentPaths, config: AgentConfig): void {
   mkdirSync(paths.agent, { recursive: true, mode: 0o755 });
   chmodSync(paths.agent, 0o755);
   rmSync(join(paths.agent, 'logs'), { recursive: true, force: true });
   mkdirSync(join(paths.agent, 'logs'), { recursive: true, mode: 0o755 });
-  writeFileSync(join(paths.agent, 'config.json'), JSON.stringify(config), { mode: 0o644 });
+  const partial = join(paths.agent, 'config.json.partial');
+  writeFileSync(partial, JSON.stringify(config), { mode: 0o644 });
+  renameSync(partial, join(paths.agent, 'config.json'));
+  // The cluster's socket folder: root's and read-only inside; the socket itself is made when the cluster listens.
+  // Entered, not listed, by others (0711), nor is the folder of all workspaces' folders: the names say nothing
+  // to anyone else on the host.
+  mkdirSync(paths.cluster, { recursive: true, mode: 0o711 });
+  chmodSync(dirname(paths.cluster), 0o711);
+  chmodSync(paths.cluster, 0o711);
+}
+
+/** A copy of each task's log so far (what `before` and `init` printed), which the agent shows atop its terminal. */
+export function copyInitLogs(paths: AgentPaths, taskLogs: readonly (string | undefined)[]): void {
   taskLogs.forEach((log, index) => {
     if (log === undefined) return;
     try {
@@ -161,10 +178,4 @@ export function writeAgentFolder(
       // no log for a task without before/init
     }
   });
-  // The cluster's socket folder: root's and read-only inside; the socket itself is made when the cluster listens.
-  // Entered, not listed, by others (0711), nor is the folder of all workspaces' folders: the names say nothing
-  // to anyone else on the host.
-  mkdirSync(paths.cluster, { recursive: true, mode: 0o711 });
-  chmodSync(dirname(paths.cluster), 0o711);
-  chmodSync(paths.cluster, 0o711);
 }

@@ -1,7 +1,7 @@
-// What runs while a workspace is running, all inside its sandbox: the agent (each task's `command` in a terminal)
-// and VS Code (code-server, on a unix socket). The agent's terminal output comes back on its stdout and is
-// appended to the tasks' logs here, the editor's through a pipe to `editor.log` — capped, since a workspace decides
-// how much it prints; neither process ever holds a log file of the host's.
+// What runs of a workspace besides its `before` and `init`, all inside its sandbox: the agent (each task's `command`
+// in a terminal) and VS Code (code-server, on a unix socket). The agent's terminal output comes back on its stdout
+// and is appended to the tasks' logs here, the editor's through a pipe to `editor.log` — capped, since a workspace
+// decides how much it prints; neither process ever holds a log file of the host's.
 
 import { join } from 'node:path';
 import stripAnsi from 'strip-ansi';
@@ -12,9 +12,10 @@ import type { Sandbox } from '../sandbox/sandbox.ts';
 import { taskLogName } from '../task-runner.ts';
 import { EDITOR_NODE, MOUNTS } from './agent-files.ts';
 
+/** What runs of a workspace: the editor from its sandbox's start (beside `before` and `init`), the agent after. */
 export interface RunningProcesses {
-  readonly agent: BackgroundProcess;
-  readonly editor?: BackgroundProcess;
+  agent?: BackgroundProcess;
+  editor?: BackgroundProcess;
 }
 
 export interface StartOptions {
@@ -25,7 +26,6 @@ export interface StartOptions {
   readonly logsDir: string;
   /** Shared by the agent's terminals and the editor (and so its terminals and git). */
   readonly env: Readonly<Record<string, string>>;
-  readonly startEditor: boolean;
   /** A note for each task's log (why the command starts again, after a restart). */
   readonly note?: string;
   /** Bytes each log keeps of what the workspace prints (MAX_LOG_BYTES; smaller in tests). The terminal shows all. */
@@ -88,7 +88,8 @@ export function taskOutputDemux(
   };
 }
 
-export function startWorkspaceProcesses(options: StartOptions): RunningProcesses {
+/** The agent: each task's `command` in its terminal, its output into the tasks' logs. */
+export function startAgent(options: StartOptions): BackgroundProcess {
   const { sandbox, request, logsDir, logCapBytes } = options;
   for (const [index, task] of request.tasks.entries()) {
     if (task.command === undefined || task.command.trim() === '') continue;
@@ -104,13 +105,17 @@ export function startWorkspaceProcesses(options: StartOptions): RunningProcesses
     onStdout: demux.write,
   });
   void agent.ended.finally(() => demux.close());
-  if (!options.startEditor) return { agent };
-  const editorLog = openCappedLog(join(logsDir, 'editor.log'), logCapBytes);
-  const editor = sandbox.start([EDITOR_NODE, `${MOUNTS.agentCode}/start-editor.js`], {
+  return agent;
+}
+
+/** VS Code (code-server) on its socket, its output into `editor.log`. */
+export function startEditor(options: Omit<StartOptions, 'request' | 'note'>): BackgroundProcess {
+  const editorLog = openCappedLog(join(options.logsDir, 'editor.log'), options.logCapBytes);
+  const editor = options.sandbox.start([EDITOR_NODE, `${MOUNTS.agentCode}/start-editor.js`], {
     cwd: options.folder,
     env: options.env,
     onOutput: (chunk) => editorLog.output(chunk),
   });
   void editor.ended.finally(() => editorLog.close());
-  return { agent, editor };
+  return editor;
 }
