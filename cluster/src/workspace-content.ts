@@ -36,6 +36,11 @@ export interface ContentContext {
   readonly sandboxGit: (fetchRepo: string | undefined) => Promise<Result<SandboxGit, string>>;
   /** Gives the workspace folder (or `folder`) to the workspace's own host uid (after a clone or a restore). */
   readonly handOver: (folder?: string) => Promise<Result<void, string>>;
+  /**
+   * The snapshot is unpacked and handed over: the folder the workspace's sandbox mounts is there for good (unless the
+   * snapshot is not used after all, and a clone replaces it), so that sandbox may be made while git runs.
+   */
+  readonly unpacked?: () => void;
   readonly request: StartWorkspaceRequest;
   readonly cloneTimeoutMs: number;
   readonly signal: AbortSignal;
@@ -242,6 +247,7 @@ async function fromSnapshot(
   }
   const handed = await context.handOver();
   if (!handed.ok) return err({ kind: 'failed', message: handed.error });
+  context.unpacked?.();
 
   const incremental = request.context.sha !== snapshotSha;
   const fetchRepo = join(workspaceDir, 'fetch.git');

@@ -158,6 +158,8 @@ interface Entry {
   readonly slot: number;
   /** Where its tasks run, while it has one. */
   sandbox?: Sandbox;
+  /** Its sandbox in the making, started while git brings a prebuild's snapshot to the context (see `#bringUp`). */
+  pendingSandbox?: Promise<Result<Sandbox, string>>;
   /** Aborted by a stop: ends whatever creation step is running. A restart gets a new one. */
   abort: AbortController;
   /** The editor from its sandbox's start (beside `before` and `init`), the agent once running. */
@@ -608,7 +610,16 @@ export class WorkspaceLifecycle {
     });
   }
 
+  /** A sandbox made early that will not be used: removed (it may still be in the making). */
+  async #discardPendingSandbox(entry: Entry): Promise<void> {
+    const pending = entry.pendingSandbox;
+    entry.pendingSandbox = undefined;
+    const made = await pending;
+    if (made?.ok) await made.value.destroy();
+  }
+
   async #endSandbox(entry: Entry): Promise<void> {
+    await this.#discardPendingSandbox(entry);
     const { sandbox, running, gitSocket } = entry;
     entry.sandbox = undefined;
     entry.running = undefined;
@@ -861,6 +872,10 @@ export class WorkspaceLifecycle {
       repoDir: paths.repo,
       sandboxGit: (fetchRepo) => this.#gitSandbox(entry, fetchRepo),
       handOver: (folder) => this.#handOver(entry, folder),
+      // The workspace's sandbox is made beside the snapshot's git steps (a podman exec each) rather than after them.
+      unpacked: () => {
+        entry.pendingSandbox = this.#sandbox(entry, image.value);
+      },
       request,
       cloneTimeoutMs: options.cloneTimeoutMs,
       signal,
@@ -873,6 +888,8 @@ export class WorkspaceLifecycle {
         ),
     });
     if (!content.ok) return this.#endCreation(entry, content.error);
+    // Made over the snapshot's folder, which a clone after it replaced: not this workspace's sandbox.
+    if (content.value.startedFrom !== 'prebuild') await this.#discardPendingSandbox(entry);
     const contentMs = Math.round(performance.now() - contentStarted);
     const skipInit = content.value.initDone;
     this.#update(entry, {
@@ -900,7 +917,9 @@ export class WorkspaceLifecycle {
 
     if (signal.aborted) return this.#endCreation(entry, { kind: 'aborted' });
     const sandboxStarted = performance.now();
-    const sandbox = await this.#sandbox(entry, image);
+    const pending = entry.pendingSandbox;
+    entry.pendingSandbox = undefined;
+    const sandbox = await (pending ?? this.#sandbox(entry, image));
     if (!sandbox.ok) return this.#endCreation(entry, { kind: 'failed', message: sandbox.error });
     entry.sandbox = sandbox.value;
     const sandboxMs = Math.round(performance.now() - sandboxStarted);

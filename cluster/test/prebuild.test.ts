@@ -146,6 +146,24 @@ describe('prebuilds', () => {
     expect(git(checkoutOf(h.dataDir, missing.id), 'rev-parse', 'HEAD')).toBe(sha);
   });
 
+  it('clones instead when the unpacked snapshot is not at the commit it was said to be, in a sandbox over the clone', async () => {
+    const h = makeHarness();
+    open.push(h);
+    const repo = makeRepo(tempDir());
+    const first = repo.git('rev-parse', 'HEAD');
+    await prebuild(h, repo, first, 'pb-first');
+    const second = repo.commit({ 'later.txt': 'later\n' });
+    // The launcher names the snapshot as at `second`: unpacked, git finds it at `first`. The workspace's sandbox made
+    // beside those git steps mounted the snapshot's folder, which the clone replaced; init must run over the clone.
+    const request = fromPrebuild(repo, second, 'pb-first', second);
+    await h.start(request);
+    const status = await h.waitFor(request.id, 'running', 'failed');
+    expect(status).toMatchObject({ phase: 'running', startedFrom: 'prebuild-fallback-git' });
+    expect(status.fallbackReason).toMatch(/pb-first's snapshot is not at commit/);
+    expect(workspaceFile(h, request.id, 'workspace', 'app', 'build-output.txt').trim()).toBe(second);
+    expect(workspaceFile(h, request.id, 'workspace', 'app', 'later.txt')).toBe('later\n');
+  });
+
   it('fails a prebuild whose init fails, storing no snapshot', async () => {
     const h = makeHarness();
     open.push(h);
