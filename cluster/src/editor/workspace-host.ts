@@ -252,14 +252,16 @@ export function createClusterServer(options: WorkspaceHostOptions): Server {
   const entryLoaded = new Set<string>();
   /** Where the owner's editor request goes first (an address of the editor's), or undefined to pass it on. */
   const editorEntry = (status: WorkspaceStatus, req: IncomingMessage, host: string) => {
+    const url = req.url ?? '/';
+    // Every request of the editor passes here (its scripts, its assets): only `/` and a payload address are looked at.
+    if (req.method !== 'GET' || (url !== '/' && !url.includes('payload='))) return undefined;
     const request = lifecycle.request(status.id);
     const paths = lifecycle.paths(status.id);
-    if (req.method !== 'GET' || request === undefined || paths === undefined) return undefined;
+    if (request === undefined || paths === undefined) return undefined;
     const open = contextToOpen(request, paths.repoInside);
     const payload = openFilePayload(open, host);
     if (payload === undefined) return undefined;
     const key = `${status.id}#${status.instance ?? 1}`;
-    const url = req.url ?? '/';
     if (url === '/')
       return entryLoaded.has(key) ? undefined : { to: editorEntryUrl(paths.repoInside, open, host) };
     if (!carriesPayload(url, payload)) return undefined;
